@@ -1,0 +1,12 @@
+"""backproplab: see and check how a neural network learns by backpropagation.
+
+>>> from backproplab import Network
+>>> Network([2, 3, 3, 1], seed=0).sizes
+[2, 3, 3, 1]
+"""
+
+from .network import Network
+from .train import History, TrainingDivergedError
+
+__all__ = ["Network", "History", "TrainingDivergedError"]
+__version__ = "0.1.0"

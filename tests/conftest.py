@@ -1,0 +1,20 @@
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_circles
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="session")
+def circles():
+    """The seed's data: make_circles(1000, factor=0.3, noise=0.1), unshuffled."""
+    X, y = make_circles(n_samples=1000, shuffle=False, factor=0.3, noise=0.1, random_state=0)
+    return X, y.astype(float)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
