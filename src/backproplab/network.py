@@ -168,21 +168,29 @@ class Network:
         return acc
 
     # -- backward -----------------------------------------------------------------------
-    def backprop(self, X, Y) -> tuple[list[Array], list[Array]]:
+    def backprop(self, X, Y, *, trace: bool = False, file=None) -> tuple[list[Array], list[Array]]:
         """Gradients of ``cost(X, Y)`` with respect to every W and b (BP1–BP4 in matrix form).
 
         Args:
             X: data, shape (n_samples, n_features).
             Y: targets, shape (n_samples,) for one output or (n_samples, n_outputs).
+            trace: also print, layer by layer from the output back, the shapes of z, a,
+                a_prev, δ, ∂C/∂b and ∂C/∂W (see :mod:`backproplab.trace`).
+            file: where the trace goes (default: standard output).
 
         Returns:
             ``(grads_w, grads_b)`` with the shapes of ``weights`` and ``biases``.
         """
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
         zs, activations = self._forward_columns(X.T)
-        return _backprop(
+        grads = _backprop(
             self.weights, zs, activations, Y.T, self.layer_activations, self.cost_function
         )
+        if trace:
+            from .trace import print_trace
+
+            print_trace(self, zs, activations, grads, file=file)
+        return grads
 
     # -- training -----------------------------------------------------------------------
     def train(
@@ -195,6 +203,7 @@ class Network:
         shuffle: bool = True,
         seed: int | np.random.Generator | None = None,
         callbacks=(),
+        gradcheck_every: int | None = None,
     ) -> _train.History:
         """Mini-batch SGD (Nielsen's ``SGD``); updates the parameters in place.
 
@@ -205,6 +214,9 @@ class Network:
             shuffle: reshuffle the samples before each epoch.
             seed: seed or Generator for shuffling; None uses the network's own generator.
             callbacks: objects notified as training runs (see :mod:`backproplab.train`).
+            gradcheck_every: every k steps, check the mini-batch's gradient against
+                finite differences and record the relative error in
+                ``history.extras["gradcheck"]`` (see :mod:`backproplab.gradcheck`).
 
         Returns:
             The :class:`~backproplab.train.History`.
@@ -218,6 +230,12 @@ class Network:
         batch_size = check_positive_int(batch_size, "batch_size")
         eta = check_positive_float(eta, "eta")
         rng = self._rng if seed is None else np.random.default_rng(seed)
+        callbacks = list(callbacks)
+        if gradcheck_every is not None:
+            from .gradcheck import GradcheckCallback
+
+            every = check_positive_int(gradcheck_every, "gradcheck_every")
+            callbacks.append(GradcheckCallback(X, Y, every=every))
         history = _train.sgd(
             self,
             X,
@@ -227,6 +245,21 @@ class Network:
             eta=eta,
             shuffle=bool(shuffle),
             rng=rng,
-            callbacks=list(callbacks),
+            callbacks=callbacks,
         )
         return history.trimmed()
+
+    # -- files --------------------------------------------------------------------------
+    def save(self, path) -> None:
+        """Write the network to ``path`` (an ``.npz`` of plain arrays plus JSON metadata;
+        never pickle). The write is atomic. See :mod:`backproplab.io`."""
+        from .io import save_network
+
+        save_network(self, path)
+
+    @classmethod
+    def load(cls, path) -> Network:
+        """Read a network written by :meth:`save`, checking everything in the file."""
+        from .io import load_network
+
+        return load_network(path)

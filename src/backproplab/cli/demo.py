@@ -1,16 +1,8 @@
-"""The ``backproplab`` command line.
-
-Each sub-command is a small function that parses nothing itself: ``build_parser`` declares
-the options with argparse and ``main`` dispatches. Errors in what the user typed end with
-one line on stderr and exit code 2.
-"""
+"""``backproplab demo``: the main job."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-
-import numpy as np
 
 
 def _circles(n_samples: int = 1000, seed: int = 0):
@@ -21,7 +13,7 @@ def _circles(n_samples: int = 1000, seed: int = 0):
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Train a [2, 3, 3, 1] sigmoid network on the circles data and report progress."""
-    from .network import Network
+    from ..network import Network
 
     X, y = _circles(seed=args.seed)
     net = Network([2, 3, 3, 1], seed=args.seed)
@@ -47,26 +39,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="backproplab", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def register(sub) -> None:
+    """Add this module's sub-commands to the ``backproplab`` parser."""
     demo = sub.add_parser("demo", help="train a small network on the circles data")
     demo.add_argument("--epochs", type=int, default=200)
     demo.add_argument("--seed", type=int, default=0)
     demo.set_defaults(func=cmd_demo)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    np.set_printoptions(precision=4, suppress=True)
-    try:
-        return args.func(args)
-    except (ValueError, TypeError, OSError) as exc:
-        print(f"backproplab {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,40 @@
+"""The ``backproplab`` command line.
+
+Each module in this package owns a few sub-commands: its ``register(subparsers)`` declares
+them with argparse and points each at a ``cmd_*(args) -> int`` function. ``main`` builds
+the parser and dispatches. A mistake in what the user typed ends with one line on stderr
+and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import demo
+
+COMMAND_MODULES = [demo]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backproplab",
+        description="See and check how a neural network learns by backpropagation.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, TypeError, OSError) as exc:
+        print(f"backproplab {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
