@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/backproplab demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -m "not slow"
