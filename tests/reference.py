@@ -14,29 +14,35 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def nielsen_backprop(weights, biases, x, y):
-    """Gradients of C_x = ½‖a^L − y‖² for ONE sample x (n_in, 1), sigmoid everywhere."""
+def nielsen_backprop(weights, biases, x, y, sigma=_sigmoid):
+    """Gradients of C_x = ½‖a^L − y‖² for ONE sample x (n_in, 1), σ everywhere.
+
+    The operations run in the order of Nielsen's network.py: σ'(z) = σ(z)(1 − σ(z)) is
+    formed first, then multiplied into the error.
+    """
+
+    def sigma_prime(z):
+        return sigma(z) * (1 - sigma(z))
+
     activation, activations, zs = x, [x], []
     for W, b in zip(weights, biases):
         z = np.dot(W, activation) + b
         zs.append(z)
-        activation = _sigmoid(z)
+        activation = sigma(z)
         activations.append(activation)
     nabla_w = [None] * len(weights)
     nabla_b = [None] * len(weights)
-    s = _sigmoid(zs[-1])
-    delta = (activations[-1] - y) * s * (1 - s)
+    delta = (activations[-1] - y) * sigma_prime(zs[-1])
     nabla_b[-1] = delta
     nabla_w[-1] = np.dot(delta, activations[-2].T)
     for back in range(2, len(weights) + 1):
-        s = _sigmoid(zs[-back])
-        delta = np.dot(weights[-back + 1].T, delta) * s * (1 - s)
+        delta = np.dot(weights[-back + 1].T, delta) * sigma_prime(zs[-back])
         nabla_b[-back] = delta
         nabla_w[-back] = np.dot(delta, activations[-back - 1].T)
     return nabla_w, nabla_b
 
 
-def nielsen_sgd(weights, biases, X, Y, epochs, batch_size, eta):
+def nielsen_sgd(weights, biases, X, Y, epochs, batch_size, eta, sigma=_sigmoid):
     """Nielsen's mini-batch SGD without shuffling: per-example backprop, summed nablas."""
     weights = [W.copy() for W in weights]
     biases = [b.copy() for b in biases]
@@ -47,7 +53,7 @@ def nielsen_sgd(weights, biases, X, Y, epochs, batch_size, eta):
             nabla_w = [np.zeros(W.shape) for W in weights]
             nabla_b = [np.zeros(b.shape) for b in biases]
             for x, y in batch:
-                dw, db = nielsen_backprop(weights, biases, x, y)
+                dw, db = nielsen_backprop(weights, biases, x, y, sigma)
                 nabla_w = [nw + d for nw, d in zip(nabla_w, dw)]
                 nabla_b = [nb + d for nb, d in zip(nabla_b, db)]
             weights = [W - (eta / len(batch)) * nw for W, nw in zip(weights, nabla_w)]

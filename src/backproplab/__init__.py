@@ -5,8 +5,9 @@
 [2, 3, 3, 1]
 """
 
+from .gradcheck import gradcheck
 from .network import Network
 from .train import History, TrainingDivergedError
 
-__all__ = ["Network", "History", "TrainingDivergedError"]
+__all__ = ["Network", "History", "TrainingDivergedError", "gradcheck"]
 __version__ = "0.1.0"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import demo
+from . import checks, demo
 
-COMMAND_MODULES = [demo]
+COMMAND_MODULES = [demo, checks]
 
 
 def build_parser() -> argparse.ArgumentParser:
