@@ -1,0 +1,274 @@
+"""Data sets: the seed's toy data, the usual 2-D pictures, and real ones that ship offline.
+
+Every loader returns ``(X, y)`` with X of shape (n_samples, n_features) — the NumPy and
+scikit-learn layout — and y of shape (n_samples,). Randomness comes only from ``seed``.
+
+>>> X, y = load("circles", n_samples=100)
+>>> X.shape, sorted(set(y.tolist()))
+((100, 2), [0, 1])
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from sklearn import datasets as _sk
+from sklearn.preprocessing import StandardScaler
+
+__all__ = [
+    "DATASETS",
+    "StandardScaler",
+    "blobs",
+    "circles",
+    "digits",
+    "iris",
+    "load",
+    "load_csv",
+    "load_mnist",
+    "moons",
+    "one_hot",
+    "spirals",
+    "standardize",
+    "toy",
+    "xor",
+]
+
+
+def _check_n(n_samples, minimum: int = 1) -> int:
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer):
+        raise TypeError(f"n_samples must be an integer, got {n_samples!r}")
+    if n_samples < minimum:
+        raise ValueError(f"n_samples must be at least {minimum}, got {n_samples}")
+    return int(n_samples)
+
+
+def _check_noise(noise) -> float:
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
+    return float(noise)
+
+
+def toy(n_samples: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """The seed's 1-D step: ``n_samples`` points evenly spaced on [−5, 5], label −1 for
+    x ≤ 0 and +1 for x > 0. X is (n_samples, 1)."""
+    n = _check_n(n_samples, 2)
+    X = np.linspace(-5, 5, n).reshape(n, 1)
+    return X, np.where(X[:, 0] > 0, 1, -1)
+
+
+def circles(n_samples=1000, noise=0.1, factor=0.3, seed=0):
+    """Two concentric rings (scikit-learn's ``make_circles``): class 1 is the inner ring."""
+    return _sk.make_circles(
+        n_samples=_check_n(n_samples, 2),
+        noise=_check_noise(noise),
+        factor=factor,
+        random_state=seed,
+    )
+
+
+def moons(n_samples=1000, noise=0.1, seed=0):
+    """Two interleaving half circles (scikit-learn's ``make_moons``)."""
+    return _sk.make_moons(
+        n_samples=_check_n(n_samples, 2), noise=_check_noise(noise), random_state=seed
+    )
+
+
+def xor(n_samples=1000, noise=0.1, seed=0):
+    """Points uniform on [−1, 1]², class 1 where x₁ and x₂ have opposite signs, then
+    Gaussian noise of standard deviation ``noise`` added to the coordinates."""
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1, 1, (_check_n(n_samples), 2))
+    y = (X[:, 0] * X[:, 1] < 0).astype(int)
+    return X + _check_noise(noise) * rng.standard_normal(X.shape), y
+
+
+def spirals(n_samples=1000, noise=0.1, arms=2, seed=0):
+    """``arms`` interleaved spirals, one class each, turning 1.5 times from the centre."""
+    if isinstance(arms, bool) or not isinstance(arms, int | np.integer) or arms < 2:
+        raise ValueError(f"arms must be an integer >= 2, got {arms!r}")
+    rng = np.random.default_rng(seed)
+    n = _check_n(n_samples, arms)
+    y = np.arange(n) % arms
+    r = rng.uniform(0.05, 1, n)
+    theta = 3 * np.pi * r + 2 * np.pi * y / arms
+    X = np.column_stack([r * np.cos(theta), r * np.sin(theta)])
+    return X + _check_noise(noise) * 0.1 * rng.standard_normal(X.shape), y
+
+
+def blobs(n_samples=1000, noise=1.0, centers=3, n_features=2, seed=0):
+    """Gaussian clusters (scikit-learn's ``make_blobs``); ``noise`` is their std."""
+    return _sk.make_blobs(
+        n_samples=_check_n(n_samples),
+        centers=centers,
+        n_features=n_features,
+        cluster_std=_check_noise(noise),
+        random_state=seed,
+    )
+
+
+def digits():
+    """scikit-learn's bundled 8×8 handwritten digits, 1797 samples, pixels scaled to [0, 1]."""
+    X, y = _sk.load_digits(return_X_y=True)
+    return X / 16.0, y
+
+
+def iris():
+    """scikit-learn's bundled iris measurements: 150 samples, 4 features, 3 species."""
+    return _sk.load_iris(return_X_y=True)
+
+
+DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
+    "toy": toy,
+    "circles": circles,
+    "moons": moons,
+    "xor": xor,
+    "spirals": spirals,
+    "blobs": blobs,
+    "digits": digits,
+    "iris": iris,
+}
+
+
+def load(name: str, **options) -> tuple[np.ndarray, np.ndarray]:
+    """Load a data set by name; options left as None take the loader's default.
+
+    Raises:
+        ValueError: for an unknown name or an option the data set does not take.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
+    loader = DATASETS[name]
+    given = {k: v for k, v in options.items() if v is not None}
+    accepted = loader.__code__.co_varnames[: loader.__code__.co_argcount]
+    unknown = sorted(set(given) - set(accepted))
+    if unknown:
+        raise ValueError(f"data set {name!r} takes no option {', '.join(unknown)}")
+    return loader(**given)
+
+
+def one_hot(y, classes=None) -> np.ndarray:
+    """Labels (n_samples,) -> one-hot rows (n_samples, n_classes), classes in sorted order
+    (or the order given)."""
+    y = np.asarray(y)
+    classes = np.unique(y) if classes is None else np.asarray(classes)
+    Y = (y[:, None] == classes[None, :]).astype(float)
+    missing = Y.sum(axis=1) == 0
+    if missing.any():
+        raise ValueError(f"label {y[missing][0]!r} is not one of the classes {classes.tolist()}")
+    return Y
+
+
+def standardize(X, mean=None, std=None):
+    """``(X − mean) / std`` per feature; returns ``(X_std, mean, std)``. Constant
+    features keep std 1. Pass a training set's mean and std to scale new data alike."""
+    X = np.asarray(X, dtype=float)
+    mean = X.mean(axis=0) if mean is None else np.asarray(mean)
+    std = X.std(axis=0) if std is None else np.asarray(std)
+    std = np.where(std == 0, 1.0, std)
+    return (X - mean) / std, mean, std
+
+
+# -- files ---------------------------------------------------------------------------------
+
+_IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path) -> np.ndarray:
+    """Read one IDX file (the MNIST format), raw or gzip-compressed."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _IDX_TYPES:
+        raise ValueError(f"{path} is not an IDX file (bad magic number)")
+    ndim = data[3]
+    header = 4 + 4 * ndim
+    if ndim == 0 or len(data) < header:
+        raise ValueError(f"{path}: truncated IDX header")
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    dtype = np.dtype(_IDX_TYPES[data[2]])
+    expected = int(np.prod(shape)) * dtype.itemsize
+    if len(data) - header != expected:
+        raise ValueError(
+            f"{path}: header promises {expected} bytes of data for shape {shape}, "
+            f"file has {len(data) - header}"
+        )
+    return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
+
+
+def _find(directory: Path, stem: str) -> Path:
+    for name in (
+        stem,
+        stem + ".gz",
+        stem.replace("-idx", ".idx"),
+        stem.replace("-idx", ".idx") + ".gz",
+    ):
+        if (directory / name).exists():
+            return directory / name
+    raise FileNotFoundError(f"no {stem}[.gz] in {directory}")
+
+
+def load_mnist(directory, kind: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """MNIST from the standard IDX files a user has downloaded into ``directory``.
+
+    Args:
+        kind: ``"train"`` (train-images-idx3-ubyte, train-labels-idx1-ubyte) or ``"t10k"``
+            (the test set); each file raw or ``.gz``.
+
+    Returns:
+        X of shape (n, rows·cols) scaled to [0, 1], and integer labels y of shape (n,).
+    """
+    if kind not in ("train", "t10k"):
+        raise ValueError(f"kind must be 'train' or 't10k', got {kind!r}")
+    directory = Path(directory)
+    images = read_idx(_find(directory, f"{kind}-images-idx3-ubyte"))
+    labels = read_idx(_find(directory, f"{kind}-labels-idx1-ubyte"))
+    if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+        raise ValueError(f"MNIST files disagree: images {images.shape}, labels {labels.shape}")
+    return images.reshape(len(images), -1).astype(np.float64) / 255.0, labels.astype(np.int64)
+
+
+def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
+    """A CSV file with a header row: every column but ``target`` is a numeric feature.
+
+    Args:
+        target: the target column's name (or its 0-based index).
+
+    Returns:
+        X (n_samples, n_features) as floats; y as floats if every target value is a
+        number, else as strings (class labels).
+    """
+    path = os.fspath(path)
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    if len(rows) < 2:
+        raise ValueError(f"{path}: needs a header row and at least one data row")
+    header, body = rows[0], [r for r in rows[1:] if r]
+    if isinstance(target, int) and not isinstance(target, bool):
+        col = target
+    elif target in header:
+        col = header.index(target)
+    else:
+        raise ValueError(f"{path}: no column {target!r}; columns are {', '.join(header)}")
+    if not 0 <= col < len(header):
+        raise ValueError(f"{path}: target index {col} outside 0..{len(header) - 1}")
+    features = [i for i in range(len(header)) if i != col]
+    X = np.empty((len(body), len(features)))
+    for r, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            raise ValueError(f"{path}, line {r}: {len(row)} fields, header has {len(header)}")
+        try:
+            X[r - 2] = [float(row[i]) for i in features]
+        except ValueError:
+            raise ValueError(f"{path}, line {r}: a feature is not a number: {row}") from None
+    y_text = [row[col] for row in body]
+    try:
+        y = np.array([float(v) for v in y_text])
+    except ValueError:
+        y = np.array(y_text)
+    return X, y
