@@ -23,6 +23,7 @@ import json
 import os
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -30,22 +31,39 @@ import numpy as np
 FORMAT = "backproplab.network"
 FORMAT_VERSION = 1
 MAX_METADATA_BYTES = 1 << 20  # 1 MiB: far above any real network's metadata
-_KEYS = {"format", "format_version", "library_version", "sizes", "activation",
-         "output_activation", "cost", "init", "dtype", "extra"}  # fmt: skip
+_KEYS = {
+    "format",
+    "format_version",
+    "library_version",
+    "sizes",
+    "activation",
+    "output_activation",
+    "cost",
+    "init",
+    "dtype",
+    "extra",
+}
 
 
-def atomic_write(path, write) -> None:
-    """Call ``write(file_object)`` on a temporary file next to ``path``, then rename it to
-    ``path``; on any error the temporary file is removed and ``path`` is untouched."""
+@contextmanager
+def atomic_path(path):
+    """Yield a temporary path next to ``path`` (same suffix) to write to; on success it is
+    renamed to ``path``, on any error removed, so ``path`` is never half-written."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path, write) -> None:
+    """Call ``write(file_object)`` on a temporary file, then rename it to ``path``."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        write(f)
 
 
 def save_network(net, path, *, extra: dict | None = None) -> None:
@@ -138,9 +156,10 @@ def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarra
         raise _bad(path, f"{name} holds Python objects; only numbers are allowed")
     if got_dtype != dtype or tuple(got_shape) != tuple(shape):
         raise _bad(
-            path, f"{name} has shape {tuple(got_shape)} and dtype {got_dtype}, "
-            f"expected {tuple(shape)} and {dtype}"
-        )  # fmt: skip
+            path,
+            f"{name} has shape {tuple(got_shape)} and dtype {got_dtype}, "
+            f"expected {tuple(shape)} and {dtype}",
+        )
     raw.seek(0)
     try:
         arr = np.load(raw, allow_pickle=False)
