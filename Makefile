@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh clone (only Python 3.11+ needed):
 #   make demo   - train a small network and write the animation and report
-#   make test   - run the whole default test suite (and ruff)
+#   make test   - run the whole default test suite (and ruff); the browser tests need
+#                 Debian's chromium (`apt-get install chromium`) and skip without it
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,browser]"
 	touch $(STAMP)
 
 demo: $(STAMP)

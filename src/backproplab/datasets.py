@@ -134,21 +134,25 @@ DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
 }
 
 
+def options_of(name: str) -> tuple[str, ...]:
+    """The options data set ``name`` takes, e.g. ``("n_samples", "noise", "factor", "seed")``."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
+    code = DATASETS[name].__code__
+    return code.co_varnames[: code.co_argcount]
+
+
 def load(name: str, **options) -> tuple[np.ndarray, np.ndarray]:
     """Load a data set by name; options left as None take the loader's default.
 
     Raises:
         ValueError: for an unknown name or an option the data set does not take.
     """
-    if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
-    loader = DATASETS[name]
     given = {k: v for k, v in options.items() if v is not None}
-    accepted = loader.__code__.co_varnames[: loader.__code__.co_argcount]
-    unknown = sorted(set(given) - set(accepted))
+    unknown = sorted(set(given) - set(options_of(name)))
     if unknown:
         raise ValueError(f"data set {name!r} takes no option {', '.join(unknown)}")
-    return loader(**given)
+    return DATASETS[name](**given)
 
 
 def one_hot(y, classes=None) -> np.ndarray:

@@ -8,13 +8,13 @@ import time
 import numpy as np
 
 
-def parse_layers(text: str) -> list[int]:
+def parse_layers(text: str, option: str = "--layers") -> list[int]:
     """``"2,3,3,1"`` -> ``[2, 3, 3, 1]``, with an error that names the option."""
     try:
         return [int(part) for part in text.split(",")]
     except ValueError:
         raise ValueError(
-            f"--layers must be comma-separated integers like 2,3,3,1, got {text!r}"
+            f"{option} must be comma-separated integers like 2,3,3,1, got {text!r}"
         ) from None
 
 

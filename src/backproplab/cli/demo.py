@@ -1,47 +1,358 @@
-"""``backproplab demo``: the main job."""
+"""``backproplab demo`` and ``backproplab train``: train a network and watch it learn.
+
+Both run :func:`run`: check every input first (so a mistake costs nothing and writes
+nothing), train with a progress bar while a :class:`~backproplab.callbacks.Recorder`
+snapshots the watched hidden layer, then write into the output folder, each file
+complete or not at all:
+
+- ``hidden.gif`` and ``hidden.html``: the watched layer's representation, frame by frame;
+- ``report.html``: one self-contained page with every figure, the check and the settings;
+- ``model.npz`` (``Network.load``), ``history.json`` and ``history.csv``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .checks import parse_layers
+
+DEMO_DEFAULTS = dict(
+    data="circles",
+    layers="2,3,3,1",
+    activation="sigmoid",
+    cost="quadratic",
+    epochs=200,
+    batch_size=10,
+    eta=3.0,
+    seed=0,
+    frames=80,
+)
 
 
-def _circles(n_samples: int = 1000, seed: int = 0):
-    from sklearn.datasets import make_circles
+@dataclass
+class Settings:
+    """What ``train`` was asked to do."""
 
-    return make_circles(n_samples=n_samples, factor=0.3, noise=0.1, random_state=seed)
+    data: str
+    layers: list[int]
+    activation: str
+    output_activation: str | None
+    cost: str
+    init: str
+    epochs: int
+    batch_size: int
+    eta: float
+    seed: int
+    watch_layer: int | None
+    units: list[int] | None
+    frames: int
+    n_samples: int | None
+    noise: float | None
+    target: str | None
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Train a [2, 3, 3, 1] sigmoid network on the circles data and report progress."""
-    from ..network import Network
+def load_data(s: Settings):
+    """``(X, labels, title)``; ``labels`` holds class labels (any type)."""
+    from .. import datasets
 
-    X, y = _circles(seed=args.seed)
-    net = Network([2, 3, 3, 1], seed=args.seed)
-    print(f"Training {net} on make_circles(1000, factor=0.3, noise=0.1)")
-
-    class _EpochPrinter:
-        def on_epoch_end(self, net, history, epoch):
-            if (epoch + 1) % max(1, args.epochs // 10) == 0:
-                acc = history.accuracy_epoch[epoch]
-                loss = history.loss_epoch[epoch]
-                print(f"  epoch {epoch + 1:4d}  loss {loss:.4f}  accuracy {acc:.1%}")
-
-    net.train(
-        X,
-        y,
-        epochs=args.epochs,
-        batch_size=10,
-        eta=3.0,
-        seed=args.seed,
-        callbacks=[_EpochPrinter()],
+    if s.data.lower().endswith(".csv"):
+        if s.target is None:
+            raise ValueError("--data FILE.csv needs --target COLUMN")
+        X, y = datasets.load_csv(s.data, target=s.target)
+        return X, y, f"{Path(s.data).name} (target {s.target})"
+    if s.target is not None:
+        raise ValueError("--target is only for --data FILE.csv")
+    seeded = "seed" in datasets.options_of(s.data)
+    X, y = datasets.load(
+        s.data, n_samples=s.n_samples, noise=s.noise, seed=s.seed if seeded else None
     )
-    print(f"final training accuracy: {net.accuracy(X, y):.1%}")
+    return X, y, s.data
+
+
+def targets_for(labels, n_out: int, low: float = 0.0):
+    """Class labels -> the network's targets: ``low``/1 for one output and two classes
+    (``low`` = −1 suits a tanh output), one-hot rows for one output per class."""
+    classes = np.unique(labels)
+    if len(classes) < 2:
+        raise ValueError(f"the data has only one class ({classes[0]!r}); nothing to learn")
+    if n_out == 1 and len(classes) == 2:
+        return np.where(labels == classes[1], 1.0, low), classes
+    if n_out == len(classes):
+        return (labels[:, None] == classes[None, :]).astype(float), classes
+    raise ValueError(
+        f"--layers ends in {n_out} outputs but the data has {len(classes)} classes; end in "
+        f"{len(classes)} (one per class)" + (" or 1" if len(classes) == 2 else "")
+    )
+
+
+def check_out_dir(out: Path) -> None:
+    """Create the folder if needed and prove it writable, before any training."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ValueError(f"--out {out} is not a writable folder ({exc.strerror or exc})") from None
+
+
+def prepare(s: Settings, out: Path):
+    """Check everything and build the network; nothing is trained or written yet."""
+    from ..network import Network
+    from ..validation import check_positive_float, check_positive_int
+
+    check_positive_int(s.epochs, "--epochs")
+    check_positive_int(s.batch_size, "--batch-size")
+    check_positive_float(s.eta, "--eta")
+    if check_positive_int(s.frames, "--frames") < 2:
+        raise ValueError(f"--frames must be at least 2 (the start and the end), got {s.frames}")
+    X, labels, title = load_data(s)
+    if s.layers[0] != X.shape[1]:
+        raise ValueError(
+            f"--layers starts with {s.layers[0]} inputs but data set {title!r} has "
+            f"{X.shape[1]} features"
+        )
+    L = len(s.layers) - 1
+    watch = s.watch_layer if s.watch_layer is not None else max(L - 1, 1)
+    if not 1 <= watch <= max(L - 1, 1) or (L == 1 and s.watch_layer is not None and watch != 1):
+        raise ValueError(f"--watch-layer must be a hidden layer, 1 to {max(L - 1, 1)}, got {watch}")
+    if s.units is not None and (
+        not 1 <= len(s.units) <= 3 or not all(0 <= u < s.layers[watch] for u in s.units)
+    ):
+        raise ValueError(
+            f"--units must name 1 to 3 of layer {watch}'s {s.layers[watch]} units "
+            f"(0 to {s.layers[watch] - 1}), got {s.units}"
+        )
+    output = s.output_activation
+    cost = s.cost.replace("-", "_")
+    if output is None and "cross_entropy" in cost:  # the output cross-entropy is made for
+        binary = cost == "binary_cross_entropy" or (cost == "cross_entropy" and s.layers[-1] == 1)
+        output = "sigmoid" if binary else "softmax"
+    net = Network(
+        s.layers,
+        activation=s.activation,
+        output_activation=output,
+        cost=cost,
+        init=s.init,
+        seed=s.seed,
+    )
+    Y, _ = targets_for(labels, s.layers[-1], low=-1.0 if net.output_activation == "tanh" else 0.0)
+    check_out_dir(out)
+    return net, X, labels, Y, title, watch
+
+
+def history_csv(history) -> str:
+    """One row per step; epoch columns are filled on the step that ends each epoch."""
+    h = history.trimmed()
+    L = h.grad_norm.shape[1]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(
+        [
+            "step",
+            "epoch",
+            "loss",
+            *[f"grad_norm_W{i + 1}" for i in range(L)],
+            *[f"weight_norm_W{i + 1}" for i in range(L)],
+            "epoch_loss",
+            "epoch_accuracy",
+        ]
+    )
+    for i in range(h.n_steps):
+        epoch, end = divmod(i + 1, h.steps_per_epoch)
+        e_loss = e_acc = ""
+        if end == 0:
+            e_loss = repr(float(h.loss_epoch[epoch - 1]))
+            if h.accuracy_epoch is not None:
+                e_acc = repr(float(h.accuracy_epoch[epoch - 1]))
+        w.writerow(
+            [
+                i + 1,
+                (i + 1) / h.steps_per_epoch,
+                repr(float(h.loss_step[i])),
+                *map(repr, h.grad_norm[i].tolist()),
+                *map(repr, h.weight_norm[i].tolist()),
+                e_loss,
+                e_acc,
+            ]
+        )
+    return buf.getvalue()
+
+
+def _bar(total: int, description: str, quiet: bool):
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, desc=description, leave=False, disable=True if quiet else None)
+    return bar, (lambda i, n: bar.update(1))
+
+
+def run(s: Settings, out: Path, quiet: bool = False) -> int:
+    from .. import gradcheck
+    from ..callbacks import ProgressBar, Recorder
+    from ..io import atomic_write_text
+    from ..network import Network
+    from ..viz import animate_hidden, animate_output_curve, save_gif, to_html
+    from ..viz.animate import html_page
+    from ..viz.report import RunReport, write_report
+
+    say = (lambda *a: None) if quiet else print
+    net, X, labels, Y, title, watch = prepare(s, out)
+    initial = Network(
+        s.layers,
+        activation=net.activation,
+        output_activation=net.output_activation,
+        cost=net.cost_function.name,
+        weights=net.weights,
+        biases=net.biases,
+    )
+    steps = s.epochs * -(-len(X) // s.batch_size)
+    rng = np.random.default_rng(s.seed)
+    shown = np.sort(rng.choice(len(X), min(len(X), 1000), replace=False))
+    L = len(s.layers) - 1
+    recorder = Recorder(
+        X[shown], layers=sorted({watch, L}), every=-(-steps // (s.frames - 1)), Y=Y[shown]
+    )
+    callbacks = [recorder]
+    if not quiet:
+        callbacks.append(ProgressBar(steps, "training"))
+    say(
+        f"training {net} on {title}: {len(X)} samples, {s.epochs} epochs, "
+        f"batch {s.batch_size}, eta {s.eta}"
+    )
+    start = time.perf_counter()
+    history = net.train(
+        X,
+        Y,
+        epochs=s.epochs,
+        batch_size=s.batch_size,
+        eta=s.eta,
+        seed=s.seed,
+        callbacks=callbacks,
+        gradcheck_every=max(1, steps // 25),
+    )
+    seconds = time.perf_counter() - start
+    accuracy = net.accuracy(X, Y)
+    check = gradcheck(net, X[shown[:20]], Y[shown[:20]], epsilon=1e-5)
+    summary = (
+        f"{net} trained on {title} in {seconds:.1f} s: final loss "
+        f"{history.loss_epoch[-1]:.5f}, training accuracy {accuracy:.1%}, "
+        f"gradient check {'passed' if check.passed else 'FAILED'} "
+        f"(relative error {check.relative_error:.1e})."
+    )
+    say(summary)
+
+    if X.shape[1] == 1:
+        anim = animate_output_curve(recorder, X[shown], Y[shown][:, 0] if Y.ndim > 1 else Y[shown])
+        heading = "the output as a function of the input, through training"
+    else:
+        heading = f"hidden layer {watch} through training"
+        anim = animate_hidden(
+            recorder,
+            labels[shown],
+            watch,
+            units=s.units,
+            title=f"hidden layer {watch} of {s.layers}",
+        )
+    bar, tick = _bar(len(recorder.snapshots), "drawing hidden.gif", quiet)
+    save_gif(anim, out / "hidden.gif", progress=tick)
+    bar.close()
+    bar, tick = _bar(len(recorder.snapshots), "drawing hidden.html", quiet)
+    player = to_html(anim, progress=tick)
+    bar.close()
+    atomic_write_text(out / "hidden.html", html_page(heading, player))
+    settings = {k: v for k, v in asdict(s).items() if v is not None}
+    settings |= {"samples": len(X), "steps": history.n_steps, "seconds": round(seconds, 2)}
+    write_report(
+        RunReport(
+            title=f"backproplab: {title}",
+            net=net,
+            initial_net=initial,
+            X=X,
+            y=labels,
+            history=history,
+            settings=settings,
+            summary=summary,
+            gradcheck=check,
+            animation_html=player,
+        ),
+        out / "report.html",
+    )
+    net.save(out / "model.npz")
+    atomic_write_text(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
+    atomic_write_text(out / "history.csv", history_csv(history))
+    say(f"wrote {out}/: report.html hidden.gif hidden.html model.npz history.json history.csv")
+    say(f"open {(out / 'report.html').resolve()}")
     return 0
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(
+        data=args.data,
+        layers=parse_layers(args.layers),
+        activation=args.activation,
+        output_activation=args.output_activation,
+        cost=args.cost,
+        init=args.init,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        eta=args.eta,
+        seed=args.seed,
+        watch_layer=args.watch_layer,
+        units=parse_layers(args.units, "--units") if args.units else None,
+        frames=args.frames,
+        n_samples=args.n_samples,
+        noise=args.noise,
+        target=args.target,
+    )
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    return run(_settings(args), Path(args.out), quiet=args.quiet)
+
+
 def register(sub) -> None:
-    """Add this module's sub-commands to the ``backproplab`` parser."""
-    demo = sub.add_parser("demo", help="train a small network on the circles data")
-    demo.add_argument("--epochs", type=int, default=200)
-    demo.add_argument("--seed", type=int, default=0)
-    demo.set_defaults(func=cmd_demo)
+    """Add ``demo`` and ``train`` to the ``backproplab`` parser."""
+    for name, help_text in (
+        ("demo", "train [2,3,3,1] on the circles data and write the animation and report"),
+        ("train", "train any network on any data set and write the animation and report"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument(
+            "--data",
+            default="circles",
+            help="toy, circles, moons, xor, spirals, blobs, digits, iris, or FILE.csv",
+        )
+        p.add_argument("--target", help="the target column of --data FILE.csv")
+        p.add_argument("--layers", default="2,3,3,1", help="layer sizes, input first")
+        p.add_argument("--activation", default="sigmoid", help="hidden activation")
+        p.add_argument("--output-activation", default=None)
+        p.add_argument("--cost", default="quadratic", help="quadratic or cross-entropy")
+        p.add_argument("--init", default="gaussian")
+        p.add_argument("--epochs", type=int, default=DEMO_DEFAULTS["epochs"])
+        p.add_argument("--batch-size", type=int, default=DEMO_DEFAULTS["batch_size"])
+        p.add_argument("--eta", type=float, default=DEMO_DEFAULTS["eta"], help="learning rate")
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--samples", dest="n_samples", type=int, default=None, help="data set size")
+        p.add_argument("--noise", type=float, default=None)
+        p.add_argument(
+            "--watch-layer",
+            type=int,
+            default=None,
+            help="hidden layer to animate (default: the last)",
+        )
+        p.add_argument(
+            "--units", default=None, help="up to three units of a wide layer to show, e.g. 0,4,7"
+        )
+        p.add_argument("--frames", type=int, default=DEMO_DEFAULTS["frames"])
+        p.add_argument("--out", default="backproplab-demo" if name == "demo" else "backproplab-run")
+        p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+        p.set_defaults(func=cmd_train)

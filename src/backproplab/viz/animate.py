@@ -1,0 +1,231 @@
+"""How a hidden layer's representation of the data evolves through training.
+
+:func:`animate_hidden` turns a :class:`~backproplab.callbacks.Recorder`'s snapshots into a
+matplotlib animation: every sample's activation in the watched layer, coloured by class,
+one frame per snapshot. A layer of width 3 is a 3-D scatter, 2 a plane, 1 a line; a wider
+layer is shown through one fixed projection (PCA fitted on the final representation, or
+three units you name), so that motion on screen is change in the network. When the
+watched layer feeds a single output neuron directly and nothing is projected away, the
+neuron's decision surface ``w · a + b = 0`` (a plane in 3-D) is drawn in that space as it
+is at each frame: training moves the points and the plane until the plane separates them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+import numpy as np
+from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
+from matplotlib.figure import Figure
+
+from ..io import atomic_path
+from .plots import CLASS_COLORS, CLASS_MARKERS
+
+_FONT_AWESOME = re.compile(r'<link rel="stylesheet"\s*href="[^"]*font-awesome[^"]*">')
+_ICONS = {  # matplotlib's player buttons, as text instead of a web font fetched online
+    "fa fa-minus": "&minus;",
+    "fa fa-fast-backward": "|&#9664;&#9664;",
+    "fa fa-step-backward": "|&#9664;",
+    "fa fa-play fa-flip-horizontal": "&#9664;",
+    "fa fa-pause": "&#10074;&#10074;",
+    "fa fa-play": "&#9654;",
+    "fa fa-step-forward": "&#9654;|",
+    "fa fa-fast-forward": "&#9654;&#9654;|",
+    "fa fa-plus": "+",
+}
+
+
+def _projection(snapshots, layer: int, units):
+    """``(project, labels, exact)``: a fixed map from a^ℓ (n, n_ℓ) to ≤ 3 coordinates."""
+    width = snapshots[-1].layers[layer].shape[1]
+    if units is not None:
+        units = [int(u) for u in units]
+        if not 1 <= len(units) <= 3 or any(not 0 <= u < width for u in units):
+            raise ValueError(
+                f"units must name 1 to 3 of the layer's {width} units (0-based), got {units}"
+            )
+        return (lambda a: a[:, units]), [f"unit {u}" for u in units], len(units) == width
+    if width <= 3:
+        return (lambda a: a), [f"$a_{u}$" for u in range(width)], True
+    from sklearn.decomposition import PCA
+
+    pca = PCA(n_components=3).fit(snapshots[-1].layers[layer])
+    share = pca.explained_variance_ratio_
+    return pca.transform, [f"PC{i + 1} ({share[i]:.0%})" for i in range(3)], False
+
+
+def _limits(points: list[np.ndarray]):
+    lo = np.min([p.min(axis=0) for p in points], axis=0)
+    hi = np.max([p.max(axis=0) for p in points], axis=0)
+    pad = 0.05 * np.maximum(hi - lo, 1e-9)
+    return lo - pad, hi + pad
+
+
+def _draw_surface(ax, w, b, lo, hi) -> None:
+    """Draw ``w · a + b = 0`` clipped to the box [lo, hi] (point, line or plane)."""
+    dim = len(w)
+    k = int(np.argmax(np.abs(w)))  # solve for the coordinate the surface is steepest in
+    if abs(w[k]) < 1e-12:
+        return
+    if dim == 1:
+        ax.axvline(-b / w[0], color="k", lw=2, ls="--")
+        return
+    others = [i for i in range(dim) if i != k]
+    grids = np.meshgrid(*[np.linspace(lo[i], hi[i], 30) for i in others])
+    solved = -(b + sum(w[i] * g for i, g in zip(others, grids, strict=True))) / w[k]
+    solved = np.where((solved >= lo[k]) & (solved <= hi[k]), solved, np.nan)
+    coords = [None] * dim
+    for i, g in zip(others, grids, strict=True):
+        coords[i] = g
+    coords[k] = solved
+    if dim == 2:
+        ax.plot(coords[0], coords[1], color="k", lw=2, ls="--")
+    else:
+        ax.plot_surface(*coords, color="0.3", alpha=0.25, linewidth=0, shade=False)
+
+
+def animate_hidden(
+    recorder,
+    y,
+    layer: int,
+    *,
+    units=None,
+    fps: int = 12,
+    title: str | None = None,
+    rotate: bool = True,
+) -> FuncAnimation:
+    """The watched layer's representation of the recorded samples, frame by frame.
+
+    Args:
+        recorder: a :class:`~backproplab.callbacks.Recorder` that recorded ``layer``.
+        y: the recorded samples' class labels, shape (n_samples,), for the colours.
+        layer: ℓ, the layer to show.
+        units: up to three unit indices to show instead of a PCA projection.
+        fps: frames per second when played.
+        title: the first line of each frame's title.
+        rotate: turn a 3-D view slowly, which makes depth easier to see.
+    """
+    snaps = recorder.snapshots
+    if not snaps or layer not in snaps[0].layers:
+        raise ValueError(f"the recorder holds no snapshots of layer {layer}")
+    y = np.asarray(y)
+    project, labels, exact = _projection(snaps, layer, units)
+    points = [project(s.layers[layer]) for s in snaps]
+    dim = points[0].shape[1]
+    lo, hi = _limits(points)
+    L = len(snaps[0].weights)
+    plane = exact and layer == L - 1 and snaps[0].weights[-1].shape[0] == 1
+    classes = np.unique(y)
+    fig = Figure(figsize=(6.4, 5.6), layout="constrained" if dim < 3 else None, dpi=90)
+    ax = fig.add_subplot(projection="3d" if dim == 3 else None)
+    heading = title or f"hidden layer {layer}"
+
+    def draw(i: int):
+        ax.cla()
+        P, snap = points[i], snaps[i]
+        for c, label in enumerate(classes):
+            pts = P[y == label]
+            cols = [pts[:, d] for d in range(dim)] if dim > 1 else [pts[:, 0], np.full(len(pts), c)]
+            style = dict(
+                s=16,
+                alpha=0.65,
+                edgecolors="none",
+                label=f"class {label}",
+                c=CLASS_COLORS[c % len(CLASS_COLORS)],
+                marker=CLASS_MARKERS[c % len(CLASS_MARKERS)],
+            )
+            if dim == 3:
+                style["depthshade"] = False
+            ax.scatter(*cols, **style)
+        if plane:
+            _draw_surface(ax, snap.weights[-1][0], float(snap.biases[-1][0, 0]), lo, hi)
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_xlabel(labels[0])
+        if dim > 1:
+            ax.set_ylim(lo[1], hi[1])
+            ax.set_ylabel(labels[1])
+        else:  # one unit: a row per class
+            ax.set_yticks(range(len(classes)), [f"class {c}" for c in classes])
+            ax.set_ylim(-0.5, len(classes) - 0.5)
+        if dim == 3:
+            ax.set_zlim(lo[2], hi[2])
+            ax.set_zlabel(labels[2])
+            ax.view_init(elev=22, azim=-60 + (40 * i / max(1, len(snaps) - 1) if rotate else 0))
+        loss = "" if np.isnan(snap.loss) else f"   loss {snap.loss:.4f}"
+        ax.set_title(f"{heading}\nepoch {snap.epoch:.1f}   step {snap.step}{loss}", fontsize=10)
+        ax.legend(loc="upper left", fontsize=8)
+        return []
+
+    return FuncAnimation(fig, draw, frames=len(snaps), interval=1000 / fps, blit=False)
+
+
+def animate_output_curve(
+    recorder, X, y, *, fps: int = 12, title: str = "input to output"
+) -> FuncAnimation:
+    """For 1-D inputs: the network's output as a function of x, frame by frame."""
+    snaps = recorder.snapshots
+    L = len(snaps[0].weights)
+    if L not in snaps[0].layers:
+        raise ValueError(f"the recorder holds no snapshots of the output layer {L}")
+    x = np.asarray(X, dtype=float)[:, 0]
+    order = np.argsort(x)
+    outs = [s.layers[L][:, 0] for s in snaps]
+    lo = min(float(np.min(o)) for o in outs + [np.asarray(y, float)])
+    hi = max(float(np.max(o)) for o in outs + [np.asarray(y, float)])
+    fig = Figure(figsize=(6.4, 4.5), layout="constrained", dpi=90)
+    ax = fig.add_subplot()
+
+    def draw(i: int):
+        ax.cla()
+        ax.scatter(x, y, s=6, c="0.6", label="targets")
+        ax.plot(x[order], outs[i][order], color="#d62728", lw=2.5, label="network output")
+        ax.set(xlabel="$x$", ylabel="$a^L$", ylim=(lo - 0.1, hi + 0.1))
+        loss = "" if np.isnan(snaps[i].loss) else f"   loss {snaps[i].loss:.4f}"
+        ax.set_title(
+            f"{title}\nepoch {snaps[i].epoch:.1f}   step {snaps[i].step}{loss}", fontsize=10
+        )
+        ax.legend(loc="upper left", fontsize=8)
+        return []
+
+    return FuncAnimation(fig, draw, frames=len(snaps), interval=1000 / fps, blit=False)
+
+
+def save_gif(animation: FuncAnimation, path, fps: int = 12, progress=None) -> None:
+    """Write the animation as a GIF; nothing appears under ``path`` until it is complete.
+
+    ``progress(frame, n_frames)`` is called as each frame is drawn."""
+    with atomic_path(path) as tmp:
+        animation.save(tmp, writer=PillowWriter(fps=fps), progress_callback=progress)
+
+
+def to_html(
+    animation: FuncAnimation, fps: int = 12, progress=None, embed_limit_mb: float = 60
+) -> str:
+    """The animation as a self-contained HTML fragment with play, pause and step controls.
+
+    This is matplotlib's JavaScript player (what ``to_jshtml`` returns) with its web-font
+    icons, which it would fetch online, replaced by text.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "animation.html")
+        writer = HTMLWriter(
+            fps=fps, embed_frames=True, default_mode="loop", embed_limit=embed_limit_mb
+        )
+        animation.save(path, writer=writer, progress_callback=progress)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    text = _FONT_AWESOME.sub("", text)
+    for cls, symbol in _ICONS.items():
+        text = text.replace(f'<i class="{cls}"></i>', f"<span>{symbol}</span>")
+    return text
+
+
+def html_page(title: str, body: str) -> str:
+    """A complete HTML document around ``body``."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<title>{title}</title>\n</head>\n<body style="font-family: sans-serif; margin: 2em">\n'
+        f"<h1>{title}</h1>\n{body}\n</body>\n</html>\n"
+    )

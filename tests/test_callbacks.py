@@ -1,0 +1,92 @@
+"""The Recorder's snapshots against an independent SGD, and the progress bar."""
+
+import numpy as np
+import pytest
+
+from backproplab import Network
+from backproplab.callbacks import ProgressBar, Recorder
+from reference import nielsen_sgd
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _layers(weights, biases, X):
+    """Every layer's activations, (n_samples, n_ℓ), by a plain per-layer loop."""
+    a, out = X.T, [X]
+    for W, b in zip(weights, biases):
+        a = _sigmoid(W @ a + b)
+        out.append(a.T)
+    return out
+
+
+def _reference_after(net0, X, Y, steps, batch_size, eta):
+    """Parameters after ``steps`` SGD steps without shuffling, step by step in Nielsen's way."""
+    weights, biases = net0.weights, net0.biases
+    n_batches = -(-len(X) // batch_size)
+    for step in range(steps):
+        k = (step % n_batches) * batch_size
+        weights, biases = nielsen_sgd(
+            weights, biases, X[k : k + batch_size], Y[k : k + batch_size], 1, batch_size, eta
+        )
+    return weights, biases
+
+
+def test_snapshots_equal_the_networks_activations_at_their_steps(circles):
+    X, y = circles[0][::25], circles[1][::25]  # 40 samples, both classes
+    net = Network([2, 3, 3, 1], seed=4)
+    start = Network([2, 3, 3, 1], weights=net.weights, biases=net.biases)
+    rec = Recorder(X[:7], layers=[1, 2, 3], every=7, Y=y[:7])
+    net.train(X, y, epochs=3, batch_size=4, eta=2.0, shuffle=False, callbacks=[rec])
+
+    assert [s.step for s in rec.snapshots] == [0, 7, 14, 21, 28, 30]
+    assert [s.epoch for s in rec.snapshots] == pytest.approx([0, 0.7, 1.4, 2.1, 2.8, 3.0])
+    for snap in rec.snapshots:
+        W, b = _reference_after(start, X, y[:, None], snap.step, 4, 2.0)
+        expected = _layers(W, b, X[:7])
+        for ell in (1, 2, 3):
+            np.testing.assert_allclose(snap.layers[ell], expected[ell], rtol=1e-12, atol=1e-14)
+        assert set(snap.layers) == {1, 2, 3}
+        cost = 0.5 * np.mean((expected[3][:, 0] - y[:7]) ** 2)
+        assert snap.loss == pytest.approx(cost, rel=1e-12)
+        for got, want in zip(snap.weights + snap.biases, W + b):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+def test_snapshots_are_copies_not_views():
+    net = Network([2, 2, 1], seed=0)
+    X = np.random.default_rng(0).normal(size=(8, 2))
+    rec = Recorder(X, every=1)
+    net.train(X, np.arange(8) % 2, epochs=2, batch_size=4, eta=1.0, callbacks=[rec])
+    first, last = rec.snapshots[0], rec.snapshots[-1]
+    assert not np.array_equal(first.weights[0], last.weights[0])
+    np.testing.assert_array_equal(last.weights[0], net.weights[0])
+    assert sorted(first.layers) == [0, 1, 2]  # default: every layer, input included
+    assert np.isnan(first.loss)  # no targets given
+
+
+def test_recorder_rejects_layers_outside_the_network():
+    net = Network([2, 2, 1], seed=0)
+    with pytest.raises(ValueError, match="between 0 and 2"):
+        net.train(
+            np.zeros((4, 2)),
+            np.zeros(4),
+            1,
+            2,
+            1.0,
+            callbacks=[Recorder(np.zeros((2, 2)), layers=[3])],
+        )
+    with pytest.raises(ValueError, match="every"):
+        Recorder(np.zeros((2, 2)), every=0)
+
+
+def test_progress_bar_counts_steps_and_is_silent_off_a_terminal(capsys):
+    net = Network([2, 2, 1], seed=0)
+    X, y = np.zeros((6, 2)), np.arange(6) % 2
+    net.train(X, y, 3, 3, 1.0, callbacks=[ProgressBar(6)])  # stderr is captured: no tty
+    assert capsys.readouterr().err == ""
+    shown = ProgressBar(6, disable=False)
+    net.train(X, y, 3, 3, 1.0, callbacks=[shown])
+    assert shown.bar.n == 6
+    assert "training" in capsys.readouterr().err
