@@ -18,10 +18,12 @@ import io
 import json
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from .checks import parse_layers
 
@@ -188,11 +190,25 @@ def history_csv(history) -> str:
     return buf.getvalue()
 
 
-def _bar(total: int, description: str, quiet: bool):
-    from tqdm.auto import tqdm
+@contextmanager
+def _drawing(total: int, description: str, quiet: bool):
+    """A progress bar for rendering frames; yields matplotlib's ``progress_callback``."""
+    with tqdm(total=total, desc=description, leave=False, disable=True if quiet else None) as bar:
+        yield lambda frame, n_frames: bar.update(1)
 
-    bar = tqdm(total=total, desc=description, leave=False, disable=True if quiet else None)
-    return bar, (lambda i, n: bar.update(1))
+
+def _animation(s: Settings, recorder, X, Y, labels, watch: int):
+    """``(animation, heading)``: the input-to-output curve for 1-D inputs, else the watched
+    hidden layer."""
+    from ..viz import animate_hidden, animate_output_curve
+
+    if X.shape[1] == 1:
+        y = Y[:, 0] if Y.ndim > 1 else Y
+        heading = "the output as a function of the input, through training"
+        return animate_output_curve(recorder, X, y), heading
+    title = f"hidden layer {watch} of {s.layers}"
+    anim = animate_hidden(recorder, labels, watch, units=s.units, title=title)
+    return anim, f"hidden layer {watch} through training"
 
 
 def run(s: Settings, out: Path, quiet: bool = False) -> int:
@@ -200,7 +216,7 @@ def run(s: Settings, out: Path, quiet: bool = False) -> int:
     from ..callbacks import ProgressBar, Recorder
     from ..io import atomic_write_text
     from ..network import Network
-    from ..viz import animate_hidden, animate_output_curve, save_gif, to_html
+    from ..viz import save_gif, to_html
     from ..viz.animate import html_page
     from ..viz.report import RunReport, write_report
 
@@ -250,24 +266,11 @@ def run(s: Settings, out: Path, quiet: bool = False) -> int:
     )
     say(summary)
 
-    if X.shape[1] == 1:
-        anim = animate_output_curve(recorder, X[shown], Y[shown][:, 0] if Y.ndim > 1 else Y[shown])
-        heading = "the output as a function of the input, through training"
-    else:
-        heading = f"hidden layer {watch} through training"
-        anim = animate_hidden(
-            recorder,
-            labels[shown],
-            watch,
-            units=s.units,
-            title=f"hidden layer {watch} of {s.layers}",
-        )
-    bar, tick = _bar(len(recorder.snapshots), "drawing hidden.gif", quiet)
-    save_gif(anim, out / "hidden.gif", progress=tick)
-    bar.close()
-    bar, tick = _bar(len(recorder.snapshots), "drawing hidden.html", quiet)
-    player = to_html(anim, progress=tick)
-    bar.close()
+    anim, heading = _animation(s, recorder, X[shown], Y[shown], labels[shown], watch)
+    with _drawing(len(recorder.snapshots), "drawing hidden.gif", quiet) as tick:
+        save_gif(anim, out / "hidden.gif", progress=tick)
+    with _drawing(len(recorder.snapshots), "drawing hidden.html", quiet) as tick:
+        player = to_html(anim, progress=tick)
     atomic_write_text(out / "hidden.html", html_page(heading, player))
     settings = {k: v for k, v in asdict(s).items() if v is not None}
     settings |= {"samples": len(X), "steps": history.n_steps, "seconds": round(seconds, 2)}
