@@ -16,7 +16,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from backproplab import Network
+from backproplab import Network, TrainingDivergedError
 from backproplab.sklearn import BackpropClassifier, BackpropRegressor
 from reference import max_rel_diff, nielsen_sgd
 
@@ -303,6 +303,16 @@ def test_warm_start_continues_training(iris):
     est.set_params(warm_start=True, hidden_layer_sizes=(8,))
     with pytest.raises(ValueError, match="warm start: the network is"):
         est.fit(X, y)
+
+
+def test_diverged_fit_raises_and_leaves_the_estimator_unfitted(iris):
+    X, y = iris
+    est = BackpropRegressor(hidden_layer_sizes=(), epochs=2, random_state=0).fit(X, y)
+    with np.errstate(over="ignore", invalid="ignore"):  # the overflow is the point here
+        with pytest.raises(TrainingDivergedError, match="diverged"):
+            est.set_params(learning_rate=1e3, epochs=100).fit(100 * X, 1e6 * y)
+    with pytest.raises(NotFittedError):
+        est.predict(X)  # not the old network with the new data's settings
 
 
 # -- input validation: scikit-learn's messages -----------------------------------------------

@@ -176,8 +176,13 @@ class _BackpropEstimator(BaseEstimator):
         self._validate_params()
         return self._train(X, y, epochs=self.epochs, keep=self.warm_start)
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "network_")
+
     def _train(self, X, y, *, epochs: int, keep: bool, classes=None):
         reuse = keep and hasattr(self, "network_")
+        if not reuse and hasattr(self, "network_"):
+            del self.network_  # fitted again only once the new network has trained
         X, y = validate_data(self, X, y, reset=not reuse, dtype=_DTYPE, **self._y_checks)
         Y = self._targets(y, reuse=reuse, classes=classes)  # (n_samples, n_outputs)
         if reuse:
