@@ -104,7 +104,8 @@ def test_grid_search_in_a_pipeline_reaches_95_percent_on_digits(digits_split):
         "net__learning_rate": [0.01, 0.1],
     }
     search = GridSearchCV(pipe, grid, cv=3).fit(X_train, y_train)
-    assert search.cv_results_["mean_test_score"].shape == (4,)
+    scores = search.cv_results_["mean_test_score"]
+    assert len(set(scores.tolist())) == 4  # every setting reached the network
     assert search.best_params_["net__learning_rate"] == 0.1  # 0.01 is too slow in 30 epochs
     assert np.mean(search.predict(X_test) == y_test) >= 0.95
 
@@ -124,6 +125,17 @@ def test_same_random_state_gives_identical_predictions(iris):
     r3 = BackpropRegressor(random_state=4).fit(X[:, :3], X[:, 3])
     assert np.array_equal(r1.predict(X[:, :3]), r2.predict(X[:, :3]))
     assert not np.array_equal(r1.predict(X[:, :3]), r3.predict(X[:, :3]))
+
+
+def test_random_state_instance_is_drawn_from_as_in_scikit_learn(iris):
+    X, y = iris
+    kw = dict(hidden_layer_sizes=(4,), epochs=1)
+    shared = BackpropClassifier(random_state=np.random.RandomState(0), **kw)
+    first = shared.fit(X, y).predict_proba(X)
+    second = shared.fit(X, y).predict_proba(X)  # the instance has moved on
+    fresh = BackpropClassifier(random_state=np.random.RandomState(0), **kw).fit(X, y)
+    assert not np.array_equal(first, second)
+    assert np.array_equal(first, fresh.predict_proba(X))
 
 
 def test_int_random_state_is_the_network_seed(iris):

@@ -7,7 +7,7 @@ empty input, wrong dimensions and a feature count that differs from ``fit`` are 
 with scikit-learn's usual messages. They work in pipelines, grid searches and
 cross-validation, and pass scikit-learn's estimator checks.
 
-What scikit-learn's MLP does not give, these do:
+Beyond what scikit-learn's own MLP offers:
 
 - ``network_`` is the plain :class:`~backproplab.Network` that was trained: its
   ``weights[ℓ−1]`` is ``W^ℓ`` of shape (n_ℓ, n_{ℓ−1}), and ``gradcheck``, ``backprop(...,
@@ -260,7 +260,10 @@ class _BackpropEstimator(BaseEstimator):
     def save(self, path) -> None:
         """Write the fitted estimator to ``path``: the network's arrays plus JSON metadata
         holding the estimator's parameters and fitted attributes (see
-        :mod:`backproplab.io`; never pickle). ``history_`` is not stored.
+        :mod:`backproplab.io`; never pickle). The state of the shuffling generator is
+        stored, so training can go on after ``load`` exactly as without saving.
+        ``history_`` is not stored; ``hidden_layer_sizes`` comes back as a tuple, and a
+        ``RandomState`` given as ``random_state`` comes back as None.
 
         Raises:
             ValueError: if something (for example a class label) cannot be stored as JSON
@@ -414,6 +417,8 @@ class BackpropClassifier(ClassifierMixin, TransformerMixin, _BackpropEstimator):
         init: ``"auto"`` (He for relu and leaky_relu, else Xavier), ``"gaussian"``
             (N(0, 1), Nielsen's), ``"scaled"``, ``"xavier"`` or ``"he"``.
         warm_start: let ``fit`` continue from the current weights instead of starting over.
+            The layers, activations and cost must stay the same, and y may then hold
+            any of ``classes_`` (as with ``partial_fit``) but no other label.
 
     Attributes:
         classes_: the class labels, sorted, shape (n_classes,).
