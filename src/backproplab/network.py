@@ -204,6 +204,7 @@ class Network:
         seed: int | np.random.Generator | None = None,
         callbacks=(),
         gradcheck_every: int | None = None,
+        evaluate: bool = True,
     ) -> _train.History:
         """Mini-batch SGD (Nielsen's ``SGD``); updates the parameters in place.
 
@@ -217,6 +218,9 @@ class Network:
             gradcheck_every: every k steps, check the mini-batch's gradient against
                 finite differences and record the relative error in
                 ``history.extras["gradcheck"]`` (see :mod:`backproplab.gradcheck`).
+            evaluate: after each epoch, compute the cost (and accuracy, for labels) on
+                the whole training set into ``history.loss_epoch``. Costs one forward
+                pass over the data per epoch; False leaves those entries NaN.
 
         Returns:
             The :class:`~backproplab.train.History`.
@@ -246,6 +250,7 @@ class Network:
             shuffle=bool(shuffle),
             rng=rng,
             callbacks=callbacks,
+            evaluate=bool(evaluate),
         )
         return history.trimmed()
 

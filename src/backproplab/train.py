@@ -139,6 +139,7 @@ def sgd(
     shuffle: bool,
     rng: np.random.Generator,
     callbacks=(),
+    evaluate: bool = True,
 ) -> History:
     """Train ``net`` in place; X is (n_samples, n_features), Y is (n_samples, n_outputs).
 
@@ -189,10 +190,11 @@ def sgd(
             step += 1
             history.n_steps = step
             _call(callbacks, "on_step_end", net, history, step)
-        A_out = net._forward_columns(XT)[1][-1]
-        history.loss_epoch[epoch] = float(np.mean(cost.value(A_out, YT)))
-        if is_labels:
-            history.accuracy_epoch[epoch] = label_accuracy(A_out, YT)
+        if evaluate:
+            A_out = net._forward_columns(XT)[1][-1]
+            history.loss_epoch[epoch] = float(np.mean(cost.value(A_out, YT)))
+            if is_labels:
+                history.accuracy_epoch[epoch] = label_accuracy(A_out, YT)
         history.n_epochs = epoch + 1
         _call(callbacks, "on_epoch_end", net, history, epoch)
     _call(callbacks, "on_train_end", net, history)
