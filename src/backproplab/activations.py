@@ -3,13 +3,17 @@
 Every activation works on arrays of any shape, element by element (softmax is the
 exception: it normalises each column, one column per sample). Each one knows
 
-- ``f(z)``: the activation ``a = σ(z)``;
-- ``prime(z, a)``: the derivative ``σ'(z)``, given both ``z`` and ``a = σ(z)`` so that
-  ``σ'`` can be written with whichever is cheaper (sigmoid: ``a (1 − a)``, no second
-  ``exp``);
-- ``backward(z, a, grad_a)``: ``∂C/∂z`` from ``∂C/∂a``. For an element-wise σ this is the
-  Hadamard product ``grad_a ⊙ σ'(z)`` of BP1 and BP2; softmax, whose Jacobian is not
-  diagonal, overrides it with the full vector–Jacobian product.
+- ``f(z, out=None)``: the activation ``a = σ(z)``;
+- ``prime(z, a, out=None)``: the derivative ``σ'(z)``, given both ``z`` and ``a = σ(z)``
+  so that ``σ'`` can be written with whichever is cheaper (sigmoid: ``a (1 − a)``, no
+  second ``exp``);
+- ``backward(z, a, grad_a, out=None)``: ``∂C/∂z`` from ``∂C/∂a``. For an element-wise σ
+  this is the Hadamard product ``grad_a ⊙ σ'(z)`` of BP1 and BP2; softmax, whose Jacobian
+  is not diagonal, overrides it with the full vector–Jacobian product.
+
+``out``, where given, is an array of the result's shape that receives the result (and is
+returned): the training loop passes the same buffers at every step instead of allocating
+new arrays. It must not be ``z``, ``a`` or ``grad_a`` unless a function says so.
 
 >>> import numpy as np
 >>> sig = get_activation("sigmoid")
@@ -25,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
 Array = np.ndarray
 
@@ -38,19 +41,19 @@ class Activation:
 
     Attributes:
         name: the registry name.
-        f: ``z -> a``, element-wise (column-wise for softmax).
-        prime: ``(z, a) -> σ'(z)``, same shape as ``z``.
+        f: ``(z, out=None) -> a``, element-wise (column-wise for softmax).
+        prime: ``(z, a, out=None) -> σ'(z)``, same shape as ``z``.
         hidden_ok: whether it may be used in a hidden layer (softmax may not).
     """
 
     name: str
-    f: Callable[[Array], Array]
-    prime: Callable[[Array, Array], Array]
+    f: Callable[..., Array]
+    prime: Callable[..., Array]
     hidden_ok: bool = True
 
-    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
+    def backward(self, z: Array, a: Array, grad_a: Array, out: Array | None = None) -> Array:
         """``∂C/∂z = ∂C/∂a ⊙ σ'(z)`` (the Hadamard product in BP1 and BP2)."""
-        return grad_a * self.prime(z, a)
+        return np.multiply(grad_a, self.prime(z, a, out=out), out=out)
 
 
 @dataclass(frozen=True)
@@ -62,51 +65,101 @@ class Softmax(Activation):
     ``∂C/∂z = a ⊙ (g − Σ_j a_j g_j)`` column by column, with ``g = ∂C/∂a``.
     """
 
-    def backward(self, z: Array, a: Array, grad_a: Array) -> Array:
-        return a * (grad_a - np.sum(a * grad_a, axis=0, keepdims=True))
+    def backward(self, z: Array, a: Array, grad_a: Array, out: Array | None = None) -> Array:
+        total = np.sum(a * grad_a, axis=0, keepdims=True)  # (1, n_samples)
+        return np.multiply(a, grad_a - total, out=out)
 
 
-def sigmoid(z: Array) -> Array:
-    """σ(z) = 1 / (1 + e^{−z}), computed without overflow for any z (scipy's expit)."""
-    return expit(z)
+def _result(z, out: Array | None) -> Array:
+    """``out``, or a new float array shaped like ``z`` (float32 stays float32)."""
+    if out is not None:
+        return out
+    return np.empty(np.shape(z), dtype=np.result_type(z, 1.0))
 
 
-def sigmoid_prime(z: Array, a: Array | None = None) -> Array:
+def sigmoid(z: Array, out: Array | None = None) -> Array:
+    """σ(z) = 1 / (1 + e^{−z}), four passes over the array, each one SIMD-vectorised.
+
+    For z ≪ 0, e^{−z} overflows to inf and σ comes out exactly 0, which is the correctly
+    rounded value; the overflow is expected, so its warning is silenced. ``out`` may be
+    ``z`` itself (σ in place).
+    """
+    out = _result(z, out)
+    np.negative(z, out=out)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    np.add(out, 1, out=out)
+    return np.reciprocal(out, out=out)
+
+
+def sigmoid_prime(z: Array, a: Array | None = None, out: Array | None = None) -> Array:
     """σ'(z) = σ(z)(1 − σ(z)); pass ``a = σ(z)`` to skip recomputing it."""
     if a is None:
-        a = expit(z)
-    return a * (1 - a)
+        a = sigmoid(z)
+    out = _result(a, out)
+    np.subtract(1, a, out=out)
+    return np.multiply(out, a, out=out)
 
 
-def _softmax(z: Array) -> Array:
+def _linear(z: Array, out: Array | None = None) -> Array:
+    if out is None:
+        return np.array(z, dtype=np.result_type(z, 1.0))
+    np.copyto(out, z)
+    return out
+
+
+def _ones(z: Array, a: Array, out: Array | None = None) -> Array:
+    out = _result(z, out)
+    out.fill(1)
+    return out
+
+
+def _tanh(z: Array, out: Array | None = None) -> Array:
+    return np.tanh(z, out=_result(z, out))
+
+
+def _tanh_prime(z: Array, a: Array, out: Array | None = None) -> Array:
+    """tanh'(z) = 1 − tanh²(z) = 1 − a²."""
+    out = np.multiply(a, a, out=_result(a, out))
+    return np.subtract(1, out, out=out)
+
+
+def _relu(z: Array, out: Array | None = None) -> Array:
+    return np.maximum(z, 0, out=_result(z, out))
+
+
+def _softmax(z: Array, out: Array | None = None) -> Array:
     """Column-wise softmax with the column maximum subtracted first (no overflow)."""
-    e = np.exp(z - np.max(z, axis=0, keepdims=True))
-    return e / np.sum(e, axis=0, keepdims=True)
+    out = np.subtract(z, np.max(z, axis=0, keepdims=True), out=_result(z, out))
+    np.exp(out, out=out)
+    return np.divide(out, np.sum(out, axis=0, keepdims=True), out=out)
 
 
-def _softmax_prime(z: Array, a: Array) -> Array:
+def _softmax_prime(z: Array, a: Array, out: Array | None = None) -> Array:
     raise TypeError("softmax has no element-wise derivative; use Activation.backward")
 
 
-def _relu_prime(z: Array, a: Array) -> Array:
-    return (z > 0).astype(z.dtype)
+def _relu_prime(z: Array, a: Array, out: Array | None = None) -> Array:
+    """1 where z > 0, else 0 (the derivative at the kink z = 0 is taken as 0)."""
+    return np.greater(z, 0, out=_result(z, out), casting="unsafe")
 
 
-def _leaky_relu(z: Array) -> Array:
-    return np.where(z > 0, z, LEAKY_SLOPE * z)
+def _leaky_relu(z: Array, out: Array | None = None) -> Array:
+    return np.maximum(z, LEAKY_SLOPE * z, out=_result(z, out))  # slope < 1
 
 
-def _leaky_relu_prime(z: Array, a: Array) -> Array:
-    return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype)
+def _leaky_relu_prime(z: Array, a: Array, out: Array | None = None) -> Array:
+    out = _relu_prime(z, a, out)  # 1 where z > 0, else 0
+    return np.maximum(out, LEAKY_SLOPE, out=out)  # … and the slope where z ≤ 0
 
 
 ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in (
         Activation("sigmoid", sigmoid, sigmoid_prime),
-        Activation("linear", lambda z: z, lambda z, a: np.ones_like(z)),
-        Activation("tanh", np.tanh, lambda z, a: 1 - a * a),
-        Activation("relu", lambda z: np.maximum(z, 0), _relu_prime),
+        Activation("linear", _linear, _ones),
+        Activation("tanh", _tanh, _tanh_prime),
+        Activation("relu", _relu, _relu_prime),
         Activation("leaky_relu", _leaky_relu, _leaky_relu_prime),
         Softmax("softmax", _softmax, _softmax_prime, hidden_ok=False),
     )

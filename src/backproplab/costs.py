@@ -2,7 +2,8 @@
 
 Arrays hold one column per sample: ``a`` and ``y`` are of shape (n_out, n_samples).
 ``value(a, y)`` returns the per-example costs, shape (n_samples,); the network's cost is
-their mean. ``grad_a(a, y)`` returns ``∇_a C_x``, shape (n_out, n_samples).
+their mean. ``grad_a(a, y, out=None)`` returns ``∇_a C_x``, shape (n_out, n_samples),
+into ``out`` when given.
 
 BP1 is ``δ^L = ∇_a C ⊙ σ'(z^L)``; :func:`output_delta` computes it through the general
 path ``activation.backward(z, a, cost.grad_a(a, y))``, except for the pairings whose
@@ -33,14 +34,14 @@ class Cost:
     Attributes:
         name: the registry name.
         value: ``(a, y) -> C_x`` for each sample, shape (n_samples,).
-        grad_a: ``(a, y) -> ∂C_x/∂a``, shape (n_out, n_samples).
+        grad_a: ``(a, y, out=None) -> ∂C_x/∂a``, shape (n_out, n_samples).
         outputs: the output activations it is defined for (None: any).
         fused_with: the output activation for which ``δ^L = a − y`` exactly.
     """
 
     name: str
     value: Callable[[Array, Array], Array]
-    grad_a: Callable[[Array, Array], Array]
+    grad_a: Callable[..., Array]
     outputs: frozenset[str] | None = None
     fused_with: str | None = None
 
@@ -65,9 +66,14 @@ def _binary_ce(a: Array, y: Array) -> Array:
     return -np.sum(y * _safe_log(a) + (1 - y) * _safe_log(1 - a), axis=0)
 
 
-def _binary_ce_grad(a: Array, y: Array) -> Array:
+def _quadratic_grad(a: Array, y: Array, out: Array | None = None) -> Array:
+    """∂C_x/∂a = a − y."""
+    return np.subtract(a, y, out=out)
+
+
+def _binary_ce_grad(a: Array, y: Array, out: Array | None = None) -> Array:
     """∂C_x/∂a_j = (a_j − y_j) / (a_j (1 − a_j))."""
-    return (a - y) / _floor(a * (1 - a))
+    return np.divide(a - y, _floor(a * (1 - a)), out=out)
 
 
 def _categorical_ce(a: Array, y: Array) -> Array:
@@ -75,15 +81,15 @@ def _categorical_ce(a: Array, y: Array) -> Array:
     return -np.sum(y * _safe_log(a), axis=0)
 
 
-def _categorical_ce_grad(a: Array, y: Array) -> Array:
+def _categorical_ce_grad(a: Array, y: Array, out: Array | None = None) -> Array:
     """∂C_x/∂a_j = −y_j / a_j."""
-    return -y / _floor(a)
+    return np.divide(-y, _floor(a), out=out)
 
 
 COSTS: dict[str, Cost] = {
     c.name: c
     for c in (
-        Cost("quadratic", _quadratic, lambda a, y: a - y),
+        Cost("quadratic", _quadratic, _quadratic_grad),
         Cost(
             "binary_cross_entropy",
             _binary_ce,
@@ -145,12 +151,24 @@ def check_pairing(cost: Cost, output: Activation) -> None:
         )
 
 
-def output_delta(cost: Cost, output: Activation, z: Array, a: Array, y: Array) -> Array:
+def output_delta(
+    cost: Cost,
+    output: Activation,
+    z: Array,
+    a: Array,
+    y: Array,
+    out: Array | None = None,
+    scratch: Array | None = None,
+) -> Array:
     """BP1: the output error ``δ^L = ∇_a C ⊙ σ'(z^L)``, shape (n_out, n_samples).
 
     For sigmoid with binary cross-entropy and softmax with categorical cross-entropy the
     σ' factor cancels and ``δ^L = a^L − y`` (the fused fast path).
+
+    Args:
+        out: receives δ^L if given. scratch: an array of the same shape for ``∇_a C``,
+            so that nothing is allocated (used only on the general path).
     """
     if cost.fused_with == output.name:
-        return a - y
-    return output.backward(z, a, cost.grad_a(a, y))
+        return np.subtract(a, y, out=out)
+    return output.backward(z, a, cost.grad_a(a, y, out=scratch), out=out)

@@ -36,12 +36,26 @@ def feedforward(
         ``(zs, activations)``: ``zs[ℓ−1]`` is ``Z^ℓ`` of shape (n_ℓ, n_samples);
         ``activations[ℓ]`` is ``A^ℓ`` of shape (n_ℓ, n_samples), ``activations[0]`` is A0.
     """
-    zs: list[Array] = []
-    activations: list[Array] = [A0]
-    A = A0
-    for W, b, act in zip(weights, biases, layer_activations, strict=True):
-        Z = W @ A + b  # (n_ℓ, n_{ℓ−1}) @ (n_{ℓ−1}, m) + (n_ℓ, 1) -> (n_ℓ, m)
-        A = act.f(Z)
-        zs.append(Z)
-        activations.append(A)
+    m = A0.shape[1]
+    dtype = np.result_type(A0, *weights, *biases)
+    zs = [np.empty((W.shape[0], m), dtype) for W in weights]
+    activations = [A0] + [np.empty_like(Z) for Z in zs]
+    feedforward_into(weights, biases, layer_activations, zs, activations)
     return zs, activations
+
+
+def feedforward_into(
+    weights: Sequence[Array],
+    biases: Sequence[Array],
+    layer_activations: Sequence[Activation],
+    zs: Sequence[Array],
+    activations: Sequence[Array],
+) -> None:
+    """:func:`feedforward` into given arrays: ``activations[0]`` holds the input batch;
+    ``zs[ℓ−1]`` and ``activations[ℓ]`` (each (n_ℓ, n_samples)) are overwritten with
+    ``Z^ℓ`` and ``A^ℓ``. Nothing is allocated, so the training loop can reuse the same
+    buffers at every step."""
+    for i, (W, b, act) in enumerate(zip(weights, biases, layer_activations, strict=True)):
+        Z = np.matmul(W, activations[i], out=zs[i])  # (n_ℓ, n_{ℓ−1}) @ (n_{ℓ−1}, m)
+        np.add(Z, b, out=Z)  # + b^ℓ, broadcast from (n_ℓ, 1) over the m columns
+        act.f(Z, out=activations[i + 1])  # A^ℓ = σ(Z^ℓ)

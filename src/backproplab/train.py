@@ -7,6 +7,12 @@ Each epoch splits the (optionally shuffled) training set into consecutive mini-b
 
 with C the mini-batch's mean cost (the same as Nielsen's ``eta/len(mini_batch) * Σ nabla``).
 
+The loop is the fast path: every array a step writes (Z, A, Δ and the steps η∂C/∂W) is
+allocated once per batch size and reused, parameters are updated in place, η is folded into
+Δ^L (see :func:`backproplab.backward.backprop_into`), and nothing in Python runs per
+sample. The results are those of :func:`~backproplab.forward.feedforward` and
+:func:`~backproplab.backward.backprop`, which run the same code on fresh arrays.
+
 Nothing here prints. Training returns a :class:`History` and calls callbacks; a callback
 is any object with some of the methods ``on_train_begin(net, history)``,
 ``on_step_end(net, history, step)``, ``on_epoch_end(net, history, epoch)`` and
@@ -21,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .backward import backprop
-from .forward import feedforward
+from .backward import backprop_into
+from .forward import feedforward_into
 
 if TYPE_CHECKING:
     from .network import Network
@@ -43,11 +49,13 @@ class History:
 
     Attributes:
         loss_step: mini-batch mean cost before each step, shape (n_steps,).
-        grad_norm: Frobenius norm of ∂C/∂W^ℓ at each step, shape (n_steps, L).
+        grad_norm: Frobenius norm of ∂C/∂W^ℓ at each step, shape (n_steps, L)
+            (computed as ‖η ∂C/∂W^ℓ‖ / η, so to rounding).
         weight_norm: Frobenius norm of W^ℓ after each step, shape (n_steps, L).
-        loss_epoch: mean cost over the whole training set after each epoch, (epochs,).
+        loss_epoch: mean cost over the whole training set after each epoch, (epochs,)
+            (NaN when training ran with ``evaluate=False``).
         accuracy_epoch: training accuracy after each epoch, (epochs,), or None when the
-            targets are not class labels.
+            targets are not class labels (NaN with ``evaluate=False``).
         steps_per_epoch: mini-batches per epoch.
         n_steps: steps actually taken (less than planned if training stopped early).
         extras: named per-step or per-epoch records added by callbacks (for example
@@ -95,37 +103,102 @@ class History:
         }
 
 
-def label_accuracy(A_out: np.ndarray, Y: np.ndarray) -> float | None:
-    """Fraction of samples classified right, or None if ``Y`` does not hold class labels.
+def label_kind(Y: np.ndarray) -> str | None:
+    """What kind of class labels the targets ``Y`` (n_out, m) hold, or None if not labels.
 
-    Args:
-        A_out: network outputs, shape (n_out, m).
-        Y: targets, shape (n_out, m). Labels are recognised as 0/1 or −1/+1 for a single
-            output (threshold at the midpoint) and one-hot columns for several outputs
-            (predicted class: the largest output).
+    ``"0/1"`` or ``"±1"`` for a single output (threshold at the midpoint), ``"one-hot"``
+    for one-hot columns (predicted class: the largest output).
     """
     if Y.shape[0] == 1:
         values = np.unique(Y)
         if np.all(np.isin(values, (0.0, 1.0))):
-            return float(np.mean((A_out > 0.5) == (Y > 0.5)))
+            return "0/1"
         if np.all(np.isin(values, (-1.0, 1.0))):
-            return float(np.mean((A_out > 0) == (Y > 0)))
+            return "±1"
         return None
-    one_hot = np.all(np.isin(Y, (0.0, 1.0))) and np.all(Y.sum(axis=0) == 1)
-    if not one_hot:
-        return None
-    return float(np.mean(np.argmax(A_out, axis=0) == np.argmax(Y, axis=0)))
+    if np.all(np.isin(Y, (0.0, 1.0))) and np.all(Y.sum(axis=0) == 1):
+        return "one-hot"
+    return None
 
 
-def _call(callbacks, method: str, *args) -> None:
-    for cb in callbacks:
-        fn = getattr(cb, method, None)
-        if fn is not None:
-            fn(*args)
+def label_hits(A_out: np.ndarray, Y: np.ndarray, kind: str) -> int:
+    """How many of the m samples are classified right; A_out and Y are (n_out, m)."""
+    if kind == "0/1":
+        return int(np.count_nonzero((A_out > 0.5) == (Y > 0.5)))
+    if kind == "±1":
+        return int(np.count_nonzero((A_out > 0) == (Y > 0)))
+    return int(np.count_nonzero(np.argmax(A_out, axis=0) == np.argmax(Y, axis=0)))
+
+
+def label_accuracy(A_out: np.ndarray, Y: np.ndarray) -> float | None:
+    """Fraction of samples classified right, or None if ``Y`` does not hold class labels
+    (see :func:`label_kind`). A_out and Y are (n_out, m)."""
+    kind = label_kind(Y)
+    return None if kind is None else label_hits(A_out, Y, kind) / Y.shape[1]
 
 
 def _norms(arrays) -> list[float]:
-    return [math.sqrt(float(np.vdot(x, x))) for x in arrays]
+    """Frobenius norm of each array, as Python floats."""
+    return [_norm(x) for x in arrays]
+
+
+def _norm(x: np.ndarray) -> float:
+    """‖x‖ = √(Σ x²); if Σ x² overflows the array's dtype (float32 does above ~1.8e19)
+    while x is finite, it is recomputed scaled by the largest |x|. NaN or inf in x gives
+    NaN or inf."""
+    squares = float(np.vdot(x, x))
+    if math.isfinite(squares):
+        return math.sqrt(squares)
+    largest = float(np.max(np.abs(x)))
+    if not math.isfinite(largest):
+        return largest
+    scaled = x / largest
+    return largest * math.sqrt(float(np.vdot(scaled, scaled)))
+
+
+@dataclass
+class _Buffers:
+    """The arrays one SGD step on m samples writes, allocated once and reused.
+
+    ``zs``, ``activations[1:]``, ``deltas`` and ``scratch`` are (n_ℓ, m) for ℓ = 1 … L;
+    ``activations[0]`` is set to each mini-batch's input; ``X_rows`` (m, n_0) and
+    ``Y_rows`` (m, n_L) receive the rows of a shuffled mini-batch; ``ones`` is (m, 1).
+    """
+
+    zs: list[np.ndarray]
+    activations: list[np.ndarray]
+    deltas: list[np.ndarray]
+    scratch: list[np.ndarray]
+    X_rows: np.ndarray
+    Y_rows: np.ndarray
+    ones: np.ndarray
+
+    @classmethod
+    def allocate(cls, sizes: list[int], m: int, dtype) -> _Buffers:
+        def layers() -> list[np.ndarray]:
+            return [np.empty((n, m), dtype) for n in sizes[1:]]
+
+        return cls(
+            zs=layers(),
+            activations=[np.empty((0, m), dtype), *layers()],
+            deltas=layers(),
+            scratch=layers(),
+            X_rows=np.empty((m, sizes[0]), dtype),
+            Y_rows=np.empty((m, sizes[-1]), dtype),
+            ones=np.ones((m, 1), dtype),
+        )
+
+    def batch(self, X, Y, order, start: int) -> tuple[np.ndarray, np.ndarray]:
+        """Mini-batch ``start : start + m`` as columns, (n_0, m) and (n_L, m): views of
+        X and Y's rows in order, or the rows ``order[start : start + m]`` gathered into
+        this buffer's own arrays."""
+        m = self.X_rows.shape[0]
+        if order is None:
+            return X[start : start + m].T, Y[start : start + m].T
+        rows = order[start : start + m]
+        np.take(X, rows, axis=0, out=self.X_rows)
+        np.take(Y, rows, axis=0, out=self.Y_rows)
+        return self.X_rows.T, self.Y_rows.T
 
 
 def sgd(
@@ -143,62 +216,171 @@ def sgd(
 ) -> History:
     """Train ``net`` in place; X is (n_samples, n_features), Y is (n_samples, n_outputs).
 
-    Inputs must already be validated (``Network.train`` does that).
+    Inputs must already be validated and of the network's dtype (``Network.train`` does
+    that).
     """
     n = X.shape[0]
-    L = len(net.weights)
+    X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)  # mini-batches are row blocks
+    params = _FlatParameters(net)
+    acts, cost = net.layer_activations, net.cost_function
     steps_per_epoch = math.ceil(n / batch_size)
     total = steps_per_epoch * epochs
-    is_labels = label_accuracy(Y[:1].T, Y.T) is not None
+    kind = label_kind(Y.T)
     history = History(
         loss_step=np.full(total, np.nan),
-        grad_norm=np.full((total, L), np.nan),
-        weight_norm=np.full((total, L), np.nan),
+        grad_norm=np.full((total, len(params.W)), np.nan),
+        weight_norm=np.full((total, len(params.W)), np.nan),
         loss_epoch=np.full(epochs, np.nan),
-        accuracy_epoch=np.full(epochs, np.nan) if is_labels else None,
+        accuracy_epoch=None if kind is None else np.full(epochs, np.nan),
         steps_per_epoch=steps_per_epoch,
     )
-    XT = np.ascontiguousarray(X.T)  # (n_features, n): one column per sample
-    YT = np.ascontiguousarray(Y.T)  # (n_outputs, n)
-    acts, cost = net.layer_activations, net.cost_function
+    buffers: dict[int, _Buffers] = {}  # one set per batch size (the last may be shorter)
+    on_step = [cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")]
     _call(callbacks, "on_train_begin", net, history)
     step = 0
     for epoch in range(epochs):
-        if shuffle:
-            order = rng.permutation(n)
-            XT_epoch, YT_epoch = XT[:, order], YT[:, order]
-        else:
-            XT_epoch, YT_epoch = XT, YT
+        order = rng.permutation(n) if shuffle else None
         for start in range(0, n, batch_size):
-            A0 = XT_epoch[:, start : start + batch_size]  # (n_features, m)
-            Yb = YT_epoch[:, start : start + batch_size]  # (n_outputs, m)
-            zs, activations = feedforward(net.weights, net.biases, A0, acts)
-            loss = float(np.mean(cost.value(activations[-1], Yb)))
-            grads_w, grads_b = backprop(net.weights, zs, activations, Yb, acts, cost)
-            grad_norm = _norms(grads_w)
-            if not (math.isfinite(loss) and math.isfinite(sum(grad_norm) + sum(_norms(grads_b)))):
-                raise _diverged(history, step, epoch, "the loss or a gradient is not finite")
-            new_w = [W - eta * gW for W, gW in zip(net.weights, grads_w, strict=True)]
-            new_b = [b - eta * gb for b, gb in zip(net.biases, grads_b, strict=True)]
-            weight_norm = _norms(new_w)
-            if not math.isfinite(sum(weight_norm) + sum(_norms(new_b))):
-                raise _diverged(history, step, epoch, "a step would make the parameters infinite")
-            net.weights[:], net.biases[:] = new_w, new_b
+            m = min(batch_size, n - start)
+            if m not in buffers:
+                buffers[m] = _Buffers.allocate(net.sizes, m, net.dtype)
+            buf = buffers[m]
+            A0, Yb = buf.batch(X, Y, order, start)
+            loss = _compute_step(params, buf, A0, Yb, acts, cost, eta)
+            step_norms = params.step_norms()
+            problem = params.problem_with_step(loss, step_norms)
+            if problem:
+                raise _diverged(history, step, epoch, problem)
+            params.take_step()
             history.loss_step[step] = loss
-            history.grad_norm[step] = grad_norm
-            history.weight_norm[step] = weight_norm
+            history.grad_norm[step] = [s / eta for s in step_norms[:-1]]
+            history.weight_norm[step] = params.weight_norms
             step += 1
             history.n_steps = step
-            _call(callbacks, "on_step_end", net, history, step)
+            for on_step_end in on_step:
+                on_step_end(net, history, step)
         if evaluate:
-            A_out = net._forward_columns(XT)[1][-1]
-            history.loss_epoch[epoch] = float(np.mean(cost.value(A_out, YT)))
-            if is_labels:
-                history.accuracy_epoch[epoch] = label_accuracy(A_out, YT)
+            history.loss_epoch[epoch], hits = _evaluate(net, X, Y, kind)
+            if kind is not None:
+                history.accuracy_epoch[epoch] = hits / n
         history.n_epochs = epoch + 1
         _call(callbacks, "on_epoch_end", net, history, epoch)
     _call(callbacks, "on_train_end", net, history)
     return history
+
+
+def _compute_step(params, buf: _Buffers, A0, Yb, acts, cost, eta: float) -> float:
+    """Forward and backward pass of one mini-batch: fills ``params.step`` with η∇C and
+    returns the mini-batch's mean cost. A0 is (n_0, m), Yb is (n_L, m).
+
+    Overflow and NaN are not warned about here: the caller checks the loss and the step
+    for them and stops training with a clear error instead.
+    """
+    m = A0.shape[1]
+    buf.activations[0] = A0
+    with np.errstate(over="ignore", invalid="ignore"):
+        feedforward_into(params.W, params.b, acts, buf.zs, buf.activations)
+        loss = float(cost.value(buf.activations[-1], Yb).sum()) / m
+        backprop_into(
+            params.W,
+            buf.zs,
+            buf.activations,
+            Yb,
+            acts,
+            cost,
+            eta / m,
+            deltas=buf.deltas,
+            scratch=buf.scratch,
+            grads_w=params.step_W,
+            grads_b=params.step_b,
+            ones=buf.ones,
+        )
+    return loss
+
+
+class _FlatParameters:
+    """The network's parameters W^1 … W^L, b^1 … b^L as views into one vector θ, and their
+    SGD steps η∂C/∂W^ℓ, η∂C/∂b^ℓ as views into a second vector of the same layout, so
+    that a single subtraction ``θ ← θ − η∇C`` updates every parameter.
+
+    Building it copies the current parameters into θ and makes ``net.weights`` and
+    ``net.biases`` those views: training then updates the network itself, in place.
+    """
+
+    def __init__(self, net: Network):
+        arrays = [*net.weights, *net.biases]
+        L = len(net.weights)
+        self.theta = np.concatenate([p.ravel() for p in arrays]).astype(net.dtype, copy=False)
+        self.step = np.empty_like(self.theta)
+        views, step_views = _views(self.theta, arrays), _views(self.step, arrays)
+        net.weights[:], net.biases[:] = views[:L], views[L:]
+        self.W, self.b = views[:L], views[L:]
+        self.step_W, self.step_b = step_views[:L], step_views[L:]
+        self.n_weights = sum(W.size for W in self.W)  # θ holds the weights first
+        self.weight_norms = _norms(self.W)
+        self.norm = math.hypot(*self.weight_norms, _norm(self.theta[self.n_weights :]))
+
+    def step_norms(self) -> list[float]:
+        """‖η∂C/∂W^ℓ‖ for ℓ = 1 … L, then ‖η∇C‖ over every parameter (NaN or inf if any
+        element of the step is)."""
+        per_layer = _norms(self.step_W)
+        return [*per_layer, math.hypot(*per_layer, _norm(self.step[self.n_weights :]))]
+
+    def problem_with_step(self, loss: float, step_norms: list[float]) -> str | None:
+        """Why the step must not be taken, or None.
+
+        While ‖θ‖ + ‖η∇C‖ stays below the largest float, no element |θ_i − η∂C/∂θ_i| ≤
+        |θ_i| + |η∂C/∂θ_i| can overflow, so the element-wise check runs only near that limit.
+        """
+        if not math.isfinite(loss + step_norms[-1]):
+            return "the loss or a gradient is not finite"
+        limit = float(np.finfo(self.theta.dtype).max)
+        if not self.norm + step_norms[-1] < limit:
+            with np.errstate(over="ignore"):
+                if not np.isfinite(self.theta - self.step).all():
+                    return "a step would make the parameters infinite"
+        return None
+
+    def take_step(self) -> None:
+        """θ ← θ − η∇C, in place; then the norms of the new parameters."""
+        np.subtract(self.theta, self.step, out=self.theta)
+        self.weight_norms = _norms(self.W)
+        self.norm = math.hypot(*self.weight_norms, _norm(self.theta[self.n_weights :]))
+
+
+def _views(vector: np.ndarray, like: list[np.ndarray]) -> list[np.ndarray]:
+    """Consecutive pieces of ``vector`` shaped like the arrays in ``like``."""
+    views, offset = [], 0
+    for p in like:
+        views.append(vector[offset : offset + p.size].reshape(p.shape))
+        offset += p.size
+    return views
+
+
+def _evaluate(net: Network, X, Y, kind: str | None) -> tuple[float, int]:
+    """Mean cost over all samples and the number classified right (0 if not labels),
+    a block of samples at a time so that no full-data activations are held."""
+    cost = net.cost_function
+    block = max(1, _EVAL_ELEMENTS // max(net.sizes))
+    total_cost, hits = 0.0, 0
+    for start in range(0, X.shape[0], block):
+        with np.errstate(over="ignore", invalid="ignore"):  # an inf loss is recorded as such
+            A_out = net._forward_columns(X[start : start + block].T)[1][-1]
+            Yb = Y[start : start + block].T
+            total_cost += float(np.sum(cost.value(A_out, Yb)))
+        if kind is not None:
+            hits += label_hits(A_out, Yb, kind)
+    return total_cost / X.shape[0], hits
+
+
+_EVAL_ELEMENTS = 1 << 20  # activations held per layer while evaluating, in elements
+
+
+def _call(callbacks, method: str, *args) -> None:
+    for cb in callbacks:
+        fn = getattr(cb, method, None)
+        if fn is not None:
+            fn(*args)
 
 
 def _diverged(history: History, step: int, epoch: int, why: str) -> TrainingDivergedError:

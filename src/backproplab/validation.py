@@ -33,7 +33,11 @@ def _finite_float_array(values, name: str, dtype) -> np.ndarray:
         arr = np.asarray(values, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be numeric: {exc}") from None
-    if arr.size and not np.isfinite(arr).all():
+    # A finite sum proves every element finite, with no temporary array the size of the
+    # data; only when it is not (NaN, inf, or an overflowing sum) is each element checked.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(arr) if arr.size else 0.0
+    if not np.isfinite(total) and not np.isfinite(arr).all():
         bad = "NaN" if np.isnan(arr).any() else "inf"
         raise ValueError(f"{name} contains {bad} values")
     return arr
