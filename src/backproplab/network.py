@@ -208,6 +208,11 @@ class Network:
     ) -> _train.History:
         """Mini-batch SGD (Nielsen's ``SGD``); updates the parameters in place.
 
+        Training first copies the parameters into one vector and makes ``weights`` and
+        ``biases`` views into it (see :mod:`backproplab.train`): arrays taken from the
+        lists before training keep their old values; those taken during or after
+        training see every step.
+
         Args:
             X: (n_samples, n_features). Y: (n_samples,) or (n_samples, n_outputs).
             epochs: passes over the data. batch_size: samples per step (the last
