@@ -893,7 +893,10 @@ def targets_table(m: Measurements) -> Table:
     if m.mode.name == "smoke":
         rows = [[r[0], "—", r[2], "not evaluated (smoke run)"] for r in rows]
     elif m.mode.max_steps:
-        notes.append(f"W3 times are scaled from {m.mode.max_steps}-step prefixes (†)")
+        notes.append(
+            f"W3 times are scaled from {m.mode.max_steps}-step prefixes (†): costs that grow "
+            "with the whole data set are under-counted; take verdicts from a full run"
+        )
     return Table("Targets", ["target", "measured", "goal", "status"], rows, notes)
 
 
