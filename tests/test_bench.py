@@ -1,0 +1,141 @@
+"""The training-speed benchmark: its CLI, its flop count, its protocol, and that every
+contestant really trains the same network (no timing is asserted)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from backproplab import bench, datasets
+
+
+@pytest.fixture
+def tiny():
+    """A W1-like problem: 60 circles, sizes [2, 3, 3, 1], batches of 16 (the last has 12)."""
+    X, y = datasets.circles(n_samples=60)
+    return bench.make_problem(X, y, (2, 3, 3, 1), batch_size=16, eta=3.0, dtype="float64")
+
+
+def _assert_same(got, want, rtol):
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=0)
+
+
+def test_smoke_prints_every_contestant_and_skips_missing_torch(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(bench, "_import_torch", lambda: None)
+    out_file = tmp_path / "bench.md"
+    assert bench.main(["--smoke", "--output", str(out_file)]) == 0
+    out = capsys.readouterr().out
+    assert "SMOKE RUN" in out and "torch absent" in out
+    table = out.split("W1 float64:")[1].split("\n\n")[0]
+    for name in ("backproplab", "per-example rung", "batch-tensor rung", "scikit-learn"):
+        row = next(line for line in table.splitlines() if line.startswith(name))
+        assert "skipped" not in row
+    torch_row = next(line for line in table.splitlines() if line.startswith("PyTorch"))
+    assert "skipped (torch not installed)" in torch_row
+    assert "Matrix-multiply peak" in out and "Memory of one backproplab W1 epoch" in out
+    assert "not evaluated (smoke run)" in out
+    markdown = out_file.read_text(encoding="utf-8")
+    assert markdown.startswith("# backproplab training-speed benchmark")
+    assert "| PyTorch | — | — | skipped (torch not installed) |" in markdown
+
+
+def test_step_flops_by_hand():
+    # sizes [2, 3, 1], m = 4; a product (p, q) @ (q, r) costs 2·p·q·r:
+    #   forward  (3,2)@(2,4): 48    (1,3)@(3,4): 24
+    #   BP2      (3,1)@(1,4): 24    (the input layer gets no δ)
+    #   BP4      (3,4)@(4,2): 48    (1,4)@(4,3): 24
+    assert bench.step_flops([2, 3, 1], 4) == 48 + 24 + 24 + 48 + 24  # 168
+    # 10 samples in batches of 4: steps of 4, 4 and a short last one of 2 (half of 168)
+    assert bench.epoch_flops([2, 3, 1], 10, 4) == 168 + 168 + 84
+
+
+def test_step_flops_counts_the_products_the_peak_times():
+    sizes = (784, 512, 256, 10)
+    gemms = bench.step_gemms(sizes, 128, np.float32, np.random.default_rng(0))
+    assert len(gemms) == 3 + 2 + 3
+    for left, right, out in gemms:
+        assert out.shape == (left.shape[0], right.shape[1]) and out.dtype == np.float32
+    counted = sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b, _ in gemms)
+    assert counted == bench.step_flops(sizes, 128)
+
+
+def test_ladder_rungs_and_fast_path_train_the_same_weights(tiny):
+    net = bench.prepare_backproplab(tiny)()
+    rung3 = bench.prepare_per_example(tiny)()
+    rung4 = bench.prepare_batch_tensor(tiny)()
+    assert not np.allclose(net.weights[0], tiny.weights[0])  # an epoch really happened
+    for weights, biases in (rung3, rung4):
+        _assert_same(weights, net.weights, rtol=1e-10)
+        _assert_same(biases, net.biases, rtol=1e-10)
+
+
+def test_torch_trains_the_same_weights(tiny):
+    pytest.importorskip("torch")
+    net = bench.prepare_backproplab(tiny)()
+    weights, biases = bench.torch_parameters(bench.prepare_torch(tiny)())
+    _assert_same(weights, net.weights, rtol=1e-9)
+    _assert_same(biases, net.biases, rtol=1e-9)
+
+
+def test_sklearn_trains_one_epoch_in_the_data_dtype():
+    X, y = datasets.circles(n_samples=60)
+    p32 = bench.make_problem(X, y, (2, 3, 3, 1), batch_size=16, eta=3.0, dtype="float32")
+    clf = bench.prepare_sklearn(p32)()
+    assert all(c.dtype == np.float32 for c in clf.coefs_)
+    # t_ counts the samples seen: 16 in the untimed priming step, then the 60 of the epoch
+    assert clf.t_ == 16 + 60 and len(clf.loss_curve_) == 2
+
+
+def test_float64_rungs_skip_float32():
+    X, y = datasets.circles(n_samples=20)
+    p32 = bench.make_problem(X, y, (2, 3, 1), batch_size=8, eta=1.0, dtype="float32")
+    for prepare in (bench.prepare_per_example, bench.prepare_batch_tensor):
+        with pytest.raises(bench.Skipped, match="float64 only"):
+            prepare(p32)
+
+
+def test_round_robin_interleaves_primes_and_drops_the_warmup(tiny):
+    calls = []
+
+    def fake(name):
+        def prepare(problem):
+            return lambda: calls.append((name, problem.steps))
+
+        return bench.Contestant(name, prepare)
+
+    def absent(problem):
+        raise bench.Skipped("not here")
+
+    runs = [(fake("A"), tiny), (fake("B"), tiny), (bench.Contestant("C", absent), tiny)]
+    with bench.tqdm(disable=True) as bar:
+        results = bench.time_round_robin(runs, tiny.steps, rounds=2, warmup=True, bar=bar)
+    # each run: a one-step primer, then the timed epoch; rounds go A B A B A B
+    assert calls == [("A", 1), ("A", 4), ("B", 1), ("B", 4)] * 3
+    assert [len(r.times) for r in results] == [2, 2, 0]
+    assert results[2].skipped == "not here" and results[2].epoch_seconds is None
+
+
+def test_prefix_times_are_scaled_to_the_epoch(tiny):
+    assert tiny.prefix(2).steps == 2 and len(tiny.prefix(2).X) == 32
+    assert tiny.prefix(None) is tiny and tiny.prefix(99) is tiny
+    result = bench.Result("x", steps=100, epoch_steps=469, times=[3.0, 1.0, 2.0])
+    assert result.epoch_seconds == pytest.approx(2.0 * 469 / 100)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--only", "W1,W9"], "unknown workload W9 in --only; known workloads: W1, W2, W3"),
+        (["--only", ","], "known workloads: W1, W2, W3"),
+        (["--smoke", "--only", "W3"], "--smoke runs W1 alone"),
+        (["--rounds", "0"], "expected a positive integer"),
+        (["--quick", "--smoke"], "not allowed with argument"),
+        (["--output", "/no/such/dir/x.md"], "does not exist"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        bench.main(argv)
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
