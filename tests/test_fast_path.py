@@ -170,3 +170,14 @@ def test_finiteness_check_needs_no_full_size_temporary_but_stays_exact():
         check_X(np.array([[1.0, np.nan]]), 2, np.float64)
     with pytest.raises(ValueError, match="inf"):
         check_X(np.array([[np.inf, -np.inf]]), 2, np.float64)
+
+
+@pytest.mark.parametrize("name", list(COSTS))
+def test_cost_total_is_the_sum_of_per_example_costs(name, rng):
+    cost = COSTS[name]
+    a = rng.uniform(0.05, 0.95, (3, 7))
+    a /= a.sum(axis=0)  # valid softmax outputs too
+    y = np.eye(3)[:, rng.integers(0, 3, 7)]
+    expected = float(np.sum(cost.value(a, y)))
+    assert cost.total(a, y) == pytest.approx(expected, rel=1e-13)
+    assert cost.total(a, y, scratch=np.empty_like(a)) == pytest.approx(expected, rel=1e-13)

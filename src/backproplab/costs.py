@@ -37,6 +37,8 @@ class Cost:
         grad_a: ``(a, y, out=None) -> ∂C_x/∂a``, shape (n_out, n_samples).
         outputs: the output activations it is defined for (None: any).
         fused_with: the output activation for which ``δ^L = a − y`` exactly.
+        sum_over_batch: optional ``(a, y, scratch) -> Σ_x C_x`` that is cheaper than
+            ``value(a, y).sum()``; ``scratch`` is an array shaped like ``a`` it may use.
     """
 
     name: str
@@ -44,6 +46,14 @@ class Cost:
     grad_a: Callable[..., Array]
     outputs: frozenset[str] | None = None
     fused_with: str | None = None
+    sum_over_batch: Callable[[Array, Array, Array | None], float] | None = None
+
+    def total(self, a: Array, y: Array, scratch: Array | None = None) -> float:
+        """``Σ_x C_x`` over the batch's columns, as a float (the training loop records
+        it, divided by m, at every step)."""
+        if self.sum_over_batch is not None:
+            return self.sum_over_batch(a, y, scratch)
+        return float(self.value(a, y).sum())
 
 
 def _safe_log(x: Array) -> Array:
@@ -59,6 +69,12 @@ def _quadratic(a: Array, y: Array) -> Array:
     """C_x = ½‖a − y‖²."""
     d = a - y
     return 0.5 * np.sum(d * d, axis=0)
+
+
+def _quadratic_total(a: Array, y: Array, scratch: Array | None = None) -> float:
+    """Σ_x ½‖a_x − y_x‖² = ½ ‖A − Y‖² (Frobenius): one subtraction and one dot product."""
+    d = np.subtract(a, y, out=scratch)
+    return 0.5 * float(np.vdot(d, d))
 
 
 def _binary_ce(a: Array, y: Array) -> Array:
@@ -89,7 +105,7 @@ def _categorical_ce_grad(a: Array, y: Array, out: Array | None = None) -> Array:
 COSTS: dict[str, Cost] = {
     c.name: c
     for c in (
-        Cost("quadratic", _quadratic, _quadratic_grad),
+        Cost("quadratic", _quadratic, _quadratic_grad, sum_over_batch=_quadratic_total),
         Cost(
             "binary_cross_entropy",
             _binary_ce,

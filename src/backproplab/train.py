@@ -138,22 +138,23 @@ def label_accuracy(A_out: np.ndarray, Y: np.ndarray) -> float | None:
 
 
 def _norms(arrays) -> list[float]:
-    """Frobenius norm of each array, as Python floats."""
-    return [_norm(x) for x in arrays]
+    """Frobenius norm ‖x‖ = √(Σ x²) of each array, as Python floats (NaN or inf if the
+    array holds one)."""
+    norms = []
+    for x in arrays:
+        n = math.sqrt(np.vdot(x, x))
+        norms.append(n if math.isfinite(n) else _rescaled_norm(x))
+    return norms
 
 
-def _norm(x: np.ndarray) -> float:
-    """‖x‖ = √(Σ x²); if Σ x² overflows the array's dtype (float32 does above ~1.8e19)
-    while x is finite, it is recomputed scaled by the largest |x|. NaN or inf in x gives
-    NaN or inf."""
-    squares = float(np.vdot(x, x))
-    if math.isfinite(squares):
-        return math.sqrt(squares)
+def _rescaled_norm(x: np.ndarray) -> float:
+    """‖x‖ when Σ x² overflows the array's dtype (float32 does above ~1.8e19): computed
+    on x divided by its largest |x|, then scaled back."""
     largest = float(np.max(np.abs(x)))
-    if not math.isfinite(largest):
+    if not math.isfinite(largest) or largest == 0:
         return largest
     scaled = x / largest
-    return largest * math.sqrt(float(np.vdot(scaled, scaled)))
+    return largest * math.sqrt(np.vdot(scaled, scaled))
 
 
 @dataclass
@@ -280,7 +281,7 @@ def _compute_step(params, buf: _Buffers, A0, Yb, acts, cost, eta: float) -> floa
     buf.activations[0] = A0
     with np.errstate(over="ignore", invalid="ignore"):
         feedforward_into(params.W, params.b, acts, buf.zs, buf.activations)
-        loss = float(cost.value(buf.activations[-1], Yb).sum()) / m
+        loss = cost.total(buf.activations[-1], Yb, scratch=buf.deltas[-1]) / m  # Δ^L comes next
         backprop_into(
             params.W,
             buf.zs,
@@ -318,13 +319,13 @@ class _FlatParameters:
         self.step_W, self.step_b = step_views[:L], step_views[L:]
         self.n_weights = sum(W.size for W in self.W)  # θ holds the weights first
         self.weight_norms = _norms(self.W)
-        self.norm = math.hypot(*self.weight_norms, _norm(self.theta[self.n_weights :]))
+        self.norm = math.hypot(*self.weight_norms, _norms([self.theta[self.n_weights :]])[0])
 
     def step_norms(self) -> list[float]:
         """‖η∂C/∂W^ℓ‖ for ℓ = 1 … L, then ‖η∇C‖ over every parameter (NaN or inf if any
         element of the step is)."""
         per_layer = _norms(self.step_W)
-        return [*per_layer, math.hypot(*per_layer, _norm(self.step[self.n_weights :]))]
+        return [*per_layer, math.hypot(*per_layer, _norms([self.step[self.n_weights :]])[0])]
 
     def problem_with_step(self, loss: float, step_norms: list[float]) -> str | None:
         """Why the step must not be taken, or None.
@@ -345,7 +346,7 @@ class _FlatParameters:
         """θ ← θ − η∇C, in place; then the norms of the new parameters."""
         np.subtract(self.theta, self.step, out=self.theta)
         self.weight_norms = _norms(self.W)
-        self.norm = math.hypot(*self.weight_norms, _norm(self.theta[self.n_weights :]))
+        self.norm = math.hypot(*self.weight_norms, _norms([self.theta[self.n_weights :]])[0])
 
 
 def _views(vector: np.ndarray, like: list[np.ndarray]) -> list[np.ndarray]:
