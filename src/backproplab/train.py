@@ -318,6 +318,7 @@ class _FlatParameters:
         self.W, self.b = views[:L], views[L:]
         self.step_W, self.step_b = step_views[:L], step_views[L:]
         self.n_weights = sum(W.size for W in self.W)  # θ holds the weights first
+        self.limit = float(np.finfo(self.theta.dtype).max)
         self.weight_norms = _norms(self.W)
         self.norm = math.hypot(*self.weight_norms, _norms([self.theta[self.n_weights :]])[0])
 
@@ -335,8 +336,7 @@ class _FlatParameters:
         """
         if not math.isfinite(loss + step_norms[-1]):
             return "the loss or a gradient is not finite"
-        limit = float(np.finfo(self.theta.dtype).max)
-        if not self.norm + step_norms[-1] < limit:
+        if not self.norm + step_norms[-1] < self.limit:
             with np.errstate(over="ignore"):
                 if not np.isfinite(self.theta - self.step).all():
                     return "a step would make the parameters infinite"
