@@ -45,11 +45,13 @@ from .contestants import (
     prepare_backproplab,
     prepare_batch_tensor,
     prepare_per_example,
+    prepare_products,
     prepare_sklearn,
     prepare_torch,
+    step_gemms,
     torch_parameters,
 )
-from .timing import Result, step_gemms, time_round_robin
+from .timing import Result, time_round_robin
 from .workloads import epoch_flops, make_problem, step_flops
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "prepare_backproplab",
     "prepare_batch_tensor",
     "prepare_per_example",
+    "prepare_products",
     "prepare_sklearn",
     "prepare_torch",
     "step_flops",

@@ -1,4 +1,5 @@
-"""The contestants: backproplab, its two slow ladder rungs, scikit-learn and PyTorch.
+"""The contestants: backproplab, its two slow ladder rungs, scikit-learn and PyTorch, and
+the floor they all stand on: the epoch's matrix products alone.
 
 Each ``prepare_*(problem)`` does its set-up untimed and returns ``epoch()``, the timed
 part, which trains one pass over ``problem.X`` and returns what it trained.
@@ -7,7 +8,7 @@ part, which trains one pass over ``problem.X`` and returns what it trained.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,12 +17,13 @@ from .. import ladder
 from ..network import Network
 from .workloads import Array, Problem
 
-BACKPROPLAB, PER_EXAMPLE, BATCH_TENSOR, SKLEARN, TORCH = (
+BACKPROPLAB, PER_EXAMPLE, BATCH_TENSOR, SKLEARN, TORCH, PRODUCTS = (
     "backproplab",
     "per-example rung",
     "batch-tensor rung",
     "scikit-learn",
     "PyTorch",
+    "products alone",
 )
 
 
@@ -176,6 +178,40 @@ def prepare_torch(p: Problem):
     return epoch
 
 
+def step_gemms(sizes: Sequence[int], m: int, dtype, rng) -> list[tuple[Array, Array, Array]]:
+    """The matrix products of one SGD step, as ``(left, right, out)``, laid out as a
+    backprop with column batches lays them out: weights ``W^ℓ`` (n_ℓ, n_{ℓ−1}), activations
+    and deltas (n_ℓ, m), all C-contiguous, transposes as views (see :func:`step_flops`)."""
+    W = [
+        rng.random((n, n_prev), dtype=dtype)
+        for n_prev, n in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+    A = [rng.random((n, m), dtype=dtype) for n in sizes]  # A[ℓ] = a^ℓ, (n_ℓ, m)
+    D = [rng.random((n, m), dtype=dtype) for n in sizes[1:]]  # D[ℓ−1] = Δ^ℓ, (n_ℓ, m)
+    L = len(W)
+    gemms = [(W[i], A[i], np.empty((sizes[i + 1], m), dtype)) for i in range(L)]  # forward
+    gemms += [(W[i].T, D[i], np.empty((sizes[i], m), dtype)) for i in range(1, L)]  # BP2
+    gemms += [(D[i], A[i].T, np.empty(W[i].shape, dtype)) for i in range(L)]  # BP4
+    return gemms
+
+
+def prepare_products(p: Problem):
+    """The matrix products of an epoch and nothing else: for every mini-batch, exactly the
+    ``np.matmul(left, right, out=out)`` calls of :func:`step_gemms`, on arrays of the
+    problem's dtype. No contestant can train faster than this; the run times it in the
+    same rounds as the others, so the peak it yields sees the same machine they do."""
+    n, B = len(p.X), p.batch_size
+    rng = np.random.default_rng(0)
+    by_size = {m: step_gemms(p.sizes, m, p.dtype, rng) for m in {B, n - (p.steps - 1) * B}}
+
+    def epoch() -> None:
+        for start in range(0, n, B):
+            for left, right, out in by_size[min(B, n - start)]:
+                np.matmul(left, right, out=out)
+
+    return epoch
+
+
 def torch_parameters(model) -> tuple[list[Array], list[Array]]:
     """``(weights, biases)`` of a model from :func:`prepare_torch` as NumPy arrays shaped
     like backproplab's: (n_ℓ, n_{ℓ−1}) and (n_ℓ, 1)."""
@@ -200,4 +236,5 @@ CONTESTANTS = (
     Contestant(BATCH_TENSOR, prepare_batch_tensor, rung=True),
     Contestant(SKLEARN, prepare_sklearn),
     Contestant(TORCH, prepare_torch),
+    Contestant(PRODUCTS, prepare_products),
 )

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import __version__
 from . import contestants
-from .contestants import BACKPROPLAB, BATCH_TENSOR, PER_EXAMPLE, SKLEARN, TORCH
+from .contestants import BACKPROPLAB, BATCH_TENSOR, PER_EXAMPLE, PRODUCTS, SKLEARN, TORCH
 from .run import Measurements
 from .workloads import WORKLOADS, epoch_flops
 
@@ -122,6 +122,7 @@ def _note(name: str, n_out: int) -> str:
         + ("logistic" if n_out == 1 else "softmax")
         + " + log-loss",
         TORCH: f"nn.Sequential + optim.SGD, {torch.get_num_threads() if torch else '?'} threads",
+        PRODUCTS: "np.matmul on the epoch's matrix products only: the floor, not a trainer",
     }[name]
 
 
@@ -158,11 +159,12 @@ def peak_table(m: Measurements) -> Table:
         rows.append([dtype, f"{peak:.1f}"] + (["—", "—"] if achieved is None else
                     [f"{achieved:.1f}", f"{100 * achieved / peak:.0f} %"]))  # fmt: skip
     notes = [
-        "peak: flops of one step's products / the sum of each product's best np.matmul time",
+        "peak: exact flops of an epoch / the median time of its products alone (np.matmul),",
+        "timed in the same interleaved rounds as the contestants",
         f"backproplab: exact flops of a {m.probe} epoch / its median epoch time",
     ]
     m_batch = WORKLOADS[m.probe].batch_size
-    title = f"Matrix-multiply peak on the products of one {m.probe} step (m = {m_batch})"
+    title = f"Matrix-multiply peak on the products of a {m.probe} epoch (m = {m_batch})"
     return Table(title, ["dtype", "peak GFLOP/s", "backproplab GFLOP/s", "of peak"], rows, notes)
 
 

@@ -11,35 +11,36 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
-from .contestants import BACKPROPLAB, CONTESTANTS
+from .contestants import BACKPROPLAB, CONTESTANTS, PRODUCTS
 from .memory import measure_memory
-from .timing import Result, matmul_peak, run_problem
+from .timing import Result, run_problem
 from .workloads import WORKLOADS, Workload, epoch_flops, make_problem
 
 
 @dataclass(frozen=True)
 class Mode:
-    """How long to measure: timed rounds, a warm-up round or not, the most steps timed per
-    contestant (None: whole epochs) and the repeats of each product for the matmul peak."""
+    """How long to measure: timed rounds, a warm-up round or not, and the most steps timed
+    per contestant (None: whole epochs)."""
 
     name: str
     rounds: int
     warmup: bool
     max_steps: int | None
-    peak_repeats: int
 
 
 MODES = {
-    "full": Mode("full", 5, True, None, 50),
-    "quick": Mode("quick", 3, True, 100, 20),
-    "smoke": Mode("smoke", 1, False, None, 2),
+    "full": Mode("full", 5, True, None),
+    "quick": Mode("quick", 3, True, 100),
+    "smoke": Mode("smoke", 1, False, None),
 }
 
 
 @dataclass
 class Measurements:
-    """What a run measured. Timings are keyed ``"W3 float32"``; the matmul peak (GFLOP/s)
-    and the memory (``{"budget", "peak"}`` in bytes) by dtype, for the ``probe`` workload."""
+    """What a run measured. Timings are keyed ``"W3 float32"``; the matmul peak (GFLOP/s:
+    the epoch's flops over the median time of its products alone, timed in the same rounds
+    as the contestants) and the memory (``{"budget", "peak"}`` in bytes) by dtype, for the
+    ``probe`` workload."""
 
     mode: Mode
     probe: str | None
@@ -54,9 +55,9 @@ class Measurements:
         """Contestant ``name``'s median epoch time on ``key``, None if not measured."""
         return next((r.epoch_seconds for r in self.results.get(key, []) if r.name == name), None)
 
-    def gflops(self, key: str) -> float | None:
-        """backproplab's achieved GFLOP/s on ``key``: exact epoch flops / epoch time."""
-        seconds, w = self.epoch_seconds(key, BACKPROPLAB), self.workloads.get(key)
+    def gflops(self, key: str, name: str = BACKPROPLAB) -> float | None:
+        """Contestant ``name``'s achieved GFLOP/s on ``key``: exact epoch flops / epoch time."""
+        seconds, w = self.epoch_seconds(key, name), self.workloads.get(key)
         if not seconds:
             return None
         return epoch_flops(w.sizes, self.samples[key], w.batch_size) / seconds / 1e9
@@ -77,13 +78,13 @@ def _cpu_seconds() -> tuple[float, float, float] | None:
 
 
 def run_benchmark(names: Sequence[str], mode: Mode) -> Measurements:
-    """Time the workloads ``names``, then measure the matmul peak and the memory on the
-    probe workload (W3; W1 in a smoke run), showing progress on stderr."""
+    """Time the workloads ``names``, then measure the memory on the probe workload (W3;
+    W1 in a smoke run), showing progress on stderr."""
     probe = "W3" if "W3" in names else ("W1" if mode.name == "smoke" else None)
     m = Measurements(mode, probe)
     jobs = [(WORKLOADS[name], dtype) for name in names for dtype in WORKLOADS[name].dtypes]
     total = len(jobs) * (int(mode.warmup) + mode.rounds) * len(CONTESTANTS)
-    total += 2 * len(WORKLOADS[probe].dtypes) if probe else 0
+    total += len(WORKLOADS[probe].dtypes) if probe else 0
     cpu_start, wall_start = _cpu_seconds(), time.perf_counter()
     with tqdm(total=total, disable=None, leave=False, file=sys.stderr) as bar:
         for w, dtype in jobs:
@@ -96,9 +97,9 @@ def run_benchmark(names: Sequence[str], mode: Mode) -> Measurements:
             del X, labels, problem  # the next workload's data need the room
         for dtype in WORKLOADS[probe].dtypes if probe else ():
             w, n_samples = WORKLOADS[probe], m.samples[f"{probe} {dtype}"]
-            bar.set_postfix_str(f"matmul peak, {dtype}")
-            m.peaks[dtype] = matmul_peak(w.sizes, w.batch_size, dtype, mode.peak_repeats)
-            bar.update()
+            peak = m.gflops(f"{probe} {dtype}", PRODUCTS)
+            if peak is not None:
+                m.peaks[dtype] = peak
             bar.set_postfix_str(f"memory, {dtype}")
             m.memory[dtype] = measure_memory(w.sizes, n_samples, w.batch_size, w.eta, dtype)
             bar.update()

@@ -1,19 +1,14 @@
-"""Timing: the round-robin protocol that times every contestant on a problem, and the
-matrix-multiply peak a step's products reach."""
+"""Timing: the round-robin protocol that times every contestant on a problem."""
 
 from __future__ import annotations
 
 import gc
-import math
 import statistics
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .contestants import CONTESTANTS, Skipped
-from .workloads import Array, Problem
+from .workloads import Problem
 
 # -- timing --------------------------------------------------------------------------------
 
@@ -78,41 +73,3 @@ def run_problem(problem: Problem, steps: int | None, rung_steps: int | None, mod
         caps = [s for s in (steps, rung_steps if c.rung else None) if s is not None]
         runs.append((c, problem.prefix(min(caps, default=None))))
     return time_round_robin(runs, problem.steps, mode.rounds, mode.warmup, bar)
-
-
-# -- matrix-multiply peak ------------------------------------------------------------------
-
-
-def step_gemms(sizes: Sequence[int], m: int, dtype, rng) -> list[tuple[Array, Array, Array]]:
-    """The matrix products of one SGD step, as ``(left, right, out)``, laid out as a
-    backprop with column batches lays them out: weights ``W^ℓ`` (n_ℓ, n_{ℓ−1}), activations
-    and deltas (n_ℓ, m), all C-contiguous, transposes as views (see :func:`step_flops`)."""
-    W = [
-        rng.random((n, n_prev), dtype=dtype)
-        for n_prev, n in zip(sizes[:-1], sizes[1:], strict=True)
-    ]
-    A = [rng.random((n, m), dtype=dtype) for n in sizes]  # A[ℓ] = a^ℓ, (n_ℓ, m)
-    D = [rng.random((n, m), dtype=dtype) for n in sizes[1:]]  # D[ℓ−1] = Δ^ℓ, (n_ℓ, m)
-    L = len(W)
-    gemms = [(W[i], A[i], np.empty((sizes[i + 1], m), dtype)) for i in range(L)]  # forward
-    gemms += [(W[i].T, D[i], np.empty((sizes[i], m), dtype)) for i in range(1, L)]  # BP2
-    gemms += [(D[i], A[i].T, np.empty(W[i].shape, dtype)) for i in range(L)]  # BP4
-    return gemms
-
-
-def matmul_peak(sizes: Sequence[int], m: int, dtype, repeats: int) -> float:
-    """GFLOP/s that ``np.matmul(left, right, out=out)`` reaches on exactly one step's
-    products: total flops of the products / the sum of each product's best time of
-    ``repeats`` calls (one untimed call each first)."""
-    gemms = step_gemms(sizes, m, dtype, np.random.default_rng(0))
-    best_total = 0.0
-    for left, right, out in gemms:
-        np.matmul(left, right, out=out)
-        best = math.inf
-        for _ in range(repeats):
-            start = time.perf_counter()
-            np.matmul(left, right, out=out)
-            best = min(best, time.perf_counter() - start)
-        best_total += best
-    flops = sum(2 * left.shape[0] * left.shape[1] * right.shape[1] for left, right, _ in gemms)
-    return flops / best_total / 1e9
