@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-all lint bench clean
+.PHONY: demo test test-all lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/backproplab demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -m "not slow"
@@ -29,6 +29,9 @@ test-all: $(STAMP) lint
 
 bench: $(STAMP)
 	$(BIN)/python -m backproplab.bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m backproplab.bench --quick
 
 clean:
 	rm -rf $(VENV) backproplab-demo .pytest_cache
