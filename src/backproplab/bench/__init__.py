@@ -15,7 +15,10 @@ dtype, learning rate η and number of steps, on the same data, without shuffling
   L2 penalty and shuffling off. Its output layer is its own (softmax with log-loss for
   several classes, logistic with log-loss for two), so it is the same work up to the last layer;
 - **PyTorch** (CPU, optional): ``nn.Sequential(Linear, Sigmoid, …)``, ``optim.SGD`` and the
-  quadratic cost ``C = ½‖a − y‖²`` averaged over the mini-batch, exactly backproplab's.
+  quadratic cost ``C = ½‖a − y‖²`` averaged over the mini-batch, exactly backproplab's;
+- **products alone**: the epoch's matrix products (forward, BP2, BP4) with ``np.matmul``
+  and nothing else — the floor under every trainer. Its GFLOP/s on W3 is the machine's
+  matrix-multiply peak for those shapes, measured in the same rounds as the others.
 
 Timing protocol (:func:`time_round_robin`): each contestant builds fresh parameters outside
 the timed region, so every repeat does the same work, then one epoch is timed with
@@ -31,8 +34,8 @@ is scaled by ``steps per epoch / k``; such rows carry a †.
 Layer sizes follow the package: ``sizes = [n_0, n_1, …, n_L]``, ``W^ℓ`` is (n_ℓ, n_{ℓ−1}).
 
 The package, one job per module: ``workloads`` (the data, the problems, the flop count),
-``contestants`` (each peer's epoch), ``timing`` (the round-robin protocol, the matmul
-peak), ``memory`` (the budget and the peak RSS, in a child process), ``run`` (a whole
+``contestants`` (each peer's epoch, and the products alone), ``timing`` (the round-robin
+protocol), ``memory`` (the budget and the peak RSS, in a child process), ``run`` (a whole
 run), ``report`` (the tables and the targets) and ``cli`` (the command line).
 """
 
