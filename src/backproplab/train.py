@@ -8,9 +8,9 @@ Each epoch splits the (optionally shuffled) training set into consecutive mini-b
 with C the mini-batch's mean cost (the same as Nielsen's ``eta/len(mini_batch) * Σ nabla``).
 
 The loop is the fast path: every array a step writes (Z, A, Δ and the steps η∂C/∂W) is
-allocated once per batch size and reused, parameters are updated in place, η is folded into
-Δ^L (see :func:`backproplab.backward.backprop_into`), and nothing in Python runs per
-sample. The results are those of :func:`~backproplab.forward.feedforward` and
+allocated once per batch size and reused, parameters are updated in place (both in
+:mod:`backproplab.workspace`), η is folded into Δ^L (see
+:func:`backproplab.backward.backprop_into`), and nothing in Python runs per sample. The results are those of :func:`~backproplab.forward.feedforward` and
 :func:`~backproplab.backward.backprop`, which run the same code on fresh arrays.
 
 Nothing here prints. Training returns a :class:`History` and calls callbacks; a callback
@@ -29,6 +29,7 @@ import numpy as np
 
 from .backward import backprop_into
 from .forward import feedforward_into
+from .workspace import Buffers, FlatParameters
 
 if TYPE_CHECKING:
     from .network import Network
@@ -50,7 +51,7 @@ class History:
     Attributes:
         loss_step: mini-batch mean cost before each step, shape (n_steps,).
         grad_norm: Frobenius norm of ∂C/∂W^ℓ at each step, shape (n_steps, L)
-            (computed as ‖η ∂C/∂W^ℓ‖ / η, so to rounding).
+            (computed as ‖η ∂C/∂W^ℓ‖ / η: equal up to rounding).
         weight_norm: Frobenius norm of W^ℓ after each step, shape (n_steps, L).
         loss_epoch: mean cost over the whole training set after each epoch, (epochs,)
             (NaN when training ran with ``evaluate=False``).
@@ -137,71 +138,6 @@ def label_accuracy(A_out: np.ndarray, Y: np.ndarray) -> float | None:
     return None if kind is None else label_hits(A_out, Y, kind) / Y.shape[1]
 
 
-def _norms(arrays) -> list[float]:
-    """Frobenius norm ‖x‖ = √(Σ x²) of each array, as Python floats (NaN or inf if the
-    array holds one)."""
-    norms = []
-    for x in arrays:
-        n = math.sqrt(np.vdot(x, x))
-        norms.append(n if math.isfinite(n) else _rescaled_norm(x))
-    return norms
-
-
-def _rescaled_norm(x: np.ndarray) -> float:
-    """‖x‖ when Σ x² overflows the array's dtype (float32 does above ~1.8e19): computed
-    on x divided by its largest |x|, then scaled back."""
-    largest = float(np.max(np.abs(x)))
-    if not math.isfinite(largest) or largest == 0:
-        return largest
-    scaled = x / largest
-    return largest * math.sqrt(np.vdot(scaled, scaled))
-
-
-@dataclass
-class _Buffers:
-    """The arrays one SGD step on m samples writes, allocated once and reused.
-
-    ``zs``, ``activations[1:]``, ``deltas`` and ``scratch`` are (n_ℓ, m) for ℓ = 1 … L;
-    ``activations[0]`` is set to each mini-batch's input; ``X_rows`` (m, n_0) and
-    ``Y_rows`` (m, n_L) receive the rows of a shuffled mini-batch; ``ones`` is (m, 1).
-    """
-
-    zs: list[np.ndarray]
-    activations: list[np.ndarray]
-    deltas: list[np.ndarray]
-    scratch: list[np.ndarray]
-    X_rows: np.ndarray
-    Y_rows: np.ndarray
-    ones: np.ndarray
-
-    @classmethod
-    def allocate(cls, sizes: list[int], m: int, dtype) -> _Buffers:
-        def layers() -> list[np.ndarray]:
-            return [np.empty((n, m), dtype) for n in sizes[1:]]
-
-        return cls(
-            zs=layers(),
-            activations=[np.empty((0, m), dtype), *layers()],
-            deltas=layers(),
-            scratch=layers(),
-            X_rows=np.empty((m, sizes[0]), dtype),
-            Y_rows=np.empty((m, sizes[-1]), dtype),
-            ones=np.ones((m, 1), dtype),
-        )
-
-    def batch(self, X, Y, order, start: int) -> tuple[np.ndarray, np.ndarray]:
-        """Mini-batch ``start : start + m`` as columns, (n_0, m) and (n_L, m): views of
-        X and Y's rows in order, or the rows ``order[start : start + m]`` gathered into
-        this buffer's own arrays."""
-        m = self.X_rows.shape[0]
-        if order is None:
-            return X[start : start + m].T, Y[start : start + m].T
-        rows = order[start : start + m]
-        np.take(X, rows, axis=0, out=self.X_rows)
-        np.take(Y, rows, axis=0, out=self.Y_rows)
-        return self.X_rows.T, self.Y_rows.T
-
-
 def sgd(
     net: Network,
     X: np.ndarray,
@@ -222,7 +158,7 @@ def sgd(
     """
     n = X.shape[0]
     X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)  # mini-batches are row blocks
-    params = _FlatParameters(net)
+    params = FlatParameters(net)
     acts, cost = net.layer_activations, net.cost_function
     steps_per_epoch = math.ceil(n / batch_size)
     total = steps_per_epoch * epochs
@@ -235,7 +171,7 @@ def sgd(
         accuracy_epoch=None if kind is None else np.full(epochs, np.nan),
         steps_per_epoch=steps_per_epoch,
     )
-    buffers: dict[int, _Buffers] = {}  # one set per batch size (the last may be shorter)
+    buffers: dict[int, Buffers] = {}  # one set per batch size (the last may be shorter)
     on_step = [cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")]
     _call(callbacks, "on_train_begin", net, history)
     step = 0
@@ -244,7 +180,7 @@ def sgd(
         for start in range(0, n, batch_size):
             m = min(batch_size, n - start)
             if m not in buffers:
-                buffers[m] = _Buffers.allocate(net.sizes, m, net.dtype)
+                buffers[m] = Buffers.allocate(net.sizes, m, net.dtype)
             buf = buffers[m]
             A0, Yb = buf.batch(X, Y, order, start)
             loss = _compute_step(params, buf, A0, Yb, acts, cost, eta)
@@ -270,7 +206,7 @@ def sgd(
     return history
 
 
-def _compute_step(params, buf: _Buffers, A0, Yb, acts, cost, eta: float) -> float:
+def _compute_step(params, buf: Buffers, A0, Yb, acts, cost, eta: float) -> float:
     """Forward and backward pass of one mini-batch: fills ``params.step`` with η∇C and
     returns the mini-batch's mean cost. A0 is (n_0, m), Yb is (n_L, m).
 
@@ -297,65 +233,6 @@ def _compute_step(params, buf: _Buffers, A0, Yb, acts, cost, eta: float) -> floa
             ones=buf.ones,
         )
     return loss
-
-
-class _FlatParameters:
-    """The network's parameters W^1 … W^L, b^1 … b^L as views into one vector θ, and their
-    SGD steps η∂C/∂W^ℓ, η∂C/∂b^ℓ as views into a second vector of the same layout, so
-    that a single subtraction ``θ ← θ − η∇C`` updates every parameter.
-
-    Building it copies the current parameters into θ and makes ``net.weights`` and
-    ``net.biases`` those views: training then updates the network itself, in place.
-    """
-
-    def __init__(self, net: Network):
-        arrays = [*net.weights, *net.biases]
-        L = len(net.weights)
-        self.theta = np.concatenate([p.ravel() for p in arrays]).astype(net.dtype, copy=False)
-        self.step = np.empty_like(self.theta)
-        views, step_views = _views(self.theta, arrays), _views(self.step, arrays)
-        net.weights[:], net.biases[:] = views[:L], views[L:]
-        self.W, self.b = views[:L], views[L:]
-        self.step_W, self.step_b = step_views[:L], step_views[L:]
-        self.n_weights = sum(W.size for W in self.W)  # θ holds the weights first
-        self.limit = float(np.finfo(self.theta.dtype).max)
-        self.weight_norms = _norms(self.W)
-        self.norm = math.hypot(*self.weight_norms, _norms([self.theta[self.n_weights :]])[0])
-
-    def step_norms(self) -> list[float]:
-        """‖η∂C/∂W^ℓ‖ for ℓ = 1 … L, then ‖η∇C‖ over every parameter (NaN or inf if any
-        element of the step is)."""
-        per_layer = _norms(self.step_W)
-        return [*per_layer, math.hypot(*per_layer, _norms([self.step[self.n_weights :]])[0])]
-
-    def problem_with_step(self, loss: float, step_norms: list[float]) -> str | None:
-        """Why the step must not be taken, or None.
-
-        While ‖θ‖ + ‖η∇C‖ stays below the largest float, no element |θ_i − η∂C/∂θ_i| ≤
-        |θ_i| + |η∂C/∂θ_i| can overflow, so the element-wise check runs only near that limit.
-        """
-        if not math.isfinite(loss + step_norms[-1]):
-            return "the loss or a gradient is not finite"
-        if not self.norm + step_norms[-1] < self.limit:
-            with np.errstate(over="ignore"):
-                if not np.isfinite(self.theta - self.step).all():
-                    return "a step would make the parameters infinite"
-        return None
-
-    def take_step(self) -> None:
-        """θ ← θ − η∇C, in place; then the norms of the new parameters."""
-        np.subtract(self.theta, self.step, out=self.theta)
-        self.weight_norms = _norms(self.W)
-        self.norm = math.hypot(*self.weight_norms, _norms([self.theta[self.n_weights :]])[0])
-
-
-def _views(vector: np.ndarray, like: list[np.ndarray]) -> list[np.ndarray]:
-    """Consecutive pieces of ``vector`` shaped like the arrays in ``like``."""
-    views, offset = [], 0
-    for p in like:
-        views.append(vector[offset : offset + p.size].reshape(p.shape))
-        offset += p.size
-    return views
 
 
 def _evaluate(net: Network, X, Y, kind: str | None) -> tuple[float, int]:
