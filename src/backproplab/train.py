@@ -10,7 +10,8 @@ with C the mini-batch's mean cost (the same as Nielsen's ``eta/len(mini_batch) *
 The loop is the fast path: every array a step writes (Z, A, Δ and the steps η∂C/∂W) is
 allocated once per batch size and reused, parameters are updated in place (both in
 :mod:`backproplab.workspace`), η is folded into Δ^L (see
-:func:`backproplab.backward.backprop_into`), and nothing in Python runs per sample. The results are those of :func:`~backproplab.forward.feedforward` and
+:func:`backproplab.backward.backprop_into`), and nothing in Python runs per sample. The
+results are those of :func:`~backproplab.forward.feedforward` and
 :func:`~backproplab.backward.backprop`, which run the same code on fresh arrays.
 
 Nothing here prints. Training returns a :class:`History` and calls callbacks; a callback
