@@ -8,16 +8,10 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..cli import OneLineErrorParser
 from .report import build_report, render_markdown, render_text
 from .run import MODES, run_benchmark
 from .workloads import WORKLOADS
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with a usage mistake reported in one line (exit code 2)."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _positive_int(text: str) -> int:
@@ -27,7 +21,7 @@ def _positive_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineErrorParser(
         prog="python -m backproplab.bench",
         description="Time one epoch of mini-batch SGD in backproplab, its ladder rungs, "
         "scikit-learn and PyTorch (if installed), and check the speed targets.",

@@ -16,7 +16,7 @@ from . import checks, demo
 COMMAND_MODULES = [demo, checks]
 
 
-class _Parser(argparse.ArgumentParser):
+class OneLineErrorParser(argparse.ArgumentParser):
     """argparse, with a usage mistake reported in one line (exit code 2)."""
 
     def error(self, message: str):
@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = OneLineErrorParser(
         prog="backproplab",
         description="See and check how a neural network learns by backpropagation.",
     )
