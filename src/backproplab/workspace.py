@@ -102,6 +102,10 @@ class FlatParameters:
         self.step_W, self.step_b = step_views[:L], step_views[L:]
         self.n_weights = sum(W.size for W in self.W)  # θ holds the weights first
         self.limit = float(np.finfo(self.theta.dtype).max)
+        self._measure()
+
+    def _measure(self) -> None:
+        """``weight_norms``: ‖W^ℓ‖ for each layer; ``norm``: ‖θ‖ over every parameter."""
         self.weight_norms = _norms(self.W)
         self.norm = math.hypot(*self.weight_norms, _norms([self.theta[self.n_weights :]])[0])
 
@@ -128,8 +132,7 @@ class FlatParameters:
     def take_step(self) -> None:
         """θ ← θ − η∇C, in place; then the norms of the new parameters."""
         np.subtract(self.theta, self.step, out=self.theta)
-        self.weight_norms = _norms(self.W)
-        self.norm = math.hypot(*self.weight_norms, _norms([self.theta[self.n_weights :]])[0])
+        self._measure()
 
 
 def _views(vector: np.ndarray, like: list[np.ndarray]) -> list[np.ndarray]:
