@@ -97,7 +97,7 @@ def test_sign_labels_keep_their_threshold_in_every_block(monkeypatch):
 def test_without_evaluation_the_epoch_records_are_nan(circles):
     X, y = circles
     h = Network([2, 3, 1], seed=0).train(X, y, epochs=2, batch_size=100, eta=1.0, evaluate=False)
-    assert np.isnan(h.loss_epoch).all() and np.isnan(h.accuracy_epoch).all()
+    assert np.isnan(h.loss_epoch).all() and h.accuracy_epoch is None
     assert np.isfinite(h.loss_step).all() and h.n_epochs == 2
 
 

@@ -224,8 +224,9 @@ class Network:
                 finite differences and record the relative error in
                 ``history.extras["gradcheck"]`` (see :mod:`backproplab.gradcheck`).
             evaluate: after each epoch, compute the cost (and accuracy, for labels) on
-                the whole training set into ``history.loss_epoch``. Costs one forward
-                pass over the data per epoch; False leaves those entries NaN.
+                the whole training set into ``history.loss_epoch`` (and
+                ``accuracy_epoch``). Costs one forward pass over the data per epoch; False
+                leaves ``loss_epoch`` NaN and ``accuracy_epoch`` None.
 
         Returns:
             The :class:`~backproplab.train.History`.

@@ -57,7 +57,7 @@ class History:
         loss_epoch: mean cost over the whole training set after each epoch, (epochs,)
             (NaN when training ran with ``evaluate=False``).
         accuracy_epoch: training accuracy after each epoch, (epochs,), or None when the
-            targets are not class labels (NaN with ``evaluate=False``).
+            targets are not class labels or training ran with ``evaluate=False``.
         steps_per_epoch: mini-batches per epoch.
         n_steps: steps actually taken (less than planned if training stopped early).
         extras: named per-step or per-epoch records added by callbacks (for example
@@ -112,10 +112,9 @@ def label_kind(Y: np.ndarray) -> str | None:
     for one-hot columns (predicted class: the largest output).
     """
     if Y.shape[0] == 1:
-        values = np.unique(Y)
-        if np.all(np.isin(values, (0.0, 1.0))):
+        if np.all((Y == 0) | (Y == 1)):
             return "0/1"
-        if np.all(np.isin(values, (-1.0, 1.0))):
+        if np.all(np.abs(Y) == 1):
             return "±1"
         return None
     if np.all(np.isin(Y, (0.0, 1.0))) and np.all(Y.sum(axis=0) == 1):
@@ -163,7 +162,7 @@ def sgd(
     acts, cost = net.layer_activations, net.cost_function
     steps_per_epoch = math.ceil(n / batch_size)
     total = steps_per_epoch * epochs
-    kind = label_kind(Y.T)
+    kind = label_kind(Y.T) if evaluate else None  # accuracy is measured only by evaluation
     history = History(
         loss_step=np.full(total, np.nan),
         grad_norm=np.full((total, len(params.W)), np.nan),
