@@ -543,6 +543,21 @@ def test_tampered_estimator_metadata_is_rejected(tmp_path, iris, change, message
         BackpropClassifier.load(path)
 
 
+@pytest.mark.parametrize("cls", [BackpropClassifier, BackpropRegressor])
+def test_pickle_naming_the_module_before_the_package_split_loads(iris, cls):
+    # Pickles written while the estimators lived in one module name their class
+    # backproplab.sklearn.<name>; the package re-exports it, so they still load. Protocol 2
+    # writes a class as the text "c<module>\n<name>\n", so the old module can be put back.
+    X, y = iris
+    est = cls(hidden_layer_sizes=(5,), epochs=1, random_state=0).fit(X, y)
+    data = pickle.dumps(est, protocol=2)
+    now = f"c{cls.__module__}\n{cls.__name__}\n".encode()
+    assert cls.__module__ != "backproplab.sklearn" and now in data
+    back = pickle.loads(data.replace(now, f"cbackproplab.sklearn\n{cls.__name__}\n".encode()))
+    assert type(back) is cls
+    assert np.array_equal(back.predict(X), est.predict(X))
+
+
 def test_pickle_round_trip_keeps_predictions(iris):
     X, y = iris
     est = BackpropClassifier(activation="tanh", epochs=2, random_state=0).fit(X, y)

@@ -1,0 +1,204 @@
+"""``BackpropClassifier``: class labels in, class probabilities out."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.base import ClassifierMixin, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+
+from ._base import _DTYPE, Array, _BackpropEstimator
+from ._model_file import _LABEL_KINDS
+
+
+class BackpropClassifier(ClassifierMixin, TransformerMixin, _BackpropEstimator):
+    """A classifier trained by backpropagation (mini-batch SGD) on a :class:`Network`.
+
+    Labels can be of any type scikit-learn accepts (ints, strings, …); ``classes_`` holds
+    them sorted. The network's output layer depends on ``output_activation``:
+
+    - ``None`` (default): two classes get one sigmoid output ``a = P(classes_[1])``; more
+      classes get one softmax output per class.
+    - ``"sigmoid"``: one sigmoid output for two classes, one per class for more (Nielsen's
+      digit network; ``predict_proba`` divides each row by its sum).
+    - ``"softmax"``: one softmax output per class, two classes included.
+
+    With ``loss="cross_entropy"`` (default) the cost is binary cross-entropy for sigmoid
+    outputs and categorical cross-entropy for softmax; ``loss="quadratic"`` is the seed's
+    ½‖a − y‖². With ``output_activation="sigmoid", loss="quadratic"`` this is Nielsen's
+    ``network.py``.
+
+    Args:
+        hidden_layer_sizes: neurons per hidden layer, e.g. ``(64,)`` or ``(30, 30)``;
+            ``()`` for none (then this is logistic regression trained by SGD).
+        activation: σ of the hidden layers: ``"sigmoid"``, ``"tanh"``, ``"relu"``,
+            ``"leaky_relu"`` or ``"linear"``.
+        output_activation: ``None``, ``"sigmoid"`` or ``"softmax"`` (see above).
+        loss: ``"cross_entropy"`` or ``"quadratic"``.
+        learning_rate: η, the SGD step size.
+        batch_size: samples per mini-batch (the last of an epoch may be smaller).
+        epochs: passes over the training data per ``fit``; ``partial_fit`` makes one.
+        shuffle: reshuffle the samples before each epoch.
+        random_state: None, an int (bitwise reproducible) or a ``numpy.random.RandomState``.
+        init: ``"auto"`` (He for relu and leaky_relu, else Xavier), ``"gaussian"``
+            (N(0, 1), Nielsen's), ``"scaled"``, ``"xavier"`` or ``"he"``.
+        warm_start: let ``fit`` continue from the current weights instead of starting over.
+            The layers, activations and cost must stay the same, and y may then hold
+            any of ``classes_`` (as with ``partial_fit``) but no other label.
+
+    Attributes:
+        classes_: the class labels, sorted, shape (n_classes,).
+        network_: the trained :class:`~backproplab.Network`; ``network_.sizes`` is
+            ``[n_features_in_, *hidden_layer_sizes, n_outputs_]``.
+        n_outputs_: output neurons (1 for two classes with a sigmoid output).
+        n_features_in_: features seen in ``fit``; ``feature_names_in_`` when X had names.
+        loss_curve_: the mean cost over the training data after each epoch, all epochs
+            since the network was built (``fit`` without warm start starts it over).
+        n_iter_: epochs trained since the network was built, ``len(loss_curve_)``.
+        history_: the :class:`~backproplab.History` of the last ``fit``/``partial_fit``.
+    """
+
+    _parameter_constraints: dict = {
+        **_BackpropEstimator._parameter_constraints,
+        "output_activation": [StrOptions({"sigmoid", "softmax"}), None],
+        "loss": [StrOptions({"cross_entropy", "quadratic"})],
+    }
+    _y_checks = {"multi_output": False}
+    _target_keys = {"classes"}
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(64,),
+        activation="relu",
+        output_activation=None,
+        loss="cross_entropy",
+        learning_rate=0.1,
+        batch_size=32,
+        epochs=30,
+        shuffle=True,
+        random_state=None,
+        init="auto",
+        warm_start=False,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.loss = loss
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.init = init
+        self.warm_start = warm_start
+
+    def _output_config(self) -> tuple[int, str, str]:
+        n_classes = len(self.classes_)
+        output = self.output_activation
+        if output is None:
+            output = "sigmoid" if n_classes == 2 else "softmax"
+        n_outputs = 1 if (output == "sigmoid" and n_classes == 2) else n_classes
+        return n_outputs, output, self.loss
+
+    def _targets(self, y, *, reuse: bool, classes=None) -> Array:
+        """Labels → network targets: the 0/1 index of the class for a single output,
+        one-hot rows otherwise. Shape (n_samples, n_outputs)."""
+        check_classification_targets(y)
+        if classes is not None:
+            classes = unique_labels(classes)
+            if reuse and not np.array_equal(classes, self.classes_):
+                raise ValueError(
+                    f"classes={classes.tolist()} differs from classes_="
+                    f"{self.classes_.tolist()} of the earlier partial_fit"
+                )
+        if not reuse:
+            self.classes_ = classes if classes is not None else unique_labels(y)
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes, got 1 class "
+                    f"({self.classes_[0]!r})"
+                )
+            self.n_outputs_ = self._output_config()[0]
+        unknown = np.setdiff1d(unique_labels(y), self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y holds labels that are not in classes_ {self.classes_.tolist()}: "
+                f"{unknown.tolist()}"
+            )
+        index = np.searchsorted(self.classes_, y)
+        if self.n_outputs_ == 1:
+            return index.reshape(-1, 1).astype(_DTYPE)
+        return np.eye(self.n_outputs_, dtype=_DTYPE)[index]
+
+    def partial_fit(self, X, y, classes=None):
+        """One epoch of SGD over X and y, continuing from the current weights.
+
+        Args:
+            X: data, shape (n_samples, n_features). y: labels, shape (n_samples,).
+            classes: every label the classifier will ever see; required on the first
+                call (y may hold only some of them), optional afterwards.
+
+        Returns:
+            self
+        """
+        self._validate_params()
+        if not hasattr(self, "network_") and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit")
+        return self._train(X, y, epochs=1, keep=True, classes=classes)
+
+    def predict_proba(self, X) -> Array:
+        """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order,
+        rows summing to 1."""
+        A = self._output(X)  # (n_samples, n_outputs)
+        if A.shape[1] == 1:
+            return np.hstack([1 - A, A])
+        if self.network_.output_activation == "softmax":
+            return A
+        total = A.sum(axis=1, keepdims=True)
+        uniform = np.full_like(A, 1.0 / A.shape[1])
+        return np.divide(A, total, out=uniform, where=total > 0)
+
+    def predict(self, X) -> Array:
+        """The most probable class for each sample, shape (n_samples,)."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def _targets_to_json(self) -> dict:
+        classes = self.classes_
+        if classes.dtype.kind not in _LABEL_KINDS:
+            raise ValueError(
+                f"cannot save class labels of dtype {classes.dtype}; a model file holds "
+                "str, int, float and bool labels only"
+            )
+        values = classes.tolist()
+        for v in values:
+            if not isinstance(v, str | int | float | bool) or (
+                isinstance(v, float) and not math.isfinite(v)
+            ):
+                raise ValueError(
+                    f"cannot save the class label {v!r} ({type(v).__name__}); a model file "
+                    "holds str, int, float and bool labels only (floats finite)"
+                )
+        return {"classes": {"dtype": classes.dtype.str, "values": values}}
+
+    def _targets_from_json(self, extra: dict) -> None:
+        spec = extra["classes"]
+        if not isinstance(spec, dict) or set(spec) != {"dtype", "values"}:
+            raise ValueError("classes must be an object with keys dtype and values")
+        dtype = np.dtype(spec["dtype"]) if isinstance(spec["dtype"], str) else None
+        values = spec["values"]
+        if dtype is None or dtype.kind not in _LABEL_KINDS or not isinstance(values, list):
+            raise ValueError(f"classes has an unsupported dtype {spec['dtype']!r}")
+        if not all(isinstance(v, str | int | float | bool) for v in values):
+            raise ValueError("class labels must be str, int, float or bool")
+        if dtype.kind == "O":
+            classes = np.empty(len(values), dtype=object)
+            classes[:] = values
+        else:
+            classes = np.array(values, dtype=dtype)
+        if len(classes) < 2 or not np.array_equal(unique_labels(classes), classes):
+            raise ValueError("classes must be at least 2 distinct labels in sorted order")
+        self.classes_ = classes
+        self.n_outputs_ = self._output_config()[0]
