@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from backproplab import Network, TrainingDivergedError
@@ -60,6 +60,8 @@ def _targets(rng, output, cost, n_out, m):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(networks())
+@example(([9, 1], "sigmoid", "sigmoid", "quadratic", 1, 3))  # gradients of ~1e-5
+@example(([2, 1], "sigmoid", "sigmoid", "binary_cross_entropy", 1, 13))  # a = 0.99998903
 def test_backprop_matches_finite_differences(case):
     sizes, hidden, output, cost, m, seed = case
     rng = np.random.default_rng(seed)
@@ -72,18 +74,29 @@ def test_backprop_matches_finite_differences(case):
         # A finite difference across a kink of ReLU is meaningless: keep away from z = 0.
         assume(min(np.min(np.abs(z)) for z in net.feedforward(X)[0]) > 1e-4)
 
+    gw, gb = net.backprop(X, Y)
+    a = np.concatenate([g.ravel() for g in gw + gb])
+    assert min(_fd_mismatch(net, X, Y, a, eps) for eps in (1e-6, 1e-4)) <= 1e-7
+
+
+def _fd_mismatch(net, X, Y, grad, eps):
+    """‖grad − FD‖ / (‖grad‖ + ‖FD‖), less the reference's own rounding noise.
+
+    A central difference subtracts two costs that carry a few ulps of rounding error each,
+    so it is only good to about 10·ε_machine·|C| / eps per entry; tiny gradients are
+    compared within that noise instead of relatively. Where the cost itself is badly
+    conditioned (ln(1 − a) of a saturated sigmoid under cross-entropy) that noise is larger
+    still, and the larger step is the better reference: the test takes the better of two.
+    """
+
     def cost_of(weights, biases):
         return net.cost(X, Y)  # net.weights/biases ARE these lists: perturbed in place
 
-    eps = 1e-6
     fd_w, fd_b = finite_difference_grads(cost_of, net.weights, net.biases, eps=eps)
-    gw, gb = net.backprop(X, Y)
-    # Each central difference subtracts two costs that carry a few ulps of rounding error
-    # each, so the reference itself is only good to about 10·ε_machine·|C| / ε per entry:
-    # tiny gradients are compared within that noise instead of relatively.
+    fd = np.concatenate([g.ravel() for g in fd_w + fd_b])
     noise = np.sqrt(net.n_params) * 10 * np.finfo(float).eps * abs(net.cost(X, Y)) / eps
-    a, b = (np.concatenate([g.ravel() for g in gs]) for gs in (gw + gb, fd_w + fd_b))
-    assert np.linalg.norm(a - b) <= 1e-7 * (np.linalg.norm(a) + np.linalg.norm(b)) + noise
+    excess = max(np.linalg.norm(grad - fd) - noise, 0.0)
+    return excess / max(np.linalg.norm(grad) + np.linalg.norm(fd), 1e-300)
 
 
 # -- 3. a batch is the same as its samples one at a time ---------------------------------------
