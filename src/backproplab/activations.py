@@ -89,7 +89,7 @@ def sigmoid(z: Array, out: Array | None = None) -> Array:
     with np.errstate(over="ignore"):
         np.exp(out, out=out)
     np.add(out, 1, out=out)
-    return np.reciprocal(out, out=out)
+    return np.divide(1, out, out=out)  # the same bits as np.reciprocal, and faster here
 
 
 def sigmoid_prime(z: Array, a: Array | None = None, out: Array | None = None) -> Array:
