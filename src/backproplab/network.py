@@ -209,9 +209,10 @@ class Network:
         """Mini-batch SGD (Nielsen's ``SGD``); updates the parameters in place.
 
         Training first copies the parameters into one vector and makes ``weights`` and
-        ``biases`` views into it (see :mod:`backproplab.train`): arrays taken from the
+        ``biases`` views into it (see :mod:`backproplab.workspace`): arrays taken from the
         lists before training keep their old values; those taken during or after
-        training see every step.
+        training see every step. A callback that puts a new array into the lists
+        mid-training is not trained on (change the arrays in place instead).
 
         Args:
             X: (n_samples, n_features). Y: (n_samples,) or (n_samples, n_outputs).

@@ -245,7 +245,7 @@ def _evaluate(net: Network, X, Y, kind: str | None) -> tuple[float, int]:
         with np.errstate(over="ignore", invalid="ignore"):  # an inf loss is recorded as such
             A_out = net._forward_columns(X[start : start + block].T)[1][-1]
             Yb = Y[start : start + block].T
-            total_cost += float(np.sum(cost.value(A_out, Yb)))
+            total_cost += cost.total(A_out, Yb)
         if kind is not None:
             hits += label_hits(A_out, Yb, kind)
     return total_cost / X.shape[0], hits
