@@ -4,11 +4,12 @@ row, chunked evaluation, and the in-place (``out=``) forms of activations and co
 from __future__ import annotations
 
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
 
-from backproplab import Network, TrainingDivergedError
+from backproplab import Network, TrainingDivergedError, activations
 from backproplab import train as train_module
 from backproplab.activations import ACTIVATIONS
 from backproplab.costs import COSTS
@@ -161,6 +162,38 @@ def test_sigmoid_in_place_and_for_python_floats():
     assert z[0] == 0.0 and z[-1] == 1.0
     np.testing.assert_array_equal(z[1:4], expected)
     assert float(sig.f(0.0)) == 0.5
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_computes_in_its_inputs_dtype_with_the_formulas_bits(dtype, rng):
+    """σ's kernel gives the bits of 1 / (1 + e^{−z}) in z's dtype, and its constant 1 is an
+    array of that dtype (a float64 one would make NumPy run float32 data through float64
+    loops and cast back: the same bits here, but slower)."""
+    assert activations._one(np.empty(1, dtype)).dtype == dtype
+    z = (rng.standard_normal(20_000) * 30).astype(dtype)
+    with np.errstate(over="ignore"):
+        expected = 1 / (1 + np.exp(-z))  # NumPy keeps Python scalars in z's dtype
+    sig = ACTIVATIONS["sigmoid"]
+    for f in (sig.f, sig.f_unguarded):
+        out = np.empty_like(z)
+        with np.errstate(over="ignore"):
+            f(z, out=out)
+        assert out.dtype == dtype
+        np.testing.assert_array_equal(out, expected)
+
+
+def test_saturating_sigmoids_warn_about_nothing(rng):
+    """e^{−z} overflows by design for z ≪ 0: neither σ alone, nor a forward pass, nor a
+    training step says so."""
+    net = Network([2, 3, 1], seed=0)
+    net.weights[0][:] = 1e3  # z of the hidden layer reaches about ±3000
+    X = np.array([[1.0, 1.0], [-1.0, -1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ACTIVATIONS["sigmoid"].f(np.array([-1e4]))[0] == 0.0
+        hidden = net.feedforward(X)[1][1]
+        net.train(X, np.array([[1.0], [0.0]]), epochs=1, batch_size=2, eta=0.1)
+    np.testing.assert_array_equal(hidden, [[1.0, 0.0]] * 3)
 
 
 def test_finiteness_check_needs_no_full_size_temporary_but_stays_exact():

@@ -44,12 +44,19 @@ class Activation:
         f: ``(z, out=None) -> a``, element-wise (column-wise for softmax).
         prime: ``(z, a, out=None) -> σ'(z)``, same shape as ``z``.
         hidden_ok: whether it may be used in a hidden layer (softmax may not).
+        f_unguarded: ``f`` without its own ``np.errstate``, for callers that already
+            silence overflow (the forward pass); the same as ``f`` unless given.
     """
 
     name: str
     f: Callable[..., Array]
     prime: Callable[..., Array]
     hidden_ok: bool = True
+    f_unguarded: Callable[..., Array] | None = None
+
+    def __post_init__(self):
+        if self.f_unguarded is None:
+            object.__setattr__(self, "f_unguarded", self.f)
 
     def backward(self, z: Array, a: Array, grad_a: Array, out: Array | None = None) -> Array:
         """``∂C/∂z = ∂C/∂a ⊙ σ'(z)`` (the Hadamard product in BP1 and BP2)."""
@@ -77,19 +84,42 @@ def _result(z, out: Array | None) -> Array:
     return np.empty(np.shape(z), dtype=np.result_type(z, 1.0))
 
 
+def _constant_one(dtype) -> Array:
+    one = np.ones((), dtype)
+    one.flags.writeable = False
+    return one
+
+
+_ONES = {np.dtype(t): _constant_one(t) for t in (np.float32, np.float64)}
+
+
+def _one(x: Array):
+    """The constant 1 for arithmetic with ``x``: a 0-d array of x's dtype (NumPy converts
+    a Python scalar anew at every call, which costs more than the arithmetic itself on
+    a small batch), or plain ``1`` for other dtypes."""
+    return _ONES.get(x.dtype, 1)
+
+
 def sigmoid(z: Array, out: Array | None = None) -> Array:
     """σ(z) = 1 / (1 + e^{−z}), four passes over the array, each one SIMD-vectorised.
 
-    For z ≪ 0, e^{−z} overflows to inf and σ comes out exactly 0, which is the correctly
-    rounded value; the overflow is expected, so its warning is silenced. ``out`` may be
-    ``z`` itself (σ in place).
+    For z ≪ 0, e^{−z} overflows to inf and σ comes out exactly 0; the overflow is
+    expected, so its warning is silenced. ``out`` may be ``z`` itself (σ in place).
     """
-    out = _result(z, out)
-    np.negative(z, out=out)
     with np.errstate(over="ignore"):
-        np.exp(out, out=out)
-    np.add(out, 1, out=out)
-    return np.divide(1, out, out=out)  # the same bits as np.reciprocal, and faster here
+        return _sigmoid_unguarded(z, out)
+
+
+def _sigmoid_unguarded(z: Array, out: Array | None = None) -> Array:
+    """:func:`sigmoid` for callers that already silence overflow (the forward pass
+    runs a whole network under one ``np.errstate``, which costs more than the arithmetic
+    on a small batch)."""
+    out = _result(z, out)
+    one = _one(out)
+    np.negative(z, out=out)
+    np.exp(out, out=out)
+    np.add(out, one, out=out)
+    return np.divide(one, out, out=out)  # the same bits as np.reciprocal, and faster here
 
 
 def sigmoid_prime(z: Array, a: Array | None = None, out: Array | None = None) -> Array:
@@ -97,7 +127,7 @@ def sigmoid_prime(z: Array, a: Array | None = None, out: Array | None = None) ->
     if a is None:
         a = sigmoid(z)
     out = _result(a, out)
-    np.subtract(1, a, out=out)
+    np.subtract(_one(out), a, out=out)
     return np.multiply(out, a, out=out)
 
 
@@ -156,7 +186,7 @@ def _leaky_relu_prime(z: Array, a: Array, out: Array | None = None) -> Array:
 ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in (
-        Activation("sigmoid", sigmoid, sigmoid_prime),
+        Activation("sigmoid", sigmoid, sigmoid_prime, f_unguarded=_sigmoid_unguarded),
         Activation("linear", _linear, _ones),
         Activation("tanh", _tanh, _tanh_prime),
         Activation("relu", _relu, _relu_prime),

@@ -100,11 +100,11 @@ def backprop_into(
     )  # BP1
     delta *= scale
     for i in range(L - 1, -1, -1):  # i = ℓ − 1, from the output layer back to the first
-        np.matmul(delta, ones, out=grads_b[i])  # BP3: (n_ℓ, m) @ (m, 1)
-        np.matmul(delta, activations[i].T, out=grads_w[i])  # BP4: (n_ℓ, m) @ (m, n_{ℓ−1})
+        np.dot(delta, ones, out=grads_b[i])  # BP3: (n_ℓ, m) @ (m, 1)
+        np.dot(delta, activations[i].T, out=grads_w[i])  # BP4: (n_ℓ, m) @ (m, n_{ℓ−1})
         if i > 0:
             # BP2: ∂C/∂A^{ℓ−1} = (W^ℓ)ᵀ Δ^ℓ, (n_{ℓ−1}, n_ℓ) @ (n_ℓ, m), then ⊙ σ'(Z^{ℓ−1})
-            grad_a = np.matmul(weights[i].T, delta, out=scratch[i - 1])
+            grad_a = np.dot(weights[i].T, delta, out=scratch[i - 1])
             delta = layer_activations[i - 1].backward(
                 zs[i - 1], activations[i], grad_a, out=deltas[i - 1]
             )

@@ -16,7 +16,7 @@ dtype, learning rate η and number of steps, on the same data, without shuffling
   several classes, logistic with log-loss for two), so it is the same work up to the last layer;
 - **PyTorch** (CPU, optional): ``nn.Sequential(Linear, Sigmoid, …)``, ``optim.SGD`` and the
   quadratic cost ``C = ½‖a − y‖²`` averaged over the mini-batch, exactly backproplab's;
-- **products alone**: the epoch's matrix products (forward, BP2, BP4) with ``np.matmul``
+- **products alone**: the epoch's matrix products (forward, BP2, BP4) with ``np.dot``
   and nothing else — the floor under every trainer. Its GFLOP/s on W3 is the machine's
   matrix-multiply peak for those shapes, measured in the same rounds as the others.
 

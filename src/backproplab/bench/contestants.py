@@ -197,9 +197,10 @@ def step_gemms(sizes: Sequence[int], m: int, dtype, rng) -> list[tuple[Array, Ar
 
 def prepare_products(p: Problem):
     """The matrix products of an epoch and nothing else: for every mini-batch, exactly the
-    ``np.matmul(left, right, out=out)`` calls of :func:`step_gemms`, on arrays of the
-    problem's dtype. No contestant can train faster than this; the run times it in the
-    same rounds as the others, so the peak it yields sees the same machine they do."""
+    ``np.dot(left, right, out=out)`` calls (the engine's own call) of :func:`step_gemms`,
+    on arrays of the problem's dtype. No contestant can train faster than this; the run
+    times it in the same rounds as the others, so the peak it yields sees the same machine
+    they do."""
     n, B = len(p.X), p.batch_size
     rng = np.random.default_rng(0)
     by_size = {m: step_gemms(p.sizes, m, p.dtype, rng) for m in {B, n - (p.steps - 1) * B}}
@@ -207,7 +208,7 @@ def prepare_products(p: Problem):
     def epoch() -> None:
         for start in range(0, n, B):
             for left, right, out in by_size[min(B, n - start)]:
-                np.matmul(left, right, out=out)
+                np.dot(left, right, out=out)
 
     return epoch
 

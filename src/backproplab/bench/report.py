@@ -122,7 +122,7 @@ def _note(name: str, n_out: int) -> str:
         + ("logistic" if n_out == 1 else "softmax")
         + " + log-loss",
         TORCH: f"nn.Sequential + optim.SGD, {torch.get_num_threads() if torch else '?'} threads",
-        PRODUCTS: "np.matmul on the epoch's matrix products only: the floor, not a trainer",
+        PRODUCTS: "np.dot on the epoch's matrix products only: the floor, not a trainer",
     }[name]
 
 
@@ -159,7 +159,7 @@ def peak_table(m: Measurements) -> Table:
         rows.append([dtype, f"{peak:.1f}"] + (["—", "—"] if achieved is None else
                     [f"{achieved:.1f}", f"{100 * achieved / peak:.0f} %"]))  # fmt: skip
     notes = [
-        "peak: exact flops of an epoch / the median time of its products alone (np.matmul),",
+        "peak: exact flops of an epoch / the median time of its products alone (np.dot),",
         "timed in the same interleaved rounds as the contestants",
         f"backproplab: exact flops of a {m.probe} epoch / its median epoch time",
     ]
