@@ -14,6 +14,7 @@ from backproplab import train as train_module
 from backproplab.activations import ACTIVATIONS
 from backproplab.costs import COSTS
 from backproplab.validation import check_X
+from backproplab.workspace import _norms
 from reference import max_rel_diff, nielsen_sgd
 
 
@@ -214,3 +215,14 @@ def test_cost_total_is_the_sum_of_per_example_costs(name, rng):
     expected = float(np.sum(cost.value(a, y)))
     assert cost.total(a, y) == pytest.approx(expected, rel=1e-13)
     assert cost.total(a, y, scratch=np.empty_like(a)) == pytest.approx(expected, rel=1e-13)
+
+
+def test_history_norms_survive_float32_overflow_of_the_sum_of_squares():
+    """Σx² overflows float32 above ~1.8e19; the norm itself does not, and comes out right."""
+    big = np.full((3, 4), 1e20, np.float32)
+    small = np.arange(6, dtype=np.float32).reshape(2, 3)
+    bad = np.array([1.0, np.nan], np.float32)
+    norms = _norms([small, big, bad])
+    expected = [np.linalg.norm(a.astype(np.float64)) for a in (small, big)]
+    np.testing.assert_allclose(norms[:2], expected, rtol=1e-6)
+    assert np.isnan(norms[2])

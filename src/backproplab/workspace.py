@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 def _norms(arrays) -> list[float]:
     """Frobenius norm ‖x‖ = √(Σ x²) of each array, as Python floats (NaN or inf if the
     array holds one)."""
-    norms = []
-    for x in arrays:
-        n = math.sqrt(np.vdot(x, x))
-        norms.append(n if math.isfinite(n) else _rescaled_norm(x))
-    return norms
+    norms = [math.sqrt(np.vdot(x, x)) for x in arrays]
+    if math.isfinite(sum(norms)):
+        return norms
+    pairs = zip(norms, arrays, strict=True)
+    return [n if math.isfinite(n) else _rescaled_norm(x) for n, x in pairs]
 
 
 def _rescaled_norm(x: np.ndarray) -> float:
@@ -100,20 +100,22 @@ class FlatParameters:
         net.weights[:], net.biases[:] = views[:L], views[L:]
         self.W, self.b = views[:L], views[L:]
         self.step_W, self.step_b = step_views[:L], step_views[L:]
-        self.n_weights = sum(W.size for W in self.W)  # θ holds the weights first
+        n_weights = sum(W.size for W in self.W)  # θ holds the weights first, then the biases
+        self._W_then_b = [*self.W, self.theta[n_weights:]]
+        self._step_W_then_b = [*self.step_W, self.step[n_weights:]]
         self.limit = float(np.finfo(self.theta.dtype).max)
         self._measure()
 
     def _measure(self) -> None:
         """``weight_norms``: ‖W^ℓ‖ for each layer; ``norm``: ‖θ‖ over every parameter."""
-        self.weight_norms = _norms(self.W)
-        self.norm = math.hypot(*self.weight_norms, _norms([self.theta[self.n_weights :]])[0])
+        norms = _norms(self._W_then_b)
+        self.weight_norms, self.norm = norms[:-1], math.hypot(*norms)
 
     def step_norms(self) -> list[float]:
         """‖η∂C/∂W^ℓ‖ for ℓ = 1 … L, then ‖η∇C‖ over every parameter (NaN or inf if any
         element of the step is)."""
-        per_layer = _norms(self.step_W)
-        return [*per_layer, math.hypot(*per_layer, _norms([self.step[self.n_weights :]])[0])]
+        norms = _norms(self._step_W_then_b)
+        return [*norms[:-1], math.hypot(*norms)]
 
     def problem_with_step(self, loss: float, step_norms: list[float]) -> str | None:
         """Why the step must not be taken, or None.
