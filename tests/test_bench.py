@@ -132,6 +132,8 @@ def test_prefix_times_are_scaled_to_the_epoch(tiny):
         (["--rounds", "0"], "expected a positive integer"),
         (["--quick", "--smoke"], "not allowed with argument"),
         (["--output", "/no/such/dir/x.md"], "does not exist"),
+        (["--profile", "--rounds", "3"], "--rounds does not apply to --profile"),
+        (["--profile", "--quick"], "not allowed with argument"),
     ],
 )
 def test_bad_options_exit_2_with_a_message(argv, message, capsys):
@@ -156,3 +158,23 @@ def test_products_alone_does_exactly_the_epochs_flops(tiny, monkeypatch):
     epoch()
     assert len(done) == 4 * (3 + 2 + 3)
     assert sum(done) == bench.epoch_flops((2, 3, 3, 1), 60, 16)
+
+
+def test_profile_splits_a_step_into_the_engines_parts(tiny):
+    parts = bench.step_parts(tiny, epochs=1)
+    names = [name for name, _ in parts]
+    assert names[0] == "whole step, in an epoch" and names[-1] == "the rest of the loop"
+    assert {"forward pass", "loss", "backward pass (BP1–BP4)", "norms of the step"} <= set(names)
+    seconds = dict(parts[:-1])
+    assert all(s > 0 for s in seconds.values())
+    top_level = sum(s for name, s in parts[1:-1] if not name.startswith(" "))
+    assert parts[-1][1] == pytest.approx(parts[0][1] - top_level)
+    assert seconds["whole step, in an epoch"] < 1  # seconds per step of a 3-layer toy net
+
+
+def test_profile_command_prints_a_table_per_dtype(capsys, tmp_path):
+    out = tmp_path / "profile.md"
+    assert bench.main(["--profile", "--only", "W1", "--output", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Where a backproplab step on W1 float64 spends its time" in text
+    assert "| backward pass (BP1–BP4) |" in out.read_text()

@@ -1,6 +1,7 @@
 """Training-speed benchmark: one epoch of mini-batch SGD, backproplab against its peers.
 
-    python -m backproplab.bench [--quick | --smoke] [--only W1,W3] [--rounds N] [--output FILE]
+    python -m backproplab.bench [--quick | --smoke | --profile] [--only W1,W3] [--rounds N]
+                                [--output FILE]
 
 Every contestant trains the same architecture (sigmoid layers), with the same batch size,
 dtype, learning rate η and number of steps, on the same data, without shuffling:
@@ -36,7 +37,8 @@ Layer sizes follow the package: ``sizes = [n_0, n_1, …, n_L]``, ``W^ℓ`` is (
 The package, one job per module: ``workloads`` (the data, the problems, the flop count),
 ``contestants`` (each peer's epoch, and the products alone), ``timing`` (the round-robin
 protocol), ``memory`` (the budget and the peak RSS, in a child process), ``run`` (a whole
-run), ``report`` (the tables and the targets) and ``cli`` (the command line).
+run), ``report`` (the tables and the targets), ``profile`` (``--profile``: where a
+backproplab step spends its time, part by part) and ``cli`` (the command line).
 """
 
 from tqdm.auto import tqdm  # the progress bar a run drives; tests use it on time_round_robin
@@ -54,6 +56,7 @@ from .contestants import (
     step_gemms,
     torch_parameters,
 )
+from .profile import step_parts
 from .timing import Result, time_round_robin
 from .workloads import epoch_flops, make_problem, step_flops
 
@@ -72,6 +75,7 @@ __all__ = [
     "prepare_torch",
     "step_flops",
     "step_gemms",
+    "step_parts",
     "time_round_robin",
     "torch_parameters",
     "tqdm",

@@ -1,5 +1,5 @@
-"""The command line: ``python -m backproplab.bench [--quick | --smoke] [--only W1,W3]
-[--rounds N] [--output FILE]``."""
+"""The command line: ``python -m backproplab.bench [--quick | --smoke | --profile]
+[--only W1,W3] [--rounds N] [--output FILE]``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..cli import OneLineErrorParser
+from .profile import run_profile
 from .report import build_report, render_markdown, render_text
 from .run import MODES, run_benchmark
 from .workloads import WORKLOADS
@@ -36,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--smoke",
         action="store_true",
         help="W1 only, one round, no claims: checks that every path runs",
+    )
+    length.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead of the contestants, time the parts of a backproplab step",
     )
     parser.add_argument(
         "--only", metavar="W1,W3", help=f"comma-separated workloads (known: {', '.join(WORKLOADS)})"
@@ -70,11 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     mode = MODES["smoke" if args.smoke else "quick" if args.quick else "full"]
     if args.rounds:
+        if args.profile:
+            parser.error("--rounds does not apply to --profile (each part is timed until stable)")
         mode = dataclasses.replace(mode, rounds=args.rounds)
     names = _workload_names(parser, args.only, args.smoke)
     if args.output is not None and not args.output.parent.is_dir():
         parser.error(f"--output: directory {args.output.parent} does not exist")
-    tables = build_report(run_benchmark(names, mode))
+    if args.profile:
+        tables = run_profile(names)
+    else:
+        tables = build_report(run_benchmark(names, mode))
     print(render_text(tables), end="")
     if args.output is not None:
         from ..io import atomic_write_text
