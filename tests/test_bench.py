@@ -109,11 +109,38 @@ def test_round_robin_interleaves_primes_and_drops_the_warmup(tiny):
 
     runs = [(fake("A"), tiny), (fake("B"), tiny), (bench.Contestant("C", absent), tiny)]
     with bench.tqdm(disable=True) as bar:
-        results = bench.time_round_robin(runs, tiny.steps, rounds=2, warmup=True, bar=bar)
+        results = bench.time_round_robin(
+            runs, tiny.steps, rounds=2, warmup=True, bar=bar, min_seconds=0
+        )
     # each run: a one-step primer, then the timed epoch; rounds go A B A B A B
     assert calls == [("A", 1), ("A", 4), ("B", 1), ("B", 4)] * 3
     assert [len(r.times) for r in results] == [2, 2, 0]
     assert results[2].skipped == "not here" and results[2].epoch_seconds is None
+
+
+def test_short_epochs_are_timed_several_in_a_row_from_fresh_parameters(tiny, monkeypatch):
+    """After the warm-up, an epoch of 12 ms (on a fake clock) runs 5 times per timing, so
+    that a timing lasts at least 50 ms; a 80 ms one still runs once."""
+    clock, prepared = [0.0], []
+    monkeypatch.setattr(bench.timing, "perf_counter", lambda: clock[0])
+
+    def fake(name, seconds):
+        def prepare(problem):
+            prepared.append(name)
+
+            def epoch():
+                clock[0] += seconds if problem.steps > 1 else 0.0  # the primer is free
+
+            return epoch
+
+        return bench.Contestant(name, prepare)
+
+    runs = [(fake("short", 0.012), tiny), (fake("long", 0.08), tiny)]
+    with bench.tqdm(disable=True) as bar:
+        results = bench.time_round_robin(runs, tiny.steps, rounds=2, warmup=True, bar=bar)
+    assert [r.times for r in results] == [[pytest.approx(0.012)] * 2, [pytest.approx(0.08)] * 2]
+    # prepared per round: a primer and 1 epoch in the warm-up; then a primer and 5 (short)
+    assert prepared.count("short") == 2 + 2 * 6 and prepared.count("long") == 2 * 3
 
 
 def test_prefix_times_are_scaled_to_the_epoch(tiny):

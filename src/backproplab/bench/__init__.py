@@ -23,8 +23,11 @@ dtype, learning rate η and number of steps, on the same data, without shuffling
 
 Timing protocol (:func:`time_round_robin`): each contestant builds fresh parameters outside
 the timed region, so every repeat does the same work, then one epoch is timed with
-``time.perf_counter``. Runs are interleaved round-robin (A B C A B C …) so that a drift in
-the machine's speed hits everyone alike, and one untimed warm-up round comes first. Just
+``time.perf_counter`` (an epoch shorter than 50 ms in the warm-up round is timed several
+times in a row, each from fresh parameters, and the time divided: a few milliseconds alone
+would mostly measure the machine's drift). Runs are interleaved round-robin (A B C A B C …)
+so that a drift in the machine's speed hits everyone alike, and one untimed warm-up round
+comes first. Just
 before each timed epoch the contestant runs one untimed mini-batch, so that its thread
 pools are awake again after the others ran. The tables show each contestant's MEDIAN epoch
 time and the ratio ``peer time / backproplab time`` (above 1: backproplab is faster). Where

@@ -17,6 +17,7 @@ from .. import __version__
 from . import contestants
 from .contestants import BACKPROPLAB, BATCH_TENSOR, PER_EXAMPLE, PRODUCTS, SKLEARN, TORCH
 from .run import Measurements
+from .timing import MIN_TIMED_SECONDS
 from .workloads import WORKLOADS, epoch_flops
 
 
@@ -91,6 +92,8 @@ def header_table(m: Measurements) -> Table:
         cores += f", {len(os.sched_getaffinity(0))} usable"
     how = f"{m.mode.rounds} timed round(s), interleaved"
     how += ", after 1 warm-up round" if m.mode.warmup else ""
+    if m.mode.warmup:
+        how += f" (epochs under {MIN_TIMED_SECONDS * 1e3:.0f} ms: several per timing, averaged)"
     if m.mode.max_steps:
         how += f"; at most {m.mode.max_steps} steps timed per epoch, then scaled (†)"
     if m.mode.name == "smoke":

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
+import math
 import statistics
-import time
 from dataclasses import dataclass, field
+from time import perf_counter
 
 from .contestants import CONTESTANTS, Skipped
 from .workloads import Problem
@@ -32,7 +33,13 @@ class Result:
         return statistics.median(self.times) * self.epoch_steps / self.steps
 
 
-def time_round_robin(runs, epoch_steps: int, rounds: int, warmup: bool, bar) -> list[Result]:
+MIN_TIMED_SECONDS = 0.05  # epochs shorter than this are timed several in a row
+MAX_REPEATS = 50
+
+
+def time_round_robin(
+    runs, epoch_steps: int, rounds: int, warmup: bool, bar, min_seconds=MIN_TIMED_SECONDS
+) -> list[Result]:
     """Time ``runs``, a list of ``(Contestant, Problem)``, round-robin.
 
     Each round gives every contestant in turn, all untimed: a garbage collection, a primer
@@ -41,11 +48,16 @@ def time_round_robin(runs, epoch_steps: int, rounds: int, warmup: bool, bar) -> 
     contestant's thread pools and caches after the previous contestant ran, as in real
     training where epochs follow one another; without it an epoch of a few milliseconds
     (W1, W2) would mostly measure that wake-up. The first round is not recorded when
-    ``warmup``. A contestant that raises :class:`Skipped` is dropped with the reason.
+    ``warmup``; it also sets how many epochs a contestant runs per timing: as many as make
+    ``min_seconds`` (at most ``MAX_REPEATS``), each from fresh parameters, the time divided
+    by their number, so that an epoch of a few milliseconds is not timed alone on a
+    machine whose speed drifts. A contestant that raises :class:`Skipped` is dropped with
+    the reason.
     """
     results = [Result(c.name, p.steps, epoch_steps) for c, p in runs]
+    repeats = [1] * len(runs)
     for round_ in range(int(warmup) + rounds):
-        for (contestant, problem), result in zip(runs, results, strict=True):
+        for i, ((contestant, problem), result) in enumerate(zip(runs, results, strict=True)):
             bar.update()
             if result.skipped:
                 continue
@@ -53,15 +65,18 @@ def time_round_robin(runs, epoch_steps: int, rounds: int, warmup: bool, bar) -> 
             gc.collect()
             try:
                 contestant.prepare(problem.prefix(1))()
-                epoch = contestant.prepare(problem)
+                epochs = [contestant.prepare(problem) for _ in range(repeats[i])]
             except Skipped as why:
                 result.skipped = str(why)
                 continue
-            start = time.perf_counter()
-            epoch()
-            elapsed = time.perf_counter() - start
+            start = perf_counter()
+            for epoch in epochs:
+                epoch()
+            elapsed = (perf_counter() - start) / len(epochs)
             if round_ >= int(warmup):
                 result.times.append(elapsed)
+            elif elapsed > 0:
+                repeats[i] = min(MAX_REPEATS, max(1, math.ceil(min_seconds / elapsed)))
     return results
 
 
