@@ -191,7 +191,7 @@ def test_profile_splits_a_step_into_the_engines_parts(tiny):
     parts = bench.step_parts(tiny, epochs=1)
     names = [name for name, _ in parts]
     assert names[0] == "whole step, in an epoch" and names[-1] == "the rest of the loop"
-    assert {"forward pass", "loss", "backward pass (BP1–BP4)", "norms of the step"} <= set(names)
+    assert {"forward pass", "loss and backward pass (BP1–BP4)", "norms of the step"} <= set(names)
     seconds = dict(parts[:-1])
     assert all(s > 0 for s in seconds.values())
     top_level = sum(s for name, s in parts[1:-1] if not name.startswith(" "))
@@ -204,4 +204,4 @@ def test_profile_command_prints_a_table_per_dtype(capsys, tmp_path):
     assert bench.main(["--profile", "--only", "W1", "--output", str(out)]) == 0
     text = capsys.readouterr().out
     assert "Where a backproplab step on W1 float64 spends its time" in text
-    assert "| backward pass (BP1–BP4) |" in out.read_text()
+    assert "| loss and backward pass (BP1–BP4) |" in out.read_text()

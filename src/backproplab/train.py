@@ -183,7 +183,7 @@ def sgd(
                 buffers[m] = Buffers.allocate(net.sizes, m, net.dtype)
             buf = buffers[m]
             A0, Yb = buf.batch(X, Y, order, start)
-            loss = _compute_step(params, buf, A0, Yb, acts, cost, eta)
+            loss = compute_step(params, buf, A0, Yb, acts, cost, eta)
             step_norms = params.step_norms()
             problem = params.problem_with_step(loss, step_norms)
             if problem:
@@ -206,7 +206,7 @@ def sgd(
     return history
 
 
-def _compute_step(params, buf: Buffers, A0, Yb, acts, cost, eta: float) -> float:
+def compute_step(params, buf: Buffers, A0, Yb, acts, cost, eta: float) -> float:
     """Forward and backward pass of one mini-batch: fills ``params.step`` with η∇C and
     returns the mini-batch's mean cost. A0 is (n_0, m), Yb is (n_L, m).
 

@@ -5,8 +5,8 @@ the workload's first mini-batch and timed alone (the best of several repeats, so
 warm caches):
 
 - the forward pass, :func:`backproplab.forward.feedforward_into`;
-- the loss, ``Cost.total``;
-- the backward pass, :func:`backproplab.backward.backprop_into` (BP1–BP4);
+- the loss and the backward pass (BP1–BP4): the training loop's
+  :func:`backproplab.train.compute_step` minus its forward pass;
 - the step's norms, ``FlatParameters.step_norms`` (per-step history, overflow bound);
 - the update ``θ ← θ − η∇C`` with the new weights' norms, ``FlatParameters.take_step``.
 
@@ -26,9 +26,9 @@ import timeit
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..backward import backprop_into
 from ..forward import feedforward_into
 from ..network import Network
+from ..train import compute_step
 from ..workspace import Buffers, FlatParameters
 from .contestants import prepare_backproplab, step_gemms
 from .report import Table
@@ -62,7 +62,8 @@ def step_parts(p: Problem, epochs: int = 5) -> list[tuple[str, float]]:
     net = Network(p.sizes, seed=0, dtype=p.dtype)
     params, m = FlatParameters(net), min(p.batch_size, len(p.X))
     buf = Buffers.allocate(net.sizes, m, p.dtype)
-    buf.activations[0], Y = buf.batch(p.X, p.Y, None, 0)
+    A0, Y = buf.batch(p.X, p.Y, None, 0)
+    buf.activations[0] = A0
     acts, cost, L = net.layer_activations, net.cost_function, len(net.weights)
     products = step_gemms(p.sizes, m, p.dtype, np.random.default_rng(0))
 
@@ -74,18 +75,15 @@ def step_parts(p: Problem, epochs: int = 5) -> list[tuple[str, float]]:
         forward = best_time(
             lambda: feedforward_into(params.W, params.b, acts, buf.zs, buf.activations)
         )
-        parts = [
-            ("forward pass", forward),
-            ("  its matrix products alone", best_time(lambda: multiply(products[:L]))),
-            ("loss", best_time(lambda: cost.total(buf.activations[-1], Y, buf.deltas[-1]))),
-            ("backward pass (BP1–BP4)", best_time(lambda: backprop_into(
-                params.W, buf.zs, buf.activations, Y, acts, cost, p.eta / m,
-                deltas=buf.deltas, scratch=buf.scratch, grads_w=params.step_W,
-                grads_b=params.step_b, ones=buf.ones))),  # fmt: skip
-            ("  its matrix products alone (BP2, BP4)", best_time(lambda: multiply(products[L:]))),
-            ("norms of the step", best_time(params.step_norms)),
-            ("update, norms of the new weights", best_time(params.take_step)),
-        ]
+    step = best_time(lambda: compute_step(params, buf, A0, Y, acts, cost, p.eta))
+    parts = [
+        ("forward pass", forward),
+        ("  its matrix products alone", best_time(lambda: multiply(products[:L]))),
+        ("loss and backward pass (BP1–BP4)", step - forward),
+        ("  its matrix products alone (BP2, BP4)", best_time(lambda: multiply(products[L:]))),
+        ("norms of the step", best_time(params.step_norms)),
+        ("update, norms of the new weights", best_time(params.take_step)),
+    ]
     counted = sum(s for name, s in parts if not name.startswith(" "))
     return [("whole step, in an epoch", whole), *parts, ("the rest of the loop", whole - counted)]
 
