@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/backproplab demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -m "not slow"
@@ -28,10 +28,10 @@ test-all: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python -m backproplab.bench
+	$(BIN)/python -m benchmarks.training
 
 bench-quick: $(STAMP)
-	$(BIN)/python -m backproplab.bench --quick
+	$(BIN)/python -m benchmarks.training --quick
 
 clean:
 	rm -rf $(VENV) backproplab-demo .pytest_cache

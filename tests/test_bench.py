@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from benchmarks import training as bench
 
-from backproplab import bench, datasets
+from backproplab import datasets
 
 
 @pytest.fixture

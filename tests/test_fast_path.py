@@ -170,7 +170,7 @@ def test_sigmoid_computes_in_its_inputs_dtype_with_the_formulas_bits(dtype, rng)
     """σ's kernel gives the bits of 1 / (1 + e^{−z}) in z's dtype, and its constant 1 is an
     array of that dtype (a float64 one would make NumPy run float32 data through float64
     loops and cast back: the same bits here, but slower)."""
-    assert activations._one(np.empty(1, dtype)).dtype == dtype
+    assert activations._one_like(np.empty(1, dtype)).dtype == dtype
     z = (rng.standard_normal(20_000) * 30).astype(dtype)
     with np.errstate(over="ignore"):
         expected = 1 / (1 + np.exp(-z))  # NumPy keeps Python scalars in z's dtype

@@ -84,20 +84,20 @@ def _result(z, out: Array | None) -> Array:
     return np.empty(np.shape(z), dtype=np.result_type(z, 1.0))
 
 
-def _constant_one(dtype) -> Array:
+def _read_only_one(dtype) -> Array:
     one = np.ones((), dtype)
     one.flags.writeable = False
     return one
 
 
-_ONES = {np.dtype(t): _constant_one(t) for t in (np.float32, np.float64)}
+_ONE_BY_DTYPE = {np.dtype(t): _read_only_one(t) for t in (np.float32, np.float64)}
 
 
-def _one(x: Array):
+def _one_like(x: Array):
     """The constant 1 for arithmetic with ``x``: a 0-d array of x's dtype (NumPy converts
     a Python scalar anew at every call, which costs more than the arithmetic itself on
     a small batch), or plain ``1`` for other dtypes."""
-    return _ONES.get(x.dtype, 1)
+    return _ONE_BY_DTYPE.get(x.dtype, 1)
 
 
 def sigmoid(z: Array, out: Array | None = None) -> Array:
@@ -115,7 +115,7 @@ def _sigmoid_unguarded(z: Array, out: Array | None = None) -> Array:
     runs a whole network under one ``np.errstate``, which costs more than the arithmetic
     on a small batch)."""
     out = _result(z, out)
-    one = _one(out)
+    one = _one_like(out)
     np.negative(z, out=out)
     np.exp(out, out=out)
     np.add(out, one, out=out)
@@ -127,7 +127,7 @@ def sigmoid_prime(z: Array, a: Array | None = None, out: Array | None = None) ->
     if a is None:
         a = sigmoid(z)
     out = _result(a, out)
-    np.subtract(_one(out), a, out=out)
+    np.subtract(_one_like(out), a, out=out)
     return np.multiply(out, a, out=out)
 
 
@@ -138,7 +138,8 @@ def _linear(z: Array, out: Array | None = None) -> Array:
     return out
 
 
-def _ones(z: Array, a: Array, out: Array | None = None) -> Array:
+def _linear_prime(z: Array, a: Array, out: Array | None = None) -> Array:
+    """linear'(z) = 1 everywhere."""
     out = _result(z, out)
     out.fill(1)
     return out
@@ -187,7 +188,7 @@ ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in (
         Activation("sigmoid", sigmoid, sigmoid_prime, f_unguarded=_sigmoid_unguarded),
-        Activation("linear", _linear, _ones),
+        Activation("linear", _linear, _linear_prime),
         Activation("tanh", _tanh, _tanh_prime),
         Activation("relu", _relu, _relu_prime),
         Activation("leaky_relu", _leaky_relu, _leaky_relu_prime),

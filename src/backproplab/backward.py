@@ -1,15 +1,33 @@
-"""The backward pass: the four fundamental equations in matrix form, for a whole batch.
+"""The backward pass: the four fundamental equations of backpropagation, in matrix form.
 
-With one column per sample, ``Δ^ℓ`` stacks the per-sample errors ``δ^ℓ`` as columns:
+This is the one place to read BP1–BP4. With one column per sample, ``Δ^ℓ`` stacks the
+per-sample errors ``δ^ℓ = ∂C_x/∂z^ℓ`` as columns, shape (n_ℓ, m):
 
-- BP1  ``Δ^L = ∇_a C ⊙ σ'(Z^L)``                      (:func:`backproplab.costs.output_delta`)
-- BP2  ``Δ^ℓ = ((W^{ℓ+1})ᵀ Δ^{ℓ+1}) ⊙ σ'(Z^ℓ)``
-- BP3  ``∂C/∂b^ℓ = Σ_samples δ^ℓ = Δ^ℓ 1``  (the row sums of Δ^ℓ: Δ^ℓ times a column of ones)
-- BP4  ``∂C/∂W^ℓ = Σ_samples δ^ℓ (a^{ℓ−1})ᵀ = Δ^ℓ (A^{ℓ−1})ᵀ``  (one matrix product)
+- BP1  ``Δ^L = ∇_a C ⊙ σ'(Z^L)``                       the output layer's error
+- BP2  ``Δ^ℓ = ((W^{ℓ+1})ᵀ Δ^{ℓ+1}) ⊙ σ'(Z^ℓ)``         carried one layer back
+- BP3  ``∂C/∂b^ℓ = (1/m) Σ_x δ^ℓ_x``                    the row means of Δ^ℓ
+- BP4  ``∂C/∂W^ℓ = (1/m) Σ_x δ^ℓ_x (a^{ℓ−1}_x)ᵀ = (1/m) Δ^ℓ (A^{ℓ−1})ᵀ``   one matrix product
 
-The cost differentiated is the batch mean ``C = (1/m) Σ_x C_x``, so ``Δ^L`` is divided by m
-once and every gradient below inherits the factor. Layer numbering is that of
-:mod:`backproplab.forward`.
+``C = (1/m) Σ_x C_x`` is the batch-mean cost, so the gradients are means over the samples.
+Layer numbering is that of :mod:`backproplab.forward`: ``weights[ℓ−1]`` is ``W^ℓ``,
+``zs[ℓ−1]`` is ``Z^ℓ``, ``activations[ℓ]`` is ``A^ℓ``.
+
+:func:`backprop` is written for reading: general σ and cost, fresh arrays, no learning
+rate. The training loop runs the same equations in place on reused buffers
+(:meth:`backproplab.workspace.Workspace.gradients`, the fast path); a test proves the two
+equal.
+
+>>> import numpy as np
+>>> from backproplab.activations import get_activation
+>>> from backproplab.costs import get_cost
+>>> from backproplab.forward import feedforward
+>>> sigma = [get_activation("sigmoid")] * 2
+>>> weights, biases = [np.ones((2, 1)), np.ones((1, 2))], [np.zeros((2, 1)), np.zeros((1, 1))]
+>>> zs, activations = feedforward(weights, biases, np.array([[0.0]]), sigma)
+>>> grads_w, grads_b = backprop(weights, zs, activations, np.array([[1.0]]), sigma,
+...                             get_cost("quadratic"))
+>>> [g.shape for g in grads_w], [g.shape for g in grads_b]
+([(2, 1), (1, 2)], [(2, 1), (1, 1)])
 """
 
 from __future__ import annotations
@@ -31,80 +49,42 @@ def backprop(
     Y: Array,
     layer_activations: Sequence[Activation],
     cost: Cost,
-) -> tuple[list[Array], list[Array]]:
-    """Gradients of the batch-mean cost from a forward pass's ``zs`` and ``activations``.
+    *,
+    return_deltas: bool = False,
+):
+    """Gradients of the batch-mean cost ``C = (1/m) Σ_x C_x`` by BP1–BP4.
 
     Args:
-        weights: ``W^ℓ`` of shape (n_ℓ, n_{ℓ−1}).
-        zs, activations: as returned by :func:`backproplab.forward.feedforward`.
-        Y: targets, shape (n_L, m): one column per sample.
-        layer_activations: σ for each layer.
-        cost: the cost C_x.
+        weights: ``W^ℓ`` of shape (n_ℓ, n_{ℓ−1}) for ℓ = 1 … L.
+        zs, activations: a forward pass, as :func:`backproplab.forward.feedforward`
+            returns it: ``zs[ℓ−1]`` is ``Z^ℓ`` and ``activations[ℓ]`` is ``A^ℓ``, each
+            (n_ℓ, m); ``activations[0]`` is the input batch (n_0, m).
+        Y: targets, (n_L, m): one column per sample.
+        layer_activations: σ for each layer ℓ = 1 … L (hidden layers element-wise).
+        cost: the per-example cost C_x.
+        return_deltas: also return the errors ``Δ^ℓ``.
 
     Returns:
-        ``(grads_w, grads_b)``, shaped like the weights (n_ℓ, n_{ℓ−1}) and biases (n_ℓ, 1).
+        ``(grads_w, grads_b)`` shaped like the weights (n_ℓ, n_{ℓ−1}) and the biases
+        (n_ℓ, 1); with ``return_deltas``, ``(grads_w, grads_b, deltas)`` where
+        ``deltas[ℓ−1]`` is ``Δ^ℓ`` (n_ℓ, m): column x is sample x's own ``δ^ℓ_x =
+        ∂C_x/∂z^ℓ`` (not divided by m).
     """
-    m = Y.shape[1]
-    grads_w = [np.empty(W.shape, Z.dtype) for W, Z in zip(weights, zs, strict=True)]
-    grads_b = [np.empty((Z.shape[0], 1), Z.dtype) for Z in zs]
-    deltas = [np.empty_like(Z) for Z in zs]
-    scratch = [np.empty_like(Z) for Z in zs]
-    backprop_into(
-        weights,
-        zs,
-        activations,
-        Y,
-        layer_activations,
-        cost,
-        1 / m,
-        deltas=deltas,
-        scratch=scratch,
-        grads_w=grads_w,
-        grads_b=grads_b,
-    )
-    return grads_w, grads_b
+    L, m = len(weights), Y.shape[1]
+    grads_w: list[Array] = [None] * L  # type: ignore[list-item]
+    grads_b: list[Array] = [None] * L  # type: ignore[list-item]
+    deltas: list[Array] = [None] * L  # type: ignore[list-item]
 
-
-def backprop_into(
-    weights: Sequence[Array],
-    zs: Sequence[Array],
-    activations: Sequence[Array],
-    Y: Array,
-    layer_activations: Sequence[Activation],
-    cost: Cost,
-    scale: float,
-    *,
-    deltas: Sequence[Array],
-    scratch: Sequence[Array],
-    grads_w: Sequence[Array],
-    grads_b: Sequence[Array],
-    ones: Array | None = None,
-) -> None:
-    """:func:`backprop` into given arrays, with ``Δ^L`` multiplied by ``scale``.
-
-    ``scale = 1/m`` gives the gradients of the batch-mean cost. Since every gradient is
-    linear in ``Δ^L``, the training loop passes ``η/m`` instead and gets the SGD steps
-    ``η ∂C/∂W^ℓ`` and ``η ∂C/∂b^ℓ`` with no separate pass to multiply them by η.
-
-    Args:
-        deltas, scratch: arrays shaped like ``zs``, (n_ℓ, m): ``deltas[ℓ−1]`` receives
-            ``Δ^ℓ``; ``scratch[ℓ−1]`` holds ``∂C/∂A^ℓ`` on the way.
-        grads_w, grads_b: receive the results, (n_ℓ, n_{ℓ−1}) and (n_ℓ, 1).
-        ones: a column of m ones, (m, 1), for BP3 (made here if not given).
-    """
-    L = len(weights)
-    if ones is None:
-        ones = np.ones((Y.shape[1], 1), deltas[-1].dtype)
-    delta = output_delta(
-        cost, layer_activations[-1], zs[-1], activations[-1], Y, deltas[-1], scratch[-1]
-    )  # BP1
-    delta *= scale
+    # BP1: Δ^L = ∇_a C ⊙ σ'(Z^L), (n_L, m). Where σ' cancels against the cost (sigmoid with
+    # binary cross-entropy, softmax with categorical), output_delta gives Δ^L = A^L − Y.
+    delta = output_delta(cost, layer_activations[-1], zs[-1], activations[-1], Y)
     for i in range(L - 1, -1, -1):  # i = ℓ − 1, from the output layer back to the first
-        np.dot(delta, ones, out=grads_b[i])  # BP3: (n_ℓ, m) @ (m, 1)
-        np.dot(delta, activations[i].T, out=grads_w[i])  # BP4: (n_ℓ, m) @ (m, n_{ℓ−1})
+        deltas[i] = delta
+        grads_b[i] = delta.sum(axis=1, keepdims=True) / m  # BP3: (n_ℓ, 1)
+        grads_w[i] = (delta @ activations[i].T) / m  # BP4: (n_ℓ, m) @ (m, n_{ℓ−1})
         if i > 0:
-            # BP2: ∂C/∂A^{ℓ−1} = (W^ℓ)ᵀ Δ^ℓ, (n_{ℓ−1}, n_ℓ) @ (n_ℓ, m), then ⊙ σ'(Z^{ℓ−1})
-            grad_a = np.dot(weights[i].T, delta, out=scratch[i - 1])
-            delta = layer_activations[i - 1].backward(
-                zs[i - 1], activations[i], grad_a, out=deltas[i - 1]
-            )
+            sigma_prime = layer_activations[i - 1].prime(zs[i - 1], activations[i])
+            delta = (weights[i].T @ delta) * sigma_prime  # BP2: (n_{ℓ−1}, n_ℓ) @ (n_ℓ, m)
+    if return_deltas:
+        return grads_w, grads_b, deltas
+    return grads_w, grads_b

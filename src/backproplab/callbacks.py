@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
+from .costs import mean_cost
+from .forward import feedforward
 from .validation import check_positive_int, check_X, check_XY
 
 
@@ -87,10 +89,10 @@ class Recorder:
             self._snap(net, history.n_steps)
 
     def _snap(self, net, step: int) -> None:
-        zs, activations = net._forward_columns(self.X.T)
+        activations = feedforward(net.weights, net.biases, self.X.T, net.layer_activations)[1]
         loss = np.nan
         if self.Y is not None:
-            loss = float(np.mean(net.cost_function.value(activations[-1], self.Y.T)))
+            loss = mean_cost(net.cost_function, activations[-1], self.Y.T)
         self.snapshots.append(
             Snapshot(
                 step=step,

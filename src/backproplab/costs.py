@@ -158,6 +158,29 @@ def get_cost(name: str | Cost, output_activation: str | None = None) -> Cost:
     return COSTS[key]
 
 
+def mean_cost(cost: Cost, A_out: Array, Y: Array) -> float:
+    """The batch-mean cost ``C = (1/m) Σ_x C_x`` of outputs ``A_out`` against targets ``Y``,
+    both (n_out, m): the number :func:`backproplab.backward.backprop` differentiates."""
+    return cost.total(A_out, Y) / Y.shape[1]
+
+
+def output_for_cost(cost: str, n_out: int) -> str | None:
+    """The output activation a cost is made for: ``"sigmoid"`` for binary cross-entropy
+    (or ``"cross_entropy"`` with one output), ``"softmax"`` for categorical
+    cross-entropy (or ``"cross_entropy"`` with several); None for a cost that fits any
+    output (the quadratic one).
+
+    >>> output_for_cost("cross-entropy", 1), output_for_cost("cross_entropy", 3)
+    ('sigmoid', 'softmax')
+    """
+    key = cost.lower().replace("-", "_") if isinstance(cost, str) else cost.name
+    key = _ALIASES.get(key, key)
+    if key == "cross_entropy":
+        return "sigmoid" if n_out == 1 else "softmax"
+    fitting = COSTS[key].outputs if key in COSTS else None
+    return None if fitting is None else next(iter(fitting))
+
+
 def check_pairing(cost: Cost, output: Activation) -> None:
     """Raise ValueError if ``cost`` is undefined for the ``output`` activation."""
     if cost.outputs is not None and output.name not in cost.outputs:

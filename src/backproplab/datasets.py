@@ -20,6 +20,8 @@ import numpy as np
 from sklearn import datasets as _sk
 from sklearn.preprocessing import StandardScaler
 
+from .labels import one_hot
+
 __all__ = [
     "DATASETS",
     "StandardScaler",
@@ -153,18 +155,6 @@ def load(name: str, **options) -> tuple[np.ndarray, np.ndarray]:
     if unknown:
         raise ValueError(f"data set {name!r} takes no option {', '.join(unknown)}")
     return DATASETS[name](**given)
-
-
-def one_hot(y, classes=None) -> np.ndarray:
-    """Labels (n_samples,) -> one-hot rows (n_samples, n_classes), classes in sorted order
-    (or the order given)."""
-    y = np.asarray(y)
-    classes = np.unique(y) if classes is None else np.asarray(classes)
-    Y = (y[:, None] == classes[None, :]).astype(float)
-    missing = Y.sum(axis=1) == 0
-    if missing.any():
-        raise ValueError(f"label {y[missing][0]!r} is not one of the classes {classes.tolist()}")
-    return Y
 
 
 def standardize(X, mean=None, std=None):

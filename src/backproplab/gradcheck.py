@@ -1,7 +1,8 @@
 """Numerical gradient checking: is backprop right?
 
 Flatten every parameter into one vector ``θ`` (all W's row by row, then all b's — see
-:func:`get_params`), nudge one entry at a time by ±ε and take the centred difference
+:func:`backproplab.parameters.flatten`), nudge one entry at a time by ±ε and take the
+centred difference
 
     Δ_i = (C(θ + ε e_i) − C(θ − ε e_i)) / 2ε  ≈  ∂C/∂θ_i,
 
@@ -27,31 +28,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .costs import mean_cost
+from .forward import feedforward
+from .parameters import flatten
 from .validation import check_XY
 
 Array = np.ndarray
-
-
-def get_params(weights, biases) -> Array:
-    """All parameters as one vector: every ``W^ℓ.ravel()`` in order, then every ``b^ℓ``."""
-    return np.concatenate([p.ravel() for p in [*weights, *biases]])
-
-
-def set_params(theta: Array, weights, biases) -> tuple[list[Array], list[Array]]:
-    """Cut ``theta`` back into arrays shaped like ``weights`` and ``biases`` (used for shapes
-    only); the exact inverse of :func:`get_params`."""
-    theta = np.asarray(theta)
-    templates = [*weights, *biases]
-    total = sum(p.size for p in templates)
-    if theta.shape != (total,):
-        raise ValueError(
-            f"theta must have shape ({total},) for these parameters, got {theta.shape}"
-        )
-    out, start = [], 0
-    for p in templates:
-        out.append(theta[start : start + p.size].reshape(p.shape).astype(p.dtype, copy=True))
-        start += p.size
-    return out[: len(weights)], out[len(weights) :]
 
 
 @dataclass
@@ -148,55 +130,12 @@ def gradcheck(
         n_worst: how many of the worst parameters to list.
     """
     X, Y = check_XY(X, Y, net.sizes[0], net.sizes[-1], net.dtype)
-    if grads is None:
-        grads = net.backprop(X, Y)
-    grads_w, grads_b = grads
-    for what, gs, ps in (("grads_w", grads_w, net.weights), ("grads_b", grads_b, net.biases)):
-        if len(gs) != len(ps):
-            raise ValueError(f"{what} needs {len(ps)} arrays, got {len(gs)}")
-        for i, (g, p) in enumerate(zip(gs, ps, strict=True)):
-            if np.shape(g) != p.shape:
-                raise ValueError(f"{what}[{i}] must have shape {p.shape}, got {np.shape(g)}")
-    analytic = get_params(grads_w, grads_b).astype(np.float64)
-    params = [*net.weights, *net.biases]
-    total = analytic.size
-    if n_params is None or n_params >= total:
-        chosen = np.arange(total)
-    else:
-        if n_params < 1:
-            raise ValueError(f"n_params must be at least 1, got {n_params}")
-        chosen = np.sort(np.random.default_rng(seed).choice(total, n_params, replace=False))
-    offsets = np.cumsum([0] + [p.size for p in params])
-    XT, YT = X.T, Y.T
-
-    def cost() -> float:
-        A_out = net._forward_columns(XT)[1][-1]
-        return float(np.mean(net.cost_function.value(A_out, YT)))
-
-    numeric = np.empty(len(chosen))
-    for n, flat in enumerate(chosen):
-        which = int(np.searchsorted(offsets, flat, side="right") - 1)
-        P, idx = params[which], np.unravel_index(flat - offsets[which], params[which].shape)
-        old = P[idx]
-        P[idx] = old + epsilon
-        plus = cost()
-        P[idx] = old - epsilon
-        minus = cost()
-        P[idx] = old  # restored bit for bit
-        numeric[n] = (plus - minus) / (2 * epsilon)
+    grads_w, grads_b = net.backprop(X, Y) if grads is None else grads
+    _check_grad_shapes(grads_w, grads_b, net)
+    analytic = flatten(grads_w, grads_b).astype(np.float64)
+    chosen = _choose(analytic.size, n_params, seed)
+    numeric = _numeric_gradient(net, X.T, Y.T, chosen, epsilon)
     checked = analytic[chosen]
-    L = len(net.weights)
-    layer_of = np.searchsorted(offsets, chosen, side="right") - 1  # 0 … 2L−1
-    layer_errors = [
-        (
-            _rel(numeric[layer_of == ell], checked[layer_of == ell]),
-            _rel(numeric[layer_of == L + ell], checked[layer_of == L + ell]),
-        )
-        for ell in range(L)
-    ]
-    names = _names(net.weights, net.biases)
-    order = np.argsort(-np.abs(numeric - checked))[:n_worst]
-    worst = [ParameterError(names[chosen[i]], float(numeric[i]), float(checked[i])) for i in order]
     error = _rel(numeric, checked)
     return GradcheckReport(
         relative_error=error,
@@ -204,10 +143,73 @@ def gradcheck(
         threshold=threshold,
         epsilon=epsilon,
         n_checked=len(chosen),
-        n_params=total,
-        layer_errors=layer_errors,
-        worst=worst,
+        n_params=analytic.size,
+        layer_errors=_layer_errors(net, chosen, numeric, checked),
+        worst=_worst(net, chosen, numeric, checked, n_worst),
     )
+
+
+def _check_grad_shapes(grads_w, grads_b, net) -> None:
+    for what, gs, ps in (("grads_w", grads_w, net.weights), ("grads_b", grads_b, net.biases)):
+        if len(gs) != len(ps):
+            raise ValueError(f"{what} needs {len(ps)} arrays, got {len(gs)}")
+        for i, (g, p) in enumerate(zip(gs, ps, strict=True)):
+            if np.shape(g) != p.shape:
+                raise ValueError(f"{what}[{i}] must have shape {p.shape}, got {np.shape(g)}")
+
+
+def _choose(total: int, n_params: int | None, seed) -> np.ndarray:
+    """Indices into θ of the parameters to check: all, or ``n_params`` drawn at random."""
+    if n_params is None or n_params >= total:
+        return np.arange(total)
+    if n_params < 1:
+        raise ValueError(f"n_params must be at least 1, got {n_params}")
+    return np.sort(np.random.default_rng(seed).choice(total, n_params, replace=False))
+
+
+def _numeric_gradient(net, A0: Array, Y: Array, chosen: np.ndarray, epsilon: float) -> Array:
+    """``(C(θ + ε e_i) − C(θ − ε e_i)) / 2ε`` for each i in ``chosen``; A0 is (n_0, m) and
+    Y is (n_L, m). Each θ_i is nudged in ``net.theta`` and restored bit for bit."""
+    net.ensure_parameter_views()
+    theta = net.theta
+
+    def cost() -> float:
+        A_out = feedforward(net.weights, net.biases, A0, net.layer_activations)[1][-1]
+        return mean_cost(net.cost_function, A_out, Y)
+
+    numeric = np.empty(len(chosen))
+    for n, i in enumerate(chosen):
+        old = theta[i]
+        theta[i] = old + epsilon
+        plus = cost()
+        theta[i] = old - epsilon
+        minus = cost()
+        theta[i] = old
+        numeric[n] = (plus - minus) / (2 * epsilon)
+    return numeric
+
+
+def _layer_of(net, chosen: np.ndarray) -> np.ndarray:
+    """For each index into θ: 0 … L−1 for ``W^1 … W^L``, L … 2L−1 for ``b^1 … b^L``."""
+    offsets = np.cumsum([0] + [p.size for p in [*net.weights, *net.biases]])
+    return np.searchsorted(offsets, chosen, side="right") - 1
+
+
+def _layer_errors(net, chosen, numeric, checked) -> list[tuple[float, float]]:
+    L, layer_of = len(net.weights), _layer_of(net, chosen)
+    return [
+        (
+            _rel(numeric[layer_of == i], checked[layer_of == i]),
+            _rel(numeric[layer_of == L + i], checked[layer_of == L + i]),
+        )
+        for i in range(L)
+    ]
+
+
+def _worst(net, chosen, numeric, checked, n_worst: int) -> list[ParameterError]:
+    names = _names(net.weights, net.biases)
+    order = np.argsort(-np.abs(numeric - checked))[:n_worst]
+    return [ParameterError(names[chosen[i]], float(numeric[i]), float(checked[i])) for i in order]
 
 
 class GradcheckCallback:

@@ -87,12 +87,7 @@ def save_network(net, path, *, extra: dict | None = None) -> None:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "library_version": __version__,
-        "sizes": list(net.sizes),
-        "activation": net.activation,
-        "output_activation": net.output_activation,
-        "cost": net.cost_function.name,
-        "init": str(net.init),
-        "dtype": net.dtype.name,
+        **net.config(),
         "extra": extra or {},
     }
     text = json.dumps(metadata, allow_nan=False).encode()
@@ -183,15 +178,15 @@ def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarra
     return arr
 
 
-def load_network(path, *, return_extra: bool = False):
-    """Read a network written by :func:`save_network`; ``(net, extra)`` if ``return_extra``.
+def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
+    """Read and check a file written by :func:`save_network`: ``(metadata, weights, biases)``
+    (:meth:`backproplab.network.Network.load` builds the network from them).
 
     Raises:
         ValueError: if anything in the file is not exactly as :func:`save_network` writes it.
         OSError: if the file cannot be opened.
     """
     from .activations import get_activation
-    from .network import Network
     from .validation import check_sizes
 
     try:
@@ -226,18 +221,4 @@ def load_network(path, *, return_extra: bool = False):
             ]
         except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
             raise _bad(path, f"damaged archive ({exc})") from None
-    try:
-        net = Network(
-            sizes,
-            activation=meta["activation"],
-            output_activation=meta["output_activation"],
-            cost=meta["cost"],
-            init="gaussian",
-            weights=weights,
-            biases=biases,
-            dtype=dtype,
-        )
-    except (TypeError, ValueError) as exc:
-        raise _bad(path, str(exc)) from None
-    net.init = meta["init"]
-    return (net, meta["extra"]) if return_extra else net
+    return meta, weights, biases

@@ -1,12 +1,21 @@
-"""``Network``: a thin object holding the parameters of a fully-connected network.
+"""``Network``: a thin object holding the configuration and parameters of a network.
 
-The math lives in pure functions (:mod:`backproplab.forward`, :mod:`backproplab.backward`,
-:mod:`backproplab.train`); this class validates what users hand in, transposes their
-(n_samples, n_features) data once into the engine's one-column-per-sample layout, and
-keeps ``weights`` and ``biases``:
+The math lives in pure functions — the contract is in :mod:`backproplab.engine`:
+
+- the forward pass ``z^ℓ = W^ℓ a^{ℓ−1} + b^ℓ``, ``a^ℓ = σ(z^ℓ)``:
+  :func:`backproplab.forward.feedforward`;
+- BP1–BP4, the gradients of the mean cost: :func:`backproplab.backward.backprop`;
+- training, a gradient step then the update ``θ ← θ − η g``: :func:`backproplab.train.sgd`.
+
+This class validates what users hand in, transposes their (n_samples, n_features) data
+once into the engine's one-column-per-sample layout, calls those functions, and keeps the
+parameters:
 
 - ``weights[ℓ−1]`` is ``W^ℓ`` of shape (sizes[ℓ], sizes[ℓ−1]);
-- ``biases[ℓ−1]`` is ``b^ℓ`` of shape (sizes[ℓ], 1).
+- ``biases[ℓ−1]`` is ``b^ℓ`` of shape (sizes[ℓ], 1);
+- ``theta`` is all of them in one vector; the arrays in ``weights`` and ``biases`` are views
+  of it (:mod:`backproplab.parameters`), so training updates them in place and an array
+  taken from the lists before training shows the trained values after it.
 
 >>> import numpy as np
 >>> net = Network([2, 3, 1], seed=0)
@@ -22,12 +31,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import train as _train
+from . import io as _io
+from . import parameters
 from .activations import Activation, get_activation
 from .backward import backprop as _backprop
-from .costs import Cost, check_pairing, get_cost
+from .costs import Cost, check_pairing, get_cost, mean_cost
 from .forward import feedforward as _feedforward
 from .init import get_initialiser
+from .labels import label_accuracy
+from .train import History, sgd
 from .validation import (
     check_positive_float,
     check_positive_int,
@@ -88,27 +100,83 @@ class Network:
         check_pairing(self.cost_function, output)
         self._rng = np.random.default_rng(seed)
         self.init = init
-        w0, b0 = get_initialiser(init)(self.sizes, self._rng, self.dtype)
-        self.weights: list[Array] = self._check_params(weights, w0, "weights")
-        self.biases: list[Array] = self._check_params(biases, b0, "biases")
+        initialise = get_initialiser(init)
+        if weights is None or biases is None:  # draw only when something is not given
+            w0, b0 = initialise(self.sizes, self._rng, self.dtype)
+        weights = w0 if weights is None else self._checked(weights, "weights", self.weight_shapes)
+        biases = b0 if biases is None else self._checked(biases, "biases", self.bias_shapes)
+        self.theta, self.weights, self.biases = parameters.as_views(weights, biases, self.dtype)
 
-    def _check_params(self, given, default: list[Array], name: str) -> list[Array]:
-        if given is None:
-            return default
+    @property
+    def weight_shapes(self) -> list[tuple[int, int]]:
+        """``W^ℓ``'s shape (sizes[ℓ], sizes[ℓ−1]) for ℓ = 1 … L."""
+        return [(n, n_prev) for n_prev, n in zip(self.sizes[:-1], self.sizes[1:], strict=True)]
+
+    @property
+    def bias_shapes(self) -> list[tuple[int, int]]:
+        """``b^ℓ``'s shape (sizes[ℓ], 1) for ℓ = 1 … L."""
+        return [(n, 1) for n in self.sizes[1:]]
+
+    def _checked(self, given, name: str, shapes) -> list[Array]:
         given = list(given)
-        if len(given) != len(default):
+        if len(given) != len(shapes):
             raise ValueError(
-                f"{name} needs {len(default)} arrays for sizes {self.sizes}, got {len(given)}"
+                f"{name} needs {len(shapes)} arrays for sizes {self.sizes}, got {len(given)}"
             )
         out = []
-        for i, (g, d) in enumerate(zip(given, default, strict=True)):
-            arr = np.array(g, dtype=self.dtype)  # a copy: the caller's arrays stay untouched
-            if arr.shape != d.shape:
-                raise ValueError(f"{name}[{i}] must have shape {d.shape}, got {arr.shape}")
+        for i, (g, shape) in enumerate(zip(given, shapes, strict=True)):
+            arr = np.asarray(g, dtype=self.dtype)
+            if arr.shape != shape:
+                raise ValueError(f"{name}[{i}] must have shape {shape}, got {arr.shape}")
             if not np.isfinite(arr).all():
                 raise ValueError(f"{name}[{i}] contains NaN or inf")
             out.append(arr)
-        return out
+        return out  # copied into θ by parameters.as_views: the caller's arrays stay untouched
+
+    def config(self) -> dict:
+        """The settings that, with the parameters, rebuild this network (names and
+        numbers only, ready for JSON): see :meth:`from_config`."""
+        return {
+            "sizes": list(self.sizes),
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+            "cost": self.cost_function.name,
+            "init": str(self.init),
+            "dtype": self.dtype.name,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict, weights, biases, seed=None) -> Network:
+        """The network :meth:`config` describes, with the given parameters (nothing is
+        drawn at random for them)."""
+        net = cls(
+            config["sizes"],
+            activation=config["activation"],
+            output_activation=config["output_activation"],
+            cost=config["cost"],
+            init="gaussian",
+            weights=weights,
+            biases=biases,
+            seed=seed,
+            dtype=config["dtype"],
+        )
+        net.init = config["init"]
+        return net
+
+    def copy(self) -> Network:
+        """An independent network with the same configuration and parameters."""
+        return type(self).from_config(self.config(), self.weights, self.biases)
+
+    def ensure_parameter_views(self) -> None:
+        """Make ``weights`` and ``biases`` views of ``theta`` again if an array in the lists
+        was replaced by another (``net.weights[0] = new_W``): the current arrays are
+        copied into a new ``theta``. Training calls this first; arrays in the lists are
+        views of the trained vector afterwards."""
+        if not parameters.are_views_of(self.theta, self.weights, self.biases):
+            self._checked(self.weights, "weights", self.weight_shapes)
+            self._checked(self.biases, "biases", self.bias_shapes)
+            theta, weights, biases = parameters.as_views(self.weights, self.biases, self.dtype)
+            self.theta, self.weights[:], self.biases[:] = theta, weights, biases
 
     # -- description --------------------------------------------------------------------
     @property
@@ -122,7 +190,7 @@ class Network:
 
     @property
     def n_params(self) -> int:
-        return sum(W.size + b.size for W, b in zip(self.weights, self.biases, strict=True))
+        return self.theta.size
 
     def __repr__(self) -> str:
         return (
@@ -132,11 +200,8 @@ class Network:
         )
 
     # -- forward ------------------------------------------------------------------------
-    def _forward_columns(self, A0: Array) -> tuple[list[Array], list[Array]]:
-        return _feedforward(self.weights, self.biases, A0, self.layer_activations)
-
     def feedforward(self, X) -> tuple[list[Array], list[Array]]:
-        """Forward pass of a batch.
+        """Forward pass of a batch: ``z^ℓ = W^ℓ a^{ℓ−1} + b^ℓ``, ``a^ℓ = σ(z^ℓ)``.
 
         Args:
             X: data of shape (n_samples, n_features).
@@ -147,7 +212,7 @@ class Network:
             ``activations[ℓ]`` is ``a^ℓ``, so there is one more activation than z.
         """
         X = check_X(X, self.sizes[0], self.dtype)
-        return self._forward_columns(X.T)
+        return _feedforward(self.weights, self.biases, X.T, self.layer_activations)
 
     def predict(self, X) -> Array:
         """The output ``a^L`` for each sample, shape (n_samples, n_outputs)."""
@@ -156,41 +221,37 @@ class Network:
     def cost(self, X, Y) -> float:
         """Mean over the samples of the per-example cost C_x."""
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
-        A_out = self._forward_columns(X.T)[1][-1]
-        return float(np.mean(self.cost_function.value(A_out, Y.T)))
+        return mean_cost(self.cost_function, self.feedforward(X)[1][-1], Y.T)
 
     def accuracy(self, X, Y) -> float:
         """Fraction of samples classified right (labels 0/1, ±1 or one-hot rows)."""
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
-        acc = _train.label_accuracy(self._forward_columns(X.T)[1][-1], Y.T)
+        acc = label_accuracy(self.feedforward(X)[1][-1], Y.T)
         if acc is None:
             raise ValueError("Y does not hold class labels (0/1, -1/+1 or one-hot rows)")
         return acc
 
     # -- backward -----------------------------------------------------------------------
-    def backprop(self, X, Y, *, trace: bool = False, file=None) -> tuple[list[Array], list[Array]]:
-        """Gradients of ``cost(X, Y)`` with respect to every W and b (BP1–BP4 in matrix form).
+    def backprop(self, X, Y, *, return_deltas: bool = False):
+        """Gradients of ``cost(X, Y)`` with respect to every W and b: BP1–BP4, written out
+        in :func:`backproplab.backward.backprop`.
 
         Args:
             X: data, shape (n_samples, n_features).
             Y: targets, shape (n_samples,) for one output or (n_samples, n_outputs).
-            trace: also print, layer by layer from the output back, the shapes of z, a,
-                a_prev, δ, ∂C/∂b and ∂C/∂W (see :mod:`backproplab.trace`).
-            file: where the trace goes (default: standard output).
+            return_deltas: also return each layer's errors ``δ^ℓ`` (one column per sample).
 
         Returns:
-            ``(grads_w, grads_b)`` with the shapes of ``weights`` and ``biases``.
+            ``(grads_w, grads_b)`` with the shapes of ``weights`` and ``biases``; with
+            ``return_deltas``, ``(grads_w, grads_b, deltas)``, ``deltas[ℓ−1]`` of shape
+            (sizes[ℓ], n_samples). :func:`backproplab.trace.trace` shows every shape.
         """
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
-        zs, activations = self._forward_columns(X.T)
-        grads = _backprop(
-            self.weights, zs, activations, Y.T, self.layer_activations, self.cost_function
-        )
-        if trace:
-            from .trace import print_trace
-
-            print_trace(self, zs, activations, grads, file=file)
-        return grads
+        zs, activations = self.feedforward(X)
+        return _backprop(
+            self.weights, zs, activations, Y.T, self.layer_activations, self.cost_function,
+            return_deltas=return_deltas,
+        )  # fmt: skip
 
     # -- training -----------------------------------------------------------------------
     def train(
@@ -205,14 +266,13 @@ class Network:
         callbacks=(),
         gradcheck_every: int | None = None,
         evaluate: bool = True,
-    ) -> _train.History:
+    ) -> History:
         """Mini-batch SGD (Nielsen's ``SGD``); updates the parameters in place.
 
-        Training first copies the parameters into one vector and makes ``weights`` and
-        ``biases`` views into it (see :mod:`backproplab.workspace`): arrays taken from the
-        lists before training keep their old values; those taken during or after
-        training see every step. A callback that puts a new array into the lists
-        mid-training is not trained on (change the arrays in place instead).
+        The arrays in ``weights`` and ``biases`` are views of ``theta``, which training
+        updates: an array taken from the lists before training shows the trained values
+        after it. A callback may change parameters in place; an array put into the lists
+        in place of another is copied into ``theta`` when training starts.
 
         Args:
             X: (n_samples, n_features). Y: (n_samples,) or (n_samples, n_outputs).
@@ -221,9 +281,9 @@ class Network:
             shuffle: reshuffle the samples before each epoch.
             seed: seed or Generator for shuffling; None uses the network's own generator.
             callbacks: objects notified as training runs (see :mod:`backproplab.train`).
-            gradcheck_every: every k steps, check the mini-batch's gradient against
-                finite differences and record the relative error in
-                ``history.extras["gradcheck"]`` (see :mod:`backproplab.gradcheck`).
+            gradcheck_every: every k steps, check the gradient against finite differences
+                and record the relative error in ``history.extras["gradcheck"]`` (see
+                :class:`backproplab.gradcheck.GradcheckCallback` for what is checked).
             evaluate: after each epoch, compute the cost (and accuracy, for labels) on
                 the whole training set into ``history.loss_epoch`` (and
                 ``accuracy_epoch``). Costs one forward pass over the data per epoch; False
@@ -247,7 +307,8 @@ class Network:
 
             every = check_positive_int(gradcheck_every, "gradcheck_every")
             callbacks.append(GradcheckCallback(X, Y, every=every))
-        history = _train.sgd(
+        self.ensure_parameter_views()
+        history = sgd(
             self,
             X,
             Y,
@@ -262,16 +323,23 @@ class Network:
         return history.trimmed()
 
     # -- files --------------------------------------------------------------------------
-    def save(self, path) -> None:
+    def save(self, path, *, extra: dict | None = None) -> None:
         """Write the network to ``path`` (an ``.npz`` of plain arrays plus JSON metadata;
-        never pickle). The write is atomic. See :mod:`backproplab.io`."""
-        from .io import save_network
-
-        save_network(self, path)
+        never pickle). The write is atomic. ``extra``: a JSON object stored alongside
+        (the scikit-learn estimators keep their settings there). See :mod:`backproplab.io`."""
+        _io.save_network(self, path, extra=extra)
 
     @classmethod
-    def load(cls, path) -> Network:
-        """Read a network written by :meth:`save`, checking everything in the file."""
-        from .io import load_network
+    def load(cls, path, *, return_extra: bool = False):
+        """Read a network written by :meth:`save`, checking everything in the file;
+        ``(net, extra)`` with ``return_extra``.
 
-        return load_network(path)
+        Raises:
+            ValueError: if anything in the file is not as :meth:`save` writes it.
+        """
+        meta, weights, biases = _io.read_network(path)
+        try:
+            net = cls.from_config(meta, weights, biases)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{path} is not a valid backproplab model file: {exc}") from None
+        return (net, meta["extra"]) if return_extra else net

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .costs import mean_cost
+from .forward import feedforward
 from .validation import check_XY
 
 
@@ -71,12 +73,9 @@ def nudge(net, X, Y, layer: int, index, amounts, *, param: str = "W", h: float =
 
     def run(shift):
         P[idx] = old + shift
-        zs, acts = net._forward_columns(XT)
-        return (
-            zs[layer - 1][idx[0]].copy(),
-            acts[-1].copy(),
-            float(np.mean(net.cost_function.value(acts[-1], YT))),
-        )
+        zs, acts = feedforward(net.weights, net.biases, XT, net.layer_activations)
+        cost = mean_cost(net.cost_function, acts[-1], YT)
+        return zs[layer - 1][idx[0]].copy(), acts[-1].copy(), cost
 
     try:
         results = [run(s) for s in amounts]

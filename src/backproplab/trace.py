@@ -1,19 +1,23 @@
 """A shape trace of backprop: what every quantity looks like, layer by layer.
 
-``Network.backprop(X, Y, trace=True)`` (or :func:`trace`) prints a table from the output
-layer back to the first, one row per layer ℓ, with the shapes of ``z^ℓ``, ``a^ℓ``,
-``a^{ℓ−1}``, ``δ^ℓ``, ``∂C/∂b^ℓ`` and ``∂C/∂W^ℓ``. With one column per sample, z, a and δ
-have n_samples columns while the gradients, summed over the samples, have the shapes
-of b and W.
+:func:`trace` returns a table from the output layer back to the first, one row per layer
+ℓ, with the shapes of ``z^ℓ``, ``a^ℓ``, ``a^{ℓ−1}``, ``δ^ℓ``, ``∂C/∂b^ℓ`` and ``∂C/∂W^ℓ``
+and the equation that gives ``δ^ℓ``. With one column per sample, z, a and δ have
+n_samples columns while the gradients, averaged over the samples, have the shapes of b
+and W. Nothing here prints: the command line prints the text.
+
+>>> import numpy as np
+>>> from backproplab import Network
+>>> print(trace(Network([2, 3, 1], seed=0), np.zeros((4, 2)), np.zeros(4)).splitlines()[3])
+2      (1, 4)  (1, 4)  (3, 4)  (1, 4)  (1, 1)  (1, 3)  BP1 (output error)
 """
 
 from __future__ import annotations
 
-import sys
 
-
-def format_trace(net, zs, activations, grads) -> str:
-    """The trace table as text (see the module docstring)."""
+def format_trace(net, zs, activations, deltas, grads) -> str:
+    """The trace table as text (see the module docstring); the arguments are a forward
+    pass and what :func:`backproplab.backward.backprop` returned with its deltas."""
     grads_w, grads_b = grads
     m = activations[0].shape[1]
     L = len(zs)
@@ -22,18 +26,8 @@ def format_trace(net, zs, activations, grads) -> str:
     for i in range(L - 1, -1, -1):  # i = ℓ − 1, output layer first
         ell = i + 1
         eq = "BP1 (output error)" if ell == L else "BP2 (from layer above)"
-        rows.append(
-            [
-                str(ell),
-                str(zs[i].shape),
-                str(activations[ell].shape),
-                str(activations[i].shape),
-                str(zs[i].shape),
-                str(grads_b[i].shape),
-                str(grads_w[i].shape),
-                eq,
-            ]
-        )
+        shapes = (zs[i], activations[ell], activations[i], deltas[i], grads_b[i], grads_w[i])
+        rows.append([str(ell), *(str(x.shape) for x in shapes), eq])
     widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
     sample = "1 sample" if m == 1 else f"a batch of {m} samples"
     lines = [
@@ -45,11 +39,8 @@ def format_trace(net, zs, activations, grads) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def print_trace(net, zs, activations, grads, file=None) -> None:
-    """Print :func:`format_trace` to ``file`` (default: standard output)."""
-    print(format_trace(net, zs, activations, grads), file=file if file is not None else sys.stdout)
-
-
-def trace(net, X, Y, file=None):
-    """Run ``net.backprop(X, Y)``, printing the shape trace; returns the gradients."""
-    return net.backprop(X, Y, trace=True, file=file)
+def trace(net, X, Y) -> str:
+    """Backprop ``net`` on X (n_samples, n_features) and Y, and return the shape trace."""
+    zs, activations = net.feedforward(X)
+    grads_w, grads_b, deltas = net.backprop(X, Y, return_deltas=True)
+    return format_trace(net, zs, activations, deltas, (grads_w, grads_b))

@@ -1,18 +1,18 @@
 """Mini-batch stochastic gradient descent, as in Nielsen's ``SGD``.
 
 Each epoch splits the (optionally shuffled) training set into consecutive mini-batches of
-``batch_size`` samples (the last may be shorter) and, for each, takes one step
+``batch_size`` samples (the last may be shorter) and, for each, takes one step:
 
-    W^ℓ ← W^ℓ − η ∂C/∂W^ℓ,    b^ℓ ← b^ℓ − η ∂C/∂b^ℓ
+1. the gradient ``g = ∇_θ C`` of the mini-batch's mean cost C, by the forward pass and
+   BP1–BP4 (:meth:`backproplab.workspace.Workspace.gradients`, the fast path of
+   :func:`backproplab.backward.backprop`);
+2. the update, a separate step: ``θ ← θ − η g`` for plain SGD, that is
+   ``W^ℓ ← W^ℓ − η ∂C/∂W^ℓ`` and ``b^ℓ ← b^ℓ − η ∂C/∂b^ℓ``
+   (:mod:`backproplab.optim`; the same as Nielsen's ``eta/len(mini_batch) * Σ nabla``).
 
-with C the mini-batch's mean cost (the same as Nielsen's ``eta/len(mini_batch) * Σ nabla``).
-
-The loop is the fast path: every array a step writes (Z, A, Δ and the steps η∂C/∂W) is
-allocated once per batch size and reused, parameters are updated in place (both in
-:mod:`backproplab.workspace`), η is folded into Δ^L (see
-:func:`backproplab.backward.backprop_into`), and nothing in Python runs per sample. The
-results are those of :func:`~backproplab.forward.feedforward` and
-:func:`~backproplab.backward.backprop`, which run the same code on fresh arrays.
+Every array a step writes is allocated once and reused, the parameters are updated in
+place as one vector θ (the network's ``weights`` and ``biases`` are views of it), and
+nothing in Python runs per sample.
 
 Nothing here prints. Training returns a :class:`History` and calls callbacks; a callback
 is any object with some of the methods ``on_train_begin(net, history)``,
@@ -24,16 +24,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from .backward import backprop_into
-from .forward import feedforward_into
-from .workspace import Buffers, FlatParameters
-
-if TYPE_CHECKING:
-    from .network import Network
+from .forward import feedforward
+from .labels import label_hits, label_kind
+from .optim import get_optimizer
+from .workspace import Workspace
 
 
 class TrainingDivergedError(ValueError):
@@ -51,17 +49,20 @@ class History:
 
     Attributes:
         loss_step: mini-batch mean cost before each step, shape (n_steps,).
-        grad_norm: Frobenius norm of ∂C/∂W^ℓ at each step, shape (n_steps, L)
-            (computed as ‖η ∂C/∂W^ℓ‖ / η: equal up to rounding).
+        grad_norm: Frobenius norm of ∂C/∂W^ℓ at each step, shape (n_steps, L).
         weight_norm: Frobenius norm of W^ℓ after each step, shape (n_steps, L).
         loss_epoch: mean cost over the whole training set after each epoch, (epochs,)
             (NaN when training ran with ``evaluate=False``).
         accuracy_epoch: training accuracy after each epoch, (epochs,), or None when the
             targets are not class labels or training ran with ``evaluate=False``.
         steps_per_epoch: mini-batches per epoch.
-        n_steps: steps actually taken (less than planned if training stopped early).
+        n_steps, n_epochs: steps and epochs actually run.
         extras: named per-step or per-epoch records added by callbacks (for example
             ``"gradcheck"``: a list of ``(step, relative_error)``).
+
+    While training runs, the arrays may hold more rows than ``n_steps``/``n_epochs``
+    (they grow as training goes, so a long run reserves nothing up front); the history
+    ``train`` returns is :meth:`trimmed` to what ran.
     """
 
     loss_step: np.ndarray
@@ -73,6 +74,43 @@ class History:
     n_steps: int = 0
     n_epochs: int = 0
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, n_layers: int, steps_per_epoch: int, labels: bool, capacity: int) -> History:
+        """A history with room for ``capacity`` steps (it grows past them as needed)."""
+        epochs = max(1, capacity // steps_per_epoch)
+        return cls(
+            loss_step=np.full(capacity, np.nan),
+            grad_norm=np.full((capacity, n_layers), np.nan),
+            weight_norm=np.full((capacity, n_layers), np.nan),
+            loss_epoch=np.full(epochs, np.nan),
+            accuracy_epoch=np.full(epochs, np.nan) if labels else None,
+            steps_per_epoch=steps_per_epoch,
+        )
+
+    def record_step(self, loss: float, grad_norms: list[float], weight_norms: list[float]):
+        """Append one step's loss and per-layer norms."""
+        s = self.n_steps
+        if s == len(self.loss_step):
+            self.loss_step, self.grad_norm, self.weight_norm = (
+                _doubled(a) for a in (self.loss_step, self.grad_norm, self.weight_norm)
+            )
+        self.loss_step[s] = loss
+        self.grad_norm[s] = grad_norms
+        self.weight_norm[s] = weight_norms
+        self.n_steps = s + 1
+
+    def record_epoch(self, loss: float, accuracy: float | None) -> None:
+        """Append one epoch's loss (and accuracy, when the targets are labels)."""
+        e = self.n_epochs
+        if e == len(self.loss_epoch):
+            self.loss_epoch = _doubled(self.loss_epoch)
+            if self.accuracy_epoch is not None:
+                self.accuracy_epoch = _doubled(self.accuracy_epoch)
+        self.loss_epoch[e] = loss
+        if self.accuracy_epoch is not None:
+            self.accuracy_epoch[e] = np.nan if accuracy is None else accuracy
+        self.n_epochs = e + 1
 
     def trimmed(self) -> History:
         """A copy holding only the steps and epochs actually run."""
@@ -105,41 +143,16 @@ class History:
         }
 
 
-def label_kind(Y: np.ndarray) -> str | None:
-    """What kind of class labels the targets ``Y`` (n_out, m) hold, or None if not labels.
-
-    ``"0/1"`` or ``"±1"`` for a single output (threshold at the midpoint), ``"one-hot"``
-    for one-hot columns (predicted class: the largest output).
-    """
-    if Y.shape[0] == 1:
-        if np.all((Y == 0) | (Y == 1)):
-            return "0/1"
-        if np.all(np.abs(Y) == 1):
-            return "±1"
-        return None
-    if np.all(np.isin(Y, (0.0, 1.0))) and np.all(Y.sum(axis=0) == 1):
-        return "one-hot"
-    return None
+def _doubled(a: np.ndarray) -> np.ndarray:
+    """``a`` with twice the rows, the new ones NaN."""
+    return np.concatenate([a, np.full_like(a, np.nan)])
 
 
-def label_hits(A_out: np.ndarray, Y: np.ndarray, kind: str) -> int:
-    """How many of the m samples are classified right; A_out and Y are (n_out, m)."""
-    if kind == "0/1":
-        return int(np.count_nonzero((A_out > 0.5) == (Y > 0.5)))
-    if kind == "±1":
-        return int(np.count_nonzero((A_out > 0) == (Y > 0)))
-    return int(np.count_nonzero(np.argmax(A_out, axis=0) == np.argmax(Y, axis=0)))
-
-
-def label_accuracy(A_out: np.ndarray, Y: np.ndarray) -> float | None:
-    """Fraction of samples classified right, or None if ``Y`` does not hold class labels
-    (see :func:`label_kind`). A_out and Y are (n_out, m)."""
-    kind = label_kind(Y)
-    return None if kind is None else label_hits(A_out, Y, kind) / Y.shape[1]
+_INITIAL_STEPS = 1 << 16  # history rows reserved before training; more are added as needed
 
 
 def sgd(
-    net: Network,
+    net,
     X: np.ndarray,
     Y: np.ndarray,
     *,
@@ -150,102 +163,64 @@ def sgd(
     rng: np.random.Generator,
     callbacks=(),
     evaluate: bool = True,
+    optimizer="sgd",
 ) -> History:
     """Train ``net`` in place; X is (n_samples, n_features), Y is (n_samples, n_outputs).
 
-    Inputs must already be validated and of the network's dtype (``Network.train`` does
-    that).
+    ``net`` is used through its public attributes: ``theta``, ``weights``, ``biases``
+    (views of θ), ``layer_activations``, ``cost_function``; it is also what callbacks
+    receive. Inputs must already be validated and of the network's dtype
+    (``Network.train`` does that).
     """
     n = X.shape[0]
     X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)  # mini-batches are row blocks
-    params = FlatParameters(net)
-    acts, cost = net.layer_activations, net.cost_function
+    ws = Workspace(net.theta, net.weights, net.biases, net.layer_activations, net.cost_function)
+    optimizer = get_optimizer(optimizer)
+    optimizer.init(ws.theta)
     steps_per_epoch = math.ceil(n / batch_size)
-    total = steps_per_epoch * epochs
     kind = label_kind(Y.T) if evaluate else None  # accuracy is measured only by evaluation
-    history = History(
-        loss_step=np.full(total, np.nan),
-        grad_norm=np.full((total, len(params.W)), np.nan),
-        weight_norm=np.full((total, len(params.W)), np.nan),
-        loss_epoch=np.full(epochs, np.nan),
-        accuracy_epoch=None if kind is None else np.full(epochs, np.nan),
-        steps_per_epoch=steps_per_epoch,
-    )
-    buffers: dict[int, Buffers] = {}  # one set per batch size (the last may be shorter)
+    history = History.empty(
+        len(ws.weights), steps_per_epoch, kind is not None,
+        capacity=min(steps_per_epoch * epochs, _INITIAL_STEPS),
+    )  # fmt: skip
     on_step = [cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")]
     _call(callbacks, "on_train_begin", net, history)
-    step = 0
+    weight_norms = ws.weight_norms()
     for epoch in range(epochs):
         order = rng.permutation(n) if shuffle else None
         for start in range(0, n, batch_size):
-            m = min(batch_size, n - start)
-            if m not in buffers:
-                buffers[m] = Buffers.allocate(net.sizes, m, net.dtype)
-            buf = buffers[m]
-            A0, Yb = buf.batch(X, Y, order, start)
-            loss = compute_step(params, buf, A0, Yb, acts, cost, eta)
-            step_norms = params.step_norms()
-            problem = params.problem_with_step(loss, step_norms)
+            A0, Yb = ws.batch(X, Y, order, start, min(batch_size, n - start))
+            loss = ws.gradients(A0, Yb)
+            grad_norms = ws.grad_norms()
+            problem = ws.problem_with_step(loss, eta, grad_norms[-1], weight_norms[-1])
             if problem:
-                raise _diverged(history, step, epoch, problem)
-            params.take_step()
-            history.loss_step[step] = loss
-            history.grad_norm[step] = [s / eta for s in step_norms[:-1]]
-            history.weight_norm[step] = params.weight_norms
-            step += 1
-            history.n_steps = step
+                raise _diverged(history, epoch, problem)
+            optimizer.update(ws.theta, ws.grad, eta)
+            weight_norms = ws.weight_norms()
+            history.record_step(loss, grad_norms[:-1], weight_norms[:-1])
             for on_step_end in on_step:
-                on_step_end(net, history, step)
+                on_step_end(net, history, history.n_steps)
         if evaluate:
-            history.loss_epoch[epoch], hits = _evaluate(net, X, Y, kind)
-            if kind is not None:
-                history.accuracy_epoch[epoch] = hits / n
-        history.n_epochs = epoch + 1
+            loss_epoch, hits = evaluate_cost(net, X, Y, kind)
+            history.record_epoch(loss_epoch, None if kind is None else hits / n)
+        else:
+            history.record_epoch(np.nan, None)
         _call(callbacks, "on_epoch_end", net, history, epoch)
     _call(callbacks, "on_train_end", net, history)
     return history
 
 
-def compute_step(params, buf: Buffers, A0, Yb, acts, cost, eta: float) -> float:
-    """Forward and backward pass of one mini-batch: fills ``params.step`` with η∇C and
-    returns the mini-batch's mean cost. A0 is (n_0, m), Yb is (n_L, m).
-
-    Overflow and NaN are not warned about here: the caller checks the loss and the step
-    for them and stops training with a clear error instead.
-    """
-    m = A0.shape[1]
-    buf.activations[0] = A0
-    with np.errstate(over="ignore", invalid="ignore"):
-        feedforward_into(params.W, params.b, acts, buf.zs, buf.activations)
-        loss = cost.total(buf.activations[-1], Yb, scratch=buf.deltas[-1]) / m  # Δ^L comes next
-        backprop_into(
-            params.W,
-            buf.zs,
-            buf.activations,
-            Yb,
-            acts,
-            cost,
-            eta / m,
-            deltas=buf.deltas,
-            scratch=buf.scratch,
-            grads_w=params.step_W,
-            grads_b=params.step_b,
-            ones=buf.ones,
-        )
-    return loss
-
-
-def _evaluate(net: Network, X, Y, kind: str | None) -> tuple[float, int]:
-    """Mean cost over all samples and the number classified right (0 if not labels),
-    a block of samples at a time so that no full-data activations are held."""
-    cost = net.cost_function
+def evaluate_cost(net, X: np.ndarray, Y: np.ndarray, kind: str | None) -> tuple[float, int]:
+    """Mean cost of ``net`` over all samples (X (n, n_0), Y (n, n_L)) and the number
+    classified right (0 if ``kind`` is None), a block of samples at a time so that no
+    full-data activations are held."""
     block = max(1, _EVAL_ELEMENTS // max(net.sizes))
     total_cost, hits = 0.0, 0
     for start in range(0, X.shape[0], block):
         with np.errstate(over="ignore", invalid="ignore"):  # an inf loss is recorded as such
-            A_out = net._forward_columns(X[start : start + block].T)[1][-1]
-            Yb = Y[start : start + block].T
-            total_cost += cost.total(A_out, Yb)
+            A0, Yb = X[start : start + block].T, Y[start : start + block].T
+            A_out = feedforward(net.weights, net.biases, A0, net.layer_activations)[1][-1]
+            total_cost += net.cost_function.total(A_out, Yb)  # Σ_x C_x over the block
         if kind is not None:
             hits += label_hits(A_out, Yb, kind)
     return total_cost / X.shape[0], hits
@@ -261,9 +236,9 @@ def _call(callbacks, method: str, *args) -> None:
             fn(*args)
 
 
-def _diverged(history: History, step: int, epoch: int, why: str) -> TrainingDivergedError:
+def _diverged(history: History, epoch: int, why: str) -> TrainingDivergedError:
     return TrainingDivergedError(
-        f"training diverged at step {step} (epoch {epoch}): {why}; the network keeps the "
-        "parameters of the last finite step (try a smaller eta)",
+        f"training diverged at step {history.n_steps} (epoch {epoch}): {why}; the network "
+        "keeps the parameters of the last finite step (try a smaller eta)",
         history.trimmed(),
     )

@@ -1,62 +1,56 @@
-"""The arrays the training loop reuses at every step, so that a step allocates nothing:
+"""The training step's fast path: the forward pass and BP1–BP4 on reused buffers.
 
-- :class:`Buffers`: Z, A, Δ and scratch for one mini-batch size;
-- :class:`FlatParameters`: every W and b as views into one vector θ, and the step η∇C as
-  views into a second one, so that ``θ ← θ − η∇C`` is a single subtraction.
+:class:`Workspace` bundles what a step needs — the parameters (views of one vector θ), the
+gradient (views of a second vector g of the same layout) and, for each mini-batch size,
+the arrays Z, A, Δ a step writes — so that a step allocates nothing and the update
+``θ ← θ − η g`` (:mod:`backproplab.optim`) is one operation on the whole vector.
+
+:meth:`Workspace.gradients` computes the same numbers as :func:`backproplab.forward.feedforward`
+followed by :func:`backproplab.backward.backprop` — read the equations there; a test proves
+the two equal. What differs is only where results go:
+
+- products write into given arrays (``np.dot(..., out=)``) and element-wise steps run in place;
+- ``1/m`` (the batch mean) is folded into ``Δ^L`` once, so BP3 and BP4 come out as means;
+- BP3's row sums are a product with a column of ones (faster than ``sum`` on small arrays);
+- σ' is computed from the stored activation (sigmoid: ``a (1 − a)``, no second exp).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .network import Network
+from .activations import Activation
+from .costs import Cost, output_delta
+from .forward import feedforward_into
+from .parameters import views
 
-
-def _norms(arrays) -> list[float]:
-    """Frobenius norm ‖x‖ = √(Σ x²) of each array, as Python floats (NaN or inf if the
-    array holds one)."""
-    norms = [math.sqrt(np.vdot(x, x)) for x in arrays]
-    if math.isfinite(sum(norms)):
-        return norms
-    pairs = zip(norms, arrays, strict=True)
-    return [n if math.isfinite(n) else _rescaled_norm(x) for n, x in pairs]
-
-
-def _rescaled_norm(x: np.ndarray) -> float:
-    """‖x‖ when Σ x² overflows the array's dtype (float32 does above ~1.8e19): computed
-    on x divided by its largest |x|, then scaled back."""
-    largest = float(np.max(np.abs(x)))
-    if not math.isfinite(largest) or largest == 0:
-        return largest
-    scaled = x / largest
-    return largest * math.sqrt(np.vdot(scaled, scaled))
+Array = np.ndarray
 
 
 @dataclass
 class Buffers:
-    """The arrays one SGD step on m samples writes, allocated once and reused.
+    """The arrays one step on m samples writes, allocated once and reused.
 
     ``zs``, ``activations[1:]``, ``deltas`` and ``scratch`` are (n_ℓ, m) for ℓ = 1 … L;
     ``activations[0]`` is set to each mini-batch's input; ``X_rows`` (m, n_0) and
     ``Y_rows`` (m, n_L) receive the rows of a shuffled mini-batch; ``ones`` is (m, 1).
     """
 
-    zs: list[np.ndarray]
-    activations: list[np.ndarray]
-    deltas: list[np.ndarray]
-    scratch: list[np.ndarray]
-    X_rows: np.ndarray
-    Y_rows: np.ndarray
-    ones: np.ndarray
+    zs: list[Array]
+    activations: list[Array]
+    deltas: list[Array]
+    scratch: list[Array]
+    X_rows: Array
+    Y_rows: Array
+    ones: Array
 
     @classmethod
-    def allocate(cls, sizes: list[int], m: int, dtype) -> Buffers:
-        def layers() -> list[np.ndarray]:
+    def allocate(cls, sizes: Sequence[int], m: int, dtype) -> Buffers:
+        def layers() -> list[Array]:
             return [np.empty((n, m), dtype) for n in sizes[1:]]
 
         return cls(
@@ -69,78 +63,129 @@ class Buffers:
             ones=np.ones((m, 1), dtype),
         )
 
-    def batch(self, X, Y, order, start: int) -> tuple[np.ndarray, np.ndarray]:
-        """Mini-batch ``start : start + m`` as columns, (n_0, m) and (n_L, m): views of
-        X and Y's rows in order, or the rows ``order[start : start + m]`` gathered into
-        this buffer's own arrays."""
-        m = self.X_rows.shape[0]
-        if order is None:
-            return X[start : start + m].T, Y[start : start + m].T
-        rows = order[start : start + m]
-        np.take(X, rows, axis=0, out=self.X_rows)
-        np.take(Y, rows, axis=0, out=self.Y_rows)
-        return self.X_rows.T, self.Y_rows.T
 
+class Workspace:
+    """Parameters, gradient and buffers of the training step.
 
-class FlatParameters:
-    """The network's parameters W^1 … W^L, b^1 … b^L as views into one vector θ, and their
-    SGD steps η∂C/∂W^ℓ, η∂C/∂b^ℓ as views into a second vector of the same layout, so
-    that a single subtraction ``θ ← θ − η∇C`` updates every parameter.
+    Args:
+        theta: every parameter in one vector (the layout of :mod:`backproplab.parameters`).
+        weights, biases: ``W^ℓ`` (n_ℓ, n_{ℓ−1}) and ``b^ℓ`` (n_ℓ, 1), views of ``theta``.
+        layer_activations: σ for each layer ℓ = 1 … L. cost: the per-example cost.
 
-    Building it copies the current parameters into θ and makes ``net.weights`` and
-    ``net.biases`` those views: training then updates the network itself, in place.
+    Attributes:
+        grad: ``g = ∇_θ C`` in θ's layout after :meth:`gradients`; ``grads_w`` and
+            ``grads_b`` are its views shaped like the weights and biases.
     """
 
-    def __init__(self, net: Network):
-        arrays = [*net.weights, *net.biases]
-        L = len(net.weights)
-        self.theta = np.concatenate([p.ravel() for p in arrays]).astype(net.dtype, copy=False)
-        self.step = np.empty_like(self.theta)
-        views, step_views = _views(self.theta, arrays), _views(self.step, arrays)
-        net.weights[:], net.biases[:] = views[:L], views[L:]
-        self.W, self.b = views[:L], views[L:]
-        self.step_W, self.step_b = step_views[:L], step_views[L:]
-        n_weights = sum(W.size for W in self.W)  # θ holds the weights first, then the biases
-        self._W_then_b = [*self.W, self.theta[n_weights:]]
-        self._step_W_then_b = [*self.step_W, self.step[n_weights:]]
-        self.limit = float(np.finfo(self.theta.dtype).max)
-        self._measure()
+    def __init__(
+        self,
+        theta: Array,
+        weights: Sequence[Array],
+        biases: Sequence[Array],
+        layer_activations: Sequence[Activation],
+        cost: Cost,
+    ):
+        self.theta, self.weights, self.biases = theta, list(weights), list(biases)
+        self.layer_activations, self.cost = list(layer_activations), cost
+        self.sizes = [weights[0].shape[1]] + [W.shape[0] for W in weights]
+        self.grad = np.empty_like(theta)
+        L = len(self.weights)
+        grad_views = views(self.grad, [p.shape for p in [*self.weights, *self.biases]])
+        self.grads_w, self.grads_b = grad_views[:L], grad_views[L:]
+        n_weights = sum(W.size for W in self.weights)  # θ holds the weights first, then the b's
+        self._W_then_b = [*self.weights, theta[n_weights:]]
+        self._gW_then_gb = [*self.grads_w, self.grad[n_weights:]]
+        self._buffers: dict[int, Buffers] = {}  # one set per batch size (the last may differ)
+        self.limit = float(np.finfo(theta.dtype).max)
 
-    def _measure(self) -> None:
-        """``weight_norms``: ‖W^ℓ‖ for each layer; ``norm``: ‖θ‖ over every parameter."""
-        norms = _norms(self._W_then_b)
-        self.weight_norms, self.norm = norms[:-1], math.hypot(*norms)
+    def buffers(self, m: int) -> Buffers:
+        """The buffers for mini-batches of m samples (allocated on first use)."""
+        if m not in self._buffers:
+            self._buffers[m] = Buffers.allocate(self.sizes, m, self.theta.dtype)
+        return self._buffers[m]
 
-    def step_norms(self) -> list[float]:
-        """‖η∂C/∂W^ℓ‖ for ℓ = 1 … L, then ‖η∇C‖ over every parameter (NaN or inf if any
-        element of the step is)."""
-        norms = _norms(self._step_W_then_b)
+    def batch(self, X: Array, Y: Array, order: Array | None, start: int, m: int):
+        """Mini-batch ``start : start + m`` as columns, (n_0, m) and (n_L, m): views of
+        X and Y's rows in order, or the rows ``order[start : start + m]`` gathered into
+        the buffers' own arrays."""
+        if order is None:
+            return X[start : start + m].T, Y[start : start + m].T
+        buf = self.buffers(m)
+        rows = order[start : start + m]
+        np.take(X, rows, axis=0, out=buf.X_rows)
+        np.take(Y, rows, axis=0, out=buf.Y_rows)
+        return buf.X_rows.T, buf.Y_rows.T
+
+    def gradients(self, A0: Array, Y: Array) -> float:
+        """Fill :attr:`grad` with the gradient of the mini-batch's mean cost and return
+        that cost. A0 is (n_0, m), Y is (n_L, m).
+
+        The equations are those of :func:`backproplab.backward.backprop`. Overflow and
+        NaN are not warned about here: the training loop checks the loss and the
+        gradient's norm and stops with a clear error instead.
+        """
+        m = A0.shape[1]
+        buf = self.buffers(m)
+        zs, activations, deltas, scratch = buf.zs, buf.activations, buf.deltas, buf.scratch
+        acts, L = self.layer_activations, len(self.weights)
+        activations[0] = A0
+        with np.errstate(over="ignore", invalid="ignore"):
+            feedforward_into(self.weights, self.biases, acts, zs, activations)
+            loss = self.cost.total(activations[-1], Y, scratch=deltas[-1]) / m
+            delta = output_delta(self.cost, acts[-1], zs[-1], activations[-1], Y,
+                                 deltas[-1], scratch[-1])  # BP1  # fmt: skip
+            delta *= 1 / m  # the batch mean, once for every gradient below
+            for i in range(L - 1, -1, -1):  # i = ℓ − 1
+                np.dot(delta, buf.ones, out=self.grads_b[i])  # BP3: (n_ℓ, m) @ (m, 1)
+                np.dot(delta, activations[i].T, out=self.grads_w[i])  # BP4
+                if i > 0:  # BP2: ((W^ℓ)ᵀ Δ^ℓ) ⊙ σ'(Z^{ℓ−1})
+                    back = np.dot(self.weights[i].T, delta, out=scratch[i - 1])
+                    sigma_prime = acts[i - 1].prime(zs[i - 1], activations[i], out=deltas[i - 1])
+                    delta = np.multiply(back, sigma_prime, out=deltas[i - 1])
+        return loss
+
+    def grad_norms(self) -> list[float]:
+        """‖∂C/∂W^ℓ‖ for ℓ = 1 … L, then ‖g‖ over every parameter (NaN or inf if any
+        element of the gradient is)."""
+        norms = _norms(self._gW_then_gb)
         return [*norms[:-1], math.hypot(*norms)]
 
-    def problem_with_step(self, loss: float, step_norms: list[float]) -> str | None:
-        """Why the step must not be taken, or None.
+    def weight_norms(self) -> list[float]:
+        """‖W^ℓ‖ for ℓ = 1 … L, then ‖θ‖ over every parameter."""
+        norms = _norms(self._W_then_b)
+        return [*norms[:-1], math.hypot(*norms)]
 
-        While ‖θ‖ + ‖η∇C‖ stays below the largest float, no element |θ_i − η∂C/∂θ_i| ≤
-        |θ_i| + |η∂C/∂θ_i| can overflow, so the element-wise check runs only near that limit.
+    def problem_with_step(self, loss: float, eta: float, grad_norm: float,
+                          theta_norm: float) -> str | None:  # fmt: skip
+        """Why the step ``θ ← θ − η g`` must not be taken, or None.
+
+        While ‖θ‖ + η‖g‖ stays below the largest float, no element |θ_i − η g_i| ≤
+        |θ_i| + η|g_i| can overflow, so the element-wise check runs only near that limit.
         """
-        if not math.isfinite(loss + step_norms[-1]):
+        if not math.isfinite(loss + grad_norm):
             return "the loss or a gradient is not finite"
-        if not self.norm + step_norms[-1] < self.limit:
+        if not theta_norm + eta * grad_norm < self.limit:
             with np.errstate(over="ignore"):
-                if not np.isfinite(self.theta - self.step).all():
+                if not np.isfinite(self.theta - eta * self.grad).all():
                     return "a step would make the parameters infinite"
         return None
 
-    def take_step(self) -> None:
-        """θ ← θ − η∇C, in place; then the norms of the new parameters."""
-        np.subtract(self.theta, self.step, out=self.theta)
-        self._measure()
+
+def _norms(arrays) -> list[float]:
+    """Frobenius norm ‖x‖ = √(Σ x²) of each array, as Python floats (NaN or inf if the
+    array holds one)."""
+    norms = [math.sqrt(np.vdot(x, x)) for x in arrays]
+    if math.isfinite(sum(norms)):
+        return norms
+    pairs = zip(norms, arrays, strict=True)
+    return [n if math.isfinite(n) else _rescaled_norm(x) for n, x in pairs]
 
 
-def _views(vector: np.ndarray, like: list[np.ndarray]) -> list[np.ndarray]:
-    """Consecutive pieces of ``vector`` shaped like the arrays in ``like``."""
-    views, offset = [], 0
-    for p in like:
-        views.append(vector[offset : offset + p.size].reshape(p.shape))
-        offset += p.size
-    return views
+def _rescaled_norm(x: Array) -> float:
+    """‖x‖ when Σ x² overflows the array's dtype (float32 does above ~1.8e19): computed
+    on x divided by its largest |x|, then scaled back."""
+    largest = float(np.max(np.abs(x)))
+    if not math.isfinite(largest) or largest == 0:
+        return largest
+    scaled = x / largest
+    return largest * math.sqrt(np.vdot(scaled, scaled))

@@ -80,22 +80,6 @@ def load_data(s: Settings):
     return X, y, s.data
 
 
-def targets_for(labels, n_out: int, low: float = 0.0):
-    """Class labels -> the network's targets: ``low``/1 for one output and two classes
-    (``low`` = −1 suits a tanh output), one-hot rows for one output per class."""
-    classes = np.unique(labels)
-    if len(classes) < 2:
-        raise ValueError(f"the data has only one class ({classes[0]!r}); nothing to learn")
-    if n_out == 1 and len(classes) == 2:
-        return np.where(labels == classes[1], 1.0, low), classes
-    if n_out == len(classes):
-        return (labels[:, None] == classes[None, :]).astype(float), classes
-    raise ValueError(
-        f"--layers ends in {n_out} outputs but the data has {len(classes)} classes; end in "
-        f"{len(classes)} (one per class)" + (" or 1" if len(classes) == 2 else "")
-    )
-
-
 def check_out_dir(out: Path) -> None:
     """Create the folder if needed and prove it writable, before any training."""
     try:
@@ -109,6 +93,8 @@ def check_out_dir(out: Path) -> None:
 
 def prepare(s: Settings, out: Path):
     """Check everything and build the network; nothing is trained or written yet."""
+    from ..costs import output_for_cost
+    from ..labels import encode_labels, low_target
     from ..network import Network
     from ..validation import check_positive_float, check_positive_int
 
@@ -134,20 +120,19 @@ def prepare(s: Settings, out: Path):
             f"--units must name 1 to 3 of layer {watch}'s {s.layers[watch]} units "
             f"(0 to {s.layers[watch] - 1}), got {s.units}"
         )
-    output = s.output_activation
-    cost = s.cost.replace("-", "_")
-    if output is None and "cross_entropy" in cost:  # the output cross-entropy is made for
-        binary = cost == "binary_cross_entropy" or (cost == "cross_entropy" and s.layers[-1] == 1)
-        output = "sigmoid" if binary else "softmax"
+    output = s.output_activation or output_for_cost(s.cost, s.layers[-1])
     net = Network(
         s.layers,
         activation=s.activation,
         output_activation=output,
-        cost=cost,
+        cost=s.cost,
         init=s.init,
         seed=s.seed,
     )
-    Y, _ = targets_for(labels, s.layers[-1], low=-1.0 if net.output_activation == "tanh" else 0.0)
+    try:
+        Y, _ = encode_labels(labels, s.layers[-1], low=low_target(net.output_activation))
+    except ValueError as exc:
+        raise ValueError(f"--layers: {exc}") from None
     check_out_dir(out)
     return net, X, labels, Y, title, watch
 
@@ -215,21 +200,13 @@ def run(s: Settings, out: Path, quiet: bool = False) -> int:
     from .. import gradcheck
     from ..callbacks import ProgressBar, Recorder
     from ..io import atomic_write_text
-    from ..network import Network
     from ..viz import save_gif, to_html
     from ..viz.animate import html_page
     from ..viz.report import RunReport, write_report
 
     say = (lambda *a: None) if quiet else print
     net, X, labels, Y, title, watch = prepare(s, out)
-    initial = Network(
-        s.layers,
-        activation=net.activation,
-        output_activation=net.output_activation,
-        cost=net.cost_function.name,
-        weights=net.weights,
-        biases=net.biases,
-    )
+    initial = net.copy()
     steps = s.epochs * -(-len(X) // s.batch_size)
     rng = np.random.default_rng(s.seed)
     shown = np.sort(rng.choice(len(X), min(len(X), 1000), replace=False))

@@ -3,11 +3,11 @@ network, and pickling it as names and arrays."""
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..activations import ACTIVATIONS, get_activation
@@ -15,6 +15,7 @@ from ..costs import get_cost
 from ..forward import feedforward
 from ..init import INITIALISERS
 from ..network import Network
+from ..validation import check_bool, check_choice, check_positive_float, check_positive_int
 from ._model_file import _ModelFileMixin
 
 Array = np.ndarray
@@ -43,31 +44,12 @@ def _new_rng(random_state) -> np.random.Generator:
 
 def _network_state(net: Network) -> dict:
     """Everything needed to rebuild ``net``: names and plain arrays (no functions)."""
-    return {
-        "sizes": list(net.sizes),
-        "activation": net.activation,
-        "output_activation": net.output_activation,
-        "cost": net.cost_function.name,
-        "init": net.init,
-        "dtype": net.dtype.name,
-        "weights": [W.copy() for W in net.weights],
-        "biases": [b.copy() for b in net.biases],
-    }
+    return {**net.config(), "weights": [W.copy() for W in net.weights],
+            "biases": [b.copy() for b in net.biases]}  # fmt: skip
 
 
 def _network_from_state(state: dict) -> Network:
-    net = Network(
-        state["sizes"],
-        activation=state["activation"],
-        output_activation=state["output_activation"],
-        cost=state["cost"],
-        weights=state["weights"],
-        biases=state["biases"],
-        dtype=state["dtype"],
-        seed=0,
-    )
-    net.init = state["init"]
-    return net
+    return Network.from_config(state, state["weights"], state["biases"])
 
 
 class _BackpropEstimator(_ModelFileMixin, BaseEstimator):
@@ -76,17 +58,28 @@ class _BackpropEstimator(_ModelFileMixin, BaseEstimator):
     network's output columns (``_targets``) and which output layer and cost to use
     (``_output_config``)."""
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "activation": [StrOptions(_HIDDEN_ACTIVATIONS)],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "init": [StrOptions({"auto", *INITIALISERS})],
-        "warm_start": ["boolean"],
-    }
+    _output_activations: frozenset = frozenset()  # what output_activation may name
+
+    def _check_parameters(self) -> None:
+        """Raise ValueError naming the first parameter that is out of range (in ``fit``,
+        as scikit-learn checks parameters, never in ``__init__``)."""
+        try:
+            self._hidden_sizes()
+            check_choice(self.activation, "activation", _HIDDEN_ACTIVATIONS)
+            check_positive_float(self.learning_rate, "learning_rate")
+            check_positive_int(self.batch_size, "batch_size")
+            check_positive_int(self.epochs, "epochs")
+            check_bool(self.shuffle, "shuffle")
+            check_bool(self.warm_start, "warm_start")
+            check_random_state(self.random_state)
+            check_choice(self.init, "init", {"auto", *INITIALISERS})
+            check_choice(self.output_activation, "output_activation", self._output_activations)
+            self._check_own_parameters()
+        except TypeError as exc:
+            raise ValueError(str(exc)) from None
+
+    def _check_own_parameters(self) -> None:
+        """The subclass's further parameters (none here)."""
 
     # -- configuration ------------------------------------------------------------------
     def _hidden_sizes(self) -> list[int]:
@@ -135,7 +128,7 @@ class _BackpropEstimator(_ModelFileMixin, BaseEstimator):
         Returns:
             self
         """
-        self._validate_params()
+        self._check_parameters()
         return self._train(X, y, epochs=self.epochs, keep=self.warm_start)
 
     def __sklearn_is_fitted__(self) -> bool:

@@ -39,8 +39,6 @@ class _ModelFileMixin:
             ValueError: if something (for example a class label) cannot be stored as JSON
                 and read back unchanged.
         """
-        from ..io import save_network
-
         check_is_fitted(self)
         params = self.get_params(deep=False)
         if isinstance(params["hidden_layer_sizes"], Integral):
@@ -64,7 +62,7 @@ class _ModelFileMixin:
             json.dumps(extra, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"cannot save {type(self).__name__}: {exc}") from None
-        save_network(self.network_, path, extra=extra)
+        self.network_.save(path, extra=extra)
 
     @classmethod
     def load(cls, path):
@@ -74,9 +72,9 @@ class _ModelFileMixin:
             ValueError: if the file is not a valid model file or holds something else
                 (a bare Network, or the other kind of estimator).
         """
-        from ..io import load_network
+        from ..network import Network
 
-        net, extra = load_network(path, return_extra=True)
+        net, extra = Network.load(path, return_extra=True)
         name = extra.get("estimator")
         if name != cls.__name__:
             held = "a bare Network (use Network.load)" if name is None else repr(name)

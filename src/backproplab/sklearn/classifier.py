@@ -6,10 +6,11 @@ import math
 
 import numpy as np
 from sklearn.base import ClassifierMixin, TransformerMixin
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
-from ._base import _DTYPE, Array, _BackpropEstimator
+from ..labels import encode_labels
+from ..validation import check_choice
+from ._base import Array, _BackpropEstimator
 from ._model_file import _LABEL_KINDS
 
 
@@ -60,11 +61,11 @@ class BackpropClassifier(ClassifierMixin, TransformerMixin, _BackpropEstimator):
         history_: the :class:`~backproplab.History` of the last ``fit``/``partial_fit``.
     """
 
-    _parameter_constraints: dict = {
-        **_BackpropEstimator._parameter_constraints,
-        "output_activation": [StrOptions({"sigmoid", "softmax"}), None],
-        "loss": [StrOptions({"cross_entropy", "quadratic"})],
-    }
+    _output_activations = frozenset({None, "sigmoid", "softmax"})
+
+    def _check_own_parameters(self) -> None:
+        check_choice(self.loss, "loss", {"cross_entropy", "quadratic"})
+
     _y_checks = {"multi_output": False}
     _target_keys = {"classes"}
 
@@ -127,10 +128,7 @@ class BackpropClassifier(ClassifierMixin, TransformerMixin, _BackpropEstimator):
                 f"y holds labels that are not in classes_ {self.classes_.tolist()}: "
                 f"{unknown.tolist()}"
             )
-        index = np.searchsorted(self.classes_, y)
-        if self.n_outputs_ == 1:
-            return index.reshape(-1, 1).astype(_DTYPE)
-        return np.eye(self.n_outputs_, dtype=_DTYPE)[index]
+        return encode_labels(y, self.n_outputs_, classes=self.classes_)[0]
 
     def partial_fit(self, X, y, classes=None):
         """One epoch of SGD over X and y, continuing from the current weights.
@@ -143,7 +141,7 @@ class BackpropClassifier(ClassifierMixin, TransformerMixin, _BackpropEstimator):
         Returns:
             self
         """
-        self._validate_params()
+        self._check_parameters()
         if not hasattr(self, "network_") and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit")
         return self._train(X, y, epochs=1, keep=True, classes=classes)

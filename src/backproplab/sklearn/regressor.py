@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import RegressorMixin, TransformerMixin
-from sklearn.utils._param_validation import StrOptions
 
 from ._base import _DTYPE, _HIDDEN_ACTIVATIONS, Array, _BackpropEstimator
 from ._model_file import _json_int
@@ -30,10 +29,7 @@ class BackpropRegressor(RegressorMixin, TransformerMixin, _BackpropEstimator):
         history_: as for :class:`BackpropClassifier`.
     """
 
-    _parameter_constraints: dict = {
-        **_BackpropEstimator._parameter_constraints,
-        "output_activation": [StrOptions(_HIDDEN_ACTIVATIONS)],
-    }
+    _output_activations = _HIDDEN_ACTIVATIONS
     _y_checks = {"multi_output": True, "y_numeric": True}
     _target_keys = {"n_outputs"}
 
@@ -85,7 +81,7 @@ class BackpropRegressor(RegressorMixin, TransformerMixin, _BackpropEstimator):
         Returns:
             self
         """
-        self._validate_params()
+        self._check_parameters()
         return self._train(X, y, epochs=1, keep=True)
 
     def predict(self, X) -> Array:

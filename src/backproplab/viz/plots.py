@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..labels import encode_labels, low_target
+
 CLASS_COLORS = [
     "#d62728",
     "#1f77b4",
@@ -112,8 +114,7 @@ def draw_decision_boundary(ax, net, X, y, title: str = "") -> None:
     X = np.asarray(X, dtype=float)
     if X.shape[1] == 1:
         grid = np.linspace(X.min(), X.max(), 400).reshape(-1, 1)
-        low = -1.0 if net.output_activation == "tanh" else 0.0  # the targets the CLI trains on
-        targets = np.where(np.asarray(y) == np.unique(y)[-1], 1.0, low)
+        targets = encode_labels(y, 1, low=low_target(net.output_activation))[0].ravel()
         ax.scatter(X[:, 0], targets, s=6, c=class_colors(y), alpha=0.5, label="targets")
         ax.plot(grid[:, 0], net.predict(grid)[:, 0], color="k", lw=2, label="network output")
         ax.set(xlabel="$x$", ylabel="output")
@@ -121,7 +122,7 @@ def draw_decision_boundary(ax, net, X, y, title: str = "") -> None:
     elif X.shape[1] == 2:
         xx, yy, out = decision_grid(net, X)
         if net.sizes[-1] == 1:
-            mid = 0.0 if net.output_activation == "tanh" else 0.5  # targets ±1 or 0/1
+            mid = (low_target(net.output_activation) + 1) / 2  # between the two targets
             ax.contourf(xx, yy, out, levels=20, cmap="RdBu", alpha=0.3)
             ax.contour(xx, yy, out, levels=[mid], colors="k", linewidths=1.5)
         else:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import ladder
-from ..network import Network
+from backproplab import ladder
+from backproplab.network import Network
+
 from .workloads import Array, Problem
 
 BACKPROPLAB, PER_EXAMPLE, BATCH_TENSOR, SKLEARN, TORCH, PRODUCTS = (

@@ -1,6 +1,6 @@
 """Training-speed benchmark: one epoch of mini-batch SGD, backproplab against its peers.
 
-    python -m backproplab.bench [--quick | --smoke | --profile] [--only W1,W3] [--rounds N]
+    python -m benchmarks.training [--quick | --smoke | --profile] [--only W1,W3] [--rounds N]
                                 [--output FILE]
 
 Every contestant trains the same architecture (sigmoid layers), with the same batch size,

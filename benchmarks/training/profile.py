@@ -6,9 +6,9 @@ warm caches):
 
 - the forward pass, :func:`backproplab.forward.feedforward_into`;
 - the loss and the backward pass (BP1–BP4): the training loop's
-  :func:`backproplab.train.compute_step` minus its forward pass;
-- the step's norms, ``FlatParameters.step_norms`` (per-step history, overflow bound);
-- the update ``θ ← θ − η∇C`` with the new weights' norms, ``FlatParameters.take_step``.
+  ``Workspace.gradients`` minus its forward pass;
+- the gradient's norms, ``Workspace.grad_norms`` (per-step history, overflow bound);
+- the update ``θ ← θ − η g`` (``optim.SGD.update``) and the new weights' norms.
 
 The matrix products of each pass are also timed alone (the arrays of the *products alone*
 contestant), so that what a pass spends around its products shows. The whole step is an
@@ -26,10 +26,10 @@ import timeit
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..forward import feedforward_into
-from ..network import Network
-from ..train import compute_step
-from ..workspace import Buffers, FlatParameters
+from backproplab.engine import SGD, Workspace
+from backproplab.forward import feedforward_into
+from backproplab.network import Network
+
 from .contestants import prepare_backproplab, step_gemms
 from .report import Table
 from .workloads import WORKLOADS, Problem, make_problem
@@ -60,11 +60,17 @@ def step_parts(p: Problem, epochs: int = 5) -> list[tuple[str, float]]:
     whole = statistics.median(seconds) / p.steps
 
     net = Network(p.sizes, seed=0, dtype=p.dtype)
-    params, m = FlatParameters(net), min(p.batch_size, len(p.X))
-    buf = Buffers.allocate(net.sizes, m, p.dtype)
-    A0, Y = buf.batch(p.X, p.Y, None, 0)
-    buf.activations[0] = A0
     acts, cost, L = net.layer_activations, net.cost_function, len(net.weights)
+    ws, m = Workspace(net.theta, net.weights, net.biases, acts, cost), min(p.batch_size, len(p.X))
+    A0, Y = ws.batch(p.X, p.Y, None, 0, m)
+    buf = ws.buffers(m)
+    buf.activations[0] = A0
+    sgd = SGD()
+    sgd.init(ws.theta)
+
+    def update():
+        sgd.update(ws.theta, ws.grad, p.eta)
+        ws.weight_norms()
     products = step_gemms(p.sizes, m, p.dtype, np.random.default_rng(0))
 
     def multiply(gemms):
@@ -73,16 +79,16 @@ def step_parts(p: Problem, epochs: int = 5) -> list[tuple[str, float]]:
 
     with np.errstate(over="ignore", invalid="ignore"):  # as in training
         forward = best_time(
-            lambda: feedforward_into(params.W, params.b, acts, buf.zs, buf.activations)
+            lambda: feedforward_into(ws.weights, ws.biases, acts, buf.zs, buf.activations)
         )
-    step = best_time(lambda: compute_step(params, buf, A0, Y, acts, cost, p.eta))
+    step = best_time(lambda: ws.gradients(A0, Y))
     parts = [
         ("forward pass", forward),
         ("  its matrix products alone", best_time(lambda: multiply(products[:L]))),
         ("loss and backward pass (BP1–BP4)", step - forward),
         ("  its matrix products alone (BP2, BP4)", best_time(lambda: multiply(products[L:]))),
-        ("norms of the step", best_time(params.step_norms)),
-        ("update, norms of the new weights", best_time(params.take_step)),
+        ("norms of the gradient", best_time(ws.grad_norms)),
+        ("update, norms of the new weights", best_time(update)),
     ]
     counted = sum(s for name, s in parts if not name.startswith(" "))
     return [("whole step, in an epoch", whole), *parts, ("the rest of the loop", whole - counted)]

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
+from backproplab import __version__
+
 from . import contestants
 from .contestants import BACKPROPLAB, BATCH_TENSOR, PER_EXAMPLE, PRODUCTS, SKLEARN, TORCH
 from .run import Measurements

@@ -1,4 +1,4 @@
-"""The command line: ``python -m backproplab.bench [--quick | --smoke | --profile]
+"""The command line: ``python -m benchmarks.training [--quick | --smoke | --profile]
 [--only W1,W3] [--rounds N] [--output FILE]``."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cli import OneLineErrorParser
+from backproplab.cli import OneLineErrorParser
+
 from .profile import run_profile
 from .report import build_report, render_markdown, render_text
 from .run import MODES, run_benchmark
@@ -23,7 +24,7 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrorParser(
-        prog="python -m backproplab.bench",
+        prog="python -m benchmarks.training",
         description="Time one epoch of mini-batch SGD in backproplab, its ladder rungs, "
         "scikit-learn and PyTorch (if installed), and check the speed targets.",
     )
@@ -88,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tables = build_report(run_benchmark(names, mode))
     print(render_text(tables), end="")
     if args.output is not None:
-        from ..io import atomic_write_text
+        from backproplab.io import atomic_write_text
 
         atomic_write_text(args.output, render_markdown(tables))
     return 0

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..network import Network
+from backproplab.labels import encode_labels
+from backproplab.network import Network
 
 Array = np.ndarray
 
@@ -28,29 +29,23 @@ def mnist_like(dtype, n_samples=60_000, n_features=784, n_classes=10, seed=0):
 
 
 def _circles(dtype):
-    from .. import datasets
+    from backproplab import datasets
 
     X, y = datasets.circles()  # the loader's default: 1000 samples, noise 0.1, factor 0.3
     return X.astype(dtype), y
 
 
 def _digits(dtype):
-    from .. import datasets
+    from backproplab import datasets
 
     X, y = datasets.digits()  # 1797 × 64 pixels scaled to [0, 1]
     return X.astype(dtype), y
 
 
 def targets_from_labels(labels: Array, n_out: int, dtype) -> Array:
-    """Targets Y of shape (n_samples, n_out) from labels in 0 … n_out−1 (0/1 when n_out is
-    1): the labels as a column for one output, else one-hot rows; written straight into a
-    ``dtype`` array (no float64 temporary)."""
-    Y = np.zeros((len(labels), n_out), dtype=dtype)
-    if n_out == 1:
-        Y[:, 0] = labels
-    else:
-        Y[np.arange(len(labels)), labels] = 1
-    return Y
+    """Targets Y of shape (n_samples, n_out) from labels in 0 … n_out−1, by backproplab's
+    one rule (:func:`backproplab.labels.encode_labels`), in ``dtype``."""
+    return encode_labels(labels, n_out)[0].astype(dtype)
 
 
 @dataclass(frozen=True)

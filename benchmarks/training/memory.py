@@ -9,7 +9,8 @@ import sys
 
 import numpy as np
 
-from ..network import Network
+from backproplab.network import Network
+
 from .workloads import Array, mnist_like, targets_from_labels
 
 

@@ -1,0 +1,99 @@
+"""Class labels and the targets a network learns them as — one rule everywhere.
+
+- Two classes and one output neuron: the second class (in sorted order) is 1, the first is
+  the output's low value: 0 for sigmoid (and any other output), −1 for tanh, whose range
+  is (−1, 1). :func:`low_target` is that rule.
+- One output neuron per class: one-hot rows.
+
+Reading the targets back (:func:`label_kind`, :func:`label_hits`): a single output is
+thresholded at the midpoint of its two targets (0.5 for 0/1, 0 for ±1); several outputs
+pick the largest.
+
+>>> import numpy as np
+>>> Y, classes = encode_labels(np.array(["cat", "dog", "cat"]), n_out=1)
+>>> Y.ravel().tolist(), classes.tolist()
+([0.0, 1.0, 0.0], ['cat', 'dog'])
+>>> encode_labels(np.array([2, 0, 1]), n_out=3)[0].tolist()
+[[0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def low_target(output_activation: str) -> float:
+    """The target of the first of two classes on a single output: −1 for tanh, else 0."""
+    return -1.0 if output_activation == "tanh" else 0.0
+
+
+def one_hot(y, classes=None) -> Array:
+    """Labels (n_samples,) -> one-hot rows (n_samples, n_classes), classes in sorted order
+    (or the order given)."""
+    y = np.asarray(y)
+    classes = np.unique(y) if classes is None else np.asarray(classes)
+    Y = (y[:, None] == classes[None, :]).astype(float)
+    missing = Y.sum(axis=1) == 0
+    if missing.any():
+        raise ValueError(f"label {y[missing][0]!r} is not one of the classes {classes.tolist()}")
+    return Y
+
+
+def encode_labels(labels, n_out: int, low: float = 0.0, classes=None) -> tuple[Array, Array]:
+    """Class labels (any type) -> ``(Y, classes)``: targets (n_samples, n_out) and the
+    sorted classes they stand for.
+
+    ``n_out == 1`` needs exactly two classes (targets ``low`` and 1); otherwise one
+    output per class (one-hot rows).
+    """
+    labels = np.asarray(labels)
+    classes = np.unique(labels) if classes is None else np.asarray(classes)
+    if len(classes) < 2:
+        raise ValueError(f"the data has only one class ({classes[0]!r}); nothing to learn")
+    if n_out == 1 and len(classes) == 2:
+        Y = np.where(labels == classes[1], 1.0, low).reshape(-1, 1)
+        unknown = ~np.isin(labels, classes)
+        if unknown.any():
+            raise ValueError(f"label {labels[unknown][0]!r} is not one of {classes.tolist()}")
+        return Y, classes
+    if n_out == len(classes):
+        return one_hot(labels, classes), classes
+    raise ValueError(
+        f"the network has {n_out} outputs but the data has {len(classes)} classes; use "
+        f"{len(classes)} outputs (one per class)" + (" or 1" if len(classes) == 2 else "")
+    )
+
+
+def label_kind(Y: Array) -> str | None:
+    """What kind of class labels the targets ``Y`` (n_out, m) hold, or None if not labels.
+
+    ``"0/1"`` or ``"±1"`` for a single output (threshold at the midpoint), ``"one-hot"``
+    for one-hot columns (predicted class: the largest output).
+    """
+    if Y.shape[0] == 1:
+        if np.all((Y == 0) | (Y == 1)):
+            return "0/1"
+        if np.all(np.abs(Y) == 1):
+            return "±1"
+        return None
+    if np.all(np.isin(Y, (0.0, 1.0))) and np.all(Y.sum(axis=0) == 1):
+        return "one-hot"
+    return None
+
+
+def label_hits(A_out: Array, Y: Array, kind: str) -> int:
+    """How many of the m samples are classified right; A_out and Y are (n_out, m)."""
+    if kind == "0/1":
+        return int(np.count_nonzero((A_out > 0.5) == (Y > 0.5)))
+    if kind == "±1":
+        return int(np.count_nonzero((A_out > 0) == (Y > 0)))
+    return int(np.count_nonzero(np.argmax(A_out, axis=0) == np.argmax(Y, axis=0)))
+
+
+def label_accuracy(A_out: Array, Y: Array) -> float | None:
+    """Fraction of samples classified right, or None if ``Y`` does not hold class labels
+    (see :func:`label_kind`). A_out and Y are (n_out, m)."""
+    kind = label_kind(Y)
+    return None if kind is None else label_hits(A_out, Y, kind) / Y.shape[1]
