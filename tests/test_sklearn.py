@@ -403,7 +403,7 @@ def test_bad_targets_and_parameters_are_rejected(iris, fitted):
         dict(loss="hinge"),
         dict(init="zeros"),
     ):
-        with pytest.raises(ValueError, match=f"'{next(iter(bad))}' parameter"):
+        with pytest.raises(ValueError, match=f"^{next(iter(bad))} must be"):
             BackpropClassifier(**bad).fit(X, y)
     with pytest.raises(ValueError, match="hidden_layer_sizes must hold positive integers"):
         BackpropClassifier(hidden_layer_sizes=(4, 0)).fit(X, y)
@@ -521,7 +521,7 @@ def _rewrite_extra(path, change):
         (lambda e: e["params"].update(hidden_layer_sizes=[6]), "the parameters ask for"),
         (lambda e: e["params"].update(hidden_layer_sizes=[10**12]), "the parameters ask for"),
         (lambda e: e["params"].update(evil="os.system"), "exactly the keys"),
-        (lambda e: e["params"].update(learning_rate=-1), "'learning_rate' parameter"),
+        (lambda e: e["params"].update(learning_rate=-1), "learning_rate must be a positive"),
         (lambda e: e.update(n_features_in=7), "the parameters ask for"),
         (lambda e: e["classes"].update(values=[0, 1, 2, 3]), "the parameters ask for"),
         (lambda e: e["classes"].update(values=[2, 1, 0]), "sorted order"),

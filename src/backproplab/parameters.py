@@ -59,14 +59,13 @@ def as_views(weights: Sequence[Array], biases: Sequence[Array], dtype):
 
 
 def are_views_of(theta: Array, weights: Sequence[Array], biases: Sequence[Array]) -> bool:
-    """Whether the lists still hold exactly the views :func:`as_views` made of ``theta``
-    (False once an array in them has been replaced by another)."""
+    """Whether the lists still hold exactly the writable views :func:`as_views` made of
+    ``theta`` (False once an array in them was replaced by another or made read-only)."""
     offset = 0
     for p in [*weights, *biases]:
-        expected = theta[offset : offset + p.size]
-        if p.base is not theta or not p.__array_interface__["data"] == (
-            expected.__array_interface__["data"]
-        ):
+        if p.base is not theta or not p.flags.writeable:
+            return False
+        if p.ctypes.data != theta[offset:].ctypes.data or not p.flags.c_contiguous:
             return False
         offset += p.size
     return offset == theta.size

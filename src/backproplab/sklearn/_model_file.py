@@ -100,7 +100,7 @@ class _ModelFileMixin:
         if isinstance(params["hidden_layer_sizes"], list):
             params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
         est = cls(**params)
-        est._validate_params()
+        est._check_parameters()
         est._hidden_sizes()
         est.n_features_in_ = _json_int(extra["n_features_in"], "n_features_in", minimum=1)
         if "feature_names_in" in extra:
