@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh clone (only Python 3.11+ needed):
 #   make demo   - train a small network and write the animation and report
-#   make test   - run the whole default test suite (and ruff); the browser tests need
+#   make test   - run the whole test suite (and ruff), as CI does; the browser tests need
 #                 Debian's chromium (`apt-get install chromium`) and skip without it
+#   make quick  - the inner loop: the same without the tests marked slow
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-all lint bench bench-quick clean
+.PHONY: demo test quick lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +23,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q -m "not slow"
-
-test-all: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+quick: $(STAMP) lint
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.training

@@ -18,3 +18,10 @@ def circles():
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests and end-to-end command-line runs are slow: ``make quick`` skips them."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("end_to_end"):
+            item.add_marker(pytest.mark.slow)

@@ -22,6 +22,7 @@ def _assert_same(got, want, rtol):
         np.testing.assert_allclose(g, w, rtol=rtol, atol=0)
 
 
+@pytest.mark.slow
 def test_smoke_prints_every_contestant_and_skips_missing_torch(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(bench.contestants, "_import_torch", lambda: None)  # every use looks here
     out_file = tmp_path / "bench.md"

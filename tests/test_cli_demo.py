@@ -15,6 +15,8 @@ from backproplab.cli import main
 from backproplab.cli.demo import DEMO_DEFAULTS
 
 FILES = {"hidden.gif", "hidden.html", "report.html", "model.npz", "history.json", "history.csv"}
+pytestmark = pytest.mark.end_to_end  # every test here runs the command line
+
 SMALL = ["--samples", "200", "--epochs", "3", "--frames", "4"]
 
 

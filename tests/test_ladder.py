@@ -69,7 +69,9 @@ def test_rungs_are_right_by_hand():
         assert gw[0][0, 0] == -0.25 and gb[0][0, 0] == -0.125
 
 
-@pytest.mark.parametrize("batch_size", [50, 64])
+@pytest.mark.parametrize(
+    "batch_size", [pytest.param(50, marks=pytest.mark.slow), 64]
+)  # 64 leaves a short last mini-batch: the case that proves the point
 def test_train_per_example_is_nielsen_bit_for_bit(circles, batch_size):
     X, y = circles
     net = Network([2, 3, 3, 1], seed=3)

@@ -25,7 +25,9 @@ OUTPUT_COST = [
 
 
 # -- 1. same results as Nielsen -------------------------------------------------------------
-@pytest.mark.parametrize("batch_size", [50, 64])  # 64 leaves a short last mini-batch of 40
+@pytest.mark.parametrize(
+    "batch_size", [pytest.param(50, marks=pytest.mark.slow), 64]
+)  # 64 leaves a short last mini-batch of 40
 def test_train_matches_nielsen_per_example_sgd(circles, batch_size):
     X, y = circles
     net = Network([2, 3, 3, 1], seed=7)

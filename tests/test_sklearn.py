@@ -97,6 +97,7 @@ def test_default_classifier_in_a_pipeline_reaches_95_percent_on_digits(digits_sp
     assert np.mean(model.predict(X_test) == y_test) >= 0.95
 
 
+@pytest.mark.slow
 def test_grid_search_in_a_pipeline_reaches_95_percent_on_digits(digits_split):
     X_train, X_test, y_train, y_test = digits_split
     pipe = Pipeline([("scale", StandardScaler()), ("net", BackpropClassifier(random_state=0))])

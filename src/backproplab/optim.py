@@ -21,16 +21,23 @@ Array = np.ndarray
 
 
 class SGD:
-    """Plain (stochastic) gradient descent, Nielsen's update: ``θ ← θ − η g``."""
+    """Plain (stochastic) gradient descent, Nielsen's update: ``θ ← θ − η g``.
+
+    The update is BLAS's ``axpy`` (y ← y + αx with α = −η): one pass over θ, in place,
+    instead of NumPy's two (``η g`` into a buffer, then the subtraction).
+    """
 
     name = "sgd"
 
     def init(self, theta: Array) -> None:
-        self.step = np.empty_like(theta)  # η g, kept so that the gradient stays readable
+        from scipy.linalg.blas import get_blas_funcs
+
+        self._axpy = get_blas_funcs("axpy", dtype=theta.dtype)  # daxpy or saxpy
 
     def update(self, theta: Array, grad: Array, eta: float) -> None:
-        np.multiply(grad, eta, out=self.step)  # η g
-        np.subtract(theta, self.step, out=theta)  # θ ← θ − η g
+        updated = self._axpy(grad, theta, a=-eta)  # θ ← θ − η g, in θ's own memory
+        if updated is not theta:  # a θ BLAS cannot write in place (not contiguous): copy back
+            theta[...] = updated
 
 
 def get_optimizer(name) -> SGD:
