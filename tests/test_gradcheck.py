@@ -110,5 +110,44 @@ def test_training_records_gradient_errors(circles):
     net = Network([2, 3, 3, 1], seed=0)
     history = net.train(X, y, epochs=2, batch_size=100, eta=3.0, gradcheck_every=5)
     checks = history.extras["gradcheck"]
-    assert [step for step, _ in checks] == [5, 10, 15, 20]
+    assert [step for step, _ in checks] == [0, 5, 10, 15, 20]  # the untrained network first
     assert all(err < 1e-7 for _, err in checks)
+
+
+def test_a_correct_float32_network_passes_and_is_not_touched():
+    """The finite differences run in float64 on a copy (ε = 1e-7 is below float32's
+    resolution of θ), so a correct float32 backprop passes at float32's threshold."""
+    rng = np.random.default_rng(7)
+    net = Network([3, 5, 2], activation="tanh", seed=1, dtype=np.float32)
+    X, Y = rng.standard_normal((8, 3)), rng.uniform(size=(8, 2))
+    before = net.theta.copy()
+    report = gradcheck(net, X, Y)
+    assert report.passed and report.threshold == 1e-4 and report.relative_error < 1e-5
+    np.testing.assert_array_equal(net.theta, before)
+    history = net.train(X, Y, epochs=2, batch_size=4, eta=0.1, gradcheck_every=2)
+    assert all(err < 1e-4 for _, err in history.extras["gradcheck"])
+
+
+def test_all_zero_gradients_are_uninformative_not_passed():
+    """A dead ReLU network (every z < 0): both gradients are exactly zero and 0/0 proves
+    nothing."""
+    X, y = np.abs(np.random.default_rng(0).standard_normal((5, 2))), np.ones(5)
+    dead = Network([2, 3, 1], activation="relu", output_activation="relu",
+                   weights=[-np.ones((3, 2)), np.ones((1, 3))],
+                   biases=[-np.ones((3, 1)), -np.ones((1, 1))])  # fmt: skip
+    report = gradcheck(dead, X, y)
+    assert not report.passed and not report.informative and report.verdict == "UNINFORMATIVE"
+    assert "exactly zero" in str(report)
+
+
+def test_per_layer_verdicts_use_the_same_threshold():
+    """A wrong gradient in layer 2 only: the overall check fails and the table marks layer 2
+    FAILED and layer 1 ok."""
+    rng = np.random.default_rng(3)
+    net = Network([2, 4, 3, 1], seed=0)
+    X, y = rng.standard_normal((6, 2)), rng.uniform(size=6)
+    grads_w, grads_b = net.backprop(X, y)
+    grads_w[1] = grads_w[1] * 1.01
+    report = gradcheck(net, X, y, grads=(grads_w, grads_b))
+    rows = {line.split()[0]: line.split() for line in str(report).splitlines()[2:6]}
+    assert rows["1"][2] == "ok" and rows["2"][2] == "FAILED" and not report.passed

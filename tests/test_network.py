@@ -276,3 +276,23 @@ def test_float32_end_to_end(circles):
     ref = Network([2, 3, 3, 1], seed=0)
     ref.train(X, y, epochs=3, batch_size=50, eta=3.0)
     np.testing.assert_allclose(net.weights[0], ref.weights[0], rtol=1e-3, atol=1e-4)
+
+
+# -- silent wrong answers that are now errors ------------------------------------------------
+def test_targets_a_sigmoid_cannot_reach_are_an_error_naming_the_fix():
+    """The seed's toy labels are −1/+1; a sigmoid output lies in [0, 1]."""
+    X = np.linspace(-5, 5, 20).reshape(-1, 1)
+    y = np.where(X[:, 0] > 0, 1.0, -1.0)
+    net = Network([1, 4, 1], seed=0)
+    with pytest.raises(ValueError, match=r"target -1 is outside the sigmoid output's range.*0/1"):
+        net.train(X, y, epochs=1, batch_size=5, eta=1.0)
+    with pytest.raises(ValueError, match="outside the sigmoid output's range"):
+        net.accuracy(X, y)
+    tanh = Network([1, 4, 1], activation="tanh", seed=0)  # the same labels suit a tanh output
+    tanh.train(X, y, epochs=30, batch_size=5, eta=0.1, seed=0)
+    assert tanh.accuracy(X, y) == 1.0
+
+
+def test_softmax_on_one_output_is_an_error():
+    with pytest.raises(ValueError, match="softmax output needs at least 2 neurons"):
+        Network([2, 3, 1], output_activation="softmax")

@@ -567,3 +567,19 @@ def test_pickle_round_trip_keeps_predictions(iris):
     back.partial_fit(X, y)
     est.partial_fit(X, y)
     assert_same_params(back, est)
+
+
+def test_pandas_output_in_a_pipeline_names_the_hidden_units(iris):
+    """``get_feature_names_out``: ``set_output(transform="pandas")`` works, as with MLP."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = iris
+    pipe = make_pipeline(StandardScaler(), BackpropClassifier(hidden_layer_sizes=(5,), epochs=2,
+                                                              random_state=0))  # fmt: skip
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    pipe.set_output(transform="pandas").fit(frame, y)
+    out = pipe.transform(frame)
+    assert list(out.columns) == [f"backpropclassifier{i}" for i in range(5)]
+    np.testing.assert_allclose(out.to_numpy(), pipe[-1].transform(pipe[0].transform(X)))

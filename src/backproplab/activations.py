@@ -46,6 +46,8 @@ class Activation:
         hidden_ok: whether it may be used in a hidden layer (softmax may not).
         f_unguarded: ``f`` without its own ``np.errstate``, for callers that already
             silence overflow (the forward pass); the same as ``f`` unless given.
+        bounds: the closed interval ``[low, high]`` the outputs lie in (sigmoid: [0, 1]);
+            a target outside it cannot be reached.
     """
 
     name: str
@@ -53,6 +55,7 @@ class Activation:
     prime: Callable[..., Array]
     hidden_ok: bool = True
     f_unguarded: Callable[..., Array] | None = None
+    bounds: tuple[float, float] = (-np.inf, np.inf)
 
     def __post_init__(self):
         if self.f_unguarded is None:
@@ -187,12 +190,13 @@ def _leaky_relu_prime(z: Array, a: Array, out: Array | None = None) -> Array:
 ACTIVATIONS: dict[str, Activation] = {
     act.name: act
     for act in (
-        Activation("sigmoid", sigmoid, sigmoid_prime, f_unguarded=_sigmoid_unguarded),
+        Activation("sigmoid", sigmoid, sigmoid_prime, f_unguarded=_sigmoid_unguarded,
+                   bounds=(0.0, 1.0)),  # fmt: skip
         Activation("linear", _linear, _linear_prime),
-        Activation("tanh", _tanh, _tanh_prime),
-        Activation("relu", _relu, _relu_prime),
+        Activation("tanh", _tanh, _tanh_prime, bounds=(-1.0, 1.0)),
+        Activation("relu", _relu, _relu_prime, bounds=(0.0, np.inf)),
         Activation("leaky_relu", _leaky_relu, _leaky_relu_prime),
-        Softmax("softmax", _softmax, _softmax_prime, hidden_ok=False),
+        Softmax("softmax", _softmax, _softmax_prime, hidden_ok=False, bounds=(0.0, 1.0)),
     )
 }
 _ALIASES = {"identity": "linear", "logistic": "sigmoid", "leakyrelu": "leaky_relu"}

@@ -13,6 +13,12 @@ then compare the vector Δ with the analytic gradient g by the relative error
 which is below 1e-7 for a correct backprop in float64 with ε = 1e-7 (away from kinks such
 as ReLU's at 0, where a difference quotient straddles two slopes).
 
+The differences are always taken in float64, on a copy of the parameters (the network is
+never touched): in float32, ε = 1e-7 would be below the resolution of θ itself. A float32
+network's own backprop is then compared with them at a threshold of 1e-4, what float32's
+rounding allows. When both gradients are exactly zero the check says nothing (a dead or
+saturated network): it is reported as uninformative, not passed.
+
 >>> import numpy as np
 >>> from backproplab import Network
 >>> net = Network([2, 3, 1], seed=0)
@@ -30,8 +36,8 @@ import numpy as np
 
 from .costs import mean_cost
 from .forward import feedforward
-from .parameters import flatten
-from .validation import check_XY
+from .parameters import as_views, flatten
+from .validation import check_positive_int, check_XY
 
 Array = np.ndarray
 
@@ -54,10 +60,12 @@ class GradcheckReport:
     """The outcome of :func:`gradcheck`.
 
     Attributes:
-        relative_error: ‖Δ − g‖ / (‖Δ‖ + ‖g‖) over every checked parameter.
-        passed: ``relative_error < threshold``.
+        relative_error: ‖Δ − g‖ / (‖Δ‖ + ‖g‖) over every checked parameter (NaN when
+            both are zero).
+        passed: ``relative_error < threshold``, and the check was informative.
+        informative: False when both gradients are exactly zero: nothing was compared.
         layer_errors: per layer ℓ = 1 … L, ``(W error, b error)``: the same ratio over that
-            layer's checked entries (NaN where none was checked).
+            layer's checked entries (NaN where none was checked or both are zero).
         worst: the checked parameters with the largest |Δ_i − g_i|, largest first.
     """
 
@@ -69,18 +77,38 @@ class GradcheckReport:
     n_params: int
     layer_errors: list[tuple[float, float]] = field(default_factory=list)
     worst: list[ParameterError] = field(default_factory=list)
+    informative: bool = True
+
+    @property
+    def verdict(self) -> str:
+        """``"PASSED"``, ``"FAILED"`` or ``"UNINFORMATIVE"``."""
+        if not self.informative:
+            return "UNINFORMATIVE"
+        return "PASSED" if self.passed else "FAILED"
+
+    def _layer_verdict(self, error: float) -> str:
+        if math.isnan(error):
+            return "-"
+        return "ok" if error < self.threshold else "FAILED"
 
     def __str__(self) -> str:
-        verdict = "PASSED" if self.passed else "FAILED"
         lines = [
-            f"gradient check {verdict}: relative error {self.relative_error:.2e} "
+            f"gradient check {self.verdict}: relative error {self.relative_error:.2e} "
             f"(threshold {self.threshold:.0e}, epsilon {self.epsilon:.0e}, "
             f"{self.n_checked} of {self.n_params} parameters)",
+        ]
+        if not self.informative:
+            lines.append(
+                "both the finite differences and backprop's gradient are exactly zero, so "
+                "nothing was compared (dead units, saturated outputs or zero inputs?)"
+            )
+        lines += [
             "",
-            f"{'layer':>5}  {'W rel. error':>12}  {'b rel. error':>12}",
+            f"{'layer':>5}  {'W rel. error':>12}  {'W':>6}  {'b rel. error':>12}  {'b':>6}",
         ]
         for ell, (w_err, b_err) in enumerate(self.layer_errors, start=1):
-            lines.append(f"{ell:>5}  {w_err:>12.2e}  {b_err:>12.2e}")
+            w_ok, b_ok = self._layer_verdict(w_err), self._layer_verdict(b_err)
+            lines.append(f"{ell:>5}  {w_err:>12.2e}  {w_ok:>6}  {b_err:>12.2e}  {b_ok:>6}")
         lines += ["", f"{'worst parameter':<16}  {'numeric':>12}  {'backprop':>12}  {'|diff|':>9}"]
         for p in self.worst:
             lines.append(
@@ -90,10 +118,15 @@ class GradcheckReport:
 
 
 def _rel(a: Array, b: Array) -> float:
+    """‖a − b‖ / (‖a‖ + ‖b‖); NaN when there is nothing to compare (no entries, or both
+    zero — a ratio 0/0 proves nothing)."""
     denom = np.linalg.norm(a) + np.linalg.norm(b)
-    if a.size == 0:
+    if a.size == 0 or denom == 0:
         return math.nan
-    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+    return float(np.linalg.norm(a - b) / denom)
+
+
+THRESHOLDS = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-4}
 
 
 def _names(weights, biases) -> list[str]:
@@ -111,7 +144,7 @@ def gradcheck(
     *,
     epsilon: float = 1e-7,
     grads=None,
-    threshold: float = 1e-7,
+    threshold: float | None = None,
     n_params: int | None = None,
     seed=None,
     n_worst: int = 5,
@@ -119,12 +152,12 @@ def gradcheck(
     """Compare a gradient with centred finite differences of ``net.cost(X, Y)``.
 
     Args:
-        net: a :class:`~backproplab.Network` (any activation and cost). Its parameters are
-            perturbed in place and restored exactly.
+        net: a :class:`~backproplab.Network` (any activation and cost); left untouched.
         X: (n_samples, n_features). Y: (n_samples,) or (n_samples, n_outputs).
         epsilon: the step ε.
         grads: ``(grads_w, grads_b)`` to check; by default ``net.backprop(X, Y)``'s.
-        threshold: the relative error below which the check passes.
+        threshold: the relative error below which the check passes; by default 1e-7 for a
+            float64 network and 1e-4 for a float32 one.
         n_params: check only this many parameters, drawn at random (for large networks).
         seed: seed or Generator for that draw.
         n_worst: how many of the worst parameters to list.
@@ -137,9 +170,11 @@ def gradcheck(
     numeric = _numeric_gradient(net, X.T, Y.T, chosen, epsilon)
     checked = analytic[chosen]
     error = _rel(numeric, checked)
+    threshold = THRESHOLDS[net.dtype] if threshold is None else threshold
     return GradcheckReport(
         relative_error=error,
         passed=bool(error < threshold),
+        informative=not math.isnan(error),
         threshold=threshold,
         epsilon=epsilon,
         n_checked=len(chosen),
@@ -162,19 +197,18 @@ def _choose(total: int, n_params: int | None, seed) -> np.ndarray:
     """Indices into θ of the parameters to check: all, or ``n_params`` drawn at random."""
     if n_params is None or n_params >= total:
         return np.arange(total)
-    if n_params < 1:
-        raise ValueError(f"n_params must be at least 1, got {n_params}")
+    check_positive_int(n_params, "n_params")
     return np.sort(np.random.default_rng(seed).choice(total, n_params, replace=False))
 
 
 def _numeric_gradient(net, A0: Array, Y: Array, chosen: np.ndarray, epsilon: float) -> Array:
     """``(C(θ + ε e_i) − C(θ − ε e_i)) / 2ε`` for each i in ``chosen``; A0 is (n_0, m) and
-    Y is (n_L, m). Each θ_i is nudged in ``net.theta`` and restored bit for bit."""
-    net.ensure_parameter_views()
-    theta = net.theta
+    Y is (n_L, m). Computed in float64 on a copy of θ: the network is not touched."""
+    theta, weights, biases = as_views(net.weights, net.biases, np.float64)
+    A0, Y = A0.astype(np.float64), Y.astype(np.float64)
 
     def cost() -> float:
-        A_out = feedforward(net.weights, net.biases, A0, net.layer_activations)[1][-1]
+        A_out = feedforward(weights, biases, A0, net.layer_activations)[1][-1]
         return mean_cost(net.cost_function, A_out, Y)
 
     numeric = np.empty(len(chosen))
@@ -213,12 +247,16 @@ def _worst(net, chosen, numeric, checked, n_worst: int) -> list[ParameterError]:
 
 
 class GradcheckCallback:
-    """Training callback: every ``every`` steps, gradient-check the network.
+    """Training callback: before the first step and then every ``every`` steps,
+    gradient-check the network as it is at that moment.
 
-    The check runs on a fixed subset of the training data (at most ``n_samples`` samples,
-    evenly spaced through it) and at most ``n_params`` parameters (a fixed random subset),
-    so it stays cheap; ``(step, relative_error)`` pairs go to
-    ``history.extras["gradcheck"]`` — the data of the seed's gradient-error plot.
+    What is checked, exactly: the gradient of the mean cost over a fixed subset of the
+    training data — ``n_samples`` samples evenly spaced through it, the same at every check
+    (not the current mini-batch, so the checks are comparable along training) — on at most
+    ``n_params`` parameters, a random subset fixed by ``seed``, with step ``epsilon``.
+    ``(step, relative_error)`` pairs go to ``history.extras["gradcheck"]`` (step 0 is
+    the untrained network) — the data of the seed's gradient-error plot. Pass an instance
+    in ``callbacks`` to set these; ``Network.train(gradcheck_every=k)`` uses the defaults.
 
     Its ε defaults to 1e-5 rather than 1e-7: as training converges the gradients shrink
     (to ~1e-4 on the circles data), and the rounding error of ``C(θ+ε) − C(θ−ε)``, about
@@ -233,10 +271,14 @@ class GradcheckCallback:
 
     def on_train_begin(self, net, history) -> None:
         history.extras.setdefault("gradcheck", [])
+        self._check(net, history, 0)
 
     def on_step_end(self, net, history, step: int) -> None:
         if step % self.every == 0:
-            report = gradcheck(
-                net, self.X, self.Y, epsilon=self.epsilon, n_params=self.n_params, seed=self.seed
-            )
-            history.extras["gradcheck"].append((step, report.relative_error))
+            self._check(net, history, step)
+
+    def _check(self, net, history, step: int) -> None:
+        report = gradcheck(
+            net, self.X, self.Y, epsilon=self.epsilon, n_params=self.n_params, seed=self.seed
+        )
+        history.extras["gradcheck"].append((step, report.relative_error))

@@ -66,6 +66,26 @@ def encode_labels(labels, n_out: int, low: float = 0.0, classes=None) -> tuple[A
     )
 
 
+def check_reachable(Y: Array, output) -> None:
+    """Raise ValueError if targets ``Y`` hold a value the output activation ``output`` (an
+    :class:`~backproplab.activations.Activation`) can never produce — for example −1/+1
+    labels for a sigmoid output, whose values lie in [0, 1] — naming the fix."""
+    low, high = output.bounds
+    if Y.size == 0 or (Y.min() >= low and Y.max() <= high):
+        return
+    bad = Y.min() if Y.min() < low else Y.max()
+    fix = (
+        "encode the two classes as 0/1 (backproplab.labels.encode_labels(y, 1)) or use "
+        "output_activation='tanh'"
+        if low == 0 and bad == -1
+        else "scale the targets into that range or choose another output_activation"
+    )
+    raise ValueError(
+        f"target {bad:g} is outside the {output.name} output's range [{low:g}, {high:g}], so "
+        f"the network can never reach it; {fix}"
+    )
+
+
 def label_kind(Y: Array) -> str | None:
     """What kind of class labels the targets ``Y`` (n_out, m) hold, or None if not labels.
 

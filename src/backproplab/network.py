@@ -38,7 +38,7 @@ from .backward import backprop as _backprop
 from .costs import Cost, check_pairing, get_cost, mean_cost
 from .forward import feedforward as _feedforward
 from .init import get_initialiser
-from .labels import label_accuracy
+from .labels import check_reachable, label_accuracy
 from .train import History, sgd
 from .validation import (
     check_positive_float,
@@ -94,6 +94,11 @@ class Network:
             raise ValueError(
                 f"activation {hidden.name!r} can only be used in the output layer; "
                 "pass it as output_activation and choose another activation for hidden layers"
+            )
+        if output.name == "softmax" and self.sizes[-1] == 1:
+            raise ValueError(
+                "a softmax output needs at least 2 neurons (on one it is always 1); use a "
+                "sigmoid output for two classes"
             )
         self.layer_activations: list[Activation] = [hidden] * (len(self.sizes) - 2) + [output]
         self.cost_function: Cost = get_cost(cost, output.name)
@@ -226,6 +231,7 @@ class Network:
     def accuracy(self, X, Y) -> float:
         """Fraction of samples classified right (labels 0/1, ±1 or one-hot rows)."""
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
+        check_reachable(Y, self.layer_activations[-1])
         acc = label_accuracy(self.feedforward(X)[1][-1], Y.T)
         if acc is None:
             raise ValueError("Y does not hold class labels (0/1, -1/+1 or one-hot rows)")
@@ -297,6 +303,7 @@ class Network:
                 parameters are then those after the last finite step.
         """
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
+        check_reachable(Y, self.layer_activations[-1])
         epochs = check_positive_int(epochs, "epochs")
         batch_size = check_positive_int(batch_size, "batch_size")
         eta = check_positive_float(eta, "eta")

@@ -7,6 +7,8 @@ import time
 
 import numpy as np
 
+from ..labels import one_hot
+
 
 def parse_layers(text: str, option: str = "--layers") -> list[int]:
     """``"2,3,3,1"`` -> ``[2, 3, 3, 1]``, with an error that names the option."""
@@ -23,7 +25,7 @@ def _random_problem(net, n_samples: int, rng: np.random.Generator):
     X = rng.standard_normal((n_samples, net.sizes[0]))
     n_out = net.sizes[-1]
     if net.cost_function.name == "categorical_cross_entropy":
-        Y = np.eye(n_out)[rng.integers(0, n_out, n_samples)]
+        Y = one_hot(rng.integers(0, n_out, n_samples), classes=np.arange(n_out))
     elif net.output_activation in ("sigmoid", "softmax"):
         Y = rng.uniform(0, 1, (n_samples, n_out))
     else:
@@ -34,9 +36,9 @@ def _random_problem(net, n_samples: int, rng: np.random.Generator):
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     from ..gradcheck import gradcheck
     from ..network import Network
+    from ..validation import check_positive_int
 
-    if args.samples < 1:
-        raise ValueError(f"--samples must be at least 1, got {args.samples}")
+    check_positive_int(args.samples, "--samples")
     net = Network(
         parse_layers(args.layers),
         activation=args.activation,

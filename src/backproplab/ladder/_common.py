@@ -7,7 +7,7 @@ import numpy as np
 from ..validation import check_XY
 
 
-def prepare(weights, biases, X, Y):
+def check_rung_arguments(weights, biases, X, Y):
     """Validate a rung's arguments; return float64 copies and Y as (n_samples, n_out)."""
     weights = [np.array(W, dtype=np.float64) for W in weights]
     biases = [np.array(b, dtype=np.float64) for b in biases]

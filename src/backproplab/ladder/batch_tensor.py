@@ -13,7 +13,7 @@ sample's outer product at once; summing over axis 0 adds them up:
 from __future__ import annotations
 
 from ..activations import sigmoid, sigmoid_prime
-from ._common import prepare
+from ._common import check_rung_arguments
 
 
 def batch_tensor(weights, biases, X, Y):
@@ -22,7 +22,7 @@ def batch_tensor(weights, biases, X, Y):
     Args:
         weights: (n_ℓ, n_{ℓ−1}). biases: (n_ℓ, 1). X: (n_samples, n_0). Y: (n_samples, n_L).
     """
-    weights, biases, X, Y = prepare(weights, biases, X, Y)
+    weights, biases, X, Y = check_rung_arguments(weights, biases, X, Y)
     n = len(X)
     a = X[:, :, None]  # (n, n_0, 1): a stack of column vectors
     activations, zs = [a], []

@@ -17,9 +17,17 @@ import numpy as np
 from ..activations import sigmoid
 
 
-def node(w: float, b: float, a: float) -> float:
-    """One sigmoid neuron: ``z = w a + b``, returns ``a' = σ(z)``."""
-    return float(sigmoid(w * a + b))
+def node(w, b, a):
+    """One sigmoid neuron: ``z = w a + b``, returns ``a' = σ(z)``.
+
+    Numbers give a float; arrays (the seed's (1,) arrays, or a batch of inputs) give an
+    array of the broadcast shape.
+
+    >>> node(0.0, 0.0, 5.0), node(np.array([1.0]), np.array([0.0]), np.array([0.0]))
+    (0.5, array([0.5]))
+    """
+    z = np.asarray(w, dtype=float) * np.asarray(a, dtype=float) + np.asarray(b, dtype=float)
+    return float(sigmoid(z)) if z.ndim == 0 else sigmoid(z)
 
 
 def chain_forward(weights, biases, x: float) -> float:
@@ -28,7 +36,7 @@ def chain_forward(weights, biases, x: float) -> float:
     for W, b in zip(weights, biases, strict=True):
         if np.shape(W) != (1, 1):
             raise ValueError(f"chain_forward needs width-1 layers, got a W of shape {np.shape(W)}")
-        a = node(float(W[0, 0]), float(b[0, 0]), a)
+        a = node(float(W[0, 0]), float(b[0, 0]), a)  # numbers in, a number out
     return a
 
 

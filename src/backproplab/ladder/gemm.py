@@ -12,7 +12,7 @@ from ..activations import get_activation
 from ..backward import backprop
 from ..costs import get_cost
 from ..forward import feedforward
-from ._common import prepare
+from ._common import check_rung_arguments
 
 
 def gemm(weights, biases, X, Y):
@@ -21,7 +21,7 @@ def gemm(weights, biases, X, Y):
     Args:
         weights: (n_ℓ, n_{ℓ−1}). biases: (n_ℓ, 1). X: (n_samples, n_0). Y: (n_samples, n_L).
     """
-    weights, biases, X, Y = prepare(weights, biases, X, Y)
+    weights, biases, X, Y = check_rung_arguments(weights, biases, X, Y)
     sigmoid_layers = [get_activation("sigmoid")] * len(weights)
     zs, activations = feedforward(weights, biases, X.T, sigmoid_layers)
     return backprop(weights, zs, activations, Y.T, sigmoid_layers, get_cost("quadratic"))

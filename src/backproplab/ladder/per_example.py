@@ -18,7 +18,7 @@ import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
 from ..validation import check_positive_float, check_positive_int
-from ._common import prepare
+from ._common import check_rung_arguments
 
 
 def backprop_one(weights, biases, x, y):
@@ -60,7 +60,7 @@ def per_example(weights, biases, X, Y):
     Args:
         weights: (n_ℓ, n_{ℓ−1}). biases: (n_ℓ, 1). X: (n_samples, n_0). Y: (n_samples, n_L).
     """
-    weights, biases, X, Y = prepare(weights, biases, X, Y)
+    weights, biases, X, Y = check_rung_arguments(weights, biases, X, Y)
     nabla_w, nabla_b = _summed_gradients(weights, biases, X, Y)
     n = len(X)
     return [g / n for g in nabla_w], [g / n for g in nabla_b]
@@ -72,7 +72,7 @@ def train_per_example(weights, biases, X, Y, *, epochs, batch_size, eta):
     Each mini-batch of ``batch_size`` consecutive samples (the last may be shorter) sums
     the per-sample gradients and steps ``W ← W − (η / len(batch)) Σ ∂C_x/∂W``.
     """
-    weights, biases, X, Y = prepare(weights, biases, X, Y)
+    weights, biases, X, Y = check_rung_arguments(weights, biases, X, Y)
     epochs = check_positive_int(epochs, "epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
     eta = check_positive_float(eta, "eta")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
-from ._common import prepare
+from ._common import check_rung_arguments
 
 
 def _forward_one(weights, biases, x):
@@ -43,7 +43,7 @@ def per_neuron(weights, biases, X, Y):
     Returns:
         ``(grads_w, grads_b)`` shaped like the weights and biases.
     """
-    weights, biases, X, Y = prepare(weights, biases, X, Y)
+    weights, biases, X, Y = check_rung_arguments(weights, biases, X, Y)
     grads_w = [np.zeros_like(W) for W in weights]
     grads_b = [np.zeros_like(b) for b in biases]
     L = len(weights)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid, sigmoid_prime
-from ._common import prepare
+from ._common import check_rung_arguments
 
 
 def scalar(weights, biases, X, Y):
@@ -27,7 +27,7 @@ def scalar(weights, biases, X, Y):
     Returns:
         ``(grads_w, grads_b)``: lists of (1, 1) arrays.
     """
-    weights, biases, X, Y = prepare(weights, biases, X, Y)
+    weights, biases, X, Y = check_rung_arguments(weights, biases, X, Y)
     if any(W.shape != (1, 1) for W in weights):
         shapes = [W.shape for W in weights]
         raise ValueError(f"the scalar rung needs every layer of width 1, got W shapes {shapes}")
@@ -36,14 +36,14 @@ def scalar(weights, biases, X, Y):
     L, n = len(w), len(X)
     dw, db = [0.0] * L, [0.0] * L
     for x, y in zip(X[:, 0].tolist(), Y[:, 0].tolist(), strict=True):
-        a, z = [x], []  # a[ℓ] is a^ℓ (a[0] = x); z[ℓ−1] is z^ℓ
-        for ell in range(L):
-            z.append(w[ell] * a[ell] + b[ell])
-            a.append(float(sigmoid(z[ell])))
+        a, z = [x], []  # a[ℓ] is a^ℓ (a[0] = x); z[ℓ−1] is z^ℓ; w[ℓ−1] is w^ℓ
+        for i in range(L):  # i = ℓ − 1
+            z.append(w[i] * a[i] + b[i])  # z^ℓ = w^ℓ a^{ℓ−1} + b^ℓ
+            a.append(float(sigmoid(z[i])))
         delta = (a[L] - y) * float(sigmoid_prime(z[L - 1], a[L]))  # BP1
-        for ell in range(L - 1, -1, -1):  # the list index of layer ℓ + 1
-            db[ell] += delta  # BP3
-            dw[ell] += a[ell] * delta  # BP4: a^{ℓ−1} δ^ℓ
-            if ell > 0:
-                delta = w[ell] * delta * float(sigmoid_prime(z[ell - 1], a[ell]))  # BP2
+        for i in range(L - 1, -1, -1):  # i = ℓ − 1, from the output layer back
+            db[i] += delta  # BP3: δ^ℓ
+            dw[i] += a[i] * delta  # BP4: a^{ℓ−1} δ^ℓ
+            if i > 0:
+                delta = w[i] * delta * float(sigmoid_prime(z[i - 1], a[i]))  # BP2
     return [np.array([[g / n]]) for g in dw], [np.array([[g / n]]) for g in db]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -52,7 +52,9 @@ def _network_from_state(state: dict) -> Network:
     return Network.from_config(state, state["weights"], state["biases"])
 
 
-class _BackpropEstimator(_ModelFileMixin, BaseEstimator):
+class _BackpropEstimator(
+    _ModelFileMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """What the classifier and the regressor share: building and training the network,
     ``transform``, pickling and model files. Subclasses say how targets become the
     network's output columns (``_targets``) and which output layer and cost to use
@@ -170,6 +172,14 @@ class _BackpropEstimator(_ModelFileMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=_DTYPE)
         return self.network_.predict(X)
+
+    @property
+    def _n_features_out(self) -> int:
+        """Columns ``transform`` returns by default: the last hidden layer's width (scikit-
+        learn's ``get_feature_names_out`` names them ``backpropclassifier0``, …)."""
+        check_is_fitted(self)
+        sizes = self.network_.sizes
+        return sizes[-2] if len(sizes) > 2 else sizes[-1]
 
     def transform(self, X, layer: int | None = None) -> Array:
         """The activations ``a^ℓ = σ(W^ℓ a^{ℓ−1} + b^ℓ)`` of layer ℓ for every sample.

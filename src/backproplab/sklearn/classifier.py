@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sklearn.base import ClassifierMixin, TransformerMixin
+from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
 from ..labels import encode_labels
@@ -14,7 +14,7 @@ from ._base import Array, _BackpropEstimator
 from ._model_file import _LABEL_KINDS
 
 
-class BackpropClassifier(ClassifierMixin, TransformerMixin, _BackpropEstimator):
+class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
     """A classifier trained by backpropagation (mini-batch SGD) on a :class:`Network`.
 
     Labels can be of any type scikit-learn accepts (ints, strings, …); ``classes_`` holds

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import RegressorMixin, TransformerMixin
+from sklearn.base import RegressorMixin
 
 from ._base import _DTYPE, _HIDDEN_ACTIVATIONS, Array, _BackpropEstimator
 from ._model_file import _json_int
 
 
-class BackpropRegressor(RegressorMixin, TransformerMixin, _BackpropEstimator):
+class BackpropRegressor(RegressorMixin, _BackpropEstimator):
     """A regressor trained by backpropagation (mini-batch SGD) on a :class:`Network`.
 
     It minimises the quadratic cost ½‖a^L − y‖² averaged over each mini-batch. y may be
