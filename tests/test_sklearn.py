@@ -582,4 +582,4 @@ def test_pandas_output_in_a_pipeline_names_the_hidden_units(iris):
     pipe.set_output(transform="pandas").fit(frame, y)
     out = pipe.transform(frame)
     assert list(out.columns) == [f"backpropclassifier{i}" for i in range(5)]
-    np.testing.assert_allclose(out.to_numpy(), pipe[-1].transform(pipe[0].transform(X)))
+    np.testing.assert_allclose(out.to_numpy(), pipe[-1].transform(pipe[0].transform(frame)))
