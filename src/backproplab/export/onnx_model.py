@@ -40,7 +40,9 @@ def _import_onnx():
     try:
         import onnx
     except ImportError:
-        raise ImportError("exporting to ONNX needs onnx: pip install 'backproplab[export]'") from None
+        raise ImportError(
+            "exporting to ONNX needs onnx: pip install 'backproplab[export]'"
+        ) from None
     return onnx
 
 
