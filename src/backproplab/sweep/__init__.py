@@ -30,10 +30,11 @@ import numpy as np
 
 from .runs import GRID_KEYS, METRICS, Run, normalise_value, plan, run_options, train_run
 
-__all__ = ["Run", "check_runs", "iter_results", "plan", "sweep", "to_frame"]
+__all__ = ["Run", "check_runs", "fixed_options", "iter_results", "plan", "sweep", "to_frame"]
 
 
-def _fixed_options(sizes, epochs, batch_size, eta, options: Mapping[str, Any]) -> dict:
+def fixed_options(sizes, epochs, batch_size, eta, options: Mapping[str, Any]) -> dict:
+    """The options every run shares, checked and in their stored form (None = not given)."""
     unknown = sorted(set(options) - set(GRID_KEYS))
     if unknown:
         raise TypeError(
@@ -150,7 +151,7 @@ def sweep(
         when X_val is given, and ``diverged`` (the run stopped early because its loss
         stopped being finite). Rows follow the grid's order, then the seed, then the epoch.
     """
-    fixed = _fixed_options(sizes, epochs, batch_size, eta, options)
+    fixed = fixed_options(sizes, epochs, batch_size, eta, options)
     runs = plan(grid, seeds)
     X, Y, X_val, Y_val = check_runs(X, Y, runs, fixed, X_val, Y_val)
     results = dict(iter_results(X, Y, runs, fixed, n_jobs=n_jobs, X_val=X_val, Y_val=Y_val))

@@ -73,6 +73,8 @@ def normalise_value(key: str, value):
             raise TypeError(f"dtype must be float32 or float64, got {value!r}") from None
     if isinstance(value, np.generic):
         value = value.item()
+    if key == "eta" and isinstance(value, Real) and not isinstance(value, bool):
+        value = float(value)  # eta=1 and eta=1.0 are one setting
     if value is None or isinstance(value, str | bool | Integral):
         return value
     if isinstance(value, Real) and math.isfinite(value):
@@ -166,7 +168,8 @@ def train_run(X, Y, run: Run, fixed: Mapping[str, Any], X_val=None, Y_val=None) 
         ``[{**setting, "seed", "epoch", "loss", "accuracy"[, "val_loss",
         "val_accuracy"], "diverged"}, …]`` for epochs 1, 2, …; ``accuracy`` is NaN when
         the targets are not class labels. A run whose loss stops being finite
-        (:class:`~backproplab.TrainingDivergedError`) keeps the epochs it finished, with
+        (:class:`~backproplab.TrainingDivergedError`) keeps the epochs it finished and
+        ends with a row of NaNs for the epoch in which it diverged, all with
         ``diverged`` True.
     """
     from ..network import Network
@@ -193,4 +196,10 @@ def train_run(X, Y, run: Run, fixed: Mapping[str, Any], X_val=None, Y_val=None) 
             row["val_accuracy"] = val.accuracy[e] if finished else math.nan
         row["diverged"] = diverged
         rows.append(row)
+    if diverged:  # the epoch in which the loss stopped being finite
+        row = {k: v for k, v in run.setting}
+        row.update(seed=run.seed, epoch=history.n_epochs + 1, loss=math.nan, accuracy=math.nan)
+        if callbacks:
+            row.update(val_loss=math.nan, val_accuracy=math.nan)
+        rows.append({**row, "diverged": True})
     return rows

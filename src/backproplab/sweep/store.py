@@ -30,8 +30,10 @@ FORMAT_VERSION = 1
 class ResultsFolder:
     """The results folder of one sweep.
 
+    The constructor checks an existing folder and writes nothing; :meth:`create` makes it.
+
     Args:
-        folder: where the files go (created if missing).
+        folder: where the files go.
         shared: a JSON object of everything the runs share (the data and the fixed
             options). A folder written for a different ``shared`` raises ValueError,
             so that runs of two different sweeps are never mixed.
@@ -56,7 +58,13 @@ class ResultsFolder:
                     f"{self.folder} holds a sweep with other settings ({', '.join(changed)} "
                     "differ); choose another --out folder or delete it"
                 )
+
+    def create(self) -> None:
+        """Make the folder and its manifest (the constructor only checks them)."""
         self.runs_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.runs_dir.glob(".*.json"):  # the temporary file of a killed write
+            stale.unlink(missing_ok=True)
+        manifest = self.folder / "sweep.json"
         if not manifest.exists():
             atomic_write_text(manifest, json.dumps(self.shared, indent=1) + "\n")
 

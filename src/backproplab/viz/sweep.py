@@ -23,6 +23,18 @@ def grid_keys(df) -> list[str]:
     return columns[: columns.index("seed")]
 
 
+def final_rows(df, metric: str):
+    """One row per run: its last epoch with a value of ``metric`` (a run that diverged
+    before finishing an epoch keeps its row of NaNs)."""
+    import pandas as pd
+
+    run = [*grid_keys(df), "seed"]
+    last_finite = df[df[metric].notna()].groupby(run, sort=False, dropna=False).tail(1)
+    last = df.groupby(run, sort=False, dropna=False).tail(1)
+    both = pd.concat([last_finite, last])
+    return both[~both[run].astype(str).duplicated()].sort_index()
+
+
 def _settings(df):
     """``[(label, rows of that setting), …]`` in the table's order."""
     from ..sweep.runs import setting_label
@@ -80,26 +92,30 @@ def plot_sweep_final(df, metric: str | None = None) -> Figure:
         metric: the column; None means ``accuracy`` when it holds numbers, else ``loss``.
 
     Returns:
-        The figure, settings along x. A run that diverged is drawn as a cross at its last
-        finished epoch.
+        The figure, settings along x. A run that diverged is drawn as a cross: at its last
+        finished epoch's value, or on the axis's floor if it finished none.
     """
     if df.empty:
         raise ValueError("the table has no rows")
     if metric is None:
         metric = "accuracy" if df["accuracy"].notna().any() else "loss"
     keys = grid_keys(df)
-    last = df.groupby([*keys, "seed"], sort=False, dropna=False).tail(1)  # final epoch per run
+    last = final_rows(df, metric)
     settings = _settings(last)
     fig = Figure(figsize=(max(5.0, 1.1 * len(settings) + 2.5), 4.5), layout="constrained")
     ax = fig.add_subplot()
     rng = np.random.default_rng(0)  # jitter only, so dots of equal value stay apart
     colours = _colours(len(settings))
+    floor = []
     for x, ((_, rows), colour) in enumerate(zip(settings, colours, strict=True)):
         values = rows[metric].to_numpy(dtype=float)
         diverged = rows["diverged"].to_numpy(dtype=bool)
         jitter = x + rng.uniform(-0.15, 0.15, len(values))
         ax.scatter(jitter[~diverged], values[~diverged], color=colour, s=22, zorder=3)
-        ax.scatter(jitter[diverged], values[diverged], color=colour, marker="x", s=30, zorder=3)
+        lost = diverged & ~np.isfinite(values)  # no value: drawn on the axis's floor
+        ax.scatter(jitter[diverged & ~lost], values[diverged & ~lost], color=colour, marker="x",
+                   s=30, zorder=3)  # fmt: skip
+        floor.append((jitter[lost], colour))
         mean = np.nanmean(values) if np.isfinite(values).any() else np.nan
         ax.hlines(mean, x - 0.3, x + 0.3, color="black", lw=2, zorder=2)
     crowded = len(settings) > 4
@@ -115,6 +131,12 @@ def plot_sweep_final(df, metric: str | None = None) -> Figure:
                  "bar = mean")  # fmt: skip
     if "accuracy" in metric:
         ax.set_ylim(min(0.0, ax.get_ylim()[0]), 1.02)
+    bottom = ax.get_ylim()[0]
+    for xs, colour in floor:
+        ax.scatter(xs, np.full(len(xs), bottom), color=colour, marker="x", s=30, zorder=3,
+                   clip_on=False)  # fmt: skip
+    if any(len(xs) for xs, _ in floor) or last["diverged"].any():
+        ax.set_xlabel("× = a run that diverged (on the floor: before finishing an epoch)")
     ax.grid(True, axis="y", alpha=0.3)
     return fig
 
