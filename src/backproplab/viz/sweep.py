@@ -99,7 +99,6 @@ def plot_sweep_final(df, metric: str | None = None) -> Figure:
         raise ValueError("the table has no rows")
     if metric is None:
         metric = "accuracy" if df["accuracy"].notna().any() else "loss"
-    keys = grid_keys(df)
     last = final_rows(df, metric)
     settings = _settings(last)
     fig = Figure(figsize=(max(5.0, 1.1 * len(settings) + 2.5), 4.5), layout="constrained")
