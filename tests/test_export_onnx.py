@@ -147,3 +147,16 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         to_onnx(Network([2, 5, 1], seed=1), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m.onnx"]
+
+
+def test_missing_packages_are_named(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnx", None)  # import onnx now raises ImportError
+    monkeypatch.setitem(sys.modules, "torch", None)
+    from backproplab.export import to_torch
+
+    with pytest.raises(ImportError, match=r"backproplab\[export\]"):
+        to_onnx(Network([2, 1], seed=0), tmp_path / "x.onnx")
+    with pytest.raises(ImportError, match=r"backproplab\[torch\]"):
+        to_torch(Network([2, 1], seed=0))

@@ -197,3 +197,12 @@ def test_figures_have_a_line_per_setting_and_a_dot_per_run(data):
     assert [t.get_text() for t in ax.get_xticklabels()][0] == "eta=0.5, activation=sigmoid"
     dots = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
     assert dots == 12
+
+
+def test_loss_figure_of_runs_that_blow_up_stays_linear(data):
+    X, y = data
+    df = sweep(X, y, grid={"eta": [1e8, 1.0]}, seeds=[0, 1], activation="relu",
+               output_activation="linear", **COMMON)  # fmt: skip
+    plot_sweep_final(df)
+    ax = plot_sweep_loss(df).axes[0]
+    assert ax.get_yscale() == ("linear" if df["loss"].max() >= 1e200 else "log")

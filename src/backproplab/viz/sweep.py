@@ -74,7 +74,10 @@ def plot_sweep_loss(df, metric: str = "loss", log: bool | None = None) -> Figure
         ax.plot(epochs, median.loc[epochs], color=colour, lw=1.8, label=f"{label} ({n_seeds})")
         ax.fill_between(epochs, low.loc[epochs], high.loc[epochs], color=colour, alpha=0.18, lw=0)
     values = df[metric].to_numpy(dtype=float)
-    if log if log is not None else bool(np.nanmin(values) > 0):
+    values = values[np.isfinite(values)]
+    if log is None:  # not for losses past 1e200 (diverging runs): log ticks would overflow
+        log = bool(len(values) and values.min() > 0 and values.max() < 1e200)
+    if log:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric.replace("_", " "))
