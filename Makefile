@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,browser]"
+	$(BIN)/pip install --quiet -e ".[test,browser,torch,export,sweep]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import checks, demo
+from . import checks, demo, sweep
 
-COMMAND_MODULES = [demo, checks]
+COMMAND_MODULES = [demo, checks, sweep]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

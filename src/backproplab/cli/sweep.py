@@ -1,0 +1,285 @@
+"""``backproplab sweep``: many training runs from flags, on this machine or a Dask cluster.
+
+::
+
+    backproplab sweep --data circles --layers 2,8,1 --grid eta=0.5,1,3 --seeds 0-9
+    backproplab sweep ... --backend dask --scheduler tcp://10.0.0.5:8786
+
+Every (setting, seed) run goes through :func:`backproplab.sweep.iter_results` (joblib,
+with the ``dask`` backend when asked) and is stored in ``--out``/runs/ as soon as it
+finishes (:mod:`backproplab.sweep.store`); running the same command again trains only
+the runs that have no file yet. At the end the folder gets ``results.csv`` (the tidy
+table), ``loss.png`` (loss curves per setting, the spread over seeds) and
+``final-accuracy.png`` (the final accuracy of every setting, a dot per seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .checks import parse_layers
+
+_FLOAT_KEYS = {"eta"}
+_INT_KEYS = {"epochs", "batch_size"}
+_BOOL_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def parse_seeds(text: str) -> list[int]:
+    """``"0-9"`` -> 0…9; ``"0,3,7"`` and ``"0-4,9"`` as written; ``"5"`` is the seed 5.
+
+    >>> parse_seeds("0-2,7")
+    [0, 1, 2, 7]
+    """
+    seeds: list[int] = []
+    try:
+        for part in text.split(","):
+            first, _, last = part.strip().partition("-")
+            lo, hi = int(first), int(last) if last else int(first)
+            if hi < lo:
+                raise ValueError
+            seeds.extend(range(lo, hi + 1))
+    except ValueError:
+        raise ValueError(
+            f"--seeds must be seeds or ranges like 0-9 or 0,3,7, got {text!r}"
+        ) from None
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"--seeds names a seed twice: {text!r}")
+    return seeds
+
+
+def _grid_value(key: str, text: str):
+    if key == "sizes":
+        return tuple(parse_layers(text.replace(":", ","), "--grid layers"))
+    if key in _FLOAT_KEYS:
+        return float(text)
+    if key in _INT_KEYS:
+        return int(text)
+    if key == "shuffle":
+        if text.lower() not in _BOOL_WORDS:
+            raise ValueError
+        return _BOOL_WORDS[text.lower()]
+    if key == "output_activation" and text.lower() == "none":
+        return None
+    return text
+
+
+def parse_grid(items: list[str]) -> dict[str, list]:
+    """``["eta=0.5,1,3", "layers=2:8:1,2:16:1"]`` -> ``{"eta": [0.5, 1.0, 3.0], "sizes":
+    [(2, 8, 1), (2, 16, 1)]}``; keys may use - or _ (``batch-size``)."""
+    from ..sweep.runs import GRID_KEYS
+
+    grid: dict[str, list] = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        key = name.strip().replace("-", "_")
+        key = "sizes" if key == "layers" else key
+        if not sep or not values:
+            raise ValueError(f"--grid takes KEY=V1,V2,…, got {item!r}")
+        if key not in GRID_KEYS:
+            known = ", ".join(k.replace("_", "-") for k in GRID_KEYS if k != "sizes")
+            raise ValueError(f"--grid: unknown key {name!r}; choose from: layers, {known}")
+        if key in grid:
+            raise ValueError(f"--grid gives {name!r} twice; list all its values in one --grid")
+        try:
+            grid[key] = [_grid_value(key, v.strip()) for v in values.split(",")]
+        except ValueError:
+            raise ValueError(f"--grid {name}: cannot read the values {values!r}") from None
+    return grid
+
+
+def load_data(args):
+    """``(X, labels, title)`` from ``--data`` (a data set's name or FILE.csv)."""
+    from .. import datasets
+
+    if args.data.lower().endswith(".csv"):
+        if args.target is None:
+            raise ValueError("--data FILE.csv needs --target COLUMN")
+        X, y = datasets.load_csv(args.data, target=args.target)
+        return X, y, f"{Path(args.data).name} (target {args.target})"
+    if args.target is not None:
+        raise ValueError("--target is only for --data FILE.csv")
+    seeded = "seed" in datasets.options_of(args.data)
+    X, y = datasets.load(
+        args.data,
+        n_samples=args.n_samples,
+        noise=args.noise,
+        seed=args.data_seed if seeded else None,
+    )
+    return X, y, args.data
+
+
+def _output_activation(args, n_out: int) -> str | None:
+    """As ``train``: with cross-entropy and no output activation, sigmoid for one output
+    and softmax for several."""
+    cost = args.cost.replace("-", "_")
+    if args.output_activation is None and "cross_entropy" in cost:
+        binary = cost == "binary_cross_entropy" or (cost == "cross_entropy" and n_out == 1)
+        return "sigmoid" if binary else "softmax"
+    return args.output_activation
+
+
+@contextlib.contextmanager
+def _backend(args):
+    """joblib's backend for the runs: local processes, or a Dask cluster's workers."""
+    backend = "dask" if args.scheduler is not None else args.backend
+    if backend != "dask":
+        yield args.n_jobs if args.n_jobs is not None else -1, "this machine"
+        return
+    try:
+        import joblib
+        from dask.distributed import Client
+    except ImportError:
+        raise ValueError(
+            "--backend dask needs dask.distributed: pip install 'backproplab[sweep]'"
+        ) from None
+    if args.scheduler is None:
+        client = Client(processes=True, dashboard_address=None)  # a local cluster to try it
+    else:
+        client = Client(args.scheduler, timeout="10s")
+    with client, joblib.parallel_config(backend="dask"):
+        yield args.n_jobs, f"Dask scheduler {client.scheduler.address}"
+
+
+def _save_figure(fig, path: Path) -> None:
+    from ..io import atomic_path
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110)
+
+
+def _summary(df) -> list[str]:
+    """One line per setting: the final accuracy (or loss) as mean ± sd over seeds."""
+    from ..viz.sweep import final_rows, grid_keys
+
+    keys = grid_keys(df)
+    metric = "accuracy" if df["accuracy"].notna().any() else "loss"
+    last = final_rows(df, metric)
+    groups = last.groupby(keys, sort=False, dropna=False) if keys else [("all runs", last)]
+    lines = []
+    for key, rows in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        label = ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True)) or "all runs"
+        values = rows[metric].to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        mean = float(np.mean(values)) if len(values) else math.nan
+        sd = float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
+        diverged = int(rows["diverged"].sum())
+        note = f" ({diverged} diverged)" if diverged else ""
+        lines.append(f"  {label:<40} final {metric} {mean:.4f} ± {sd:.4f}{note}")
+    return lines
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from ..io import atomic_write_text
+    from ..sweep import check_runs, fixed_options, iter_results, plan, to_frame
+    from ..sweep.store import ResultsFolder
+    from ..viz.sweep import plot_sweep_final, plot_sweep_loss
+    from .demo import check_out_dir, targets_for
+
+    say = (lambda *a: None) if args.quiet else print
+    sizes = parse_layers(args.layers)
+    grid = parse_grid(args.grid)
+    seeds = parse_seeds(args.seeds)
+    if args.validation is not None and not 0 < args.validation < 1:
+        raise ValueError(f"--validation must be a fraction between 0 and 1, got {args.validation}")
+    X, labels, title = load_data(args)
+    output = _output_activation(args, sizes[-1])
+    Y, _ = targets_for(labels, sizes[-1], low=-1.0 if output == "tanh" else 0.0)
+    options = dict(activation=args.activation, output_activation=output, cost=args.cost,
+                   init=args.init, dtype=args.dtype)  # fmt: skip
+    fixed = fixed_options(sizes, args.epochs, args.batch_size, args.eta, options)
+    X_val = Y_val = None
+    if args.validation is not None:
+        from sklearn.model_selection import train_test_split
+
+        X, X_val, Y, Y_val = train_test_split(
+            X, Y, test_size=args.validation, random_state=args.data_seed, stratify=labels
+        )
+    runs = plan(grid, seeds)
+    X, Y, X_val, Y_val = check_runs(X, Y, runs, fixed, X_val, Y_val)
+    out = Path(args.out)
+    check_out_dir(out)
+    shared = {
+        "data": args.data, "target": args.target, "n_samples": args.n_samples,
+        "noise": args.noise, "data_seed": args.data_seed, "validation": args.validation,
+        "options": {k: list(v) if isinstance(v, tuple) else v for k, v in fixed.items()},
+    }  # fmt: skip
+    store = ResultsFolder(out, shared)
+    done = store.done(runs)
+    todo = [run for run in runs if run not in set(done)]
+    settings = len(runs) // len(seeds)
+    say(f"sweep on {title}: {settings} setting(s) × {len(seeds)} seed(s) = {len(runs)} runs")
+    if done:
+        say(f"resuming: {len(done)} of {len(runs)} runs already in {out}; training {len(todo)}")
+    with _backend(args) as (n_jobs, where):
+        store.create()
+        if todo:
+            say(f"training {len(todo)} runs on {where}")
+        bar = tqdm(total=len(runs), initial=len(done), desc="runs", unit="run",
+                   disable=True if args.quiet else None)  # fmt: skip
+        with bar:
+            for run, rows in iter_results(X, Y, todo, fixed, n_jobs=n_jobs, X_val=X_val,
+                                          Y_val=Y_val):  # fmt: skip
+                store.write(run, rows)
+                bar.update(1)
+    df = to_frame(runs, {run: store.read(run) for run in runs}, validation=X_val is not None)
+    table = df.copy()
+    if "sizes" in table.columns:
+        table["sizes"] = [",".join(map(str, s)) for s in table["sizes"]]
+    atomic_write_text(out / "results.csv", table.to_csv(index=False))
+    _save_figure(plot_sweep_loss(df), out / "loss.png")
+    final = "accuracy" if df["accuracy"].notna().any() else "loss"
+    _save_figure(plot_sweep_final(df, final), out / f"final-{final}.png")
+    say(f"trained {len(todo)} runs; results of all {len(runs)}:")
+    for line in _summary(df):
+        say(line)
+    say(f"wrote {out}/: results.csv loss.png final-{final}.png runs/")
+    return 0
+
+
+def register(sub) -> None:
+    """Add ``sweep`` to the ``backproplab`` parser."""
+    p = sub.add_parser(
+        "sweep",
+        help="train a grid of settings × seeds (locally or on a Dask cluster), resumable",
+        description="Train one network per grid setting and seed; results are stored run "
+        "by run in --out, so running the same command again resumes.",
+    )
+    p.add_argument("--data", default="circles",
+                   help="toy, circles, moons, xor, spirals, blobs, digits, iris, or FILE.csv")
+    p.add_argument("--target", help="the target column of --data FILE.csv")
+    p.add_argument("--samples", dest="n_samples", type=int, default=None, help="data set size")
+    p.add_argument("--noise", type=float, default=None)
+    p.add_argument("--data-seed", type=int, default=0, help="seed of the data set (default 0)")
+    p.add_argument("--validation", type=float, default=None,
+                   help="hold out this fraction of the data and evaluate it every epoch")
+    p.add_argument("--layers", default="2,3,3,1", help="layer sizes, input first")
+    p.add_argument("--activation", default="sigmoid", help="hidden activation")
+    p.add_argument("--output-activation", default=None)
+    p.add_argument("--cost", default="quadratic", help="quadratic or cross-entropy")
+    p.add_argument("--init", default="gaussian")
+    p.add_argument("--dtype", default="float64", choices=["float32", "float64"])
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--batch-size", type=int, default=10)
+    p.add_argument("--eta", type=float, default=3.0, help="learning rate")
+    p.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2,…",
+                   help="values to sweep, e.g. eta=0.5,1,3 or activation=sigmoid,tanh or "
+                   "layers=2:8:1,2:16:1; repeat for more keys (all combinations run)")
+    p.add_argument("--seeds", default="0-4", help="seeds, e.g. 0-9 or 0,3,7 (default 0-4)")
+    p.add_argument("--n-jobs", type=int, default=None,
+                   help="parallel runs (default: every core locally, every Dask worker)")
+    p.add_argument("--backend", choices=["local", "dask"], default="local",
+                   help="local processes (joblib's loky) or a Dask cluster")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend "
+                   "dask; --backend dask without it starts a local cluster)")
+    p.add_argument("--out", default="backproplab-sweep", help="results folder")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(func=cmd_sweep)
