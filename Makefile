@@ -8,13 +8,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test quick lint bench bench-quick clean
+.PHONY: demo test quick extras lint bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,browser,torch,export,sweep]"
+	$(BIN)/pip install --quiet -e ".[test,browser]"
 	touch $(STAMP)
+
+# The optional engines (PyTorch, ONNX, Dask): their tests skip without them; CI installs them.
+extras: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[test,browser,torch,export,sweep]"
 
 demo: $(STAMP)
 	$(BIN)/backproplab demo

@@ -15,7 +15,7 @@ nn = torch.nn
 
 from backproplab import Network  # noqa: E402
 from backproplab.activations import LEAKY_SLOPE  # noqa: E402
-from backproplab.export import from_torch, to_torch  # noqa: E402
+from backproplab.export import to_torch  # noqa: E402
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 OUTPUT = [*HIDDEN, "softmax"]
@@ -86,7 +86,7 @@ def test_module_structure_and_parameters_are_the_networks():
 @pytest.mark.parametrize(("hidden", "output"), PAIRS)
 def test_from_torch_round_trip_is_exact(hidden, output):
     net = Network([4, 3, 3, 2], activation=hidden, output_activation=output, seed=5)
-    back = from_torch(to_torch(net))
+    back = Network.from_torch(to_torch(net))
     assert (back.sizes, back.activation, back.output_activation) == (
         net.sizes,
         net.activation,
@@ -103,7 +103,7 @@ def test_a_module_built_in_torch_predicts_the_same_in_backproplab(dtype, rng):
     module = nn.Sequential(
         nn.Linear(3, 6), nn.Tanh(), nn.Linear(6, 6), nn.Tanh(), nn.Linear(6, 4), nn.Softmax(dim=1)
     ).to(dtype)
-    net = from_torch(module, cost="cross_entropy")
+    net = Network.from_torch(module, cost="cross_entropy")
     assert net.dtype == (np.float32 if dtype == torch.float32 else np.float64)
     assert net.cost_function.name == "categorical_cross_entropy"
     X = rng.standard_normal((11, 3))
@@ -117,7 +117,7 @@ def test_linear_layers_without_activation_and_without_bias_are_read(rng):
     module = nn.Sequential(
         nn.Linear(2, 3, bias=False), nn.Linear(3, 3), nn.Linear(3, 1), nn.Sigmoid()
     ).double()
-    net = from_torch(module)
+    net = Network.from_torch(module)
     assert (net.activation, net.output_activation) == ("linear", "sigmoid")
     np.testing.assert_array_equal(net.biases[0], np.zeros((3, 1)))
     X = rng.standard_normal((5, 2))
@@ -155,9 +155,26 @@ def test_float32_network_exports_in_float32(rng):
 )
 def test_modules_a_network_cannot_hold_raise_a_clear_error(module, message):
     with pytest.raises(ValueError, match=message):
-        from_torch(module())
+        Network.from_torch(module())
 
 
 def test_from_torch_needs_a_sequential():
     with pytest.raises(TypeError, match="Sequential"):
-        from_torch(nn.Linear(2, 1))
+        Network.from_torch(nn.Linear(2, 1))
+
+
+def test_the_network_methods_are_the_export_functions(tmp_path):
+    """``net.to_torch()`` and ``Network.from_torch`` (and ``net.to_onnx`` where onnxruntime
+    is installed) give what the functions of backproplab.export give."""
+    net = Network([2, 3, 2], activation="tanh", output_activation="softmax",
+                  cost="cross_entropy", seed=0)  # fmt: skip
+    X = np.random.default_rng(0).standard_normal((5, 2))
+    out = net.to_torch()(torch.from_numpy(X)).detach().numpy()
+    np.testing.assert_allclose(out, net.predict(X), rtol=0, atol=1e-12)
+    back = Network.from_torch(net.to_torch(), cost="cross_entropy")
+    assert back.config() | {"init": net.init} == net.config()
+    np.testing.assert_array_equal(back.theta, net.theta)
+    ort = pytest.importorskip("onnxruntime")
+    net.to_onnx(tmp_path / "net.onnx")
+    session = ort.InferenceSession(str(tmp_path / "net.onnx"))
+    np.testing.assert_allclose(session.run(None, {"X": X})[0], net.predict(X), atol=1e-12)

@@ -329,6 +329,32 @@ class Network:
         )
         return history.trimmed()
 
+    # -- other engines ------------------------------------------------------------------
+    def to_torch(self):
+        """The network as a ``torch.nn.Sequential`` of ``Linear`` layers and activation
+        modules with these weights, in this dtype (needs the ``torch`` extra; see
+        :mod:`backproplab.export`)."""
+        from .export import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module, *, cost: str = "quadratic") -> Network:
+        """The network a ``torch.nn.Sequential`` of ``Linear`` layers and activations holds
+        (``cost``: what it is to be trained with); a ValueError names anything a Network
+        cannot represent."""
+        from .export import torch_parameters
+
+        return cls.from_config(*torch_parameters(module, cost=cost))
+
+    def to_onnx(self, path, *, opset: int | None = None):
+        """Write the network as a standard ONNX model (atomically) whose output onnxruntime
+        computes as :meth:`predict` does; returns the ``onnx.ModelProto`` (needs the
+        ``export`` extra; see :mod:`backproplab.export`)."""
+        from .export import DEFAULT_OPSET, to_onnx
+
+        return to_onnx(self, path, opset=DEFAULT_OPSET if opset is None else opset)
+
     # -- files --------------------------------------------------------------------------
     def save(self, path, *, extra: dict | None = None) -> None:
         """Write the network to ``path`` (an ``.npz`` of plain arrays plus JSON metadata;

@@ -113,16 +113,6 @@ def load_data(args):
     return X, y, args.data
 
 
-def _output_activation(args, n_out: int) -> str | None:
-    """As ``train``: with cross-entropy and no output activation, sigmoid for one output
-    and softmax for several."""
-    cost = args.cost.replace("-", "_")
-    if args.output_activation is None and "cross_entropy" in cost:
-        binary = cost == "binary_cross_entropy" or (cost == "cross_entropy" and n_out == 1)
-        return "sigmoid" if binary else "softmax"
-    return args.output_activation
-
-
 @contextlib.contextmanager
 def _backend(args):
     """joblib's backend for the runs: local processes, or a Dask cluster's workers."""
@@ -177,11 +167,13 @@ def _summary(df) -> list[str]:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
+    from ..costs import output_for_cost
     from ..io import atomic_write_text
+    from ..labels import encode_labels, low_target
     from ..sweep import check_runs, fixed_options, iter_results, plan, to_frame
     from ..sweep.store import ResultsFolder
     from ..viz.sweep import plot_sweep_final, plot_sweep_loss
-    from .demo import check_out_dir, targets_for
+    from .demo import check_out_dir
 
     say = (lambda *a: None) if args.quiet else print
     sizes = parse_layers(args.layers)
@@ -190,8 +182,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.validation is not None and not 0 < args.validation < 1:
         raise ValueError(f"--validation must be a fraction between 0 and 1, got {args.validation}")
     X, labels, title = load_data(args)
-    output = _output_activation(args, sizes[-1])
-    Y, _ = targets_for(labels, sizes[-1], low=-1.0 if output == "tanh" else 0.0)
+    output = args.output_activation or output_for_cost(args.cost, sizes[-1])
+    Y, _ = encode_labels(labels, sizes[-1], low=low_target(output or args.activation))
     options = dict(activation=args.activation, output_activation=output, cost=args.cost,
                    init=args.init, dtype=args.dtype)  # fmt: skip
     fixed = fixed_options(sizes, args.epochs, args.batch_size, args.eta, options)

@@ -1,8 +1,9 @@
 """Take a network elsewhere: to PyTorch and back, or to a standard ONNX file.
 
-- :func:`to_torch` / :func:`from_torch`: a ``torch.nn.Sequential`` of ``Linear`` layers and
-  activation modules holding the same W and b (torch's ``Linear.weight`` is (n_out, n_in),
-  the same orientation as our ``W``), and back (extra ``torch``);
+- :func:`to_torch` / :func:`torch_parameters`: a ``torch.nn.Sequential`` of ``Linear``
+  layers and activation modules holding the same W and b (torch's ``Linear.weight`` is
+  (n_out, n_in), the same orientation as our ``W``), and back (extra ``torch``); the
+  network's own ``net.to_torch()`` and ``Network.from_torch(module)`` call them;
 - :func:`to_onnx`: a :class:`~backproplab.Network` or a fitted scikit-learn estimator of
   :mod:`backproplab.sklearn` as an ONNX model that onnxruntime runs (extra ``export``).
 
@@ -11,6 +12,6 @@ needs neither.
 """
 
 from .onnx_model import DEFAULT_OPSET, to_onnx
-from .pytorch import from_torch, to_torch
+from .pytorch import to_torch, torch_parameters
 
-__all__ = ["DEFAULT_OPSET", "from_torch", "to_onnx", "to_torch"]
+__all__ = ["DEFAULT_OPSET", "to_onnx", "to_torch", "torch_parameters"]

@@ -136,10 +136,8 @@ def _classes_tensor(classes: np.ndarray) -> np.ndarray:
 
 def _build(onnx, obj, opset: int):
     """The ModelProto for a Network or a fitted estimator."""
-    from ..network import Network
-
     helper = onnx.helper
-    if isinstance(obj, Network):
+    if hasattr(obj, "layer_activations") and hasattr(obj, "weights"):  # a Network
         net, estimator = obj, None
     elif hasattr(obj, "_output_config") and hasattr(obj, "predict"):
         if not hasattr(obj, "network_"):

@@ -143,8 +143,9 @@ def _layers_of(module) -> list[tuple[object, str, int]]:
     return [(lin, act or "linear", i) for lin, act, i in layers]
 
 
-def from_torch(module, *, cost: str = "quadratic"):
-    """A :class:`~backproplab.Network` holding the layers of a ``torch.nn.Sequential``.
+def torch_parameters(module, *, cost: str = "quadratic"):
+    """The configuration and parameters of a ``torch.nn.Sequential``, for
+    :meth:`backproplab.network.Network.from_torch` (which builds the network).
 
     Args:
         module: ``Sequential(Linear, activation, Linear, activation, …)`` as made by
@@ -152,8 +153,10 @@ def from_torch(module, *, cost: str = "quadratic"):
         cost: the Network's cost (a Sequential does not say which it was trained with).
 
     Returns:
-        A Network whose ``weights[ℓ−1]`` is a copy of the ℓ-th Linear's ``weight`` and
-        ``biases[ℓ−1]`` its ``bias`` as a column, in the parameters' dtype.
+        ``(config, weights, biases)``: a :meth:`Network.config
+        <backproplab.network.Network.config>` dict, ``weights[ℓ−1]`` a copy of the ℓ-th
+        Linear's ``weight`` and ``biases[ℓ−1]`` its ``bias`` as a column, in the
+        parameters' dtype.
 
     Raises:
         TypeError: ``module`` is not a Sequential.
@@ -161,8 +164,6 @@ def from_torch(module, *, cost: str = "quadratic"):
             layers with different activations, layer sizes that do not chain, or
             parameters not all float32 or all float64.
     """
-    from ..network import Network
-
     torch = _import_torch()
     layers = _layers_of(module)
     dtypes = {p.dtype for lin, _, _ in layers for p in lin.parameters()}
@@ -196,13 +197,12 @@ def from_torch(module, *, cost: str = "quadratic"):
         biases.append(b)
     output = layers[-1][1]
     activation = hidden.pop() if hidden else output
-    return Network(
-        sizes,
-        activation=activation,
-        output_activation=output,
-        cost=cost,
-        weights=weights,
-        biases=biases,
-        seed=0,
-        dtype=dtype,
-    )
+    config = {
+        "sizes": sizes,
+        "activation": activation,
+        "output_activation": output,
+        "cost": cost,
+        "init": "torch",  # where the parameters came from
+        "dtype": np.dtype(dtype).name,
+    }
+    return config, weights, biases
