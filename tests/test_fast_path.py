@@ -81,7 +81,7 @@ def test_chunked_evaluation_equals_the_whole_batch_cost(circles, monkeypatch):
     monkeypatch.setattr(train_module, "_EVAL_ELEMENTS", 70)  # blocks of 23 samples
     X, y = circles
     net = Network([2, 3, 3, 1], seed=2)
-    h = net.train(X, y, epochs=2, batch_size=50, eta=3.0)
+    h = net.train(X, y, epochs=2, batch_size=50, eta=3.0, evaluate=True)
     assert h.loss_epoch[-1] == pytest.approx(net.cost(X, y), rel=1e-12)
     assert h.accuracy_epoch[-1] == net.accuracy(X, y)
 
@@ -92,15 +92,27 @@ def test_sign_labels_keep_their_threshold_in_every_block(monkeypatch):
     X = np.array([[1.0], [2.0], [-1.0], [-2.0]])
     y = np.array([1.0, 1.0, -1.0, -1.0])  # each block of one class looks like 0/1 labels
     net = Network([1, 1], activation="tanh", weights=[[[1.0]]], biases=[[[0.0]]])
-    h = net.train(X, y, epochs=1, batch_size=4, eta=1e-9)
+    h = net.train(X, y, epochs=1, batch_size=4, eta=1e-9, evaluate=True)
     assert h.accuracy_epoch[0] == 1.0
 
 
-def test_without_evaluation_the_epoch_records_are_nan(circles):
+def test_by_default_the_epoch_records_are_the_mean_over_its_mini_batches(circles):
+    """No pass over the data: the epoch's loss is the mean of its mini-batch losses weighted
+    by their sizes (the last batch of 64-sample steps over 1000 samples has 40), and its
+    accuracy counts each sample as the mini-batch's forward pass classified it."""
     X, y = circles
-    h = Network([2, 3, 1], seed=0).train(X, y, epochs=2, batch_size=100, eta=1.0, evaluate=False)
-    assert np.isnan(h.loss_epoch).all() and h.accuracy_epoch is None
-    assert np.isfinite(h.loss_step).all() and h.n_epochs == 2
+    net, twin = Network([2, 3, 1], seed=0), Network([2, 3, 1], seed=0)
+    h = net.train(X, y, epochs=2, batch_size=64, eta=1.0, shuffle=False)
+    sizes = np.array([64] * 15 + [40])
+    for epoch in range(2):
+        losses = h.loss_step[16 * epoch : 16 * (epoch + 1)]
+        assert h.loss_epoch[epoch] == pytest.approx(np.dot(losses, sizes) / 1000, rel=1e-12)
+    hits = 0
+    for start in range(0, 1000, 64):  # the first epoch, step by step on the twin
+        xb, yb = X[start : start + 64], y[start : start + 64]
+        hits += int(np.sum((twin.predict(xb)[:, 0] > 0.5) == (yb > 0.5)))
+        twin.train(xb, yb, epochs=1, batch_size=64, eta=1.0, shuffle=False)
+    assert h.accuracy_epoch[0] == hits / 1000
 
 
 def test_float32_training_allocates_no_float64_arrays():

@@ -41,7 +41,7 @@ def test_table_is_tidy_and_equals_networks_trained_one_by_one(data):
     ]
     for (eta, act, seed), rows in df.groupby(["eta", "activation", "seed"]):
         net = Network([2, 4, 1], activation=act, seed=seed)
-        history = net.train(X, y, epochs=4, batch_size=10, eta=eta, seed=seed)
+        history = net.train(X, y, epochs=4, batch_size=10, eta=eta, seed=seed, evaluate=True)
         np.testing.assert_array_equal(rows["epoch"], [1, 2, 3, 4])
         np.testing.assert_array_equal(rows["loss"], history.loss_epoch)
         np.testing.assert_array_equal(rows["accuracy"], history.accuracy_epoch)
@@ -58,7 +58,7 @@ def test_grid_may_hold_sizes_epochs_and_dtype(data):
     assert set(df["dtype"]) == {"float32", "float64"}
     rows = df[(df["sizes"] == (2, 5, 1)) & (df["dtype"] == "float32") & (df["epochs"] == 3)]
     net = Network([2, 5, 1], seed=0, dtype=np.float32)
-    history = net.train(X, y, epochs=3, batch_size=20, eta=3.0, seed=0)
+    history = net.train(X, y, epochs=3, batch_size=20, eta=3.0, seed=0, evaluate=True)
     np.testing.assert_array_equal(rows["loss"], history.loss_epoch.astype(float))
 
 

@@ -6,8 +6,9 @@
 """
 
 from .gradcheck import gradcheck
+from .history import History
 from .network import Network
-from .train import History, TrainingDivergedError
+from .train import TrainingDivergedError
 
 __all__ = ["Network", "History", "TrainingDivergedError", "gradcheck"]
 __version__ = "0.1.0"

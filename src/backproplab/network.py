@@ -37,11 +37,11 @@ from .activations import Activation, get_activation
 from .backward import backprop as _backprop
 from .costs import Cost, check_pairing, get_cost, mean_cost
 from .forward import feedforward as _feedforward
+from .history import History
 from .init import get_initialiser
 from .labels import check_reachable, label_accuracy
-from .train import History, sgd
+from .train import sgd, training_settings
 from .validation import (
-    check_positive_float,
     check_positive_int,
     check_sizes,
     check_X,
@@ -271,9 +271,21 @@ class Network:
         seed: int | np.random.Generator | None = None,
         callbacks=(),
         gradcheck_every: int | None = None,
-        evaluate: bool = True,
+        evaluate: bool = False,
+        *,
+        optimizer="sgd",
+        l2: float = 0.0,
+        l1: float = 0.0,
+        schedule=None,
+        dropout: float = 0.0,
+        validation_data=None,
+        validation_fraction: float | None = None,
+        patience: int | None = None,
+        min_delta: float = 0.0,
+        restore_best: bool = False,
     ) -> History:
-        """Mini-batch SGD (Nielsen's ``SGD``); updates the parameters in place.
+        """Train by mini-batch gradient descent (Nielsen's ``SGD`` by default); updates the
+        parameters in place. See :mod:`backproplab.train` for the loop.
 
         The arrays in ``weights`` and ``biases`` are views of ``theta``, which training
         updates: an array taken from the lists before training shows the trained values
@@ -285,29 +297,49 @@ class Network:
             epochs: passes over the data. batch_size: samples per step (the last
                 mini-batch of an epoch may be smaller). eta: the learning rate η.
             shuffle: reshuffle the samples before each epoch.
-            seed: seed or Generator for shuffling; None uses the network's own generator.
+            seed: seed or Generator for shuffling, dropout masks and the validation split;
+                None uses the network's own generator.
             callbacks: objects notified as training runs (see :mod:`backproplab.train`).
-            gradcheck_every: every k steps, check the gradient against finite differences
-                and record the relative error in ``history.extras["gradcheck"]`` (see
+            gradcheck_every: before the first step and every k steps, check the gradient
+                against finite differences into ``history.extras["gradcheck"]`` (see
                 :class:`backproplab.gradcheck.GradcheckCallback` for what is checked).
-            evaluate: after each epoch, compute the cost (and accuracy, for labels) on
-                the whole training set into ``history.loss_epoch`` (and
-                ``accuracy_epoch``). Costs one forward pass over the data per epoch; False
-                leaves ``loss_epoch`` NaN and ``accuracy_epoch`` None.
+            evaluate: record each epoch's training loss and accuracy by an exact pass over
+                the training set after it, instead of the (free) mean over its mini-batches.
+            optimizer: ``"sgd"`` (plain SGD, the default), ``"momentum"``, ``"nesterov"``,
+                ``"adam"``, ``"rmsprop"``, ``"adagrad"`` or an object of
+                :mod:`backproplab.optim` (e.g. ``optim.Adam(beta1=0.8)``).
+            l2, l1: penalty weights λ (network2's): the cost minimised is
+                ``C₀ + λ₂/(2n) Σ‖W‖² + λ₁/n Σ|w|`` with n the training samples; biases
+                are not penalised (:mod:`backproplab.penalties`).
+            schedule: None (constant η), ``"step"``, ``"invscaling"``, ``"plateau"``,
+                ``"cosine"`` or an object of :mod:`backproplab.schedules`.
+            dropout: the probability p of dropping each hidden unit at each step (inverted
+                dropout: kept units are scaled by 1/(1 − p)); off outside training.
+            validation_data: ``(X_val, Y_val)``, evaluated exactly after each epoch into
+                ``history.val_loss_epoch`` and ``val_accuracy_epoch``.
+            validation_fraction: instead, hold out this fraction of (X, Y), drawn at random.
+            patience: stop when the monitored loss (validation loss if there is validation
+                data, else training loss) has not improved by more than ``min_delta`` for
+                this many epochs. restore_best: then put back the parameters of the best
+                epoch.
 
         Returns:
-            The :class:`~backproplab.train.History`.
+            The :class:`~backproplab.history.History`.
 
         Raises:
+            ValueError: for a bad option (named) or data of the wrong shape.
             TrainingDivergedError: if the loss or a gradient becomes NaN or inf; the
                 parameters are then those after the last finite step.
         """
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
         check_reachable(Y, self.layer_activations[-1])
-        epochs = check_positive_int(epochs, "epochs")
-        batch_size = check_positive_int(batch_size, "batch_size")
-        eta = check_positive_float(eta, "eta")
         rng = self._rng if seed is None else np.random.default_rng(seed)
+        settings = training_settings(
+            epochs=epochs, batch_size=batch_size, eta=eta, shuffle=shuffle, optimizer=optimizer,
+            schedule=schedule, l2=l2, l1=l1, dropout=dropout, evaluate=evaluate,
+            patience=patience, min_delta=min_delta, restore_best=restore_best,
+        )  # fmt: skip
+        X, Y, validation = self._validation_split(X, Y, validation_data, validation_fraction, rng)
         callbacks = list(callbacks)
         if gradcheck_every is not None:
             from .gradcheck import GradcheckCallback
@@ -315,19 +347,36 @@ class Network:
             every = check_positive_int(gradcheck_every, "gradcheck_every")
             callbacks.append(GradcheckCallback(X, Y, every=every))
         self.ensure_parameter_views()
-        history = sgd(
-            self,
-            X,
-            Y,
-            epochs=epochs,
-            batch_size=batch_size,
-            eta=eta,
-            shuffle=bool(shuffle),
-            rng=rng,
-            callbacks=callbacks,
-            evaluate=bool(evaluate),
-        )
-        return history.trimmed()
+        return sgd(self, X, Y, settings, rng, callbacks, validation).trimmed()
+
+    def _validation_split(self, X, Y, validation_data, fraction, rng):
+        """``(X, Y, validation)``: the given validation data checked, or ``fraction`` of
+        the samples held out at random (None when neither is given)."""
+        if validation_data is not None and fraction is not None:
+            raise ValueError("give validation_data or validation_fraction, not both")
+        if validation_data is not None:
+            try:
+                X_val, Y_val = validation_data
+            except (TypeError, ValueError):
+                raise ValueError("validation_data must be a pair (X_val, Y_val)") from None
+            try:
+                X_val, Y_val = check_XY(X_val, Y_val, self.sizes[0], self.sizes[-1], self.dtype)
+            except ValueError as exc:
+                raise ValueError(f"validation_data: {exc}") from None
+            return X, Y, (X_val, Y_val)
+        if fraction is None:
+            return X, Y, None
+        if not isinstance(fraction, float | int) or not 0 < fraction < 1:
+            raise ValueError(f"validation_fraction must be between 0 and 1, got {fraction!r}")
+        n_val = int(round(fraction * len(X)))
+        if not 1 <= n_val < len(X):
+            raise ValueError(
+                f"validation_fraction {fraction} of {len(X)} samples leaves no validation "
+                "or no training sample"
+            )
+        order = rng.permutation(len(X))
+        val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
+        return X[train], Y[train], (X[val], Y[val])
 
     # -- other engines ------------------------------------------------------------------
     def to_torch(self):

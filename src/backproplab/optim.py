@@ -1,8 +1,12 @@
 """The update step: how a gradient moves the parameters.
 
-Backprop gives ``g = ∇_θ C``; an optimizer turns it into a change of θ. Each optimizer is a
-small object with explicit state: ``init(theta)`` allocates what it keeps between steps
-and ``update(theta, grad, eta)`` changes θ in place, allocating nothing.
+Backprop gives ``g = ∇_θ C`` (with a penalty's gradient added when there is one); an
+optimizer turns it into a change of θ. Each optimizer is a small object with explicit,
+inspectable state: ``init(theta)`` allocates what it keeps between steps (its state
+arrays are named after the equations: ``velocity``, ``m``, ``v``, ``sum_sq``) and
+``update(theta, grad, eta)`` changes θ in place, allocating nothing. The rules and
+defaults are those of ``torch.optim``'s SGD, Adam, RMSprop and Adagrad (learning rate = η),
+and the tests check them against it.
 
 >>> import numpy as np
 >>> theta, grad = np.array([1.0, 2.0]), np.array([0.5, -1.0])
@@ -20,30 +24,180 @@ import numpy as np
 Array = np.ndarray
 
 
-class SGD:
-    """Plain (stochastic) gradient descent, Nielsen's update: ``θ ← θ − η g``.
+class Axpy:
+    """``axpy(alpha, x, y)``: ``y ← y + αx`` in place by BLAS's ``axpy`` for ``dtype`` —
+    one pass over y, with no temporary (NumPy's ``y += alpha * x`` makes two passes and
+    allocates ``alpha * x``)."""
 
-    The update is BLAS's ``axpy`` (y ← y + αx with α = −η): one pass over θ, in place,
-    instead of NumPy's two (``η g`` into a buffer, then the subtraction).
-    """
-
-    name = "sgd"
-
-    def init(self, theta: Array) -> None:
+    def __init__(self, dtype):
         from scipy.linalg.blas import get_blas_funcs
 
-        self._axpy = get_blas_funcs("axpy", dtype=theta.dtype)  # daxpy or saxpy
+        self._blas = get_blas_funcs("axpy", dtype=np.dtype(dtype))  # daxpy or saxpy
+
+    def __call__(self, alpha: float, x: Array, y: Array) -> None:
+        updated = self._blas(x, y, a=alpha)
+        if updated is not y:  # a y BLAS cannot write in place (not contiguous): copy back
+            y[...] = updated
+
+
+class SGD:
+    """Stochastic gradient descent, with optional (Nesterov) momentum μ:
+
+    - plain (μ = 0), Nielsen's update:  ``θ ← θ − η g``;
+    - momentum:  ``b ← μ b + g`` (``b = g`` on the first step), ``θ ← θ − η b``;
+    - Nesterov:  the same ``b``, then ``θ ← θ − η (g + μ b)``.
+
+    Plain SGD is BLAS's ``axpy`` (y ← y + αx with α = −η): one pass over θ, in place.
+    """
+
+    def __init__(self, momentum: float = 0.0, nesterov: bool = False):
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+        if nesterov and momentum == 0:
+            raise ValueError("nesterov needs a momentum above 0")
+        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+        self.velocity: Array | None = None
+
+    def __repr__(self) -> str:
+        return f"SGD(momentum={self.momentum}, nesterov={self.nesterov})"
+
+    def init(self, theta: Array) -> None:
+        self._axpy = Axpy(theta.dtype)
+        self.steps = 0
+        if self.momentum:
+            self.velocity = np.zeros_like(theta)  # b
 
     def update(self, theta: Array, grad: Array, eta: float) -> None:
-        updated = self._axpy(grad, theta, a=-eta)  # θ ← θ − η g, in θ's own memory
-        if updated is not theta:  # a θ BLAS cannot write in place (not contiguous): copy back
-            theta[...] = updated
+        self.steps += 1
+        if not self.momentum:
+            self._axpy(-eta, grad, theta)  # θ ← θ − η g
+            return
+        b, mu = self.velocity, self.momentum
+        if self.steps == 1:
+            np.copyto(b, grad)  # b ← g
+        else:
+            np.multiply(b, mu, out=b)
+            np.add(b, grad, out=b)  # b ← μ b + g
+        if self.nesterov:  # θ ← θ − η (g + μ b)
+            self._axpy(-eta, grad, theta)
+            self._axpy(-eta * mu, b, theta)
+        else:
+            self._axpy(-eta, b, theta)  # θ ← θ − η b
 
 
-def get_optimizer(name) -> SGD:
-    """An optimizer by name (``"sgd"``), or the given object."""
-    if hasattr(name, "update") and hasattr(name, "init"):
-        return name
-    if isinstance(name, str) and name.lower() == "sgd":
-        return SGD()
-    raise ValueError(f"unknown optimizer {name!r}; choose one of: sgd")
+class Adam:
+    """Adam (Kingma & Ba), as ``torch.optim.Adam``; t counts the steps from 1:
+
+    ``m ← β₁ m + (1 − β₁) g``,  ``v ← β₂ v + (1 − β₂) g²``,
+    ``θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)``.
+    """
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        for name, beta in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= beta < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {beta}")
+        if not eps > 0:
+            raise ValueError(f"eps must be positive, got {eps}")
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+
+    def __repr__(self) -> str:
+        return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+
+    def init(self, theta: Array) -> None:
+        self.m, self.v = np.zeros_like(theta), np.zeros_like(theta)
+        self._scratch = np.empty_like(theta)
+        self._axpy = Axpy(theta.dtype)
+        self.t = 0
+
+    def update(self, theta: Array, grad: Array, eta: float) -> None:
+        self.t += 1
+        b1, b2, m, v, s = self.beta1, self.beta2, self.m, self.v, self._scratch
+        np.multiply(m, b1, out=m)
+        self._axpy(1 - b1, grad, m)  # m ← β₁ m + (1 − β₁) g
+        np.multiply(v, b2, out=v)
+        np.multiply(grad, grad, out=s)
+        s *= 1 - b2
+        v += s  # v ← β₂ v + (1 − β₂) g²
+        np.sqrt(v, out=s)
+        s /= np.sqrt(1 - b2**self.t)
+        s += self.eps  # √v / √(1 − β₂ᵗ) + ε
+        np.divide(m, s, out=s)
+        s *= eta / (1 - b1**self.t)
+        theta -= s
+
+
+class RMSprop:
+    """RMSprop, as ``torch.optim.RMSprop``: ``v ← ρ v + (1 − ρ) g²``,
+    ``θ ← θ − η g / (√v + ε)``."""
+
+    def __init__(self, rho: float = 0.99, eps: float = 1e-8):
+        if not 0 <= rho < 1:
+            raise ValueError(f"rho must be in [0, 1), got {rho}")
+        if not eps > 0:
+            raise ValueError(f"eps must be positive, got {eps}")
+        self.rho, self.eps = float(rho), float(eps)
+
+    def __repr__(self) -> str:
+        return f"RMSprop(rho={self.rho}, eps={self.eps})"
+
+    def init(self, theta: Array) -> None:
+        self.v, self._scratch = np.zeros_like(theta), np.empty_like(theta)
+
+    def update(self, theta: Array, grad: Array, eta: float) -> None:
+        v, s = self.v, self._scratch
+        np.multiply(v, self.rho, out=v)
+        np.multiply(grad, grad, out=s)
+        s *= 1 - self.rho
+        v += s  # v ← ρ v + (1 − ρ) g²
+        np.sqrt(v, out=s)
+        s += self.eps
+        np.divide(grad, s, out=s)
+        s *= eta
+        theta -= s  # θ ← θ − η g / (√v + ε)
+
+
+class AdaGrad:
+    """AdaGrad, as ``torch.optim.Adagrad``: ``G ← G + g²``, ``θ ← θ − η g / (√G + ε)``."""
+
+    def __init__(self, eps: float = 1e-10):
+        if not eps > 0:
+            raise ValueError(f"eps must be positive, got {eps}")
+        self.eps = float(eps)
+
+    def __repr__(self) -> str:
+        return f"AdaGrad(eps={self.eps})"
+
+    def init(self, theta: Array) -> None:
+        self.sum_sq, self._scratch = np.zeros_like(theta), np.empty_like(theta)
+
+    def update(self, theta: Array, grad: Array, eta: float) -> None:
+        G, s = self.sum_sq, self._scratch
+        np.multiply(grad, grad, out=s)
+        G += s  # G ← G + g²
+        np.sqrt(G, out=s)
+        s += self.eps
+        np.divide(grad, s, out=s)
+        s *= eta
+        theta -= s  # θ ← θ − η g / (√G + ε)
+
+
+OPTIMIZERS = {
+    "sgd": SGD,
+    "momentum": lambda: SGD(momentum=0.9),
+    "nesterov": lambda: SGD(momentum=0.9, nesterov=True),
+    "adam": Adam,
+    "rmsprop": RMSprop,
+    "adagrad": AdaGrad,
+}
+
+
+def get_optimizer(optimizer) -> SGD | Adam | RMSprop | AdaGrad:
+    """An optimizer by name (``"sgd"``, ``"momentum"`` (μ = 0.9), ``"nesterov"``,
+    ``"adam"``, ``"rmsprop"``, ``"adagrad"``), or the given object (anything with
+    ``init`` and ``update``)."""
+    if hasattr(optimizer, "update") and hasattr(optimizer, "init"):
+        return optimizer
+    if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
+        return OPTIMIZERS[optimizer.lower()]()
+    known = ", ".join(OPTIMIZERS)
+    raise ValueError(f"unknown optimizer {optimizer!r}; choose one of: {known}")

@@ -6,9 +6,15 @@ Each epoch splits the (optionally shuffled) training set into consecutive mini-b
 1. the gradient ``g = ∇_θ C`` of the mini-batch's mean cost C, by the forward pass and
    BP1–BP4 (:meth:`backproplab.workspace.Workspace.gradients`, the fast path of
    :func:`backproplab.backward.backprop`);
-2. the update, a separate step: ``θ ← θ − η g`` for plain SGD, that is
-   ``W^ℓ ← W^ℓ − η ∂C/∂W^ℓ`` and ``b^ℓ ← b^ℓ − η ∂C/∂b^ℓ``
-   (:mod:`backproplab.optim`; the same as Nielsen's ``eta/len(mini_batch) * Σ nabla``).
+2. with ``l2``/``l1``, the penalty's gradient added to g (:mod:`backproplab.penalties`);
+3. the update, a separate step: ``θ ← θ − η g`` for plain SGD, that is
+   ``W^ℓ ← W^ℓ − η ∂C/∂W^ℓ`` and ``b^ℓ ← b^ℓ − η ∂C/∂b^ℓ`` (the same as Nielsen's
+   ``eta/len(mini_batch) * Σ nabla``), or another optimizer's rule (:mod:`backproplab.optim`).
+
+Around the steps: η may follow a schedule (:mod:`backproplab.schedules`), hidden layers may
+be thinned by dropout, and after each epoch the training cost (a running mean, or an
+exact pass), the validation cost and accuracy are recorded; early stopping ends training
+when the monitored loss stops improving and can restore the best parameters.
 
 Every array a step writes is allocated once and reused, the parameters are updated in
 place as one vector θ (the network's ``weights`` and ``biases`` are views of it), and
@@ -23,14 +29,16 @@ is any object with some of the methods ``on_train_begin(net, history)``,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .forward import feedforward
+from .history import History
 from .labels import label_hits, label_kind
-from .optim import get_optimizer
+from .penalties import check_penalties, penalty
+from .validation import check_positive_float, check_positive_int
 from .workspace import Workspace
 
 
@@ -44,174 +52,176 @@ class TrainingDivergedError(ValueError):
 
 
 @dataclass
-class History:
-    """What happened during training, step by step and epoch by epoch.
+class Settings:
+    """How to train, already validated (``Network.train`` checks what users pass)."""
 
-    Attributes:
-        loss_step: mini-batch mean cost before each step, shape (n_steps,).
-        grad_norm: Frobenius norm of ∂C/∂W^ℓ at each step, shape (n_steps, L).
-        weight_norm: Frobenius norm of W^ℓ after each step, shape (n_steps, L).
-        loss_epoch: mean cost over the whole training set after each epoch, (epochs,)
-            (NaN when training ran with ``evaluate=False``).
-        accuracy_epoch: training accuracy after each epoch, (epochs,), or None when the
-            targets are not class labels or training ran with ``evaluate=False``.
-        steps_per_epoch: mini-batches per epoch.
-        n_steps, n_epochs: steps and epochs actually run.
-        extras: named per-step or per-epoch records added by callbacks (for example
-            ``"gradcheck"``: a list of ``(step, relative_error)``).
-
-    While training runs, the arrays may hold more rows than ``n_steps``/``n_epochs``
-    (they grow as training goes, so a long run reserves nothing up front); the history
-    ``train`` returns is :meth:`trimmed` to what ran.
-    """
-
-    loss_step: np.ndarray
-    grad_norm: np.ndarray
-    weight_norm: np.ndarray
-    loss_epoch: np.ndarray
-    accuracy_epoch: np.ndarray | None
-    steps_per_epoch: int
-    n_steps: int = 0
-    n_epochs: int = 0
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def empty(cls, n_layers: int, steps_per_epoch: int, labels: bool, capacity: int) -> History:
-        """A history with room for ``capacity`` steps (it grows past them as needed)."""
-        epochs = max(1, capacity // steps_per_epoch)
-        return cls(
-            loss_step=np.full(capacity, np.nan),
-            grad_norm=np.full((capacity, n_layers), np.nan),
-            weight_norm=np.full((capacity, n_layers), np.nan),
-            loss_epoch=np.full(epochs, np.nan),
-            accuracy_epoch=np.full(epochs, np.nan) if labels else None,
-            steps_per_epoch=steps_per_epoch,
-        )
-
-    def record_step(self, loss: float, grad_norms: list[float], weight_norms: list[float]):
-        """Append one step's loss and per-layer norms."""
-        s = self.n_steps
-        if s == len(self.loss_step):
-            self.loss_step, self.grad_norm, self.weight_norm = (
-                _doubled(a) for a in (self.loss_step, self.grad_norm, self.weight_norm)
-            )
-        self.loss_step[s] = loss
-        self.grad_norm[s] = grad_norms
-        self.weight_norm[s] = weight_norms
-        self.n_steps = s + 1
-
-    def record_epoch(self, loss: float, accuracy: float | None) -> None:
-        """Append one epoch's loss (and accuracy, when the targets are labels)."""
-        e = self.n_epochs
-        if e == len(self.loss_epoch):
-            self.loss_epoch = _doubled(self.loss_epoch)
-            if self.accuracy_epoch is not None:
-                self.accuracy_epoch = _doubled(self.accuracy_epoch)
-        self.loss_epoch[e] = loss
-        if self.accuracy_epoch is not None:
-            self.accuracy_epoch[e] = np.nan if accuracy is None else accuracy
-        self.n_epochs = e + 1
-
-    def trimmed(self) -> History:
-        """A copy holding only the steps and epochs actually run."""
-        s, e = self.n_steps, self.n_epochs
-        return History(
-            self.loss_step[:s].copy(),
-            self.grad_norm[:s].copy(),
-            self.weight_norm[:s].copy(),
-            self.loss_epoch[:e].copy(),
-            None if self.accuracy_epoch is None else self.accuracy_epoch[:e].copy(),
-            self.steps_per_epoch,
-            s,
-            e,
-            dict(self.extras),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain lists and numbers, ready for JSON."""
-        h = self.trimmed()
-        return {
-            "steps_per_epoch": h.steps_per_epoch,
-            "n_steps": h.n_steps,
-            "n_epochs": h.n_epochs,
-            "loss_step": h.loss_step.tolist(),
-            "grad_norm": h.grad_norm.tolist(),
-            "weight_norm": h.weight_norm.tolist(),
-            "loss_epoch": h.loss_epoch.tolist(),
-            "accuracy_epoch": None if h.accuracy_epoch is None else h.accuracy_epoch.tolist(),
-            **{k: v for k, v in h.extras.items()},
-        }
+    epochs: int
+    batch_size: int
+    eta: float
+    shuffle: bool = True
+    optimizer: Any = None  # an object of backproplab.optim (plain SGD by default)
+    schedule: Any = None  # an object of backproplab.schedules (constant η by default)
+    l2: float = 0.0
+    l1: float = 0.0
+    dropout: float = 0.0
+    evaluate: bool = False
+    patience: int | None = None
+    min_delta: float = 0.0
+    restore_best: bool = False
 
 
-def _doubled(a: np.ndarray) -> np.ndarray:
-    """``a`` with twice the rows, the new ones NaN."""
-    return np.concatenate([a, np.full_like(a, np.nan)])
+def training_settings(*, epochs, batch_size, eta, shuffle=True, optimizer="sgd", schedule=None,
+                      l2=0.0, l1=0.0, dropout=0.0, evaluate=False, patience=None,
+                      min_delta=0.0, restore_best=False) -> Settings:  # fmt: skip
+    """Check what a user asked for and return it as :class:`Settings`; a ValueError names
+    the first bad option."""
+    from .optim import get_optimizer
+    from .schedules import get_schedule
+
+    l2, l1 = check_penalties(l2, l1)
+    dropout = float(dropout) if isinstance(dropout, int | float) else dropout
+    if not isinstance(dropout, float) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
+    if patience is not None:
+        patience = check_positive_int(patience, "patience")
+    if not isinstance(min_delta, int | float) or not min_delta >= 0:
+        raise ValueError(f"min_delta must be a number ≥ 0, got {min_delta!r}")
+    if restore_best and patience is None:
+        raise ValueError("restore_best needs early stopping: give patience too")
+    return Settings(
+        epochs=check_positive_int(epochs, "epochs"),
+        batch_size=check_positive_int(batch_size, "batch_size"),
+        eta=check_positive_float(eta, "eta"),
+        shuffle=bool(shuffle),
+        optimizer=get_optimizer(optimizer),
+        schedule=get_schedule(schedule),
+        l2=l2,
+        l1=l1,
+        dropout=dropout,
+        evaluate=bool(evaluate),
+        patience=patience,
+        min_delta=float(min_delta),
+        restore_best=bool(restore_best),
+    )
 
 
 _INITIAL_STEPS = 1 << 16  # history rows reserved before training; more are added as needed
 
 
-def sgd(
-    net,
-    X: np.ndarray,
-    Y: np.ndarray,
-    *,
-    epochs: int,
-    batch_size: int,
-    eta: float,
-    shuffle: bool,
-    rng: np.random.Generator,
-    callbacks=(),
-    evaluate: bool = True,
-    optimizer="sgd",
-) -> History:
-    """Train ``net`` in place; X is (n_samples, n_features), Y is (n_samples, n_outputs).
+def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator,
+        callbacks=(), validation=None) -> History:  # fmt: skip
+    """Train ``net`` in place; X is (n_samples, n_features), Y is (n_samples, n_outputs);
+    ``validation`` is None or ``(X_val, Y_val)`` in the same layout.
 
     ``net`` is used through its public attributes: ``theta``, ``weights``, ``biases``
-    (views of θ), ``layer_activations``, ``cost_function``; it is also what callbacks
-    receive. Inputs must already be validated and of the network's dtype
-    (``Network.train`` does that).
+    (views of θ), ``layer_activations``, ``cost_function``, ``sizes``; it is also what
+    callbacks receive. Inputs must already be validated and of the network's dtype.
     """
     n = X.shape[0]
     X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)  # mini-batches are row blocks
     ws = Workspace(net.theta, net.weights, net.biases, net.layer_activations, net.cost_function)
-    optimizer = get_optimizer(optimizer)
+    optimizer, schedule = s.optimizer, s.schedule
     optimizer.init(ws.theta)
-    steps_per_epoch = math.ceil(n / batch_size)
-    kind = label_kind(Y.T) if evaluate else None  # accuracy is measured only by evaluation
+    schedule.start(s.eta, s.epochs, n)
+    kind = label_kind(Y.T)
+    steps_per_epoch = math.ceil(n / s.batch_size)
     history = History.empty(
-        len(ws.weights), steps_per_epoch, kind is not None,
-        capacity=min(steps_per_epoch * epochs, _INITIAL_STEPS),
+        len(ws.weights), steps_per_epoch, labels=kind is not None,
+        validation=validation is not None, capacity=min(steps_per_epoch * s.epochs, _INITIAL_STEPS),
     )  # fmt: skip
-    on_step = [cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")]
+    stopper = None if s.patience is None else _EarlyStopping(s, ws.theta)
     _call(callbacks, "on_train_begin", net, history)
-    weight_norms = ws.weight_norms()
-    for epoch in range(epochs):
-        order = rng.permutation(n) if shuffle else None
-        for start in range(0, n, batch_size):
-            A0, Yb = ws.batch(X, Y, order, start, min(batch_size, n - start))
-            loss = ws.gradients(A0, Yb)
-            grad_norms = ws.grad_norms()
-            problem = ws.problem_with_step(loss, eta, grad_norms[-1], weight_norms[-1])
-            if problem:
-                raise _diverged(history, epoch, problem)
-            optimizer.update(ws.theta, ws.grad, eta)
-            weight_norms = ws.weight_norms()
-            history.record_step(loss, grad_norms[:-1], weight_norms[:-1])
-            for on_step_end in on_step:
-                on_step_end(net, history, history.n_steps)
-        if evaluate:
-            loss_epoch, hits = evaluate_cost(net, X, Y, kind)
-            history.record_epoch(loss_epoch, None if kind is None else hits / n)
-        else:
-            history.record_epoch(np.nan, None)
+    for epoch in range(s.epochs):
+        eta = schedule.eta_for(epoch, history.monitored())
+        if not math.isfinite(eta) or eta <= 0:
+            raise ValueError(f"the schedule gave eta = {eta} for epoch {epoch}")
+        loss_sum, hits = _epoch(ws, optimizer, X, Y, s, eta, rng, kind, net, history, callbacks)
+        if s.evaluate:
+            loss_sum, hits = evaluate_cost(net, X, Y, kind)
+            loss_sum = loss_sum * n + n * penalty(net.weights, s.l2, s.l1, n)
+        record = {"loss_epoch": loss_sum / n, "eta_epoch": eta,
+                  "accuracy_epoch": None if kind is None else hits / n}  # fmt: skip
+        if validation is not None:
+            record |= _validate(net, validation, s, n)
+        history.record_epoch(**record)
         _call(callbacks, "on_epoch_end", net, history, epoch)
+        if stopper is not None and stopper.should_stop(history, ws.theta):
+            break
+    if stopper is not None:
+        stopper.finish(history, ws.theta)
     _call(callbacks, "on_train_end", net, history)
     return history
 
 
+def _epoch(ws, optimizer, X, Y, s: Settings, eta, rng, kind, net, history, callbacks):
+    """One pass over the (shuffled) mini-batches: a step each. Returns the sum over the
+    samples of the mini-batch losses, and how many samples were classified right then."""
+    n = X.shape[0]
+    order = rng.permutation(n) if s.shuffle else None
+    on_step = [cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")]
+    weight_norms = ws.weight_norms()
+    loss_sum, hits = 0.0, 0
+    for start in range(0, n, s.batch_size):
+        m = min(s.batch_size, n - start)
+        A0, Yb = ws.batch(X, Y, order, start, m)
+        masks = ws.draw_masks(m, s.dropout, rng) if s.dropout else None
+        loss = ws.gradients(A0, Yb, masks)
+        if s.l2 or s.l1:
+            loss += ws.add_penalty(s.l2, s.l1, n, weight_norms[:-1])
+        grad_norms = ws.grad_norms()
+        problem = ws.problem_with_step(loss, eta, grad_norms[-1], weight_norms[-1])
+        if problem:
+            raise _diverged(history, problem)
+        loss_sum += loss * m
+        if kind is not None:
+            hits += label_hits(ws.output(m), Yb, kind)
+        optimizer.update(ws.theta, ws.grad, eta)
+        weight_norms = ws.weight_norms()
+        history.record_step(loss, grad_norms[:-1], weight_norms[:-1])
+        for on_step_end in on_step:
+            on_step_end(net, history, history.n_steps)
+    return loss_sum, hits
+
+
+def _validate(net, validation, s: Settings, n: int) -> dict[str, float | None]:
+    """The validation loss (with the same penalty as training) and accuracy."""
+    X_val, Y_val = validation
+    kind = label_kind(Y_val.T)
+    loss, hits = evaluate_cost(net, X_val, Y_val, kind)
+    loss += penalty(net.weights, s.l2, s.l1, n)
+    accuracy = None if kind is None else hits / len(X_val)
+    return {"val_loss_epoch": loss, "val_accuracy_epoch": accuracy}
+
+
+class _EarlyStopping:
+    """Stop once the monitored loss (:meth:`History.monitored`) has not fallen below the
+    best so far by more than ``min_delta`` for ``patience`` epochs; keep a copy of θ at
+    the best epoch when ``restore_best``."""
+
+    def __init__(self, s: Settings, theta: np.ndarray):
+        self.patience, self.min_delta, self.restore = s.patience, s.min_delta, s.restore_best
+        self.best, self.best_epoch, self.waited = math.inf, None, 0
+        self.best_theta = theta.copy() if self.restore else None
+
+    def should_stop(self, history: History, theta: np.ndarray) -> bool:
+        loss = float(history.monitored()[-1])
+        if loss < self.best - self.min_delta:
+            self.best, self.best_epoch, self.waited = loss, history.n_epochs - 1, 0
+            if self.restore:
+                np.copyto(self.best_theta, theta)
+            return False
+        self.waited += 1
+        history.stopped_early = self.waited >= self.patience
+        return history.stopped_early
+
+    def finish(self, history: History, theta: np.ndarray) -> None:
+        history.best_epoch = self.best_epoch
+        if self.restore and self.best_epoch is not None:
+            np.copyto(theta, self.best_theta)  # in place: every view of θ sees it
+
+
 def evaluate_cost(net, X: np.ndarray, Y: np.ndarray, kind: str | None) -> tuple[float, int]:
-    """Mean cost of ``net`` over all samples (X (n, n_0), Y (n, n_L)) and the number
+    """Mean cost C₀ of ``net`` over all samples (X (n, n_0), Y (n, n_L)) and the number
     classified right (0 if ``kind`` is None), a block of samples at a time so that no
     full-data activations are held."""
     block = max(1, _EVAL_ELEMENTS // max(net.sizes))
@@ -236,7 +246,8 @@ def _call(callbacks, method: str, *args) -> None:
             fn(*args)
 
 
-def _diverged(history: History, epoch: int, why: str) -> TrainingDivergedError:
+def _diverged(history: History, why: str) -> TrainingDivergedError:
+    epoch = history.n_steps // history.steps_per_epoch
     return TrainingDivergedError(
         f"training diverged at step {history.n_steps} (epoch {epoch}): {why}; the network "
         "keeps the parameters of the last finite step (try a smaller eta)",

@@ -26,6 +26,7 @@ import numpy as np
 from .activations import Activation
 from .costs import Cost, output_delta
 from .forward import feedforward_into
+from .optim import Axpy
 from .parameters import views
 
 Array = np.ndarray
@@ -38,6 +39,8 @@ class Buffers:
     ``zs``, ``activations[1:]``, ``deltas`` and ``scratch`` are (n_ℓ, m) for ℓ = 1 … L;
     ``activations[0]`` is set to each mini-batch's input; ``X_rows`` (m, n_0) and
     ``Y_rows`` (m, n_L) receive the rows of a shuffled mini-batch; ``ones`` is (m, 1).
+    With dropout, ``masks[ℓ−1]`` and ``kept[ℓ−1]`` (n_ℓ, m) hold each hidden layer's mask
+    and its activations before the mask (allocated on first use).
     """
 
     zs: list[Array]
@@ -47,6 +50,8 @@ class Buffers:
     X_rows: Array
     Y_rows: Array
     ones: Array
+    masks: list[Array] | None = None
+    kept: list[Array] | None = None
 
     @classmethod
     def allocate(cls, sizes: Sequence[int], m: int, dtype) -> Buffers:
@@ -97,6 +102,7 @@ class Workspace:
         self._gW_then_gb = [*self.grads_w, self.grad[n_weights:]]
         self._buffers: dict[int, Buffers] = {}  # one set per batch size (the last may differ)
         self.limit = float(np.finfo(theta.dtype).max)
+        self._axpy = Axpy(theta.dtype)
 
     def buffers(self, m: int) -> Buffers:
         """The buffers for mini-batches of m samples (allocated on first use)."""
@@ -116,21 +122,40 @@ class Workspace:
         np.take(Y, rows, axis=0, out=buf.Y_rows)
         return buf.X_rows.T, buf.Y_rows.T
 
-    def gradients(self, A0: Array, Y: Array) -> float:
+    def draw_masks(self, m: int, p: float, rng: np.random.Generator) -> list[Array]:
+        """Inverted-dropout masks for a mini-batch of m samples, one per hidden layer
+        (n_ℓ, m): each entry is 0 with probability p, else 1/(1 − p), drawn from ``rng``."""
+        buf = self.buffers(m)
+        if buf.masks is None:
+            buf.masks = [np.empty_like(Z) for Z in buf.zs[:-1]]
+            buf.kept = [np.empty_like(Z) for Z in buf.zs[:-1]]
+        for mask in buf.masks:
+            rng.random(out=mask)
+            np.greater_equal(mask, p, out=mask, casting="unsafe")  # 1 kept, 0 dropped
+            mask *= 1 / (1 - p)
+        return buf.masks
+
+    def gradients(self, A0: Array, Y: Array, masks: Sequence[Array] | None = None) -> float:
         """Fill :attr:`grad` with the gradient of the mini-batch's mean cost and return
         that cost. A0 is (n_0, m), Y is (n_L, m).
 
-        The equations are those of :func:`backproplab.backward.backprop`. Overflow and
-        NaN are not warned about here: the training loop checks the loss and the
-        gradient's norm and stops with a clear error instead.
+        The equations are those of :func:`backproplab.backward.backprop`. With dropout
+        ``masks`` (one per hidden layer, see :meth:`draw_masks`), each hidden layer's
+        output is ``A^ℓ ⊙ mask^ℓ`` and BP2 carries the mask back: ``Δ^ℓ = ((W^{ℓ+1})ᵀ
+        Δ^{ℓ+1} ⊙ mask^ℓ) ⊙ σ'(Z^ℓ)``. Overflow and NaN are not warned about here: the
+        training loop checks the loss and the gradient's norm and stops with a clear error.
         """
         m = A0.shape[1]
         buf = self.buffers(m)
         zs, activations, deltas, scratch = buf.zs, buf.activations, buf.deltas, buf.scratch
         acts, L = self.layer_activations, len(self.weights)
         activations[0] = A0
+        kept = activations if masks is None else [A0, *buf.kept, activations[-1]]
         with np.errstate(over="ignore", invalid="ignore"):
-            feedforward_into(self.weights, self.biases, acts, zs, activations)
+            if masks is None:
+                feedforward_into(self.weights, self.biases, acts, zs, activations)
+            else:
+                self._forward_with_dropout(buf, masks)
             loss = self.cost.total(activations[-1], Y, scratch=deltas[-1]) / m
             delta = output_delta(self.cost, acts[-1], zs[-1], activations[-1], Y,
                                  deltas[-1], scratch[-1])  # BP1  # fmt: skip
@@ -140,9 +165,47 @@ class Workspace:
                 np.dot(delta, activations[i].T, out=self.grads_w[i])  # BP4
                 if i > 0:  # BP2: ((W^ℓ)ᵀ Δ^ℓ) ⊙ σ'(Z^{ℓ−1})
                     back = np.dot(self.weights[i].T, delta, out=scratch[i - 1])
-                    sigma_prime = acts[i - 1].prime(zs[i - 1], activations[i], out=deltas[i - 1])
+                    if masks is not None:
+                        back *= masks[i - 1]
+                    sigma_prime = acts[i - 1].prime(zs[i - 1], kept[i], out=deltas[i - 1])
                     delta = np.multiply(back, sigma_prime, out=deltas[i - 1])
         return loss
+
+    def _forward_with_dropout(self, buf: Buffers, masks: Sequence[Array]) -> None:
+        """The forward pass with each hidden layer's output multiplied by its mask; the
+        activations before the mask go to ``buf.kept`` (σ' is computed from them)."""
+        L = len(self.weights)
+        for i, (W, b, act) in enumerate(zip(self.weights, self.biases, self.layer_activations,
+                                            strict=True)):  # fmt: skip
+            Z = np.dot(W, buf.activations[i], out=buf.zs[i])
+            np.add(Z, b, out=Z)
+            if i == L - 1:
+                act.f_unguarded(Z, out=buf.activations[i + 1])
+            else:
+                act.f_unguarded(Z, out=buf.kept[i])
+                np.multiply(buf.kept[i], masks[i], out=buf.activations[i + 1])
+
+    def add_penalty(self, l2: float, l1: float, n: int, weight_norms: Sequence[float]) -> float:
+        """Add the penalty's gradient ``(λ₂/n) W + (λ₁/n) sign(W)`` to the weights' part of
+        :attr:`grad` (see :mod:`backproplab.penalties`) and return the penalty, using the
+        weights' norms already measured for L2."""
+        n_w = sum(W.size for W in self.weights)
+        theta_w, grad_w = self.theta[:n_w], self.grad[:n_w]  # the weights come first in θ
+        value = 0.0
+        if l2:
+            self._axpy(l2 / n, theta_w, grad_w)
+            value += l2 / (2 * n) * sum(w * w for w in weight_norms)
+        if l1:
+            if not hasattr(self, "_sign"):
+                self._sign = np.empty_like(theta_w)
+            np.sign(theta_w, out=self._sign)
+            self._axpy(l1 / n, self._sign, grad_w)
+            value += l1 / n * float(np.abs(theta_w).sum())
+        return value
+
+    def output(self, m: int) -> Array:
+        """The last forward pass's output ``A^L`` for mini-batches of m samples, (n_L, m)."""
+        return self.buffers(m).activations[-1]
 
     def grad_norms(self) -> list[float]:
         """‖∂C/∂W^ℓ‖ for ℓ = 1 … L, then ‖g‖ over every parameter (NaN or inf if any

@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 
 NETWORK_KEYS = ("sizes", "activation", "output_activation", "cost", "init", "dtype")
-TRAIN_KEYS = ("epochs", "batch_size", "eta", "shuffle")
+TRAIN_KEYS = ("epochs", "batch_size", "eta", "shuffle", "optimizer", "l2", "l1", "schedule",
+              "dropout")  # fmt: skip
 GRID_KEYS = NETWORK_KEYS + TRAIN_KEYS
 METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
@@ -138,22 +139,6 @@ def run_options(run: Run, fixed: Mapping[str, Any]) -> tuple[dict, dict]:
     return network, train
 
 
-class _Validation:
-    """Callback: the cost and accuracy on held-out data after each epoch."""
-
-    def __init__(self, X_val, Y_val):
-        self.X, self.Y = X_val, Y_val
-        self.loss: list[float] = []
-        self.accuracy: list[float] = []
-
-    def on_epoch_end(self, net, history, epoch: int) -> None:
-        self.loss.append(net.cost(self.X, self.Y))
-        try:
-            self.accuracy.append(net.accuracy(self.X, self.Y))
-        except ValueError:  # the targets are not class labels
-            self.accuracy.append(math.nan)
-
-
 def train_run(X, Y, run: Run, fixed: Mapping[str, Any], X_val=None, Y_val=None) -> list[dict]:
     """Train the network of one run; one row per epoch.
 
@@ -177,10 +162,11 @@ def train_run(X, Y, run: Run, fixed: Mapping[str, Any], X_val=None, Y_val=None) 
 
     network_options, train_options = run_options(run, fixed)
     net = Network(seed=run.seed, **network_options)
-    callbacks = [] if X_val is None else [_Validation(X_val, Y_val)]
+    validation = None if X_val is None else (X_val, Y_val)
     diverged = False
-    try:
-        history = net.train(X, Y, seed=run.seed, callbacks=callbacks, **train_options)
+    try:  # an exact pass over the training data after each epoch: the table's loss
+        history = net.train(X, Y, seed=run.seed, evaluate=True, validation_data=validation,
+                            **train_options)  # fmt: skip
     except TrainingDivergedError as exc:
         history, diverged = exc.history.trimmed(), True
     rows = []
@@ -189,17 +175,16 @@ def train_run(X, Y, run: Run, fixed: Mapping[str, Any], X_val=None, Y_val=None) 
         row.update(seed=run.seed, epoch=e + 1, loss=float(history.loss_epoch[e]))
         acc = history.accuracy_epoch
         row["accuracy"] = math.nan if acc is None else float(acc[e])
-        if callbacks:
-            val = callbacks[0]
-            finished = e < len(val.loss)  # a run diverging at an epoch's end has no val row
-            row["val_loss"] = val.loss[e] if finished else math.nan
-            row["val_accuracy"] = val.accuracy[e] if finished else math.nan
+        if validation is not None:
+            val_acc = history.val_accuracy_epoch
+            row["val_loss"] = float(history.val_loss_epoch[e])
+            row["val_accuracy"] = math.nan if val_acc is None else float(val_acc[e])
         row["diverged"] = diverged
         rows.append(row)
     if diverged:  # the epoch in which the loss stopped being finite
         row = {k: v for k, v in run.setting}
         row.update(seed=run.seed, epoch=history.n_epochs + 1, loss=math.nan, accuracy=math.nan)
-        if callbacks:
+        if validation is not None:
             row.update(val_loss=math.nan, val_accuracy=math.nan)
         rows.append({**row, "diverged": True})
     return rows

@@ -1,0 +1,141 @@
+"""What training records, step by step and epoch by epoch: :class:`History`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+_STEP_FIELDS = ("loss_step", "grad_norm", "weight_norm")
+_EPOCH_FIELDS = ("loss_epoch", "accuracy_epoch", "val_loss_epoch", "val_accuracy_epoch",
+                 "eta_epoch")  # fmt: skip
+
+
+@dataclass
+class History:
+    """What happened during training.
+
+    Per step (one row per mini-batch step):
+        loss_step: the mini-batch's cost before the step, (n_steps,) — the cost minimised:
+            the mean C_x plus the weight penalty when ``l2``/``l1`` are set.
+        grad_norm: Frobenius norm of that cost's gradient ∂C/∂W^ℓ, (n_steps, L).
+        weight_norm: Frobenius norm of W^ℓ after the step, (n_steps, L).
+
+    Per epoch:
+        loss_epoch: the training cost of the epoch, (n_epochs,): by default the mean of its
+            mini-batch losses as they were computed (free; Keras and scikit-learn report
+            this), or with ``evaluate=True`` an exact pass over the training set after
+            the epoch.
+        accuracy_epoch: training accuracy, the same way, or None when the targets are not
+            class labels.
+        val_loss_epoch, val_accuracy_epoch: an exact pass over the validation data after
+            each epoch (None without validation data; accuracy None if not labels).
+        eta_epoch: the learning rate each epoch trained with (the schedule's η).
+
+    Also: ``steps_per_epoch``; ``n_steps`` and ``n_epochs`` run; ``best_epoch`` (the epoch,
+    from 0, whose monitored loss was the lowest, when early stopping watched it);
+    ``stopped_early``; and ``extras``, named records added by callbacks (for example
+    ``"gradcheck"``: a list of ``(step, relative_error)``).
+
+    While training runs, the arrays may hold more rows than ``n_steps``/``n_epochs`` (they
+    grow as training goes, so a long run reserves nothing up front); the history that
+    ``train`` returns is :meth:`trimmed` to what ran.
+    """
+
+    loss_step: np.ndarray
+    grad_norm: np.ndarray
+    weight_norm: np.ndarray
+    loss_epoch: np.ndarray
+    accuracy_epoch: np.ndarray | None
+    steps_per_epoch: int
+    n_steps: int = 0
+    n_epochs: int = 0
+    extras: dict[str, Any] = field(default_factory=dict)
+    val_loss_epoch: np.ndarray | None = None
+    val_accuracy_epoch: np.ndarray | None = None
+    eta_epoch: np.ndarray | None = None
+    best_epoch: int | None = None
+    stopped_early: bool = False
+
+    @classmethod
+    def empty(cls, n_layers: int, steps_per_epoch: int, *, labels: bool, validation: bool,
+              capacity: int) -> History:  # fmt: skip
+        """A history with room for ``capacity`` steps (it grows past them as needed)."""
+        epochs = max(1, capacity // steps_per_epoch)
+
+        def column(on: bool = True):
+            return np.full(epochs, np.nan) if on else None
+
+        return cls(
+            loss_step=np.full(capacity, np.nan),
+            grad_norm=np.full((capacity, n_layers), np.nan),
+            weight_norm=np.full((capacity, n_layers), np.nan),
+            loss_epoch=column(),
+            accuracy_epoch=column(labels),
+            steps_per_epoch=steps_per_epoch,
+            val_loss_epoch=column(validation),
+            val_accuracy_epoch=column(validation and labels),
+            eta_epoch=column(),
+        )
+
+    def record_step(self, loss: float, grad_norms, weight_norms) -> None:
+        """Append one step's loss and per-layer norms."""
+        s = self.n_steps
+        if s == len(self.loss_step):
+            for name in _STEP_FIELDS:
+                setattr(self, name, _doubled(getattr(self, name)))
+        self.loss_step[s] = loss
+        self.grad_norm[s] = grad_norms
+        self.weight_norm[s] = weight_norms
+        self.n_steps = s + 1
+
+    def record_epoch(self, **values: float | None) -> None:
+        """Append one epoch's values: ``loss_epoch=…, accuracy_epoch=…, eta_epoch=…,
+        val_loss_epoch=…, val_accuracy_epoch=…`` (those this history keeps)."""
+        e = self.n_epochs
+        if e == len(self.loss_epoch):
+            for name in _EPOCH_FIELDS:
+                if getattr(self, name) is not None:
+                    setattr(self, name, _doubled(getattr(self, name)))
+        for name, value in values.items():
+            column = getattr(self, name)
+            if column is not None:
+                column[e] = np.nan if value is None else value
+        self.n_epochs = e + 1
+
+    def monitored(self) -> np.ndarray:
+        """The loss early stopping and schedules watch, one per finished epoch: the
+        validation loss when there is validation data, else the training loss."""
+        column = self.loss_epoch if self.val_loss_epoch is None else self.val_loss_epoch
+        return column[: self.n_epochs]
+
+    def trimmed(self) -> History:
+        """A copy holding only the steps and epochs actually run."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _STEP_FIELDS:
+                value = value[: self.n_steps].copy()
+            elif f.name in _EPOCH_FIELDS and value is not None:
+                value = value[: self.n_epochs].copy()
+            elif f.name == "extras":
+                value = dict(value)
+            out[f.name] = value
+        return History(**out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain lists and numbers, ready for JSON."""
+        h = self.trimmed()
+        out: dict[str, Any] = {}
+        for f in fields(h):
+            value = getattr(h, f.name)
+            if f.name == "extras":
+                continue
+            out[f.name] = value.tolist() if isinstance(value, np.ndarray) else value
+        return {**out, **h.extras}
+
+
+def _doubled(a: np.ndarray) -> np.ndarray:
+    """``a`` with twice the rows, the new ones NaN."""
+    return np.concatenate([a, np.full_like(a, np.nan)])
