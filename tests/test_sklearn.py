@@ -585,3 +585,55 @@ def test_pandas_output_in_a_pipeline_names_the_hidden_units(iris):
     out = pipe.transform(frame)
     assert list(out.columns) == [f"backpropclassifier{i}" for i in range(5)]
     np.testing.assert_allclose(out.to_numpy(), pipe[-1].transform(pipe[0].transform(frame)))
+
+
+# -- scikit-learn MLP's training options --------------------------------------------------------------
+def test_mlp_names_map_onto_network_train(iris):
+    """solver/beta_1/…/alpha train exactly as Network.train with the matching options."""
+    from backproplab import Network, optim
+
+    X, y = iris
+    est = BackpropClassifier(hidden_layer_sizes=(6,), solver="adam", beta_1=0.8, alpha=0.5,
+                             learning_rate=0.01, epochs=3, random_state=0).fit(X, y)  # fmt: skip
+    rng = np.random.default_rng(0)
+    net = Network([4, 6, 3], activation="relu", output_activation="softmax",
+                  cost="cross_entropy", init="he", seed=rng)  # fmt: skip
+    net.train(X, np.eye(3)[y], epochs=3, batch_size=32, eta=0.01, seed=rng,
+              optimizer=optim.Adam(beta1=0.8), l2=0.5 * 150 / 32)  # fmt: skip
+    np.testing.assert_array_equal(est.network_.theta, net.theta)
+    assert est.best_loss_ == min(est.loss_curve_) and est.best_validation_score_ is None
+
+
+def test_partial_fit_keeps_the_optimizers_state(iris):
+    """k partial_fit calls equal fit with epochs=k bit for bit, Adam's moments included."""
+    X, y = iris
+    options = dict(hidden_layer_sizes=(5,), solver="adam", learning_rate=0.01, random_state=3)
+    whole = BackpropClassifier(epochs=3, **options).fit(X, y)
+    part = BackpropClassifier(**options)
+    for _ in range(3):
+        part.partial_fit(X, y, classes=[0, 1, 2])
+    np.testing.assert_array_equal(part.network_.theta, whole.network_.theta)
+
+
+def test_early_stopping_holds_out_a_stratified_validation_set(digits_split):
+    X_train, X_test, y_train, y_test = digits_split
+    est = BackpropClassifier(early_stopping=True, validation_fraction=0.2, n_iter_no_change=3,
+                             epochs=200, learning_rate=0.1, random_state=0)  # fmt: skip
+    est.fit(X_train / 16, y_train)
+    h = est.history_
+    assert h.stopped_early and est.n_iter_ == h.n_epochs < 200
+    assert len(est.validation_scores_) == est.n_iter_
+    assert est.best_validation_score_ == max(est.validation_scores_) > 0.9
+    assert h.steps_per_epoch == int(np.ceil(round(0.8 * len(X_train)) / 32))  # 80 % trains
+    # the weights kept are those of the best validation loss
+    assert h.best_epoch == int(np.argmin(h.val_loss_epoch))
+
+
+def test_bad_mlp_options_are_named(iris):
+    X, y = iris
+    for bad, message in [(dict(solver="lbfgs"), "solver must be one of"),
+                         (dict(alpha=-1.0), "alpha must be ≥ 0"),
+                         (dict(schedule="optimal"), "schedule must be one of"),
+                         (dict(validation_fraction=1.0), "validation_fraction must be")]:  # fmt: skip
+        with pytest.raises(ValueError, match=message):
+            BackpropClassifier(**bad).fit(X, y)

@@ -37,6 +37,7 @@ import numpy as np
 from .costs import mean_cost
 from .forward import feedforward
 from .parameters import as_views, flatten
+from .penalties import penalty
 from .validation import check_positive_int, check_XY
 
 Array = np.ndarray
@@ -148,6 +149,9 @@ def gradcheck(
     n_params: int | None = None,
     seed=None,
     n_worst: int = 5,
+    l2: float = 0.0,
+    l1: float = 0.0,
+    n: int | None = None,
 ) -> GradcheckReport:
     """Compare a gradient with centred finite differences of ``net.cost(X, Y)``.
 
@@ -161,13 +165,16 @@ def gradcheck(
         n_params: check only this many parameters, drawn at random (for large networks).
         seed: seed or Generator for that draw.
         n_worst: how many of the worst parameters to list.
+        l2, l1, n: check the cost with the weight penalty, as ``net.cost(X, Y, l2=…, l1=…,
+            n=…)`` (see :mod:`backproplab.penalties`).
     """
     X, Y = check_XY(X, Y, net.sizes[0], net.sizes[-1], net.dtype)
-    grads_w, grads_b = net.backprop(X, Y) if grads is None else grads
+    n = len(X) if n is None else n
+    grads_w, grads_b = net.backprop(X, Y, l2=l2, l1=l1, n=n) if grads is None else grads
     _check_grad_shapes(grads_w, grads_b, net)
     analytic = flatten(grads_w, grads_b).astype(np.float64)
     chosen = _choose(analytic.size, n_params, seed)
-    numeric = _numeric_gradient(net, X.T, Y.T, chosen, epsilon)
+    numeric = _numeric_gradient(net, X.T, Y.T, chosen, epsilon, (l2, l1, n))
     checked = analytic[chosen]
     error = _rel(numeric, checked)
     threshold = THRESHOLDS[net.dtype] if threshold is None else threshold
@@ -201,15 +208,17 @@ def _choose(total: int, n_params: int | None, seed) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(total, n_params, replace=False))
 
 
-def _numeric_gradient(net, A0: Array, Y: Array, chosen: np.ndarray, epsilon: float) -> Array:
+def _numeric_gradient(net, A0: Array, Y: Array, chosen: np.ndarray, epsilon: float,
+                      penalties=(0.0, 0.0, 1)) -> Array:  # fmt: skip
     """``(C(θ + ε e_i) − C(θ − ε e_i)) / 2ε`` for each i in ``chosen``; A0 is (n_0, m) and
-    Y is (n_L, m). Computed in float64 on a copy of θ: the network is not touched."""
+    Y is (n_L, m); ``penalties`` is ``(λ₂, λ₁, n)``. Computed in float64 on a copy of θ:
+    the network is not touched."""
     theta, weights, biases = as_views(net.weights, net.biases, np.float64)
     A0, Y = A0.astype(np.float64), Y.astype(np.float64)
 
     def cost() -> float:
         A_out = feedforward(weights, biases, A0, net.layer_activations)[1][-1]
-        return mean_cost(net.cost_function, A_out, Y)
+        return mean_cost(net.cost_function, A_out, Y) + penalty(weights, *penalties)
 
     numeric = np.empty(len(chosen))
     for n, i in enumerate(chosen):

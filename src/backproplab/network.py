@@ -40,6 +40,7 @@ from .forward import feedforward as _feedforward
 from .history import History
 from .init import get_initialiser
 from .labels import check_reachable, label_accuracy
+from .penalties import check_penalties, penalty, penalty_gradients
 from .train import sgd, training_settings
 from .validation import (
     check_positive_int,
@@ -223,10 +224,14 @@ class Network:
         """The output ``a^L`` for each sample, shape (n_samples, n_outputs)."""
         return self.feedforward(X)[1][-1].T
 
-    def cost(self, X, Y) -> float:
-        """Mean over the samples of the per-example cost C_x."""
+    def cost(self, X, Y, *, l2: float = 0.0, l1: float = 0.0, n: int | None = None) -> float:
+        """Mean over the samples of the per-example cost C_x, plus the weight penalty
+        ``λ₂/(2n) Σ‖W‖² + λ₁/n Σ|w|`` when ``l2``/``l1`` are given (n: the training set's
+        size, by default the number of samples here; see :mod:`backproplab.penalties`)."""
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
-        return mean_cost(self.cost_function, self.feedforward(X)[1][-1], Y.T)
+        l2, l1 = check_penalties(l2, l1)
+        C0 = mean_cost(self.cost_function, self.feedforward(X)[1][-1], Y.T)
+        return C0 + penalty(self.weights, l2, l1, len(X) if n is None else n)
 
     def accuracy(self, X, Y) -> float:
         """Fraction of samples classified right (labels 0/1, ±1 or one-hot rows)."""
@@ -238,14 +243,18 @@ class Network:
         return acc
 
     # -- backward -----------------------------------------------------------------------
-    def backprop(self, X, Y, *, return_deltas: bool = False):
+    def backprop(self, X, Y, *, return_deltas: bool = False, l2: float = 0.0, l1: float = 0.0,
+                 n: int | None = None):  # fmt: skip
         """Gradients of ``cost(X, Y)`` with respect to every W and b: BP1–BP4, written out
-        in :func:`backproplab.backward.backprop`.
+        in :func:`backproplab.backward.backprop` (plus the penalty's gradient
+        ``λ₂/n W + λ₁/n sign(W)`` on the weights when ``l2``/``l1`` are given, as in
+        :meth:`cost`).
 
         Args:
             X: data, shape (n_samples, n_features).
             Y: targets, shape (n_samples,) for one output or (n_samples, n_outputs).
             return_deltas: also return each layer's errors ``δ^ℓ`` (one column per sample).
+            l2, l1, n: the weight penalty, as in :meth:`cost`.
 
         Returns:
             ``(grads_w, grads_b)`` with the shapes of ``weights`` and ``biases``; with
@@ -253,11 +262,16 @@ class Network:
             (sizes[ℓ], n_samples). :func:`backproplab.trace.trace` shows every shape.
         """
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
+        l2, l1 = check_penalties(l2, l1)
         zs, activations = self.feedforward(X)
-        return _backprop(
+        grads_w, grads_b, deltas = _backprop(
             self.weights, zs, activations, Y.T, self.layer_activations, self.cost_function,
-            return_deltas=return_deltas,
+            return_deltas=True,
         )  # fmt: skip
+        if l2 or l1:
+            extra = penalty_gradients(self.weights, l2, l1, len(X) if n is None else n)
+            grads_w = [g + p for g, p in zip(grads_w, extra, strict=True)]
+        return (grads_w, grads_b, deltas) if return_deltas else (grads_w, grads_b)
 
     # -- training -----------------------------------------------------------------------
     def train(

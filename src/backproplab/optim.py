@@ -32,7 +32,11 @@ class Axpy:
     def __init__(self, dtype):
         from scipy.linalg.blas import get_blas_funcs
 
-        self._blas = get_blas_funcs("axpy", dtype=np.dtype(dtype))  # daxpy or saxpy
+        self.dtype = np.dtype(dtype)
+        self._blas = get_blas_funcs("axpy", dtype=self.dtype)  # daxpy or saxpy
+
+    def __reduce__(self):  # the BLAS function itself cannot be pickled: rebuild it
+        return Axpy, (self.dtype,)
 
     def __call__(self, alpha: float, x: Array, y: Array) -> None:
         updated = self._blas(x, y, a=alpha)
@@ -40,7 +44,26 @@ class Axpy:
             y[...] = updated
 
 
-class SGD:
+class Optimizer:
+    """What every optimizer shares: :meth:`prepare` keeps the state between calls to
+    ``train`` (momentum carries over, as with a ``torch.optim`` object reused), and
+    starts afresh for a different θ."""
+
+    _prepared_for: tuple | None = None
+
+    def prepare(self, theta: Array) -> None:
+        """``init(theta)`` unless this optimizer already holds state for a θ of this size
+        and dtype."""
+        key = (theta.size, theta.dtype)
+        if self._prepared_for != key:
+            self.init(theta)
+            self._prepared_for = key
+
+    def init(self, theta: Array) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
     """Stochastic gradient descent, with optional (Nesterov) momentum μ:
 
     - plain (μ = 0), Nielsen's update:  ``θ ← θ − η g``;
@@ -85,7 +108,7 @@ class SGD:
             self._axpy(-eta, b, theta)  # θ ← θ − η b
 
 
-class Adam:
+class Adam(Optimizer):
     """Adam (Kingma & Ba), as ``torch.optim.Adam``; t counts the steps from 1:
 
     ``m ← β₁ m + (1 − β₁) g``,  ``v ← β₂ v + (1 − β₂) g²``,
@@ -126,7 +149,7 @@ class Adam:
         theta -= s
 
 
-class RMSprop:
+class RMSprop(Optimizer):
     """RMSprop, as ``torch.optim.RMSprop``: ``v ← ρ v + (1 − ρ) g²``,
     ``θ ← θ − η g / (√v + ε)``."""
 
@@ -156,7 +179,7 @@ class RMSprop:
         theta -= s  # θ ← θ − η g / (√v + ε)
 
 
-class AdaGrad:
+class AdaGrad(Optimizer):
     """AdaGrad, as ``torch.optim.Adagrad``: ``G ← G + g²``, ``θ ← θ − η g / (√G + ε)``."""
 
     def __init__(self, eps: float = 1e-10):
@@ -191,11 +214,11 @@ OPTIMIZERS = {
 }
 
 
-def get_optimizer(optimizer) -> SGD | Adam | RMSprop | AdaGrad:
+def get_optimizer(optimizer) -> Optimizer:
     """An optimizer by name (``"sgd"``, ``"momentum"`` (μ = 0.9), ``"nesterov"``,
-    ``"adam"``, ``"rmsprop"``, ``"adagrad"``), or the given object (anything with
-    ``init`` and ``update``)."""
-    if hasattr(optimizer, "update") and hasattr(optimizer, "init"):
+    ``"adam"``, ``"rmsprop"``, ``"adagrad"``; a fresh one each time), or the given
+    :class:`Optimizer`, whose state carries over from an earlier ``train``."""
+    if isinstance(optimizer, Optimizer):
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
         return OPTIMIZERS[optimizer.lower()]()

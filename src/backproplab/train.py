@@ -121,7 +121,7 @@ def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator
     X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)  # mini-batches are row blocks
     ws = Workspace(net.theta, net.weights, net.biases, net.layer_activations, net.cost_function)
     optimizer, schedule = s.optimizer, s.schedule
-    optimizer.init(ws.theta)
+    optimizer.prepare(ws.theta)  # keeps the state of an optimizer object used before
     schedule.start(s.eta, s.epochs, n)
     kind = label_kind(Y.T)
     steps_per_epoch = math.ceil(n / s.batch_size)

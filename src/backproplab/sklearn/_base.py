@@ -7,9 +7,11 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .. import optim, schedules
 from ..activations import ACTIVATIONS, get_activation
 from ..costs import get_cost
 from ..forward import feedforward
@@ -52,6 +54,18 @@ def _network_from_state(state: dict) -> Network:
     return Network.from_config(state, state["weights"], state["biases"])
 
 
+class _Scores:
+    """Callback: the estimator's ``score`` (accuracy, or R² for the regressor) on the
+    validation samples after each epoch — scikit-learn's ``validation_scores_``."""
+
+    def __init__(self, estimator, X_val, Y_val, y_val):
+        self.estimator, self.X, self.y = estimator, X_val, y_val
+        self.values: list[float] = []
+
+    def on_epoch_end(self, net, history, epoch: int) -> None:
+        self.values.append(float(self.estimator._score_with(net, self.X, self.y)))
+
+
 class _BackpropEstimator(
     _ModelFileMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 ):
@@ -76,6 +90,18 @@ class _BackpropEstimator(
             check_random_state(self.random_state)
             check_choice(self.init, "init", {"auto", *INITIALISERS})
             check_choice(self.output_activation, "output_activation", self._output_activations)
+            check_choice(self.solver, "solver", {"sgd", "adam", "rmsprop", "adagrad"})
+            check_choice(self.schedule, "schedule", {"constant", "invscaling", "adaptive"})
+            check_bool(self.nesterovs_momentum, "nesterovs_momentum")
+            check_bool(self.early_stopping, "early_stopping")
+            check_positive_int(self.n_iter_no_change, "n_iter_no_change")
+            for name in ("alpha", "tol", "momentum"):
+                if not 0 <= float(getattr(self, name)) < (1 if name == "momentum" else np.inf):
+                    raise ValueError(f"{name} must be ≥ 0, got {getattr(self, name)!r}")
+            if not 0 < self.validation_fraction < 1:
+                raise ValueError(
+                    f"validation_fraction must be between 0 and 1, got {self.validation_fraction!r}"
+                )
             self._check_own_parameters()
         except TypeError as exc:
             raise ValueError(str(exc)) from None
@@ -150,6 +176,10 @@ class _BackpropEstimator(
             config = self._network_config()
             init = _resolve_init(self.init, self.activation)
             net = Network(**config, init=init, seed=rng, dtype=_DTYPE)
+        if not reuse or not hasattr(self, "_optimizer"):
+            self._optimizer = self._new_optimizer()  # its state carries over in partial_fit
+        X, Y, y, validation = self._hold_out(X, Y, y, rng)
+        scores = _Scores(self, *validation) if validation else None
         history = net.train(
             X,
             Y,
@@ -158,13 +188,59 @@ class _BackpropEstimator(
             eta=self.learning_rate,
             shuffle=self.shuffle,
             seed=rng,
+            callbacks=[scores] if scores else (),
+            **self._train_options(len(X), validation),
         )
         if not reuse:
             self.network_, self._rng, self.loss_curve_, self.n_iter_ = net, rng, [], 0
+            self.validation_scores_ = [] if self.early_stopping else None
         self.loss_curve_ = [*self.loss_curve_, *history.loss_epoch.tolist()]
         self.n_iter_ += history.n_epochs
         self.history_ = history
+        if scores:
+            self.validation_scores_ = [*(self.validation_scores_ or []), *scores.values]
+            self.best_validation_score_, self.best_loss_ = max(self.validation_scores_), None
+        else:
+            self.best_loss_, self.best_validation_score_ = min(self.loss_curve_), None
         return self
+
+    # -- scikit-learn MLP's training options, mapped onto Network.train ------------------
+    def _new_optimizer(self):
+        if self.solver == "adam":
+            return optim.Adam(self.beta_1, self.beta_2, self.epsilon)
+        if self.solver == "rmsprop":
+            return optim.RMSprop(eps=self.epsilon)
+        if self.solver == "adagrad":
+            return optim.AdaGrad(eps=self.epsilon)
+        return optim.SGD(self.momentum, nesterov=self.nesterovs_momentum and self.momentum > 0)
+
+    def _train_options(self, n_samples: int, validation) -> dict:
+        """``Network.train``'s options for these parameters: the optimizer, ``alpha`` as
+        an L2 penalty (scikit-learn's α/(2m)‖W‖² per mini-batch of m is network2's λ/(2n)
+        with λ = α n / m), the schedule, and early stopping on the validation loss."""
+        schedule = {
+            "constant": None,
+            "invscaling": schedules.InverseScaling(self.power_t),
+            "adaptive": schedules.HalveOnPlateau(patience=2, factor=0.2, min_delta=self.tol),
+        }[self.schedule]
+        options = dict(optimizer=self._optimizer, schedule=schedule,
+                       l2=self.alpha * n_samples / self.batch_size)  # fmt: skip
+        if validation:
+            options |= dict(validation_data=validation[:2], patience=self.n_iter_no_change,
+                            min_delta=self.tol, restore_best=True)  # fmt: skip
+        return options
+
+    def _hold_out(self, X, Y, y, rng):
+        """With ``early_stopping``, set ``validation_fraction`` of the samples aside (in
+        proportion to the classes, for the classifier), drawn from the training generator."""
+        if not self.early_stopping:
+            return X, Y, y, None
+        stratify = y if hasattr(self, "classes_") else None
+        seed = int(rng.integers(np.iinfo(np.int32).max))
+        X, X_val, Y, Y_val, y, y_val = train_test_split(
+            X, Y, y, test_size=self.validation_fraction, random_state=seed, stratify=stratify
+        )
+        return X, Y, y, (X_val, Y_val, y_val)
 
     # -- forward ------------------------------------------------------------------------
     def _output(self, X) -> Array:

@@ -45,6 +45,11 @@ class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
         random_state: None, an int (bitwise reproducible) or a ``numpy.random.RandomState``.
         init: ``"auto"`` (He for relu and leaky_relu, else Xavier), ``"gaussian"``
             (N(0, 1), Nielsen's), ``"scaled"``, ``"xavier"`` or ``"he"``.
+        solver, momentum, nesterovs_momentum, beta_1, beta_2, epsilon, alpha, schedule,
+            power_t, early_stopping, validation_fraction, n_iter_no_change, tol: training
+            beyond plain SGD, under scikit-learn MLP's names (see the README's table of how
+            each maps onto ``Network.train``). The defaults keep plain SGD with no penalty
+            and a fixed number of epochs.
         warm_start: let ``fit`` continue from the current weights instead of starting over.
             The layers, activations and cost must stay the same, and y may then hold
             any of ``classes_`` (as with ``partial_fit``) but no other label.
@@ -82,6 +87,19 @@ class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
         random_state=None,
         init="auto",
         warm_start=False,
+        solver="sgd",
+        momentum=0.0,
+        nesterovs_momentum=False,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0,
+        schedule="constant",
+        power_t=0.5,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -94,6 +112,19 @@ class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
         self.random_state = random_state
         self.init = init
         self.warm_start = warm_start
+        self.solver = solver
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.alpha = alpha
+        self.schedule = schedule
+        self.power_t = power_t
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
 
     def _output_config(self) -> tuple[int, str, str]:
         n_classes = len(self.classes_)
@@ -162,6 +193,12 @@ class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
         """The most probable class for each sample, shape (n_samples,)."""
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
+
+    def _score_with(self, net, X, y) -> float:
+        """Accuracy of ``net`` (the network in training) on X (validated), y labels."""
+        A = net.predict(X)
+        index = (A[:, 0] > 0.5).astype(int) if A.shape[1] == 1 else np.argmax(A, axis=1)
+        return float(np.mean(self.classes_[index] == y))
 
     def _targets_to_json(self) -> dict:
         classes = self.classes_

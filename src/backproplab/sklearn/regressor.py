@@ -45,6 +45,19 @@ class BackpropRegressor(RegressorMixin, _BackpropEstimator):
         random_state=None,
         init="auto",
         warm_start=False,
+        solver="sgd",
+        momentum=0.0,
+        nesterovs_momentum=False,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0,
+        schedule="constant",
+        power_t=0.5,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -56,6 +69,19 @@ class BackpropRegressor(RegressorMixin, _BackpropEstimator):
         self.random_state = random_state
         self.init = init
         self.warm_start = warm_start
+        self.solver = solver
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.alpha = alpha
+        self.schedule = schedule
+        self.power_t = power_t
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -88,6 +114,13 @@ class BackpropRegressor(RegressorMixin, _BackpropEstimator):
         """Predicted targets: (n_samples,) for one output, else (n_samples, n_outputs)."""
         A = self._output(X)
         return A[:, 0] if self.n_outputs_ == 1 else A
+
+    def _score_with(self, net, X, y) -> float:
+        """R² of ``net`` (the network in training) on X (validated), y targets."""
+        from sklearn.metrics import r2_score
+
+        A = net.predict(X)
+        return float(r2_score(y, A[:, 0] if A.shape[1] == 1 else A))
 
     def _targets_to_json(self) -> dict:
         return {"n_outputs": int(self.n_outputs_)}
