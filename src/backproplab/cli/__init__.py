@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import checks, demo
+from . import check, checks, demo
 
-COMMAND_MODULES = [demo, checks]
+COMMAND_MODULES = [demo, checks, check]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
