@@ -127,9 +127,11 @@ def _learner_delta(got: Gradients, i: int, m: int, a_in: Array, expected) -> Arr
     if m != 1:
         return None
     gb, gw = got.grads_b[i], got.grads_w[i]
+    n = gw.shape[0] if gw.ndim == 2 else None
     from_b = gb if gb.ndim == 2 and gb.shape[1] == 1 else None
     norm2 = float((a_in.T @ a_in)[0, 0])
-    from_w = gw @ a_in / norm2 if gw.shape == (len(gb), a_in.shape[0]) and norm2 > 0 else None
+    usable_w = n is not None and gw.shape[1] == a_in.shape[0] and norm2 > 0
+    from_w = gw @ a_in / norm2 if usable_w else None
     if close(from_b, expected) or from_w is None or not close(from_w, expected):
         return from_b
     return from_w  # δ^ℓ is right; only ∂C/∂b^ℓ is not (BP3)

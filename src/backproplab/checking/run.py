@@ -101,6 +101,14 @@ class _NielsenCost:
 class NielsenNet:
     """A stand-in for Nielsen's ``Network`` holding one case's parameters."""
 
+    def feedforward(self, a):
+        """The network's output for input ``a`` (n_0, 1), sigmoid at every layer."""
+        from ..activations import sigmoid
+
+        for b, w in zip(self.biases, self.weights, strict=True):
+            a = sigmoid(np.dot(w, a) + b)
+        return a
+
 
 def owner_class(fn):
     """The class an unbound method was defined in (``Network`` for ``Network.backprop``),
@@ -219,6 +227,8 @@ def _normalise(returned, case: Case, style: str, samples: str) -> Outcome:
     lists = []
     for name, part in zip(("first", "second", "third"), returned, strict=False):
         try:
+            if any(x is None for x in part):
+                return Outcome(problem=f"the {name} element it returned holds None for a layer")
             arrays = [np.asarray(x, dtype=float) for x in part]
         except (TypeError, ValueError):
             return Outcome(problem=f"the {name} element it returned is not a list of arrays")
