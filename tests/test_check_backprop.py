@@ -482,3 +482,20 @@ def test_the_report_as_data():
     assert (data["passed"], data["equation"], data["layer"]) == (False, "BP2", 3)
     assert data["case"].startswith("'deep and narrow'")
     assert [c["status"] for c in data["cases"]].count("raised") == 4
+
+
+def test_what_is_not_a_pair_of_gradient_lists_is_named():
+    def nothing_filled(self, x, y):
+        return [None] * (self.num_layers - 1), [None] * (self.num_layers - 1)
+
+    def one_list(self, x, y):
+        return nielsen_right(self, x, y)[0]
+
+    assert "holds None for a layer" in check_backprop(nothing_filled).hint
+    report = check_backprop(one_list)
+    assert report.equation is None and "expected a pair (nabla_b, nabla_w)" in report.hint
+
+
+def test_select_that_keeps_nothing_is_an_error():
+    with pytest.raises(ValueError, match="select"):
+        check_backprop(nielsen_right, select=lambda case: False)

@@ -226,6 +226,11 @@ def _normalise(returned, case: Case, style: str, samples: str) -> Outcome:
         )
     lists = []
     for name, part in zip(("first", "second", "third"), returned, strict=False):
+        if isinstance(part, np.ndarray):
+            return Outcome(
+                problem=f"the {name} element it returned is one array, not a list of one per "
+                f"layer: expected a pair {order}"
+            )
         try:
             if any(x is None for x in part):
                 return Outcome(problem=f"the {name} element it returned holds None for a layer")

@@ -76,7 +76,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if result["status"] == "load_error":
         print(f"backproplab check: {result['message']}", file=sys.stderr)
         return 2
-    print(json.dumps(result["report"], indent=2) if args.json else result["text"])
+    print(
+        json.dumps(result["report"], indent=2, ensure_ascii=False) if args.json else result["text"]
+    )
     return 0 if result["passed"] else 1
 
 
