@@ -472,6 +472,10 @@ def test_bad_arguments_are_named():
         check_backprop(42)
     with pytest.raises(ValueError, match="sigmoid only"):
         check_backprop(nielsen_right, activations=["tanh"])
+    with pytest.raises(TypeError, match="is it style='batch'"):
+        check_backprop(ladder.gemm, style="nielsen")
+    with pytest.raises(TypeError, match="is it style='nielsen'"):
+        check_backprop(nielsen_right, style="batch")
     with pytest.raises(ValueError, match="`activation` argument"):
         check_backprop(ladder.gemm, style="batch", activations=["tanh"])
 

@@ -136,6 +136,12 @@ def test_a_file_that_cannot_be_loaded_exits_2_in_one_line(tmp_path, capsys, sour
     assert len(err.strip().splitlines()) == 1 and message in err
 
 
+def test_a_function_of_the_other_style_exits_2_and_names_it(tmp_path, capsys):
+    student = write(tmp_path, "s.py", "def backprop(weights, biases, X, Y):\n    pass\n")
+    code, out, err = run(capsys, f"{student}:backprop")
+    assert code == 2 and out == "" and "is it style='batch'?" in err
+
+
 def test_top_level_code_that_runs_too_long_exits_2(tmp_path, capsys):
     student = write(tmp_path, "s.py", "import time\ntime.sleep(30)\n")
     code, _, err = run(capsys, f"{student}:backprop", "--time-limit", "0.3")

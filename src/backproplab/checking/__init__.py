@@ -26,6 +26,7 @@ The command line runs the same check in a separate process (``backproplab check`
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 
 from ..activations import ACTIVATIONS
@@ -96,6 +97,7 @@ def check_backprop(
             fn, owner = fn.__func__, type(fn.__self__)
         else:
             owner = owner_class(fn)
+    _check_arguments(fn, style)
     cases = build_battery(style, activations, costs, seed)
     if select is not None:
         cases = [c for c in cases if select(c)]
@@ -115,6 +117,24 @@ def check_backprop(
     diagnosis = diagnose(results)
     trace = _trace_if_shapes(diagnosis, results)
     return CheckReport.from_results(style, results, diagnosis, trace)
+
+
+def _check_arguments(fn, style: str) -> None:
+    """Raise TypeError, naming the other style, if ``fn`` cannot take this style's call."""
+    calls = {"nielsen": ("fn(net, x, y)", 3), "batch": ("fn(weights, biases, X, Y)", 4)}
+    call, n = calls[style]
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return  # a builtin or C function: just call it
+    try:
+        signature.bind(*[None] * n)
+    except TypeError:
+        other = "batch" if style == "nielsen" else "nielsen"
+        raise TypeError(
+            f"style={style!r} calls {call}, but {getattr(fn, '__name__', 'fn')}{signature} "
+            f"cannot be called so; is it style={other!r}?"
+        ) from None
 
 
 def _settings(style, keywords, activations, costs):

@@ -9,7 +9,8 @@ learner's prints may fill:
 
 - ``{"status": "checked", "passed": …, "text": …, "report": …}``, or
 - ``{"status": "load_error", "message": …}`` when the file cannot be loaded (a syntax
-  error, an import error, an exception or a time-out at import) or has no such function.
+  error, an import error, an exception or a time-out at import), has no such function, or
+  the function does not take the style's arguments.
 """
 
 from __future__ import annotations
@@ -89,7 +90,11 @@ def main(argv: list[str]) -> int:
     else:
         from . import check_backprop
 
-        report = check_backprop(fn, style, samples=samples, time_limit=limit)
+        try:
+            report = check_backprop(fn, style, samples=samples, time_limit=limit)
+        except (TypeError, ValueError) as exc:  # the function does not fit the style
+            Path(out).write_text(json.dumps({"status": "load_error", "message": str(exc)}))
+            return 0
         result = {
             "status": "checked",
             "passed": report.passed,
