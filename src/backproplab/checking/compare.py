@@ -104,8 +104,9 @@ def local_verdicts(case: Case, got: Gradients, ref: Gradients) -> list[LayerVerd
         delta_verdict = _judge(d, ref.deltas[i], expected)
         if d is None and close(gb, ref.grads_b[i]) and close(gw, ref.grads_w[i]):
             delta_verdict = OK
-        mean_b = None if d is None else d.sum(axis=1, keepdims=True) / m
-        mean_w = None if d is None or d.shape[1] != m else d @ a_in.T / m
+        usable = d is not None and d.shape == ref.deltas[i].shape
+        mean_b = d.sum(axis=1, keepdims=True) / m if usable else None  # BP3 of its own δ
+        mean_w = d @ a_in.T / m if usable else None  # BP4 of its own δ
         verdicts.append(
             LayerVerdict(
                 ell,

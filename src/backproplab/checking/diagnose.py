@@ -120,7 +120,7 @@ def diagnose(results: list[CaseResult]) -> Diagnosis:
         if mistake.per_layer:
             candidates += [(mistake, ell) for ell in range(1, max_layers + 1)]
     for mistake, layer in candidates:
-        shown = _explains_all(results, failing, variants, mistake, layer)
+        shown = _explains_all(results, variants, mistake, layer)
         if shown is not None:
             variant = variants.get(shown.case, mistake, layer)
             ref = variants.get(shown.case, None, None)
@@ -129,7 +129,7 @@ def diagnose(results: list[CaseResult]) -> Diagnosis:
     return _fallback(failing, variants)
 
 
-def _explains_all(results, failing, variants, mistake, layer) -> CaseResult | None:
+def _explains_all(results, variants, mistake, layer) -> CaseResult | None:
     """The first failing case the mistake reproduces numerically, if it explains every
     case; None otherwise."""
     shown = None
@@ -142,7 +142,7 @@ def _explains_all(results, failing, variants, mistake, layer) -> CaseResult | No
             return None
         elif not matches(r.outcome.gradients, variant):
             return None
-        elif shown is None and r in failing:
+        elif shown is None and r.status != OK_STATUS:
             shown = r
     return shown
 
@@ -230,8 +230,10 @@ def _shape_hint(case: Case, got: Gradients, equation, layer) -> str:
     text = f"{name}^{layer} has shape {shape}; it should be {want}"
     if shape == want[::-1]:
         text += " (it is transposed)"
-    elif shape == (want[0],):
+    elif shape == (want[0],) and equation == "BP3":
         text += " (a 1-D array: keep columns, e.g. keepdims=True, or b − η·g broadcasts)"
+    elif shape == (want[0],):
+        text += " (a 1-D array: keep one column per sample)"
     elif m > 1 and shape == (want[0], m):
         text += " (one column per sample: sum or average over the batch)"
     return text
