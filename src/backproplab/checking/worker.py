@@ -21,6 +21,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from ..io import atomic_write_text
+
 MODULE_NAME = "_backproplab_learner"
 
 
@@ -93,7 +95,7 @@ def main(argv: list[str]) -> int:
         try:
             report = check_backprop(fn, style, samples=samples, time_limit=limit)
         except (TypeError, ValueError) as exc:  # the function does not fit the style
-            Path(out).write_text(json.dumps({"status": "load_error", "message": str(exc)}))
+            atomic_write_text(out, json.dumps({"status": "load_error", "message": str(exc)}))
             return 0
         result = {
             "status": "checked",
@@ -101,7 +103,7 @@ def main(argv: list[str]) -> int:
             "text": str(report),
             "report": report.to_dict(),
         }
-    Path(out).write_text(json.dumps(result), encoding="utf-8")
+    atomic_write_text(out, json.dumps(result))
     return 0
 
 
