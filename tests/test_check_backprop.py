@@ -476,6 +476,8 @@ def test_bad_arguments_are_named():
         check_backprop(ladder.gemm, style="nielsen")
     with pytest.raises(TypeError, match="is it style='nielsen'"):
         check_backprop(nielsen_right, style="batch")
+    with pytest.raises(ValueError, match="time_limit"):
+        check_backprop(nielsen_right, time_limit=0)
     with pytest.raises(ValueError, match="`activation` argument"):
         check_backprop(ladder.gemm, style="batch", activations=["tanh"])
 

@@ -89,6 +89,8 @@ def check_backprop(
         raise ValueError(f"style must be one of {', '.join(STYLES)}, got {style!r}")
     if samples not in ("columns", "rows"):
         raise ValueError(f"samples must be 'columns' or 'rows', got {samples!r}")
+    if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
+        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     keywords = accepted_keywords(fn) if style == "batch" else set()
     activations, costs = _settings(style, keywords, activations, costs)
     owner = None
