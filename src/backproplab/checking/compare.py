@@ -29,7 +29,7 @@ Array = np.ndarray
 RTOL = 1e-5  # relative to the larger norm: float64 code agrees to ~1e-15, float32 to ~1e-6
 ATOL = 1e-12
 
-OK, WRONG, INHERITED, UNKNOWN, SHAPE = "ok", "WRONG", "inherited", "?", "shape"
+OK, WRONG, INHERITED, DIFFERS, UNKNOWN, SHAPE = "ok", "WRONG", "inherited", "differs", "?", "shape"
 
 
 def close(got: Array | None, want: Array | None) -> bool:
@@ -67,8 +67,9 @@ def matches(got: Gradients, want: Gradients) -> bool:
 @dataclass(frozen=True)
 class LayerVerdict:
     """The verdicts for layer ℓ: on δ^ℓ (BP1 at ℓ = L, BP2 below), on ∂C/∂b^ℓ (BP3) and
-    ∂C/∂W^ℓ (BP4), each ``ok``, ``WRONG``, ``inherited``, ``shape`` or ``?``, and the
-    relative errors of the two gradients."""
+    ∂C/∂W^ℓ (BP4), each ``ok``, ``WRONG``, ``inherited``, ``shape``, ``differs`` (from the
+    reference, with the learner's δ unknown) or ``?``, and the relative errors of the two
+    gradients."""
 
     layer: int
     delta: str
@@ -148,7 +149,7 @@ def _judge(got: Array | None, ref: Array, from_own_input: Array | None, known=Tr
     if close(got, ref):
         return OK
     if not known:
-        return WRONG  # several samples and no δs: the error shows here first
+        return DIFFERS  # several samples and no δs: which equation is at fault is unknown
     if from_own_input is not None and close(got, from_own_input):
         return INHERITED
     return WRONG
@@ -156,12 +157,13 @@ def _judge(got: Array | None, ref: Array, from_own_input: Array | None, known=Tr
 
 def first_wrong(verdicts: list[LayerVerdict]) -> tuple[str, int] | None:
     """``(equation, layer)`` of the first wrong equation in backprop's order: from the
-    output layer back, and at each layer δ^ℓ (BP1/BP2), then BP3, then BP4."""
+    output layer back, and at each layer δ^ℓ (BP1/BP2), then BP3, then BP4. A gradient
+    that differs while δ^ℓ is unknown is blamed on its own equation."""
     for v in verdicts:
         if v.delta.split()[0] in (WRONG, SHAPE):
             return v.delta_equation, v.layer
-        if v.bp3 in (WRONG, SHAPE):
+        if v.bp3 in (WRONG, SHAPE, DIFFERS):
             return "BP3", v.layer
-        if v.bp4 in (WRONG, SHAPE):
+        if v.bp4 in (WRONG, SHAPE, DIFFERS):
             return "BP4", v.layer
     return None

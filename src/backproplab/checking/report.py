@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from .battery import Case
 from .diagnose import OK_STATUS, CaseResult, Diagnosis
 
+LEGEND = (
+    "WRONG: this equation is wrong here, given what your own code fed it; inherited: wrong\n"
+    "only because what came in was wrong; differs: not the reference, and with several\n"
+    "samples and no δs returned the equation at fault cannot be told; ?: not known."
+)
 STYLE_NAMES = {"nielsen": "Nielsen style, one example per call", "batch": "batch style"}
 
 
@@ -88,6 +93,8 @@ class CheckReport:
             elif r.outcome.where is not None and r.outcome.where not in shown_errors:
                 shown_errors.add(r.outcome.where)  # the same line failing again says no more
                 lines += ["", f"{r.case.describe()}: {r.outcome.error}", f"  at {r.outcome.where}"]
+        if any(r.verdicts is not None for r in self.results):
+            lines += ["", LEGEND]
         if self.trace:
             lines += ["", self.trace]
         return "\n".join(lines)
