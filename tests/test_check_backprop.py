@@ -505,3 +505,16 @@ def test_what_is_not_a_pair_of_gradient_lists_is_named():
 def test_select_that_keeps_nothing_is_an_error():
     with pytest.raises(ValueError, match="select"):
         check_backprop(nielsen_right, select=lambda case: False)
+
+
+def test_importing_backproplab_for_check_backprop_stays_light():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from backproplab import check_backprop; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "sklearn" not in out.stdout and "matplotlib" not in out.stdout
+    assert "'numpy'" in out.stdout
