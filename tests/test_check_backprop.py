@@ -443,6 +443,13 @@ def test_an_exception_is_shown_with_its_case_and_line():
     assert all(r.status == "raised" for r in report.results)
 
 
+def test_python_2_code_is_told_so():
+    def old(self, x, y):
+        return [x for _ in xrange(3)]  # noqa: F821
+
+    assert "Python 2" in check_backprop(old).hint
+
+
 def test_a_hanging_function_is_stopped_and_the_rest_skipped():
     def hangs(self, x, y):
         while True:

@@ -125,7 +125,10 @@ def owner_class(fn):
 def nielsen_net(case: Case, cls=None):
     """An object with Nielsen's attributes for ``case`` (an instance of ``cls``, made
     without its ``__init__``, if given), holding copies of the parameters."""
-    net = object.__new__(cls) if cls is not None else NielsenNet()
+    try:
+        net = object.__new__(cls) if cls is not None else NielsenNet()
+    except TypeError:  # a class built on a type object.__new__ cannot make (dict, …)
+        net = NielsenNet()
     cost = case.cost_function
 
     def cost_derivative(output_activations, y):
@@ -198,7 +201,10 @@ def call_learner(
 
 def _one_line(exc: BaseException) -> str:
     message = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__
+    text = f"{type(exc).__name__}: {message[0]}" if message else type(exc).__name__
+    if isinstance(exc, NameError) and exc.name == "xrange":
+        text += " (xrange is Python 2's range: the book's code predates Python 3)"
+    return text
 
 
 def _learner_line(exc: BaseException, fn) -> str | None:
