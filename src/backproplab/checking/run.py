@@ -25,6 +25,7 @@ import inspect
 import signal
 import sys
 import threading
+import time
 import traceback
 import warnings
 from contextlib import contextmanager
@@ -60,12 +61,16 @@ def time_limit(seconds: float | None):
         raise TimeLimitExceeded(f"stopped after {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_delay > 0:  # someone else's timer was running: give it back what is left
+            left = max(outer_delay - (time.monotonic() - started), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
 
 
 @dataclass
