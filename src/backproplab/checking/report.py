@@ -139,5 +139,6 @@ def _case_table(results: list[CaseResult]) -> list[str]:
 def _layer_table(r: CaseResult) -> list[str]:
     rows = [["layer", "δ (BP1/BP2)", "∂C/∂b (BP3)", "∂C/∂W (BP4)", "error ∂C/∂b", "error ∂C/∂W"]]
     for v in r.verdicts:
-        rows.append([str(v.layer), v.delta, v.bp3, v.bp4, f"{v.error_b:.1e}", f"{v.error_w:.1e}"])
+        errors = [f"{e:.1e}" if e != float("inf") else "-" for e in (v.error_b, v.error_w)]
+        rows.append([str(v.layer), v.delta, v.bp3, v.bp4, *errors])
     return ["  " + line for line in _columns(rows)]
