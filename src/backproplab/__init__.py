@@ -5,10 +5,11 @@
 [2, 3, 3, 1]
 """
 
+from .checking import check_backprop
 from .gradcheck import gradcheck
 from .history import History
 from .network import Network
 from .train import TrainingDivergedError
 
-__all__ = ["Network", "History", "TrainingDivergedError", "gradcheck"]
+__all__ = ["Network", "History", "TrainingDivergedError", "check_backprop", "gradcheck"]
 __version__ = "0.1.0"

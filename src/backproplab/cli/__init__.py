@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import checks, demo, sweep
+from . import check, checks, demo, sweep
 
-COMMAND_MODULES = [demo, checks, sweep]
+COMMAND_MODULES = [demo, checks, check, sweep]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
