@@ -13,15 +13,19 @@ By BP1 its error is ``δ = ∂C/∂a · σ′(z)``, and BP3/BP4 give ``∂C/∂b
 one step per epoch) and returns every epoch's w, b, z, a, σ′(z), cost and gradient.
 
 **Vanishing gradients** (Nielsen, chapter 5). In a deep sigmoid network BP2,
-``δ^ℓ = (W^{ℓ+1})ᵀ δ^{ℓ+1} ⊙ σ′(z^ℓ)``, multiplies the error by a factor ``W σ′`` per
-layer on its way back. With N(0, 1) weights the hidden z's are large, σ′(z) ≤ 1/4 is mostly
-far smaller, and the product shrinks from layer to layer: the first layers' gradients
-``∂C/∂W^ℓ = δ^ℓ (a^{ℓ−1})ᵀ`` are orders of magnitude below the last's, so they learn
-orders of magnitude slower. :func:`vanishing_gradients` trains a deep narrow network on the
-digits three ways — sigmoid with N(0, 1) weights (``"gaussian"``), sigmoid with N(0, 1/n_in)
-(``"scaled"``), ReLU with He's N(0, 2/n_in) (``"he"``) — and returns the exact Frobenius norm
-``‖∂C/∂W^ℓ‖`` of every layer at every step, which the training loop records anyway
-(``History.grad_norm``).
+``δ^ℓ = (W^{ℓ+1})ᵀ δ^{ℓ+1} ⊙ σ′(z^ℓ)``, multiplies the error by a factor ``Wᵀ σ′`` per
+layer on its way back. With N(0, 1/n_in) weights z stays where σ′ ≈ 1/4 while ``‖Wᵀδ‖ ≈
+‖δ‖``, so each layer divides the error by about four and the first layer's gradient
+``∂C/∂W^1 = δ^1 (a^0)ᵀ`` ends up about a thousandth of the last's after five layers: it
+learns a thousand times slower. With N(0, 1) weights the z's are large and σ′ smaller still,
+but the √n_in-times larger weights make up for most of it (the first layer learns about a
+third as fast as the last, in a saturated network); ReLU, whose σ′ is 0 or 1, with He's
+N(0, 2/n_in) keeps every layer's gradient about the same size.
+
+:func:`vanishing_gradients` trains a deep narrow network on the digits three ways — sigmoid
+with N(0, 1) weights (``"gaussian"``), sigmoid with N(0, 1/n_in) (``"scaled"``), ReLU with
+He's N(0, 2/n_in) (``"he"``) — and returns the exact Frobenius norm ``‖∂C/∂W^ℓ‖`` of every
+layer at every step, which the training loop records anyway (``History.grad_norm``).
 
 Both functions are pure: the same arguments give the same arrays. The figures are in
 :mod:`backproplab.viz.lessons`.

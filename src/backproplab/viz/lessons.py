@@ -64,10 +64,10 @@ def plot_slowdown(s: Slowdown) -> Figure:
     ax_sp.axhline(0.25, color="0.5", ls=":", lw=1, label="σ′ at most ¼ (z = 0)")
     last = s.quadratic.epochs[-1]
     ax_sp.set(xlabel="epoch", ylabel="σ′(z) = a(1 − a)", ylim=(0, 0.27), xlim=(0, last),
-              title="BP1's factor σ′(z): tiny while the neuron is saturated")  # fmt: skip
+              title="BP1's factor σ′(z), tiny while saturated")  # fmt: skip
     ax_sp.legend(fontsize=8, loc="center right")
     ax_g.set(xlabel="epoch", ylabel="|∂C/∂w|", yscale="log", xlim=(0, last),
-             title="the gradient: quadratic carries σ′, cross-entropy does not")  # fmt: skip
+             title="|∂C/∂w|: only the quadratic cost's carries σ′")  # fmt: skip
     ax_g.legend(fontsize=8, loc="upper right")
     return fig
 
