@@ -407,7 +407,9 @@ def vanishing_gradients(
         activation, init = VANISHING_SETTINGS[name]
         net = Network(sizes, activation=activation, output_activation="softmax",
                       cost="cross_entropy", init=init, seed=seed)  # fmt: skip
-        h = net.train(X, Y, epochs=epochs, batch_size=batch_size, eta=eta, seed=seed)
+        # evaluate=True: loss and accuracy by an exact pass over the data after each epoch
+        h = net.train(X, Y, epochs=epochs, batch_size=batch_size, eta=eta, seed=seed,
+                      evaluate=True)  # fmt: skip
         runs[name] = VanishingRun(
             name, activation, init, h.grad_norm, h.loss_epoch, h.accuracy_epoch,
             h.steps_per_epoch,

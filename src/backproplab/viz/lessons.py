@@ -134,5 +134,5 @@ def plot_vanishing(v: Vanishing) -> Figure:
     ax_speed.legend(fontsize=8)
     ax_acc.set(xlabel="epoch", ylabel="training accuracy (%)", ylim=(0, 101),
                xticks=np.arange(1, v.epochs + 1), title="what it learns")  # fmt: skip
-    ax_acc.legend(fontsize=8, loc="center right")
+    ax_acc.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1, 0.14))
     return fig
