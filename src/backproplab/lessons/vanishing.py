@@ -1,0 +1,195 @@
+"""**Vanishing gradients** (Nielsen, chapter 5). In a deep sigmoid network BP2,
+``δ^ℓ = (W^{ℓ+1})ᵀ δ^{ℓ+1} ⊙ σ′(z^ℓ)``, multiplies the error by a factor ``Wᵀ σ′`` per
+layer on its way back. With N(0, 1/n_in) weights z stays where σ′ ≈ 1/4 while ``‖Wᵀδ‖ ≈
+‖δ‖``, so each layer divides the error by about four and the first layer's gradient
+``∂C/∂W^1 = δ^1 (a^0)ᵀ`` ends up about a thousandth of the last's after five layers: it
+learns a thousand times slower. With N(0, 1) weights the z's are large and σ′ smaller still,
+but the √n_in-times larger weights make up for most of it (the first layer learns about a
+third as fast as the last, in a saturated network); ReLU, whose σ′ is 0 or 1, with He's
+N(0, 2/n_in) keeps every layer's gradient about the same size.
+
+:func:`vanishing_gradients` trains a deep narrow network on the digits three ways — sigmoid
+with N(0, 1) weights (``"gaussian"``), sigmoid with N(0, 1/n_in) (``"scaled"``), ReLU with
+He's N(0, 2/n_in) (``"he"``) — and returns the exact Frobenius norm ``‖∂C/∂W^ℓ‖`` of every
+layer at every step, which the training loop records anyway (``History.grad_norm``).
+
+The figure is :func:`backproplab.viz.lessons.plot_vanishing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import datasets
+from ..labels import one_hot
+from ..network import Network
+from ..validation import check_positive_float, check_positive_int
+
+Array = np.ndarray
+
+#: The three ways to build the deep network: name -> (hidden activation, initialiser).
+VANISHING_SETTINGS: dict[str, tuple[str, str]] = {
+    "gaussian": ("sigmoid", "gaussian"),  # W ~ N(0, 1): Nielsen's network.py
+    "scaled": ("sigmoid", "scaled"),  # W ~ N(0, 1/n_in): network2.py
+    "he": ("relu", "he"),  # W ~ N(0, 2/n_in) with ReLU: He et al.
+}
+
+#: A human label for each setting, for legends and summaries.
+SETTING_LABELS = {
+    "gaussian": "sigmoid, W ~ N(0, 1)",
+    "scaled": "sigmoid, W ~ N(0, 1/n_in)",
+    "he": "ReLU, W ~ N(0, 2/n_in) (He)",
+}
+
+
+@dataclass(frozen=True)
+class VanishingRun:
+    """One deep network's training.
+
+    Attributes:
+        setting: a key of :data:`VANISHING_SETTINGS`.
+        activation, init: the hidden layers' activation and the initialiser.
+        grad_norm: ``‖∂C/∂W^ℓ‖`` (Frobenius) of the mini-batch's mean cost at every step,
+            shape (n_steps, L); column ℓ − 1 is layer ℓ.
+        loss_epoch: the cost over the training set after each epoch, (epochs,).
+        accuracy_epoch: the training accuracy after each epoch, (epochs,).
+        steps_per_epoch: mini-batches per epoch.
+    """
+
+    setting: str
+    activation: str
+    init: str
+    grad_norm: Array
+    loss_epoch: Array
+    accuracy_epoch: Array
+    steps_per_epoch: int
+
+    @property
+    def median_grad_norm(self) -> Array:
+        """Each layer's median ``‖∂C/∂W^ℓ‖`` over all steps, shape (L,): its typical
+        speed of learning."""
+        return np.median(self.grad_norm, axis=0)
+
+    @property
+    def first_to_last(self) -> float:
+        """The first layer's median gradient norm over the last layer's: ≪ 1 when the
+        gradient vanishes on its way back."""
+        m = self.median_grad_norm
+        return float(m[0] / m[-1])
+
+
+@dataclass(frozen=True)
+class Vanishing:
+    """The deep network trained in each setting.
+
+    Attributes:
+        sizes: the layer sizes, input first.
+        runs: setting name -> :class:`VanishingRun`, in the order asked for.
+        n_samples, epochs, batch_size, eta, seed: how they were trained.
+    """
+
+    sizes: tuple[int, ...]
+    runs: dict[str, VanishingRun]
+    n_samples: int
+    epochs: int
+    batch_size: int
+    eta: float
+    seed: int
+
+    def summary(self) -> str:
+        """A few lines: per setting, each layer's median gradient norm, the first layer's
+        over the last's, and the final training accuracy."""
+        lines = [
+            f"{list(self.sizes)} on {self.n_samples} standardised digits, {self.epochs} epochs, "
+            f"batch {self.batch_size}, eta {self.eta:g}, seed {self.seed}",
+            "median |dC/dW^l| over training, layer 1 (input side) to layer "
+            f"{len(self.sizes) - 1} (output):",
+        ]
+        for name, run in self.runs.items():
+            norms = " ".join(f"{g:.2e}" for g in run.median_grad_norm)
+            lines.append(
+                f"  {name:8s} ({SETTING_LABELS[name]}): {norms}; layer 1 / last = "
+                f"{run.first_to_last:.3g}; accuracy {run.accuracy_epoch[-1]:.1%}"
+            )
+        return "\n".join(lines)
+
+
+def digits_standardised(n_samples: int | None = None, seed: int = 0) -> tuple[Array, Array]:
+    """The bundled 8×8 digits, each pixel standardised to mean 0 and variance 1 over the
+    samples used, with one-hot targets: ``X`` (n, 64) and ``Y`` (n, 10). ``n_samples``
+    picks that many at random (with ``seed``); None keeps all 1797."""
+    X, y = datasets.digits()
+    if n_samples is not None:
+        n_samples = check_positive_int(n_samples, "n_samples")
+        if n_samples > len(X):
+            raise ValueError(f"n_samples must be at most {len(X)} (the digits), got {n_samples}")
+        keep = np.sort(np.random.default_rng(seed).choice(len(X), n_samples, replace=False))
+        X, y = X[keep], y[keep]
+    X, _, _ = datasets.standardize(X)
+    return X, one_hot(y, classes=np.arange(10))
+
+
+def vanishing_gradients(
+    *,
+    sizes: Sequence[int] = (64, 30, 30, 30, 30, 30, 10),
+    settings: Sequence[str] = ("gaussian", "scaled", "he"),
+    epochs: int = 4,
+    batch_size: int = 10,
+    eta: float = 0.1,
+    n_samples: int | None = 1000,
+    seed: int = 0,
+) -> Vanishing:
+    """Train a deep narrow network on the standardised digits in each setting and keep
+    every layer's gradient norm at every step.
+
+    Every setting uses the same data, mini-batches (same seed), η, softmax output and
+    categorical cross-entropy (so BP1 is ``δ^L = a^L − y`` in each): only the hidden
+    activation and the initial weights differ. The gradient reaching layer ℓ is, by BP2,
+
+        ``δ^ℓ = σ′(z^ℓ) ⊙ (W^{ℓ+1})ᵀ σ′(z^{ℓ+1}) ⊙ … ⊙ (W^L)ᵀ δ^L``,
+
+    a product of one factor ``(W^{k})ᵀ diag σ′(z^{k−1})`` per layer it passes; the learning
+    speed of layer ℓ is ``‖∂C/∂W^ℓ‖ = ‖δ^ℓ (a^{ℓ−1})ᵀ‖``.
+
+    Args:
+        sizes: the layers, input first; the input must be 64 and the output 10.
+        settings: keys of :data:`VANISHING_SETTINGS`.
+        epochs, batch_size, eta: plain mini-batch SGD.
+        n_samples: digits used (chosen with ``seed``); None for all 1797.
+        seed: for the sample choice, every network's initial weights and the shuffling.
+
+    Returns:
+        a :class:`Vanishing`.
+    """
+    sizes = tuple(int(n) for n in sizes)
+    if len(sizes) < 3 or sizes[0] != 64 or sizes[-1] != 10:
+        raise ValueError(
+            f"sizes must start with 64 inputs (8×8 pixels), end with 10 outputs (digits) and "
+            f"have at least one hidden layer, got {list(sizes)}"
+        )
+    settings = list(settings)
+    unknown = [s for s in settings if s not in VANISHING_SETTINGS]
+    if unknown or not settings:
+        raise ValueError(
+            f"settings must be some of {', '.join(VANISHING_SETTINGS)}, got {settings}"
+        )
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    eta = check_positive_float(eta, "eta")
+    X, Y = digits_standardised(n_samples, seed)
+    runs = {}
+    for name in settings:
+        activation, init = VANISHING_SETTINGS[name]
+        net = Network(sizes, activation=activation, output_activation="softmax",
+                      cost="cross_entropy", init=init, seed=seed)  # fmt: skip
+        # evaluate=True: loss and accuracy by an exact pass over the data after each epoch
+        h = net.train(X, Y, epochs=epochs, batch_size=batch_size, eta=eta, seed=seed,
+                      evaluate=True)  # fmt: skip
+        runs[name] = VanishingRun(
+            name, activation, init, h.grad_norm, h.loss_epoch, h.accuracy_epoch,
+            h.steps_per_epoch,
+        )  # fmt: skip
+    return Vanishing(sizes, runs, len(X), epochs, batch_size, eta, seed)
