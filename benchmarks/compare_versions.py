@@ -1,19 +1,23 @@
 """Two versions of backproplab side by side: is a change slower?
 
     python -m benchmarks.compare_versions --against REF [--rounds N] [--only W1,W3] [--steps S]
+        [--options KEY=VALUE,...] [--ref-options KEY=VALUE,...]
 
 The package as it was at git revision REF is unpacked from the repository into a temporary
 folder and imported under another name, so both versions run in one process, on the same
 workloads as the training benchmark (:mod:`benchmarks.training.workloads`), interleaved
 round after round by the benchmark's own protocol
 (:func:`benchmarks.training.timing.time_round_robin`). Each is timed on
-``Network(sizes, seed=0).train(X, Y, epochs=1, ...)``, the default path. The table shows the
-median epoch time of each and the ratio current / REF (above 1: the current code is slower).
+``Network(sizes, seed=0).train(X, Y, epochs=1, ...)``, the default path, plus any
+``--options`` (``--ref-options`` for REF's side; values are Python literals, e.g.
+``evaluate=False``). The table shows the median epoch time of each and the ratio
+current / REF (above 1: the current code is slower).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib.util
 import io
 import subprocess
@@ -51,7 +55,13 @@ def import_version(ref: str, folder: Path):
     return module
 
 
-def trainer(package):
+def parse_options(text: str) -> dict:
+    """``"evaluate=False,l2=0.5"`` → ``{"evaluate": False, "l2": 0.5}``."""
+    pairs = [item.split("=", 1) for item in text.split(",") if item]
+    return {key: ast.literal_eval(value) for key, value in pairs}
+
+
+def trainer(package, options: dict):
     """``prepare(problem) -> epoch`` for the given package's ``Network.train``."""
 
     def prepare(p):
@@ -59,7 +69,7 @@ def trainer(package):
 
         def epoch():
             net.train(p.X, p.Y, epochs=1, batch_size=p.batch_size, eta=p.eta, shuffle=False,
-                      evaluate=False)  # fmt: skip
+                      **options)  # fmt: skip
             return net
 
         return epoch
@@ -73,14 +83,16 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--only", default="W1,W2,W3", help="workloads, e.g. W1,W3")
     parser.add_argument("--steps", type=int, default=None, help="cut each epoch to S steps")
+    parser.add_argument("--options", default="", help="train options of the current side")
+    parser.add_argument("--ref-options", default="", help="train options of REF's side")
     args = parser.parse_args(argv)
     import backproplab
 
     with tempfile.TemporaryDirectory() as tmp:
         old = import_version(args.against, Path(tmp))
         contestants = [
-            Contestant("current", trainer(backproplab)),
-            Contestant(args.against, trainer(old)),
+            Contestant("current", trainer(backproplab, parse_options(args.options))),
+            Contestant(args.against, trainer(old, parse_options(args.ref_options))),
         ]
         print(f"| workload | current (s) | {args.against} (s) | current / {args.against} |")
         print("|---|---|---|---|")
