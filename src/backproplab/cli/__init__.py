@@ -17,7 +17,12 @@ COMMAND_MODULES = [demo, checks, check, sweep]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
-    """argparse, with a usage mistake reported in one line (exit code 2)."""
+    """argparse, with a usage mistake reported in one line (exit code 2), and ``--help``
+    showing every option's default."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", argparse.ArgumentDefaultsHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -28,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="backproplab",
         description="See and check how a neural network learns by backpropagation.",
     )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"backproplab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in COMMAND_MODULES:
         module.register(sub)

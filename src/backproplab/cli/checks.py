@@ -82,21 +82,20 @@ def cmd_ladder(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     """Add ``gradcheck`` and ``ladder`` to the ``backproplab`` parser."""
     gc = sub.add_parser("gradcheck", help="compare backprop with finite differences, per layer")
-    gc.add_argument(
-        "--layers", default="2,3,3,1", help="layer sizes, input first (default 2,3,3,1)"
-    )
-    gc.add_argument("--activation", default="sigmoid", help="hidden activation")
-    gc.add_argument("--output-activation", default=None, help="output activation")
-    gc.add_argument("--cost", default="quadratic")
+    gc.add_argument("--layers", default="2,3,3,1", help="layer sizes, input first")
+    gc.add_argument("--activation", default="sigmoid", help="hidden layers' activation")
+    gc.add_argument("--output-activation", default=None,
+                    help="output activation (default: the hidden one)")  # fmt: skip
+    gc.add_argument("--cost", default="quadratic", help="quadratic or cross-entropy")
     gc.add_argument("--samples", type=int, default=10, help="random samples to check on")
-    gc.add_argument("--epsilon", type=float, default=1e-7)
-    gc.add_argument("--seed", type=int, default=0)
+    gc.add_argument("--epsilon", type=float, default=1e-7, help="the finite-difference step ε")
+    gc.add_argument("--seed", type=int, default=0, help="seed of the weights and samples")
     gc.set_defaults(func=cmd_gradcheck)
 
     lad = sub.add_parser("ladder", help="run every rung of the derivation ladder and compare")
     lad.add_argument(
         "--layers", default="2,3,3,1", help="layer sizes (all 1 to include the scalar rung)"
     )
-    lad.add_argument("--samples", type=int, default=16)
-    lad.add_argument("--seed", type=int, default=0)
+    lad.add_argument("--samples", type=int, default=16, help="random samples")
+    lad.add_argument("--seed", type=int, default=0, help="seed of the weights and samples")
     lad.set_defaults(func=cmd_ladder)
