@@ -140,3 +140,22 @@ def test_rungs_reject_bad_shapes(name):
         ladder.RUNGS[name](W, b, np.zeros((2, 1)), np.zeros(2))
     with pytest.raises(ValueError, match="features"):
         ladder.RUNGS[name]([np.zeros((1, 1))], [np.zeros((1, 1))], np.zeros((2, 3)), np.zeros(2))
+
+
+def test_the_einsum_form_of_bp4_equals_the_stacked_outer_products(rng):
+    net = Network([3, 4, 2], seed=1)
+    X, Y = rng.standard_normal((9, 3)), rng.uniform(size=(9, 2))
+    stacked = ladder.batch_tensor(net.weights, net.biases, X, Y)
+    einsum = ladder.batch_tensor(net.weights, net.biases, X, Y, einsum=True)
+    for a, b in zip(stacked[0], einsum[0]):
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+    gemm = ladder.gemm(net.weights, net.biases, X, Y)
+    for a, b in zip(einsum[0], gemm[0]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_node_takes_the_seeds_one_element_arrays():
+    """The seed passes (1,) arrays through a node; numbers give a number."""
+    out = ladder.node(np.array([0.5]), np.array([-1.0]), np.array([2.0]))
+    assert out.shape == (1,) and out[0] == pytest.approx(0.5)  # σ(0.5·2 − 1) = σ(0)
+    assert ladder.node(1.0, 0.0, 0.0) == 0.5 and isinstance(ladder.node(1.0, 0.0, 0.0), float)
