@@ -19,8 +19,10 @@ import sys
 import numpy as np
 from tqdm.auto import tqdm
 
+import backproplab
 from backproplab import Network
 from backproplab.engine import SGD, Workspace
+from benchmarks.compare_versions import trainer
 from benchmarks.training.contestants import Contestant
 from benchmarks.training.timing import time_round_robin
 from benchmarks.training.workloads import WORKLOADS, make_problem
@@ -43,28 +45,14 @@ def bare_loop(p):
     return epoch
 
 
-def train(**options):
-    def prepare(p):
-        net = Network(p.sizes, seed=0, dtype=p.dtype)
-
-        def epoch():
-            net.train(p.X, p.Y, epochs=1, batch_size=p.batch_size, eta=p.eta, shuffle=False,
-                      **options)  # fmt: skip
-            return net
-
-        return epoch
-
-    return prepare
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.default_overhead")
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args(argv)
     contestants = [
         Contestant("bare loop", bare_loop),
-        Contestant("train (default)", train()),
-        Contestant("train(evaluate=True)", train(evaluate=True)),
+        Contestant("train (default)", trainer(backproplab, {})),
+        Contestant("train(evaluate=True)", trainer(backproplab, {"evaluate": True})),
     ]
     print("| workload | bare loop (s) | default train / bare | evaluate=True / bare |")
     print("|---|---|---|---|")
