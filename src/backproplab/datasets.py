@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
+import math
 import os
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from sklearn import datasets as _sk
 from sklearn.preprocessing import StandardScaler
+
+from .files import open_regular
+from .validation import check_memory
 
 __all__ = [
     "DATASETS",
@@ -178,31 +184,75 @@ def standardize(X, mean=None, std=None):
 
 
 # -- files ---------------------------------------------------------------------------------
+#
+# Both readers open only regular files (a FIFO or /dev/zero is refused before reading, see
+# backproplab.files) and bound what they hold in memory by what they have checked first.
 
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+MAX_IDX_BYTES = 1 << 28  # 256 MiB of data: over five times MNIST's 47 MB of training images
+MAX_CSV_FIELD = 1 << 17  # 128 KiB, the csv module's own default limit
 
 
-def read_idx(path) -> np.ndarray:
-    """Read one IDX file (the MNIST format), raw or gzip-compressed."""
+def read_idx(path, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
+    """Read one IDX file (the MNIST format), raw or gzip-compressed.
+
+    The header's declared shape is checked against ``max_bytes`` and, for a raw file, the
+    file's real size before anything is allocated; a ``.gz`` file is decompressed into an
+    array of the declared size and no further, and must then end.
+
+    Raises:
+        ValueError: for anything but a regular file holding exactly what its header says,
+            or a declared size over ``max_bytes``.
+        OSError: if the file cannot be opened or read.
+    """
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _IDX_TYPES:
+    with open_regular(path) as raw:
+        if path.suffix == ".gz":
+            with gzip.GzipFile(fileobj=raw) as f:
+                try:
+                    return _read_idx_stream(f, path, max_bytes, raw_size=None)
+                except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+                    raise ValueError(f"{path}: damaged gzip data ({exc})") from None
+        return _read_idx_stream(raw, path, max_bytes, raw_size=os.fstat(raw.fileno()).st_size)
+
+
+def _read_idx_stream(f, path: Path, max_bytes: int, raw_size: int | None) -> np.ndarray:
+    magic = f.read(4)
+    if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES:
         raise ValueError(f"{path} is not an IDX file (bad magic number)")
-    ndim = data[3]
-    header = 4 + 4 * ndim
-    if ndim == 0 or len(data) < header:
+    ndim = magic[3]
+    dims = f.read(4 * ndim)
+    if ndim == 0 or len(dims) < 4 * ndim:
         raise ValueError(f"{path}: truncated IDX header")
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    dtype = np.dtype(_IDX_TYPES[data[2]])
-    expected = int(np.prod(shape)) * dtype.itemsize
-    if len(data) - header != expected:
+    shape = tuple(int.from_bytes(dims[4 * i : 4 * i + 4], "big") for i in range(ndim))
+    dtype = np.dtype(_IDX_TYPES[magic[2]])
+    expected = math.prod(shape) * dtype.itemsize
+    if expected > max_bytes:
+        raise ValueError(
+            f"{path}: header declares shape {shape}, {expected:,} bytes of data, more than "
+            f"the limit of {max_bytes:,} (pass max_bytes= to read larger files)"
+        )
+    header = 4 + 4 * ndim
+    if raw_size is not None and raw_size - header != expected:
         raise ValueError(
             f"{path}: header promises {expected} bytes of data for shape {shape}, "
-            f"file has {len(data) - header}"
+            f"file has {raw_size - header}"
         )
-    return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
+    check_memory(expected, f"{path} (shape {shape})")
+    data = np.empty(shape, dtype=dtype)
+    view = memoryview(data).cast("B")
+    filled = 0
+    while filled < expected:
+        n = f.readinto(view[filled:])
+        if not n:
+            raise ValueError(
+                f"{path}: header promises {expected} bytes of data for shape {shape}, "
+                f"file has {filled}"
+            )
+        filled += n
+    if f.read(1):
+        raise ValueError(f"{path}: more data than the header's shape {shape} holds")
+    return data
 
 
 def _find(directory: Path, stem: str) -> Path:
@@ -226,19 +276,42 @@ def load_mnist(directory, kind: str = "train") -> tuple[np.ndarray, np.ndarray]:
 
     Returns:
         X of shape (n, rows·cols) scaled to [0, 1], and integer labels y of shape (n,).
+
+    Raises:
+        ValueError: if a file is damaged, declares more than ``MAX_IDX_BYTES`` or more
+            memory than the machine has, or holds anything but unsigned bytes (floats,
+            whose NaN would become an absurd label, are refused), or the files disagree.
     """
     if kind not in ("train", "t10k"):
         raise ValueError(f"kind must be 'train' or 't10k', got {kind!r}")
     directory = Path(directory)
-    images = read_idx(_find(directory, f"{kind}-images-idx3-ubyte"))
-    labels = read_idx(_find(directory, f"{kind}-labels-idx1-ubyte"))
-    if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
+    images_path = _find(directory, f"{kind}-images-idx3-ubyte")
+    labels_path = _find(directory, f"{kind}-labels-idx1-ubyte")
+    images = read_idx(images_path)
+    if images.dtype != np.uint8 or images.ndim != 3:
+        raise ValueError(
+            f"{images_path}: MNIST images are three dimensions of unsigned bytes, got "
+            f"{images.ndim} dimension(s) of {images.dtype}"
+        )
+    labels = read_idx(labels_path)
+    if labels.dtype != np.uint8 or labels.ndim != 1:
+        raise ValueError(
+            f"{labels_path}: MNIST labels are one dimension of unsigned bytes, got "
+            f"{labels.ndim} dimension(s) of {labels.dtype}"
+        )
+    if len(images) != len(labels):
         raise ValueError(f"MNIST files disagree: images {images.shape}, labels {labels.shape}")
-    return images.reshape(len(images), -1).astype(np.float64) / 255.0, labels.astype(np.int64)
+    check_memory(images.size * 8, f"MNIST images {images.shape} as float64")
+    X = images.reshape(len(images), -1).astype(np.float64)
+    X /= 255.0  # in place: no second float64 copy
+    return X, labels.astype(np.int64)
 
 
 def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
     """A CSV file with a header row: every column but ``target`` is a numeric feature.
+
+    The file is read as UTF-8 (a byte-order mark before the header is dropped). Blank
+    lines are skipped, and line numbers in messages count them, as an editor does.
 
     Args:
         target: the target column's name (or its 0-based index).
@@ -246,13 +319,15 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         X (n_samples, n_features) as floats; y as floats if every target value is a
         number, else as strings (class labels).
+
+    Raises:
+        ValueError: naming the line, for a row of the wrong length, a feature that is not
+            a finite number, a missing (empty) target or one that is NaN or infinite, a
+            field longer than ``MAX_CSV_FIELD`` characters, text that is not UTF-8, or a
+            file with no data rows.
     """
     path = os.fspath(path)
-    with open(path, newline="") as f:
-        rows = list(csv.reader(f))
-    if len(rows) < 2:
-        raise ValueError(f"{path}: needs a header row and at least one data row")
-    header, body = rows[0], [r for r in rows[1:] if r]
+    header, body = _csv_rows(path)
     if isinstance(target, int) and not isinstance(target, bool):
         col = target
     elif target in header:
@@ -263,16 +338,73 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{path}: target index {col} outside 0..{len(header) - 1}")
     features = [i for i in range(len(header)) if i != col]
     X = np.empty((len(body), len(features)))
-    for r, row in enumerate(body, start=2):
+    y_text = []
+    for r, (line, row) in enumerate(body):
         if len(row) != len(header):
-            raise ValueError(f"{path}, line {r}: {len(row)} fields, header has {len(header)}")
-        try:
-            X[r - 2] = [float(row[i]) for i in features]
-        except ValueError:
-            raise ValueError(f"{path}, line {r}: a feature is not a number: {row}") from None
-    y_text = [row[col] for row in body]
+            raise ValueError(f"{path}, line {line}: {len(row)} fields, header has {len(header)}")
+        for j, i in enumerate(features):
+            try:
+                X[r, j] = value = float(row[i])
+            except ValueError:
+                raise ValueError(
+                    f"{path}, line {line}: a feature is not a number: column {header[i]!r} "
+                    f"holds {_clip(row[i])!r}"
+                ) from None
+            if not math.isfinite(value):
+                raise ValueError(
+                    f"{path}, line {line}: a feature is not a finite number: column "
+                    f"{header[i]!r} holds {row[i]!r}"
+                )
+        y_text.append(_target_value(row[col], path, line, header[col]))
     try:
         y = np.array([float(v) for v in y_text])
     except ValueError:
         y = np.array(y_text)
     return X, y
+
+
+def _clip(text: str, n: int = 40) -> str:
+    return text if len(text) <= n else text[:n] + "..."
+
+
+def _target_value(text: str, path, line: int, name: str) -> str:
+    """The target field, refusing a missing one and a number that is not finite."""
+    if not text.strip():
+        raise ValueError(f"{path}, line {line}: the target {name!r} is missing")
+    try:
+        value = float(text)
+    except ValueError:
+        return text  # a class label
+    if not math.isfinite(value):
+        raise ValueError(f"{path}, line {line}: the target {name!r} is {text!r}, not finite")
+    return text
+
+
+def _csv_rows(path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank data rows, each with the line it ends on."""
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(MAX_CSV_FIELD)
+        with (
+            open_regular(path) as raw,
+            io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f,
+        ):
+            reader = csv.reader(f)
+            rows = []
+            try:
+                for row in reader:
+                    if any(field.strip() for field in row):
+                        rows.append((reader.line_num, row))
+            except csv.Error as exc:
+                raise ValueError(f"{path}, line {reader.line_num}: {exc}") from None
+            except UnicodeDecodeError:
+                raise ValueError(
+                    f"{path}, after line {reader.line_num}: the text is not UTF-8"
+                ) from None
+    finally:
+        csv.field_size_limit(limit)
+    if not rows:
+        raise ValueError(f"{path}: empty; needs a header row and at least one data row")
+    if len(rows) < 2:
+        raise ValueError(f"{path}: only a header row; needs at least one data row")
+    return rows[0][1], rows[1:]
