@@ -37,6 +37,7 @@ import io
 import json
 import math
 import struct
+import warnings
 import zipfile
 import zlib
 
@@ -226,8 +227,11 @@ def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarra
                 if version == (1, 0)
                 else np.lib.format.read_array_header_2_0
             )
-            got_shape, fortran, got_dtype = read_header(raw)
-        except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
+            with warnings.catch_warnings():  # e.g. invalid escapes in a crafted header
+                warnings.simplefilter("ignore")
+                got_shape, fortran, got_dtype = read_header(raw)
+        except Exception as exc:  # NumPy parses the header text with tokenize and ast:
+            # whatever its parser raises on crafted text means the header is malformed
             raise _bad(path, f"{name} is not a .npy array ({str(exc)[:200]})") from None
         if got_dtype.hasobject:
             raise _bad(path, f"{name} holds Python objects; only numbers are allowed")
@@ -293,11 +297,6 @@ def _load(f, path, return_extra: bool):
         L = len(sizes) - 1
         if L > MAX_LAYERS:
             raise _bad(path, f"sizes declare {L} layers; model files hold at most {MAX_LAYERS}")
-        names = zf.namelist()
-        expected = {"metadata.json"} | {f"{p}{ell}.npy" for p in "Wb" for ell in range(1, L + 1)}
-        if set(names) != expected:
-            missing, unknown = sorted(expected - set(names)), sorted(set(names) - expected)
-            raise _bad(path, f"wrong entries (missing {missing}, unexpected {unknown})")
         dtype = np.dtype(meta["dtype"])
         n_params = _count_parameters(sizes)
         if n_params > MAX_PARAMETERS:
@@ -310,6 +309,11 @@ def _load(f, path, return_extra: bool):
             check_network_memory(sizes, dtype)
         except ValueError as exc:
             raise _bad(path, str(exc)) from None
+        names = zf.namelist()
+        expected = {"metadata.json"} | {f"{p}{ell}.npy" for p in "Wb" for ell in range(1, L + 1)}
+        if set(names) != expected:
+            missing, unknown = sorted(expected - set(names)), sorted(set(names) - expected)
+            raise _bad(path, f"wrong entries (missing {missing}, unexpected {unknown})")
         weights = [
             _read_array(zf, f"W{ell}.npy", (sizes[ell], sizes[ell - 1]), dtype, path)
             for ell in range(1, L + 1)
