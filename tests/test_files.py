@@ -82,7 +82,9 @@ def test_the_data_is_synced_before_the_rename(tmp_path, monkeypatch):
     events = []
     real_fsync, real_replace = os.fsync, os.replace
     monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
-    monkeypatch.setattr(os, "replace", lambda a, b: (events.append("rename"), real_replace(a, b))[1])
+    monkeypatch.setattr(
+        os, "replace", lambda a, b: (events.append("rename"), real_replace(a, b))[1]
+    )
     atomic_write_text(tmp_path / "f.txt", "hello")
     assert events[:2] == ["fsync", "rename"]
 

@@ -18,6 +18,10 @@ import zlib
 
 import numpy as np
 import pytest
+
+from backproplab import Network, datasets
+from backproplab.io import MAX_PARAMETERS
+from backproplab.validation import check_network_memory
 from hostile import (
     ADDRESS_SPACE_LIMIT,
     Member,
@@ -31,10 +35,6 @@ from hostile import (
     write_zip,
 )
 
-from backproplab import Network, datasets
-from backproplab.io import MAX_PARAMETERS
-from backproplab.validation import check_network_memory
-
 # -- model files ------------------------------------------------------------------------------
 
 
@@ -42,9 +42,14 @@ def _small_members(sizes=(2, 3, 1), meta=None, skip=()):
     """Valid members of a [2, 3, 1]-like network (zeros), as Member objects."""
     members = [deflated("metadata.json", meta if meta is not None else metadata(list(sizes)))]
     for ell in range(1, len(sizes)):
-        for name, shape in ((f"W{ell}", (sizes[ell], sizes[ell - 1])), (f"b{ell}", (sizes[ell], 1))):
+        for name, shape in (
+            (f"W{ell}", (sizes[ell], sizes[ell - 1])),
+            (f"b{ell}", (sizes[ell], 1)),
+        ):
             if name not in skip:
-                members.append(deflated(f"{name}.npy", npy_header(shape) + bytes(8 * np.prod(shape))))
+                members.append(
+                    deflated(f"{name}.npy", npy_header(shape) + bytes(8 * np.prod(shape)))
+                )
     return members
 
 
@@ -69,7 +74,9 @@ def _model_cases(d):
     nested_extra = metadata([2, 3, 1]).replace(b'"extra": {}', b'"extra": ' + b"[" * 100_000)
     add("nested extra", _small_members(meta=nested_extra), "JSON")
     good = deflated("metadata.json", metadata([2, 3, 1]))
-    corrupt = Member(good.name, good.data[:5] + b"\xff" * 8 + good.data[13:], 8, good.crc, good.size)
+    corrupt = Member(
+        good.name, good.data[:5] + b"\xff" * 8 + good.data[13:], 8, good.crc, good.size
+    )
     add("corrupt deflate", [corrupt, *_small_members()[1:]], "damaged")
     bz = deflated("metadata.json", metadata([2, 3, 1]))
     bz.method = 12
@@ -83,7 +90,11 @@ def _model_cases(d):
                          ("sizes floats", [2, 3.5, 1]), ("sizes bools", [True, 1])):  # fmt: skip
         add(label, _small_members(meta=metadata(sizes)), "sizes|integers")
     add("activation list", _small_members(meta=metadata([2, 3, 1], activation=["tanh"])), "string")
-    add("big integer", _small_members(meta=metadata([2, 3, 1]).replace(b"1,", b"9" * 5000 + b",")), "JSON")
+    add(
+        "big integer",
+        _small_members(meta=metadata([2, 3, 1]).replace(b"1,", b"9" * 5000 + b",")),
+        "JSON",
+    )
     add("not utf-8", _small_members(meta=b'{"format": "\xff\xfe"}'), "JSON")
     header2 = b"\x93NUMPY\x02\x00" + struct.pack("<I", 0xFFFFFFF0)
     v2 = stored("W1.npy", header2.ljust(128, b" ") + bytes(48))
@@ -178,7 +189,10 @@ def test_crafted_mnist_files_are_refused_with_bounded_memory(tmp_path):
     more = gzip_zeros(_idx_header(8, (3, 2, 2)), 10_000_000)  # declares 12 bytes, holds 10 MB
     cases = {
         "gz bomb": (_mnist_dir(tmp_path / "bomb", bomb, labels, (".gz", "")), "limit"),
-        "more than declared": (_mnist_dir(tmp_path / "more", more, labels, (".gz", "")), "more data"),
+        "more than declared": (
+            _mnist_dir(tmp_path / "more", more, labels, (".gz", "")),
+            "more data",
+        ),
         "float labels": (_mnist_dir(tmp_path / "nan", images, nan_labels), "unsigned bytes"),
         "float images": (
             _mnist_dir(tmp_path / "fimg", _idx_header(0x0E, (3, 2, 2)) + bytes(96), labels),
@@ -250,7 +264,9 @@ def test_csv_byte_order_mark_and_blank_lines(tmp_path):
 
 
 def test_absurd_networks_are_refused_naming_the_size():
-    with pytest.raises(ValueError, match=r"sizes \[2, 1000000000, 1\] \(float64\) needs about 89.4 GiB"):
+    with pytest.raises(
+        ValueError, match=r"sizes \[2, 1000000000, 1\] \(float64\) needs about 89.4 GiB"
+    ):
         check_network_memory([2, 10**9, 1])
     check_network_memory([784, 512, 256, 10])  # MNIST-sized is fine
 
