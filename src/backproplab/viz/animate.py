@@ -21,7 +21,7 @@ from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
 from matplotlib.figure import Figure
 
 from ..io import atomic_path
-from .plots import CLASS_COLORS, CLASS_MARKERS
+from .plots import CLASS_COLORS, CLASS_MARKERS, class_label
 
 _FONT_AWESOME = re.compile(r'<link rel="stylesheet"\s*href="[^"]*font-awesome[^"]*">')
 _ICONS = {  # matplotlib's player buttons, as text instead of a web font fetched online
@@ -132,7 +132,7 @@ def animate_hidden(
                 s=16,
                 alpha=0.65,
                 edgecolors="none",
-                label=f"class {label}",
+                label=class_label(label),
                 c=CLASS_COLORS[c % len(CLASS_COLORS)],
                 marker=CLASS_MARKERS[c % len(CLASS_MARKERS)],
             )
