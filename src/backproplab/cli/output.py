@@ -5,7 +5,9 @@
   one of the run's inputs (never allowed, not even with ``--force``), a folder that holds
   anything other than a previous backproplab run (unless ``--force``), and any file of
   the run's names that is a link, a folder or a device rather than a regular file. A
-  previous run is recognised by the ``.backproplab-run.json`` every run leaves.
+  previous run is recognised by the ``.backproplab-run.json`` every run leaves (or, for
+  a run of a version before it, by holding nothing but the run's file names, among them
+  ``model.npz`` and ``history.json``).
 - **A run's files are written as a set.** :func:`staged_run` gives the run a hidden
   staging folder inside the output folder; only once every file is complete are they
   moved into place, together, and the files an older run left there that this run did not
@@ -147,7 +149,7 @@ def check_out_folder(
                     "device); remove it or choose another --out"
                 )
         entries = sorted(os.listdir(out))
-        if entries and MARKER not in entries and not force:
+        if entries and not _previous_run(entries, names) and not force:
             shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
             raise ValueError(
                 f"--out {out} holds files that are not a backproplab run ({shown}); "
@@ -159,6 +161,14 @@ def check_out_folder(
         probe.close()
     except OSError as exc:
         raise ValueError(f"--out {out} is not a writable folder ({exc.strerror or exc})") from None
+
+
+def _previous_run(entries: list[str], names: set[str]) -> bool:
+    """A folder a run wrote: it holds ``MARKER``, or (left by a version before the marker)
+    nothing but the run's own file names, among them ``model.npz`` and ``history.json``."""
+    if MARKER in entries:
+        return True
+    return set(entries) <= names and {"model.npz", "history.json"} <= set(entries)
 
 
 def _lstat(path: Path):
