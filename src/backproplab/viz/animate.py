@@ -196,8 +196,14 @@ def save_gif(animation: FuncAnimation, path, fps: int = 12, progress=None) -> No
     """Write the animation as a GIF; nothing appears under ``path`` until it is complete.
 
     ``progress(frame, n_frames)`` is called as each frame is drawn."""
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, _drawing_errstate():
         animation.save(tmp, writer=PillowWriter(fps=fps), progress_callback=progress)
+
+
+def _drawing_errstate():
+    """mplot3d projects a decision plane that runs far off screen with ``np.dot``, which
+    can overflow; the picture is right (the plane is clipped), so drawing ignores it."""
+    return np.errstate(over="ignore", invalid="ignore")
 
 
 def to_html(
@@ -213,7 +219,8 @@ def to_html(
         writer = HTMLWriter(
             fps=fps, embed_frames=True, default_mode="loop", embed_limit=embed_limit_mb
         )
-        animation.save(path, writer=writer, progress_callback=progress)
+        with _drawing_errstate():
+            animation.save(path, writer=writer, progress_callback=progress)
         with open(path, encoding="utf-8") as f:
             text = f.read()
     text = _FONT_AWESOME.sub("", text)
