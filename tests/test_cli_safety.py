@@ -131,6 +131,26 @@ def test_an_input_inside_out_is_never_overwritten(tmp_path, capsys):
         assert data.read_bytes() == before and os.listdir(run) == ["history.csv"]
 
 
+def test_an_input_listed_by_an_old_run_is_kept(tmp_path, capsys):
+    out = tmp_path / "run"
+    out.mkdir()
+    data = _csv(out / "data.csv", _labelled_rows(["no", "yes"], n=100))
+    (out / MARKER).write_text('{"files": ["data.csv", "model.npz"]}')  # edited by hand
+    argv = [
+        "train",
+        "--data",
+        str(data),
+        "--target",
+        "y",
+        "--out",
+        str(out),
+        *SMALL[:2],
+        *SMALL[4:],
+    ]
+    assert _run(argv, capsys) == (0, [])
+    assert (out / "data.csv").exists() and set(os.listdir(out)) == FILES | {MARKER, "data.csv"}
+
+
 def test_a_folder_of_other_files_needs_force_and_keeps_them(tmp_path, capsys):
     out = tmp_path / "mine"
     out.mkdir()
@@ -269,7 +289,7 @@ def _cli_process(args, cwd, **kwargs):
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 def test_a_real_ctrl_c_during_training_exits_130(previous_run):
     out, before = previous_run
-    proc = _cli_process(["train", "--out", str(out), "--samples", "2000", "--epochs", "100000",
+    proc = _cli_process(["train", "--out", str(out), "--samples", "2000", "--epochs", "5000",
                          "--frames", "4"], cwd=out.parent)  # fmt: skip
     assert proc.stdout.readline().startswith("training ")
     proc.send_signal(signal.SIGINT)

@@ -210,7 +210,8 @@ class StagedRun:
         with self.interrupts.deferred():
             for name in sorted(old - set(names)):
                 info = _lstat(self.out / name)
-                if info is not None and stat.S_ISREG(info.st_mode):
+                is_input = any(_same_file(self.out / name, given) for given in self.inputs)
+                if info is not None and stat.S_ISREG(info.st_mode) and not is_input:
                     (self.out / name).unlink()
             for name in [*names, MARKER]:
                 os.replace(self.path / name, self.out / name)
