@@ -19,7 +19,7 @@ from numbers import Integral, Real
 
 from ..validation import check_memory, check_network_memory
 
-MAX_FRAMES = 400  # about 80 s of drawing and 40 MB of embedded player; more is refused
+MAX_FRAMES = 300  # about 60 s of drawing and 30 MB of player (its limit is 60 MB); more is refused
 MAX_SEED = 2**32 - 1  # what scikit-learn's random_state takes
 
 
