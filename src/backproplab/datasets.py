@@ -10,13 +10,15 @@ scikit-learn layout — and y of shape (n_samples,). Randomness comes only from 
 
 from __future__ import annotations
 
+import array
 import csv
 import gzip
 import io
 import math
 import os
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -311,14 +313,16 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
     """A CSV file with a header row: every column but ``target`` is a numeric feature.
 
     The file is read as UTF-8 (a byte-order mark before the header is dropped). Blank
-    lines are skipped, and line numbers in messages count them, as an editor does.
+    lines are skipped, and line numbers in messages count them, as an editor does. Rows
+    are converted as they are read, so memory stays within a few times the file's size
+    (checked against the machine's before reading).
 
     Args:
         target: the target column's name (or its 0-based index).
 
     Returns:
         X (n_samples, n_features) as floats; y as floats if every target value is a
-        number, else as strings (class labels).
+        number, else as strings (class labels; an object array if the labels are long).
 
     Raises:
         ValueError: naming the line, for a row of the wrong length, a feature that is not
@@ -327,44 +331,59 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
             file with no data rows.
     """
     path = os.fspath(path)
-    header, body = _csv_rows(path)
-    if isinstance(target, int) and not isinstance(target, bool):
-        col = target
-    elif target in header:
-        col = header.index(target)
-    else:
-        raise ValueError(f"{path}: no column {target!r}; columns are {', '.join(header)}")
-    if not 0 <= col < len(header):
-        raise ValueError(f"{path}: target index {col} outside 0..{len(header) - 1}")
-    features = [i for i in range(len(header)) if i != col]
-    X = np.empty((len(body), len(features)))
-    y_text = []
-    for r, (line, row) in enumerate(body):
-        if len(row) != len(header):
-            raise ValueError(f"{path}, line {line}: {len(row)} fields, header has {len(header)}")
-        for j, i in enumerate(features):
-            try:
-                X[r, j] = value = float(row[i])
-            except ValueError:
+    with _csv_rows(path) as rows:
+        first = next(rows, None)
+        if first is None:
+            raise ValueError(f"{path}: empty; needs a header row and at least one data row")
+        header = first[1]
+        if isinstance(target, int) and not isinstance(target, bool):
+            col = target
+        elif target in header:
+            col = header.index(target)
+        else:
+            raise ValueError(f"{path}: no column {target!r}; columns are {', '.join(header)}")
+        if not 0 <= col < len(header):
+            raise ValueError(f"{path}: target index {col} outside 0..{len(header) - 1}")
+        features = [i for i in range(len(header)) if i != col]
+        values = array.array("d")  # the features, row after row
+        y_text: list[str] = []
+        labels: dict[str, str] = {}  # one string per distinct label, shared by its rows
+        for line, row in rows:
+            if len(row) != len(header):
                 raise ValueError(
-                    f"{path}, line {line}: a feature is not a number: column {header[i]!r} "
-                    f"holds {_clip(row[i])!r}"
-                ) from None
-            if not math.isfinite(value):
-                raise ValueError(
-                    f"{path}, line {line}: a feature is not a finite number: column "
-                    f"{header[i]!r} holds {row[i]!r}"
+                    f"{path}, line {line}: {len(row)} fields, header has {len(header)}"
                 )
-        y_text.append(_target_value(row[col], path, line, header[col]))
+            values.extend(_feature_value(row[i], path, line, header[i]) for i in features)
+            text = _target_value(row[col], path, line, header[col])
+            y_text.append(labels.setdefault(text, text))
+    if not y_text:
+        raise ValueError(f"{path}: only a header row; needs at least one data row")
+    X = np.frombuffer(values, dtype=np.float64).reshape(len(y_text), len(features))
     try:
-        y = np.array([float(v) for v in y_text])
+        numbers = {text: float(text) for text in labels}
     except ValueError:
-        y = np.array(y_text)
-    return X, y
+        longest = max(len(text) for text in labels)
+        wide = len(y_text) * 4 * longest > MAX_CSV_FIELD * 64  # a <U array would be huge
+        return X, np.array(y_text, dtype=object if wide else None)
+    return X, np.array([numbers[text] for text in y_text])
 
 
 def _clip(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[:n] + "..."
+
+
+def _feature_value(text: str, path, line: int, name: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(
+            f"{path}, line {line}: a feature is not a number: column {name!r} holds {_clip(text)!r}"
+        ) from None
+    if not math.isfinite(value):
+        raise ValueError(
+            f"{path}, line {line}: a feature is not a finite number: column {name!r} holds {text!r}"
+        )
+    return value
 
 
 def _target_value(text: str, path, line: int, name: str) -> str:
@@ -380,8 +399,14 @@ def _target_value(text: str, path, line: int, name: str) -> str:
     return text
 
 
-def _csv_rows(path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the non-blank data rows, each with the line it ends on."""
+@contextmanager
+def _csv_rows(path) -> Iterator[Iterator[tuple[int, list[str]]]]:
+    """The non-blank rows, header first, each with the (physical) line it ends on.
+
+    Every number takes 8 bytes and at least 2 of the file (a digit and a comma), and each
+    row one 8-byte reference to its label: at most 4 times the file's size, plus the
+    distinct labels (at most the file's size again).
+    """
     limit = csv.field_size_limit()
     try:
         csv.field_size_limit(MAX_CSV_FIELD)
@@ -389,22 +414,19 @@ def _csv_rows(path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             open_regular(path) as raw,
             io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f,
         ):
-            reader = csv.reader(f)
-            rows = []
-            try:
-                for row in reader:
-                    if any(field.strip() for field in row):
-                        rows.append((reader.line_num, row))
-            except csv.Error as exc:
-                raise ValueError(f"{path}, line {reader.line_num}: {exc}") from None
-            except UnicodeDecodeError:
-                raise ValueError(
-                    f"{path}, after line {reader.line_num}: the text is not UTF-8"
-                ) from None
+            size = os.fstat(raw.fileno()).st_size
+            check_memory(5 * size, f"reading {path} ({size:,} bytes)")
+            yield _rows(csv.reader(f), path)
     finally:
         csv.field_size_limit(limit)
-    if not rows:
-        raise ValueError(f"{path}: empty; needs a header row and at least one data row")
-    if len(rows) < 2:
-        raise ValueError(f"{path}: only a header row; needs at least one data row")
-    return rows[0][1], rows[1:]
+
+
+def _rows(reader, path) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for row in reader:
+            if any(field.strip() for field in row):
+                yield reader.line_num, row
+    except csv.Error as exc:
+        raise ValueError(f"{path}, line {reader.line_num}: {exc}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}, after line {reader.line_num}: the text is not UTF-8") from None
