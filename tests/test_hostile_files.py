@@ -253,6 +253,21 @@ def test_crafted_csv_files_are_refused_naming_the_line(tmp_path):
         assert cases[case][1] in message, (case, message)
 
 
+def test_csv_memory_stays_within_eight_times_the_file(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "short.csv"
+    path.write_text("a,b,y\n" + "1,0,1\n0,1,0\n" * 50_000)  # the shortest rows cost most
+    tracemalloc.start()
+    try:
+        X, y = datasets.load_csv(path, target="y")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert X.shape == (100_000, 2) and y[:2].tolist() == [1.0, 0.0]
+    assert peak < 8 * path.stat().st_size
+
+
 def test_csv_byte_order_mark_and_blank_lines(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes("\ufeffy,a\r\n\r\n0,1.5\r\n1,-2\r\n".encode())

@@ -365,7 +365,7 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
         longest = max(len(text) for text in labels)
         wide = len(y_text) * 4 * longest > MAX_CSV_FIELD * 64  # a <U array would be huge
         return X, np.array(y_text, dtype=object if wide else None)
-    return X, np.array([numbers[text] for text in y_text])
+    return X, np.fromiter((numbers[text] for text in y_text), np.float64, len(y_text))
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -403,9 +403,9 @@ def _target_value(text: str, path, line: int, name: str) -> str:
 def _csv_rows(path) -> Iterator[Iterator[tuple[int, list[str]]]]:
     """The non-blank rows, header first, each with the (physical) line it ends on.
 
-    Every number takes 8 bytes and at least 2 of the file (a digit and a comma), and each
-    row one 8-byte reference to its label: at most 4 times the file's size, plus the
-    distinct labels (at most the file's size again).
+    Every number takes 8 bytes and at least 2 of the file (a digit and a comma), each row
+    an 8-byte reference to its label and 8 bytes of y: under 8 times the file's size, the
+    distinct labels included.
     """
     limit = csv.field_size_limit()
     try:
@@ -415,7 +415,7 @@ def _csv_rows(path) -> Iterator[Iterator[tuple[int, list[str]]]]:
             io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f,
         ):
             size = os.fstat(raw.fileno()).st_size
-            check_memory(5 * size, f"reading {path} ({size:,} bytes)")
+            check_memory(8 * size, f"reading {path} ({size:,} bytes)")
             yield _rows(csv.reader(f), path)
     finally:
         csv.field_size_limit(limit)
