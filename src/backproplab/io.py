@@ -264,17 +264,25 @@ def _read_exactly(f, view: memoryview, name: str, path) -> None:
 def load_network(path, *, return_extra: bool = False):
     """Read a network written by :func:`save_network`; ``(net, extra)`` if ``return_extra``.
 
+    ``path`` is a path, or a binary file object open for reading (with ``seek``).
+
     Raises:
         ValueError: if anything in the file is not exactly as :func:`save_network` writes it,
             the path is not a regular file, or the network it declares exceeds
             ``MAX_PARAMETERS`` or the machine's memory.
         OSError: if the file cannot be opened or read.
     """
+    if hasattr(path, "read") and hasattr(path, "seek"):  # an open binary file
+        return _load_checked(path, getattr(path, "name", "<file object>"), return_extra)
     with open_regular(path) as f:
-        try:
-            return _load(f, path, return_extra)
-        except _MALFORMED as exc:
-            raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
+        return _load_checked(f, path, return_extra)
+
+
+def _load_checked(f, path, return_extra: bool):
+    try:
+        return _load(f, path, return_extra)
+    except _MALFORMED as exc:
+        raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
 def _load(f, path, return_extra: bool):
