@@ -13,6 +13,7 @@ from PIL import Image
 from backproplab import Network, datasets
 from backproplab.cli import main
 from backproplab.cli.demo import DEMO_DEFAULTS
+from backproplab.cli.output import MARKER
 
 FILES = {"hidden.gif", "hidden.html", "report.html", "model.npz", "history.json", "history.csv"}
 pytestmark = pytest.mark.end_to_end  # every test here runs the command line
@@ -33,7 +34,7 @@ def test_train_writes_every_file_and_they_agree(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--data", "moons", "--layers", "2,5,3,1", "--seed", "3",
                  "--out", str(out), *SMALL]) == 0  # fmt: skip
-    assert set(os.listdir(out)) == FILES
+    assert set(os.listdir(out)) == FILES | {MARKER}
     printed = capsys.readouterr().out
     assert str(out) in printed and "report.html" in printed
 
@@ -130,7 +131,7 @@ def test_an_interrupted_run_leaves_no_truncated_file(tmp_path, monkeypatch, caps
     monkeypatch.setattr(PillowWriter, "grab_frame", grab_then_interrupt)
     assert main(["demo", "--out", str(out), *SMALL]) == 130
     assert "interrupted" in capsys.readouterr().err
-    assert os.listdir(out) == []  # no hidden.gif, and no temporary file left behind
+    assert not out.exists()  # no hidden.gif, no temporary file, not even the new folder
 
 
 def _exit_code(argv) -> int:

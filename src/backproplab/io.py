@@ -9,28 +9,61 @@ A model file is a zip archive in NumPy's ``.npz`` layout (``np.load`` opens it) 
   "extra"}`` where ``extra`` is a JSON object for whoever wraps the network (the
   scikit-learn estimators keep their settings and class labels there).
 
-Writing goes to a temporary file in the target's folder, renamed over the target only once
-complete. Reading trusts nothing: the archive's member list, the metadata's size, keys
-and values, each array's header (shape and dtype are checked before its data is read),
-and every value's finiteness. Anything wrong raises ``ValueError`` naming the problem.
-Arrays are read with ``allow_pickle=False``, so no file can run code.
+Writing goes through :func:`backproplab.files.atomic_write`: a temporary file in the
+target's folder, flushed to disk and renamed over the target only once complete (the old
+file's permissions kept, symbolic links written through). Reading trusts nothing, and
+reads nothing it has not first checked against a stated limit:
+
+- the path must be a regular file (a FIFO or ``/dev/zero`` is refused before reading);
+- the archive's member list, compression (stored or deflate, never encrypted) and the
+  metadata (at most ``MAX_METADATA_BYTES``; its keys, their types and values);
+- the declared layer sizes: at most ``MAX_LAYERS`` layers and ``MAX_PARAMETERS``
+  parameters in all, and no more
+  memory than the machine has (:func:`backproplab.validation.check_network_memory`);
+- each array member's declared size must be exactly its ``.npy`` header plus the data the
+  sizes ask for, before anything is allocated; the header (shape, dtype, C order) is
+  read from at most 4096 bytes, and the data is decompressed straight into an array of
+  the declared size — never more — then the member's checksum is verified;
+- every value must be finite.
+
+Anything wrong raises ``ValueError`` naming the problem; ``OSError`` only comes from the
+file system (a missing file, no permission). Arrays are never unpickled, so no file can
+run code.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
-import tempfile
+import math
+import struct
+import warnings
 import zipfile
-from contextlib import contextmanager
-from pathlib import Path
+import zlib
 
 import numpy as np
+
+from .files import atomic_path, atomic_write, atomic_write_text, open_regular
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MAX_LAYERS",
+    "MAX_METADATA_BYTES",
+    "MAX_PARAMETERS",
+    "atomic_path",
+    "atomic_write",
+    "atomic_write_text",
+    "read_network",
+    "save_network",
+]
 
 FORMAT = "backproplab.network"
 FORMAT_VERSION = 1
 MAX_METADATA_BYTES = 1 << 20  # 1 MiB: far above any real network's metadata
+MAX_PARAMETERS = 50_000_000  # 400 MB of float64: 90 times MNIST's [784, 512, 256, 10]
+MAX_LAYERS = 10_000
+_MAX_NPY_HEADER = 4096  # np.save pads its header to 64 or 128 bytes; 4 KiB is plenty
 _KEYS = {
     "format",
     "format_version",
@@ -43,46 +76,41 @@ _KEYS = {
     "dtype",
     "extra",
 }
-
-
-@contextmanager
-def atomic_path(path):
-    """Yield a temporary path next to ``path`` (same suffix) to write to; on success it is
-    renamed to ``path``, on any error removed, so ``path`` is never half-written."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path, write) -> None:
-    """Call ``write(file_object)`` on a temporary file, then rename it to ``path``."""
-    with atomic_path(path) as tmp, open(tmp, "wb") as f:
-        write(f)
-
-
-def atomic_write_text(path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically."""
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
+_STRING_KEYS = ("library_version", "activation", "output_activation", "cost", "init")
+# What a damaged or crafted archive can make zipfile, zlib, json or NumPy's header parser
+# raise; each becomes a ValueError naming the file. (RecursionError is a RuntimeError.)
+_MALFORMED = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OverflowError,
+    NotImplementedError,
+    RuntimeError,
+    AttributeError,
+    TypeError,
+    KeyError,
+    IndexError,
+    struct.error,
+    UnicodeError,
+)
 
 
 def save_network(net, path, *, extra: dict | None = None) -> None:
-    """Write ``net`` to ``path`` (see the module docstring for the format)."""
+    """Write ``net`` to ``path`` (see the module docstring for the format).
+
+    Raises:
+        ValueError: if the network has more than ``MAX_PARAMETERS`` parameters (the file
+            could not be read back) or ``extra`` is not plain JSON.
+    """
     from . import __version__
 
+    n_params = _count_parameters(net.sizes)
+    if n_params > MAX_PARAMETERS:
+        raise ValueError(
+            f"cannot save a network of {n_params:,} parameters: model files hold at most "
+            f"{MAX_PARAMETERS:,}"
+        )
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -91,6 +119,8 @@ def save_network(net, path, *, extra: dict | None = None) -> None:
         "extra": extra or {},
     }
     text = json.dumps(metadata, allow_nan=False).encode()
+    if len(text) > MAX_METADATA_BYTES:
+        raise ValueError(f"the metadata is {len(text)} bytes, more than {MAX_METADATA_BYTES}")
 
     def write(f):
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -104,6 +134,11 @@ def save_network(net, path, *, extra: dict | None = None) -> None:
     atomic_write(path, write)
 
 
+def _count_parameters(sizes) -> int:
+    """Σ_ℓ sizes[ℓ]·(sizes[ℓ−1] + 1): every W^ℓ and b^ℓ entry, in exact integers."""
+    return sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+
+
 def _bad(path, why: str) -> ValueError:
     return ValueError(f"{path} is not a valid backproplab model file: {why}")
 
@@ -115,110 +150,178 @@ def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
         raise _bad(path, "no metadata.json entry") from None
     if info.file_size > MAX_METADATA_BYTES:
         raise _bad(path, f"metadata.json is {info.file_size} bytes (limit {MAX_METADATA_BYTES})")
+    _check_member(info, path)
     with zf.open(info) as f:
         raw = f.read(MAX_METADATA_BYTES + 1)
     if len(raw) > MAX_METADATA_BYTES:
         raise _bad(path, f"metadata.json is larger than {MAX_METADATA_BYTES} bytes")
     try:
         meta = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _bad(path, f"metadata.json is not valid JSON ({exc})") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise _bad(path, f"metadata.json is not valid JSON ({why})") from None
     if not isinstance(meta, dict):
         raise _bad(path, "metadata.json is not a JSON object")
     if meta.get("format") != FORMAT:
-        raise _bad(path, f"format is {meta.get('format')!r}, expected {FORMAT!r}")
+        raise _bad(path, f"format is {_short(meta.get('format'))}, expected {FORMAT!r}")
     if meta.get("format_version") != FORMAT_VERSION:
         raise _bad(
             path,
-            f"format_version {meta.get('format_version')!r} is not supported "
+            f"format_version {_short(meta.get('format_version'))} is not supported "
             f"(this version of backproplab reads {FORMAT_VERSION})",
         )
     if set(meta) != _KEYS:
         missing, unknown = sorted(_KEYS - set(meta)), sorted(set(meta) - _KEYS)
-        raise _bad(path, f"metadata keys wrong (missing {missing}, unknown {unknown})")
+        raise _bad(path, f"metadata keys wrong (missing {missing}, unknown {unknown[:10]})")
+    for key in _STRING_KEYS:
+        if not isinstance(meta[key], str) or len(meta[key]) > 100:
+            raise _bad(path, f"{key} must be a short string, got {_short(meta[key])}")
     if meta["dtype"] not in ("float32", "float64"):
-        raise _bad(path, f"dtype {meta['dtype']!r} is not float32 or float64")
+        raise _bad(path, f"dtype {_short(meta['dtype'])} is not float32 or float64")
+    if not isinstance(meta["sizes"], list):
+        raise _bad(path, f"sizes must be a list of layer sizes, got {_short(meta['sizes'])}")
     if not isinstance(meta["extra"], dict):
         raise _bad(path, "extra is not a JSON object")
     return meta
 
 
+def _short(value) -> str:
+    """``repr(value)``, cut to 80 characters for an error message."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _check_member(info: zipfile.ZipInfo, path) -> None:
+    """Only what ``save_network`` (or ``np.savez``) writes: stored or deflated, unencrypted."""
+    if info.flag_bits & 0x1:
+        raise _bad(path, f"{info.filename} is encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise _bad(path, f"{info.filename} uses compression method {info.compress_type}")
+
+
 def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarray:
+    """Read member ``name`` as an array of exactly ``shape`` and ``dtype``, allocating
+    nothing before the declared sizes are checked and decompressing no more than that."""
     info = zf.getinfo(name)
-    limit = int(np.prod(shape)) * dtype.itemsize + 4096  # data plus the largest .npy header
-    if info.file_size > limit:
-        raise _bad(path, f"{name} is {info.file_size} bytes, expected at most {limit}")
-    with zf.open(info) as f:
-        raw = io.BytesIO(f.read(limit + 1))
-    try:
-        version = np.lib.format.read_magic(raw)
-        header = (
-            np.lib.format.read_array_header_1_0(raw)
-            if version == (1, 0)
-            else np.lib.format.read_array_header_2_0(raw)
-        )
-    except (ValueError, OSError, EOFError) as exc:
-        raise _bad(path, f"{name} is not a .npy array ({exc})") from None
-    got_shape, fortran, got_dtype = header
-    if got_dtype.hasobject:
-        raise _bad(path, f"{name} holds Python objects; only numbers are allowed")
-    if got_dtype != dtype or tuple(got_shape) != tuple(shape):
+    _check_member(info, path)
+    data_bytes = math.prod(shape) * dtype.itemsize
+    header_bytes = info.file_size - data_bytes
+    if not 10 <= header_bytes <= _MAX_NPY_HEADER:
         raise _bad(
             path,
-            f"{name} has shape {tuple(got_shape)} and dtype {got_dtype}, "
-            f"expected {tuple(shape)} and {dtype}",
+            f"{name} is {info.file_size} bytes, but an array of shape {tuple(shape)} and "
+            f"dtype {dtype} takes {data_bytes} bytes plus a header of at most "
+            f"{_MAX_NPY_HEADER}",
         )
-    raw.seek(0)
-    try:
-        arr = np.load(raw, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise _bad(path, f"{name} could not be read ({exc})") from None
+    with zf.open(info) as f:
+        raw = io.BytesIO(f.read(header_bytes))
+        try:
+            version = np.lib.format.read_magic(raw)
+            read_header = (
+                np.lib.format.read_array_header_1_0
+                if version == (1, 0)
+                else np.lib.format.read_array_header_2_0
+            )
+            with warnings.catch_warnings():  # e.g. invalid escapes in a crafted header
+                warnings.simplefilter("ignore")
+                got_shape, fortran, got_dtype = read_header(raw)
+        except Exception as exc:  # NumPy parses the header text with tokenize and ast:
+            # whatever its parser raises on crafted text means the header is malformed
+            raise _bad(path, f"{name} is not a .npy array ({str(exc)[:200]})") from None
+        if got_dtype.hasobject:
+            raise _bad(path, f"{name} holds Python objects; only numbers are allowed")
+        if got_dtype != dtype or tuple(got_shape) != tuple(shape) or fortran:
+            raise _bad(
+                path,
+                f"{name} has shape {_short(tuple(got_shape))}, dtype {got_dtype} and "
+                f"{'Fortran' if fortran else 'C'} order, expected {tuple(shape)}, {dtype}, C",
+            )
+        if raw.tell() != header_bytes:
+            raise _bad(path, f"{name}'s header does not end where its data begins")
+        arr = np.empty(shape, dtype=dtype)
+        _read_exactly(f, memoryview(arr).cast("B"), name, path)
+        if f.read(1):  # also makes zipfile compare the member's CRC-32
+            raise _bad(path, f"{name} holds more data than its declared size")
     if not np.isfinite(arr).all():
         raise _bad(path, f"{name} contains NaN or infinite values")
     return arr
+
+
+def _read_exactly(f, view: memoryview, name: str, path) -> None:
+    filled = 0
+    while filled < len(view):
+        n = f.readinto(view[filled:])
+        if not n:
+            raise _bad(path, f"{name} ends after {filled} of {len(view)} data bytes")
+        filled += n
 
 
 def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
     """Read and check a file written by :func:`save_network`: ``(metadata, weights, biases)``
     (:meth:`backproplab.network.Network.load` builds the network from them).
 
+    ``path`` is a path, or a binary file object open for reading (with ``seek``).
+
     Raises:
-        ValueError: if anything in the file is not exactly as :func:`save_network` writes it.
-        OSError: if the file cannot be opened.
+        ValueError: if anything in the file is not exactly as :func:`save_network` writes it,
+            the path is not a regular file, or the network it declares exceeds
+            ``MAX_PARAMETERS`` or the machine's memory.
+        OSError: if the file cannot be opened or read.
     """
+    if hasattr(path, "read") and hasattr(path, "seek"):  # an open binary file
+        return _load_checked(path, getattr(path, "name", "<file object>"))
+    with open_regular(path) as f:
+        return _load_checked(f, path)
+
+
+def _load_checked(f, path):
+    try:
+        return _load(f, path)
+    except _MALFORMED as exc:
+        raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def _load(f, path):
     from .activations import get_activation
-    from .validation import check_sizes
+    from .validation import check_network_memory, check_sizes
 
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(f)
     except zipfile.BadZipFile:
         raise _bad(path, "not a zip archive (truncated or another kind of file)") from None
     with zf:
+        meta = _read_metadata(zf, path)
         try:
-            meta = _read_metadata(zf, path)
-            try:
-                sizes = check_sizes(meta["sizes"])
-                for key in ("activation", "output_activation"):
-                    get_activation(meta[key])
-            except (TypeError, ValueError) as exc:
-                raise _bad(path, str(exc)) from None
-            L = len(sizes) - 1
-            expected = {"metadata.json"} | {
-                f"{p}{ell}.npy" for p in "Wb" for ell in range(1, L + 1)
-            }
-            names = set(zf.namelist())
-            if names != expected:
-                missing, unknown = sorted(expected - names), sorted(names - expected)
-                raise _bad(path, f"wrong entries (missing {missing}, unexpected {unknown})")
-            dtype = np.dtype(meta["dtype"])
-            weights = [
-                _read_array(zf, f"W{ell}.npy", (sizes[ell], sizes[ell - 1]), dtype, path)
-                for ell in range(1, L + 1)
-            ]
-            biases = [
-                _read_array(zf, f"b{ell}.npy", (sizes[ell], 1), dtype, path)
-                for ell in range(1, L + 1)
-            ]
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
-            raise _bad(path, f"damaged archive ({exc})") from None
-    return meta, weights, biases
+            sizes = check_sizes(meta["sizes"])
+            for key in ("activation", "output_activation"):
+                get_activation(meta[key])
+        except (TypeError, ValueError) as exc:
+            raise _bad(path, str(exc)[:200]) from None
+        L = len(sizes) - 1
+        if L > MAX_LAYERS:
+            raise _bad(path, f"sizes declare {L} layers; model files hold at most {MAX_LAYERS}")
+        dtype = np.dtype(meta["dtype"])
+        n_params = _count_parameters(sizes)
+        if n_params > MAX_PARAMETERS:
+            raise _bad(
+                path,
+                f"sizes {_short(sizes)} declare {n_params:,} parameters; model files hold at "
+                f"most {MAX_PARAMETERS:,}",
+            )
+        try:
+            check_network_memory(sizes, dtype)
+        except ValueError as exc:
+            raise _bad(path, str(exc)) from None
+        names = zf.namelist()
+        expected = {"metadata.json"} | {f"{p}{ell}.npy" for p in "Wb" for ell in range(1, L + 1)}
+        if set(names) != expected:
+            missing, unknown = sorted(expected - set(names)), sorted(set(names) - expected)
+            raise _bad(path, f"wrong entries (missing {missing}, unexpected {unknown})")
+        weights = [
+            _read_array(zf, f"W{ell}.npy", (sizes[ell], sizes[ell - 1]), dtype, path)
+            for ell in range(1, L + 1)
+        ]
+        biases = [
+            _read_array(zf, f"b{ell}.npy", (sizes[ell], 1), dtype, path) for ell in range(1, L + 1)
+        ]
+    return {**meta, "sizes": sizes}, weights, biases

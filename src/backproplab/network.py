@@ -43,7 +43,9 @@ from .labels import check_reachable, label_accuracy
 from .penalties import check_penalties, penalty, penalty_gradients
 from .train import sgd, training_settings
 from .validation import (
+    check_network_memory,
     check_positive_int,
+    check_real,
     check_sizes,
     check_X,
     check_XY,
@@ -89,6 +91,7 @@ class Network:
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
             raise TypeError(f"dtype must be float32 or float64, got {self.dtype}")
+        check_network_memory(self.sizes, self.dtype)
         hidden = get_activation(activation)
         output = get_activation(output_activation if output_activation is not None else hidden)
         if not hidden.hidden_ok and len(self.sizes) > 2:
@@ -131,7 +134,7 @@ class Network:
             )
         out = []
         for i, (g, shape) in enumerate(zip(given, shapes, strict=True)):
-            arr = np.asarray(g, dtype=self.dtype)
+            arr = np.asarray(check_real(g, f"{name}[{i}]"), dtype=self.dtype)
             if arr.shape != shape:
                 raise ValueError(f"{name}[{i}] must have shape {shape}, got {arr.shape}")
             if not np.isfinite(arr).all():

@@ -1,11 +1,20 @@
-"""Checks at the API boundary: shapes, finiteness, hyper-parameters.
+"""Checks at the API boundary: shapes, finiteness, real numbers, memory, hyper-parameters.
 
 Errors are ``ValueError`` or ``TypeError`` whose message names the argument, what was
-expected and what came.
+expected and what came. Data must be real numbers: complex values (whose imaginary part
+NumPy would drop with a mere warning), dates and durations (``datetime64``,
+``timedelta64``, which NumPy would turn into counts of seconds or days), strings, bytes
+and raw records are refused with ``TypeError``.
+
+Memory: :func:`check_memory` refuses, with the size in the message, a request for more
+bytes than the machine has (its physical memory, or the address-space limit
+``RLIMIT_AS`` when one is set and lower), before anything is allocated;
+:func:`check_network_memory` applies it to a network's parameters.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from numbers import Integral, Real
 
@@ -28,7 +37,47 @@ def check_sizes(sizes: Sequence[int]) -> list[int]:
     return [int(s) for s in sizes]
 
 
+# NumPy dtype kinds that are not real numbers: complex, datetime, timedelta, bytes,
+# str, void (records). Booleans, integers and floats pass; object arrays pass only if
+# every element converts to a float.
+_NOT_REAL = {
+    "c": "complex numbers",
+    "M": "dates (datetime64)",
+    "m": "durations (timedelta64)",
+    "S": "bytes",
+    "U": "strings",
+    "V": "raw records",
+}
+
+_NOT_REAL_SCALARS = (complex, np.complexfloating, np.datetime64, np.timedelta64, str, bytes)
+
+
+def check_real(values, name: str):
+    """Refuse ``values`` whose dtype is not real numbers (see the module docstring).
+
+    Returns ``values`` unchanged (an array, or what ``np.asarray`` made of a list).
+
+    >>> check_real(np.array([1 + 2j]), "X")
+    Traceback (most recent call last):
+    ...
+    TypeError: X must hold real numbers, got complex numbers (dtype complex128)
+    """
+    dtype = getattr(values, "dtype", None)
+    if not isinstance(dtype, np.dtype):
+        values = np.asarray(values)
+        dtype = values.dtype
+    if dtype.kind in _NOT_REAL:
+        kind = _NOT_REAL[dtype.kind]
+        raise TypeError(f"{name} must hold real numbers, got {kind} (dtype {dtype})")
+    if dtype.kind == "O":
+        for v in np.asarray(values).flat:
+            if isinstance(v, _NOT_REAL_SCALARS):
+                raise TypeError(f"{name} must hold real numbers, got {v!r}")
+    return values
+
+
 def _finite_float_array(values, name: str, dtype) -> np.ndarray:
+    values = check_real(values, name)
     try:
         arr = np.asarray(values, dtype=dtype)
     except (TypeError, ValueError) as exc:
@@ -109,3 +158,78 @@ def check_bool(value, name: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be True or False, got {value!r}")
     return bool(value)
+
+
+# -- memory -------------------------------------------------------------------------------
+
+# A network needs its parameters, their gradients (the steps) and, while training, one
+# vector holding all parameters: about three times the parameters' bytes.
+NETWORK_MEMORY_FACTOR = 3
+
+
+def available_memory() -> int | None:
+    """Bytes this process may use at most: the machine's physical memory, or the
+    ``RLIMIT_AS`` address-space limit if one is set and smaller. None if unknown."""
+    limits = []
+    try:
+        limits.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        pass
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            limits.append(soft)
+    except (ImportError, ValueError, OSError):
+        pass
+    return min(limits) if limits else None
+
+
+def format_bytes(n: int) -> str:
+    """``1.5 GiB``-style sizes for messages.
+
+    >>> format_bytes(3 * 2**30 // 2), format_bytes(512)
+    ('1.5 GiB', '512 bytes')
+    """
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def check_memory(n_bytes: int, what: str) -> None:
+    """Raise ValueError if ``what`` needs more than :func:`available_memory`.
+
+    >>> check_memory(10**15, "a petabyte of weights")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: a petabyte of weights needs about 909.5 TiB of memory, more than the ...
+    """
+    limit = available_memory()
+    if limit is not None and n_bytes > limit:
+        raise ValueError(
+            f"{what} needs about {format_bytes(n_bytes)} of memory, more than the "
+            f"{format_bytes(limit)} this machine has"
+        )
+
+
+def network_bytes(sizes: Sequence[int], dtype=np.float64) -> int:
+    """Bytes of a network's parameters: Σ_ℓ sizes[ℓ]·(sizes[ℓ−1] + 1) entries of ``dtype``."""
+    sizes = check_sizes(sizes)
+    n_params = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
+    return n_params * np.dtype(dtype).itemsize
+
+
+def check_network_memory(sizes: Sequence[int], dtype=np.float64) -> None:
+    """Refuse a network whose parameters, gradients and training copy
+    (``NETWORK_MEMORY_FACTOR`` times the parameters) exceed the machine's memory.
+
+    >>> check_network_memory([2, 10**9, 1])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: a network of sizes [2, 1000000000, 1] (float64) needs about 89.4 GiB of memory, ...
+    """
+    dtype = np.dtype(dtype)
+    n_bytes = NETWORK_MEMORY_FACTOR * network_bytes(sizes, dtype)
+    check_memory(n_bytes, f"a network of sizes {list(sizes)} ({dtype.name})")

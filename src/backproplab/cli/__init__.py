@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, TypeError, OSError) as exc:
         print(f"backproplab {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print(f"backproplab {args.command}: error: not enough memory for this request",
+              file=sys.stderr)  # fmt: skip
+        return 2
     except KeyboardInterrupt:
         print(f"backproplab {args.command}: interrupted; no file was left half-written",
               file=sys.stderr)  # fmt: skip

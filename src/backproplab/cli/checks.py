@@ -37,8 +37,12 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     from ..gradcheck import gradcheck
     from ..network import Network
     from ..validation import check_positive_int
+    from .limits import check_epsilon, check_layers, check_seed
 
     check_positive_int(args.samples, "--samples")
+    check_epsilon(args.epsilon)
+    check_seed(args.seed)
+    check_layers(parse_layers(args.layers))
     net = Network(
         parse_layers(args.layers),
         activation=args.activation,
@@ -57,8 +61,13 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 def cmd_ladder(args: argparse.Namespace) -> int:
     from ..ladder import RUNGS
     from ..network import Network
+    from .limits import check_layers, check_seed
 
     sizes = parse_layers(args.layers)
+    if args.samples < 1:
+        raise ValueError(f"--samples must be at least 1, got {args.samples}")
+    check_seed(args.seed)
+    check_layers(sizes)
     net = Network(sizes, seed=args.seed)
     X, Y = _random_problem(net, args.samples, np.random.default_rng(args.seed))
     reference = RUNGS["gemm"](net.weights, net.biases, X, Y)

@@ -25,8 +25,18 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
+from . import limits
 from .checks import parse_layers
+from .output import Printer, sigint_guard, staged_run
 
+OUTPUT_FILES = (
+    "report.html",
+    "hidden.gif",
+    "hidden.html",
+    "model.npz",
+    "history.json",
+    "history.csv",
+)
 DEMO_DEFAULTS = dict(
     data="circles",
     layers="2,3,3,1",
@@ -101,8 +111,10 @@ def prepare(s: Settings, out: Path):
     check_positive_int(s.epochs, "--epochs")
     check_positive_int(s.batch_size, "--batch-size")
     check_positive_float(s.eta, "--eta")
-    if check_positive_int(s.frames, "--frames") < 2:
-        raise ValueError(f"--frames must be at least 2 (the start and the end), got {s.frames}")
+    limits.check_frames(s.frames)
+    limits.check_seed(s.seed)
+    limits.check_layers(s.layers)
+    limits.check_generated_data(s.n_samples, s.layers[0])
     X, labels, title = load_data(s)
     if s.layers[0] != X.shape[1]:
         raise ValueError(
@@ -120,6 +132,7 @@ def prepare(s: Settings, out: Path):
             f"--units must name 1 to 3 of layer {watch}'s {s.layers[watch]} units "
             f"(0 to {s.layers[watch] - 1}), got {s.units}"
         )
+    limits.check_training(s.layers, len(X), s.epochs, s.batch_size, s.frames, watch)
     output = s.output_activation or output_for_cost(s.cost, s.layers[-1])
     net = Network(
         s.layers,
@@ -204,7 +217,7 @@ def run(s: Settings, out: Path, quiet: bool = False) -> int:
     from ..viz.animate import html_page
     from ..viz.report import RunReport, write_report
 
-    say = (lambda *a: None) if quiet else print
+    say = Printer(quiet)
     net, X, labels, Y, title, watch = prepare(s, out)
     initial = net.copy()
     steps = s.epochs * -(-len(X) // s.batch_size)
@@ -270,8 +283,6 @@ def run(s: Settings, out: Path, quiet: bool = False) -> int:
     net.save(out / "model.npz")
     atomic_write_text(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
     atomic_write_text(out / "history.csv", history_csv(history))
-    say(f"wrote {out}/: report.html hidden.gif hidden.html model.npz history.json history.csv")
-    say(f"open {(out / 'report.html').resolve()}")
     return 0
 
 
@@ -297,7 +308,21 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    return run(_settings(args), Path(args.out), quiet=args.quiet)
+    """Check the output folder, run into a staging folder, then move the files into place
+    as a set (see :mod:`backproplab.cli.output`); print where they are only after that."""
+    s, out = _settings(args), Path(args.out)
+    inputs = [Path(s.data)] if s.data.lower().endswith(".csv") else []
+    with (
+        sigint_guard() as interrupts,
+        staged_run(
+            out, names=OUTPUT_FILES, inputs=inputs, force=args.force, interrupts=interrupts
+        ) as stage,
+    ):
+        run(s, stage.path, quiet=args.quiet)
+    say = Printer(args.quiet)
+    say(f"wrote {out}/: {' '.join(stage.written)}")
+    say(f"open {(out / 'report.html').resolve()}")
+    return 0
 
 
 def register(sub) -> None:
@@ -336,4 +361,9 @@ def register(sub) -> None:
         p.add_argument("--frames", type=int, default=DEMO_DEFAULTS["frames"])
         p.add_argument("--out", default="backproplab-demo" if name == "demo" else "backproplab-run")
         p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+        p.add_argument(
+            "--force",
+            action="store_true",
+            help="write into an --out folder that holds other files (never over an input)",
+        )
         p.set_defaults(func=cmd_train)

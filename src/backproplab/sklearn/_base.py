@@ -17,7 +17,13 @@ from ..costs import get_cost
 from ..forward import feedforward
 from ..init import INITIALISERS
 from ..network import Network
-from ..validation import check_bool, check_choice, check_positive_float, check_positive_int
+from ..validation import (
+    check_bool,
+    check_choice,
+    check_network_memory,
+    check_positive_float,
+    check_positive_int,
+)
 from ._model_file import _ModelFileMixin
 
 Array = np.ndarray
@@ -163,9 +169,25 @@ class _BackpropEstimator(
         return hasattr(self, "network_")
 
     def _train(self, X, y, *, epochs: int, keep: bool, classes=None):
+        """Validate everything, then train. If validation fails (bad data, labels or
+        parameters, a network too large for the machine), every fitted attribute is as
+        it was before the call, as with scikit-learn's own estimators. Once training has
+        begun, a failure leaves a fresh fit unfitted (the old network does not match the
+        new settings) and a warm start with the steps it took."""
+        fitted_state = dict(self.__dict__)
+        self._training_started = False
+        try:
+            return self._validate_and_train(X, y, epochs=epochs, keep=keep, classes=classes)
+        except BaseException:
+            if not self._training_started:
+                self.__dict__.clear()
+                self.__dict__.update(fitted_state)
+            raise
+        finally:
+            self.__dict__.pop("_training_started", None)
+
+    def _validate_and_train(self, X, y, *, epochs: int, keep: bool, classes=None):
         reuse = keep and hasattr(self, "network_")
-        if not reuse and hasattr(self, "network_"):
-            del self.network_  # fitted again only once the new network has trained
         X, y = validate_data(self, X, y, reset=not reuse, dtype=_DTYPE, **self._y_checks)
         Y = self._targets(y, reuse=reuse, classes=classes)  # (n_samples, n_outputs)
         if reuse:
@@ -174,8 +196,12 @@ class _BackpropEstimator(
         else:
             rng = _new_rng(self.random_state)
             config = self._network_config()
+            check_network_memory(config["sizes"], _DTYPE)
             init = _resolve_init(self.init, self.activation)
             net = Network(**config, init=init, seed=rng, dtype=_DTYPE)
+        self._training_started = True
+        if not reuse and hasattr(self, "network_"):
+            del self.network_  # fitted again only once the new network has trained
         if not reuse or not hasattr(self, "_optimizer"):
             self._optimizer = self._new_optimizer()  # its state carries over in partial_fit
         X, Y, y, validation = self._hold_out(X, Y, y, rng)

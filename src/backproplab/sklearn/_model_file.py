@@ -18,6 +18,9 @@ from ..network import Network
 # Label dtypes a model file can hold: unicode strings, integers, unsigned, floats, bools,
 # and object arrays whose elements are all str, int, float or bool.
 _LABEL_KINDS = {"U", "i", "u", "f", "b", "O"}
+# The class labels are read from at most 1 MiB of JSON; their array may take at most
+# this much (a file declaring dtype "<U200000000" would otherwise ask for gigabytes).
+MAX_LABEL_BYTES = 1 << 24  # 16 MiB
 
 
 class _ModelFileMixin:
@@ -81,7 +84,15 @@ class _ModelFileMixin:
             raise ValueError(f"{path} holds {held}, not a {cls.__name__}")
         try:
             return cls._from_extra(net, extra)
-        except (TypeError, ValueError, KeyError, OverflowError) as exc:
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            OverflowError,
+            RecursionError,
+        ) as exc:
             raise ValueError(f"{path}: invalid {cls.__name__} metadata: {exc!s}") from None
 
     @classmethod
@@ -112,6 +123,8 @@ class _ModelFileMixin:
             ):
                 raise ValueError("feature_names_in must be n_features_in strings")
             est.feature_names_in_ = np.array(feature_names, dtype=object)
+        if "classes" in extra:
+            _check_label_array(extra["classes"])
         est._targets_from_json(extra)
         est._check_network_matches(net, "network")
         est.n_iter_ = _json_int(extra["n_iter"], "n_iter", minimum=0)
@@ -130,6 +143,25 @@ class _ModelFileMixin:
         rng.bit_generator.state = state
         est.network_, est._rng = net, rng
         return est
+
+
+def _check_label_array(spec) -> None:
+    """Refuse class labels whose declared dtype would make an absurdly large array
+    (``len(values) · itemsize`` over ``MAX_LABEL_BYTES``) or is not a plain label dtype,
+    before any array is made."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("dtype"), str):
+        raise ValueError("classes must be an object with a dtype string and values")
+    if not isinstance(spec.get("values"), list) or len(spec["dtype"]) > 32:
+        raise ValueError(f"classes has an unsupported dtype {spec['dtype'][:40]!r}")
+    dtype = np.dtype(spec["dtype"])
+    if dtype.kind not in _LABEL_KINDS or dtype.subdtype is not None or dtype.names:
+        raise ValueError(f"classes has an unsupported dtype {spec['dtype']!r}")
+    n_bytes = len(spec["values"]) * dtype.itemsize
+    if n_bytes > MAX_LABEL_BYTES:
+        raise ValueError(
+            f"classes declare dtype {spec['dtype']!r} for {len(spec['values'])} labels: "
+            f"{n_bytes:,} bytes, more than the limit of {MAX_LABEL_BYTES:,}"
+        )
 
 
 def _plain(value):

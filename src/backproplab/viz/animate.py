@@ -21,7 +21,7 @@ from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
 from matplotlib.figure import Figure
 
 from ..io import atomic_path
-from .plots import CLASS_COLORS, CLASS_MARKERS
+from .plots import CLASS_COLORS, CLASS_MARKERS, class_label
 
 _FONT_AWESOME = re.compile(r'<link rel="stylesheet"\s*href="[^"]*font-awesome[^"]*">')
 _ICONS = {  # matplotlib's player buttons, as text instead of a web font fetched online
@@ -132,7 +132,7 @@ def animate_hidden(
                 s=16,
                 alpha=0.65,
                 edgecolors="none",
-                label=f"class {label}",
+                label=class_label(label),
                 c=CLASS_COLORS[c % len(CLASS_COLORS)],
                 marker=CLASS_MARKERS[c % len(CLASS_MARKERS)],
             )
@@ -196,8 +196,14 @@ def save_gif(animation: FuncAnimation, path, fps: int = 12, progress=None) -> No
     """Write the animation as a GIF; nothing appears under ``path`` until it is complete.
 
     ``progress(frame, n_frames)`` is called as each frame is drawn."""
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, _drawing_errstate():
         animation.save(tmp, writer=PillowWriter(fps=fps), progress_callback=progress)
+
+
+def _drawing_errstate():
+    """mplot3d projects a decision plane that runs far off screen with ``np.dot``, which
+    can overflow; the picture is right (the plane is clipped), so drawing ignores it."""
+    return np.errstate(over="ignore", invalid="ignore")
 
 
 def to_html(
@@ -213,7 +219,8 @@ def to_html(
         writer = HTMLWriter(
             fps=fps, embed_frames=True, default_mode="loop", embed_limit=embed_limit_mb
         )
-        animation.save(path, writer=writer, progress_callback=progress)
+        with _drawing_errstate():
+            animation.save(path, writer=writer, progress_callback=progress)
         with open(path, encoding="utf-8") as f:
             text = f.read()
     text = _FONT_AWESOME.sub("", text)

@@ -30,6 +30,14 @@ def class_colors(y) -> list[str]:
     return [CLASS_COLORS[r % len(CLASS_COLORS)] for r in ranks]
 
 
+def class_label(label, limit: int = 40) -> str:
+    """``"class <label>"`` as plain text for a legend: a ``$`` is escaped (matplotlib would
+    read ``$...$`` as mathematics and fail on what is not), a long label is cut."""
+    text = str(label)
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "class " + text.replace("$", r"\$")
+
+
 def scatter_classes(ax, X, y, **kwargs) -> None:
     """Scatter 1-D or 2-D points, one marker and colour per class, with a legend."""
     X, y = np.asarray(X), np.asarray(y)
@@ -43,7 +51,7 @@ def scatter_classes(ax, X, y, **kwargs) -> None:
             c=CLASS_COLORS[i % len(CLASS_COLORS)],
             marker=CLASS_MARKERS[i % len(CLASS_MARKERS)],
             alpha=kwargs.get("alpha", 0.7),
-            label=f"class {label}",
+            label=class_label(label),
             edgecolors="none",
         )
     ax.legend(loc="upper right", fontsize=8, framealpha=0.8)

@@ -1,0 +1,85 @@
+"""Limits on what a command line may ask for, checked before any work: a typo such as
+``--layers 2,1000000000,1`` or ``--epochs 3000000`` is one line and exit 2, naming the
+memory it would take, instead of a ``MemoryError`` minutes later.
+
+Estimates (bytes, float64):
+
+- the network: :func:`backproplab.validation.check_network_memory` (parameters, their
+  steps and the training copy);
+- generated data: ``n_samples · (n_features + 1) · 8``, twice (the generator's own arrays);
+- the training history: ``steps · (1 + 2L) · 8``: the loss, and each layer's gradient
+  and weight norm, at every step;
+- the animation's snapshots: ``frames · min(n_samples, 1000) · (n_watched + n_out) · 8``.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+from ..validation import check_memory, check_network_memory
+
+MAX_FRAMES = 300  # about 60 s of drawing and 30 MB of player (its limit is 60 MB); more is refused
+MAX_SEED = 2**32 - 1  # what scikit-learn's random_state takes
+
+
+def check_seed(seed, option: str = "--seed") -> int:
+    """A seed every generator takes: an integer from 0 to 2³² − 1."""
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"{option} must be an integer from 0 to {MAX_SEED}, got {seed}")
+    return int(seed)
+
+
+def check_frames(frames) -> int:
+    """``--frames``: from 2 (the start and the end) to ``MAX_FRAMES``."""
+    if (
+        isinstance(frames, bool)
+        or not isinstance(frames, Integral)
+        or not 2 <= frames <= MAX_FRAMES
+    ):
+        raise ValueError(
+            f"--frames must be from 2 (the start and the end) to {MAX_FRAMES}, got {frames}"
+        )
+    return int(frames)
+
+
+def check_epsilon(epsilon) -> float:
+    """``--epsilon`` of a finite-difference check: a finite number in (0, 1)."""
+    if isinstance(epsilon, bool) or not isinstance(epsilon, Real) or not 0 < epsilon < 1:
+        raise ValueError(
+            f"--epsilon must be a number between 0 and 1 (such as 1e-7), got {epsilon}"
+        )
+    return float(epsilon)
+
+
+def check_layers(layers: list[int], option: str = "--layers") -> None:
+    """Positive sizes of a network the machine can hold."""
+    if len(layers) < 2 or any(n < 1 for n in layers):
+        raise ValueError(f"{option} needs at least two positive sizes, got {layers}")
+    try:
+        check_network_memory(layers)
+    except ValueError as exc:
+        raise ValueError(f"{option} {','.join(map(str, layers))}: {exc}") from None
+
+
+def check_generated_data(n_samples: int | None, n_features: int) -> None:
+    if n_samples is not None and n_samples > 0:
+        check_memory(2 * n_samples * (n_features + 1) * 8, f"--samples {n_samples}")
+
+
+def check_training(
+    layers: list[int], n_samples: int, epochs: int, batch_size: int, frames: int, watch: int
+) -> None:
+    """The history and the snapshots of a training run fit in memory."""
+    L = len(layers) - 1
+    steps = epochs * math.ceil(n_samples / batch_size)
+    check_memory(
+        steps * (1 + 2 * L) * 8,
+        f"the training history of {steps:,} steps (--epochs {epochs} on {n_samples} "
+        f"samples in batches of {batch_size})",
+    )
+    shown = min(n_samples, 1000)
+    check_memory(
+        frames * shown * (layers[watch] + layers[-1]) * 8,
+        f"{frames} snapshots of layer {watch}'s {layers[watch]} units for {shown} samples",
+    )
