@@ -137,7 +137,10 @@ _CHILD = textwrap.dedent(
             results[job["id"]] = ["loaded", ""]
         except BaseException as exc:  # reported to the parent, which judges it
             results[job["id"]] = [type(exc).__name__, str(exc)[:500]]
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # this process's own high-water mark (ru_maxrss would also count the parent's memory
+    # at fork time, which Linux carries across exec)
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     print(json.dumps({"results": results, "peak_rss_kb": peak_kb}))
     """
 )
