@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import checks, demo
+from . import checks, demo, view
 
-COMMAND_MODULES = [demo, checks]
+COMMAND_MODULES = [demo, checks, view]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

@@ -98,12 +98,21 @@ def animate_hidden(
 ) -> FuncAnimation:
     """The watched layer's representation of the recorded samples, frame by frame.
 
+    Args: as :func:`hidden_frames`, and ``fps``, frames per second when played.
+    """
+    fig, draw, n = hidden_frames(recorder, y, layer, units=units, title=title, rotate=rotate)
+    return FuncAnimation(fig, draw, frames=n, interval=1000 / fps, blit=False)
+
+
+def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bool = True):
+    """``(figure, draw, n_frames)``: ``draw(i)`` draws snapshot i of the watched layer's
+    representation of the recorded samples into the figure.
+
     Args:
         recorder: a :class:`~backproplab.callbacks.Recorder` that recorded ``layer``.
         y: the recorded samples' class labels, shape (n_samples,), for the colours.
         layer: ℓ, the layer to show.
         units: up to three unit indices to show instead of a PCA projection.
-        fps: frames per second when played.
         title: the first line of each frame's title.
         rotate: turn a 3-D view slowly, which makes depth easier to see.
     """
@@ -158,13 +167,19 @@ def animate_hidden(
         ax.legend(loc="upper left", fontsize=8)
         return []
 
-    return FuncAnimation(fig, draw, frames=len(snaps), interval=1000 / fps, blit=False)
+    return fig, draw, len(snaps)
 
 
 def animate_output_curve(
     recorder, X, y, *, fps: int = 12, title: str = "input to output"
 ) -> FuncAnimation:
     """For 1-D inputs: the network's output as a function of x, frame by frame."""
+    fig, draw, n = output_curve_frames(recorder, X, y, title=title)
+    return FuncAnimation(fig, draw, frames=n, interval=1000 / fps, blit=False)
+
+
+def output_curve_frames(recorder, X, y, *, title: str = "input to output"):
+    """``(figure, draw, n_frames)`` of the output as a function of x (1-D inputs)."""
     snaps = recorder.snapshots
     L = len(snaps[0].weights)
     if L not in snaps[0].layers:
@@ -189,7 +204,7 @@ def animate_output_curve(
         ax.legend(loc="upper left", fontsize=8)
         return []
 
-    return FuncAnimation(fig, draw, frames=len(snaps), interval=1000 / fps, blit=False)
+    return fig, draw, len(snaps)
 
 
 def save_gif(animation: FuncAnimation, path, fps: int = 12, progress=None) -> None:
