@@ -3,7 +3,8 @@
 Each frame is one snapshot drawn by :func:`~backproplab.viz.animate.hidden_frames` (or
 :func:`~backproplab.viz.animate.output_curve_frames` for 1-D inputs). The frames are split
 in two halves: this process draws the first while a forked worker draws the second; each
-frame is reduced to a 256-colour palette (Pillow's fast octree) where it is drawn, and Pillow assembles the GIF.
+frame is reduced to a 256-colour palette (Pillow's fast octree) where it is drawn, and
+Pillow assembles the GIF.
 Nothing appears under the GIF's name until it is complete.
 """
 

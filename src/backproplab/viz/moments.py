@@ -83,7 +83,9 @@ def plane_in_box(w: np.ndarray, b: float, lo: np.ndarray, hi: np.ndarray) -> np.
                 points.append(p + t * (q - p))
     if not points:
         return np.empty((0, d))
-    V = np.unique(np.round(np.array(points), 12), axis=0)
+    P = np.array(points)
+    _, first = np.unique(np.round(P, 9), axis=0, return_index=True)  # corners found twice
+    V = P[np.sort(first)]
     if d == 3 and len(V) > 2:  # order around the centroid, within the plane
         n = w / np.linalg.norm(w)
         u = np.cross(n, [1.0, 0, 0] if abs(n[0]) < 0.9 else [0, 1.0, 0])

@@ -25,6 +25,7 @@ from .plots import CLASS_COLORS
 SCRIPTS = ["app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js", "loader.js"]
 GRID = 40  # the input-plane grid of decision regions and heatmaps: GRID × GRID points
 MAX_NEURONS_SHOWN = 16  # per layer, in the diagram and the heatmaps
+MAX_CURVE_POINTS = 2000  # per-step curves longer than this are drawn as means of k steps
 
 
 def _web(name: str) -> str:
@@ -215,6 +216,16 @@ def _network(run, meta: dict, arrays: dict) -> None:
     )
 
 
+def block_means(values: np.ndarray, k: int) -> np.ndarray:
+    """Means of ``values`` (T, ...) over consecutive blocks of k steps (the last block may
+    be shorter), as float32; k = 1 returns the values themselves."""
+    values = np.asarray(values, dtype=float)
+    starts = np.arange(0, len(values), k)
+    sums = np.add.reduceat(values, starts, axis=0)
+    counts = np.diff(np.append(starts, len(values))).reshape(-1, *[1] * (values.ndim - 1))
+    return (sums / counts).astype(np.float32)
+
+
 def page_data(run) -> tuple[dict, dict[str, np.ndarray]]:
     """``(meta, arrays)``: everything the page draws, for every recorded moment."""
     meta = {
@@ -231,8 +242,11 @@ def page_data(run) -> tuple[dict, dict[str, np.ndarray]]:
     _input(run, meta, arrays)
     _network(run, meta, arrays)
     h = run.history
-    arrays["loss_step"] = h["loss_step"].astype(np.float32)
-    arrays["grad_norm"] = h["grad_norm"].astype(np.float32)
+    k = -(-len(h["loss_step"]) // MAX_CURVE_POINTS)  # steps per drawn point
+    meta["steps_per_point"] = k
+    arrays["curve_step"] = block_means(np.arange(1, len(h["loss_step"]) + 1.0), k)
+    arrays["loss_step"] = block_means(h["loss_step"], k)
+    arrays["grad_norm"] = block_means(h["grad_norm"], k)
     arrays["loss_epoch"] = h["loss_epoch"].astype(np.float32)
     if "accuracy_epoch" in h:
         arrays["accuracy_epoch"] = h["accuracy_epoch"].astype(np.float32)

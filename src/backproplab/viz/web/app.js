@@ -108,6 +108,7 @@
       const el = document.getElementById(p.id);
       p.active = Boolean(el);
       if (p.active) p.init(el, meta, arr);
+      performance.mark(`bpl-init-${p.id}`);
     }
     BPL.setTime(0);
     BPL.readyAt = performance.now();

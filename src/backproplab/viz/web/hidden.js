@@ -99,7 +99,6 @@
       for (const radio of document.querySelectorAll("input[name=axes]")) {
         radio.addEventListener("change", () => radio.checked && setAxes(radio.value));
       }
-      draw(BPL.state);
       setAxes("fixed");
       el.on("plotly_click", (ev) => {
         const p = ev.points.find((q) => q.customdata !== undefined);

@@ -13,10 +13,11 @@
 
   function build() {
     const a = BPL.arr, spe = meta.steps_per_epoch, T = a.loss_step.length;
-    const steps = Array.from({ length: T }, (_, i) => i + 1);
+    const steps = Array.from(a.curve_step), k = meta.steps_per_point;
+    const perStep = k > 1 ? ` (mean of ${k} steps)` : "";
     const epochs = Array.from(a.loss_epoch, (_, e) => (e + 1) * spe);
     const data = [
-      { type: "scattergl", mode: "lines", name: "loss per step", x: steps, y: Array.from(a.loss_step),
+      { type: "scatter", mode: "lines", name: `loss per step${perStep}`, x: steps, y: Array.from(a.loss_step),
         line: { color: "#aaa", width: 1 } },
       { type: "scatter", mode: "lines+markers", name: "loss per epoch", x: epochs, y: Array.from(a.loss_epoch),
         line: { color: "#d62728" }, marker: { size: 4 } },
@@ -27,7 +28,7 @@
     }
     const L = a.grad_norm.shape[1];
     for (let ell = 0; ell < L; ell++) {
-      data.push({ type: "scattergl", mode: "lines", name: `‖∂C/∂W${ell + 1}‖`, x: steps, yaxis: "y3",
+      data.push({ type: "scatter", mode: "lines", name: `‖∂C/∂W${ell + 1}‖${perStep}`, x: steps, yaxis: "y3",
         y: Array.from({ length: T }, (_, i) => a.grad_norm[i * L + ell]), line: { width: 1 } });
     }
     const layout = { height: 460, margin: { l: 60, r: 10, t: 10, b: 40 }, hovermode: "closest",
