@@ -14,7 +14,7 @@ from backproplab import Network, datasets
 from backproplab.callbacks import Recorder
 from backproplab.runfile import from_recording
 from backproplab.viz import hidden_space_figure, history_figure, moments
-from backproplab.viz.page import block_means, page_data, pack, render_hidden_page, render_report
+from backproplab.viz.page import block_means, pack, page_data, render_hidden_page, render_report
 
 
 def _sigmoid(z):
@@ -97,7 +97,7 @@ def test_regions_and_heatmaps_match_a_forward_pass_written_out_here(circles_run)
         a1 = _sigmoid(W[0] @ a0 + b[0])
         a2 = _sigmoid(W[1] @ a1 + b[1])
         a3 = _sigmoid(W[2] @ a2 + b[2])
-        assert abs(int(regions[t, i, j]) - a3[0, 0] * 255) <= 0.5 + 1e-9
+        assert abs(int(regions[t, i, j]) - a3[0, 0] * 65535) <= 0.5 + 1e-9
         for k, (ell, n) in enumerate(neurons):
             want = (a1 if ell == 1 else a2)[n, 0] * 255
             assert abs(int(maps[t, k, i, j]) - want) <= 0.5 + 1e-9

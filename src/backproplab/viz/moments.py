@@ -153,6 +153,12 @@ def to_uint8(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.clip(np.rint((values - lo) / (hi - lo) * 255), 0, 255).astype(np.uint8)
 
 
+def to_uint16(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """``values`` mapped linearly from [lo, hi] onto 0 … 65535 (clipped): fine enough for
+    the decision boundary's contour to follow the values, not the steps of the coding."""
+    return np.clip(np.rint((values - lo) / (hi - lo) * 65535), 0, 65535).astype(np.uint16)
+
+
 def predicted_class(run) -> np.ndarray:
     """(S, n) the class index each recorded sample is given at each moment, from a^L.
 
@@ -175,12 +181,12 @@ def input_pca(X: np.ndarray) -> tuple[np.ndarray, list[str]]:
 
 
 def regions(run, gx, gy) -> tuple[np.ndarray, str]:
-    """The network's decision over the input plane at every moment: (S, G, G) uint8 and
-    its kind. ``"output"``: a^L of the one output neuron on 0 … 255 over its range;
+    """The network's decision over the input plane at every moment: (S, G, G) uint16 and
+    its kind. ``"output"``: a^L of the one output neuron on 0 … 65535 over its range;
     ``"class"``: the predicted class (largest output) for several outputs."""
     A0 = grid_columns(gx, gy)
     G = len(gx)
-    out = np.empty((run.n_snapshots, G, G), dtype=np.uint8)
+    out = np.empty((run.n_snapshots, G, G), dtype=np.uint16)
     multi = run.sizes[-1] > 1
     for t in range(run.n_snapshots):
         aL = activations_at(run, t, A0)[-1]
@@ -188,7 +194,7 @@ def regions(run, gx, gy) -> tuple[np.ndarray, str]:
             out[t] = np.argmax(aL, axis=0).reshape(G, G)
         else:
             lo, hi = value_range(run.output_activation, aL)
-            out[t] = to_uint8(aL[0], lo, hi).reshape(G, G)
+            out[t] = to_uint16(aL[0], lo, hi).reshape(G, G)
     return out, "class" if multi else "output"
 
 

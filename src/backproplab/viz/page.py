@@ -50,8 +50,8 @@ def pack(arrays: dict[str, np.ndarray]) -> tuple[dict, str]:
     header, parts, offset = {}, [], 0
     for name, a in arrays.items():
         a = np.ascontiguousarray(a)
-        if a.dtype.name not in ("float32", "uint8", "int32"):
-            raise TypeError(f"{name}: pack float32, uint8 or int32 arrays, not {a.dtype}")
+        if a.dtype.name not in ("float32", "uint8", "uint16", "int32"):
+            raise TypeError(f"{name}: pack float32, uint8, uint16 or int32 arrays, not {a.dtype}")
         header[name] = {"dtype": a.dtype.name, "shape": list(a.shape), "offset": offset}
         raw = a.tobytes()
         raw += b"\0" * (-len(raw) % 4)

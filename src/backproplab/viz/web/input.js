@@ -23,12 +23,12 @@
     const z = Array.from({ length: G }, (_, i) => Array.from(R.subarray(i * G, (i + 1) * G)));
     const k = meta.classes.length;
     const heat = { type: "heatmap", x: inp.gx, y: inp.gy, z, colorscale: colorscale(),
-      zmin: inp.regionKind === "class" ? -0.5 : 0, zmax: inp.regionKind === "class" ? k - 0.5 : 255,
+      zmin: inp.regionKind === "class" ? -0.5 : 0, zmax: inp.regionKind === "class" ? k - 0.5 : 65535,
       opacity: 0.4, showscale: false, hoverinfo: "skip", zsmooth: inp.regionKind === "class" ? false : "best" };
     const traces = [heat];
     if (inp.regionKind === "output") {
       traces.push({ type: "contour", x: inp.gx, y: inp.gy, z, showscale: false, hoverinfo: "skip",
-        contours: { start: 127.5, end: 127.5, size: 1, coloring: "none" },
+        contours: { start: 32767.5, end: 32767.5, size: 1, coloring: "none" },
         line: { color: "#222", width: 2 }, name: "decision boundary" });
     }
     return traces;
