@@ -15,6 +15,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
@@ -53,7 +54,8 @@ def render_frames(frames: Frames, indices, progress=None) -> list[Image.Image]:
     images = []
     for i in indices:
         draw(i)
-        canvas.draw()
+        with np.errstate(over="ignore"):  # mplot3d's projection matrix product can overflow
+            canvas.draw()  # for far-off view geometry; the frame is drawn all the same
         rgb = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert(
             "RGB"
         )
