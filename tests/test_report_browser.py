@@ -248,6 +248,6 @@ def test_clicking_the_loss_curve_moves_the_slider_and_a_neuron_opens_its_heatmap
     title = page.evaluate(
         "document.querySelector('[data-testid=heatmap-big]').layout.title.text"
     )
-    assert title == "layer 2, neuron 1"
+    assert title.startswith("layer 2, neuron 1:")
     assert errors == []
     page.close()

@@ -87,7 +87,7 @@ def test_hidden_space_arrays_are_the_recorded_activations_and_the_planes_of_each
 def test_regions_and_heatmaps_match_a_forward_pass_written_out_here(circles_run):
     net, rec, run = circles_run
     gx, gy = moments.input_grid(run.X, 12)
-    regions, kind = moments.regions(run, gx, gy)
+    regions, kind, values = moments.regions(run, gx, gy)
     neurons, maps = moments.neuron_heatmaps(run, gx, gy)
     assert kind == "output" and neurons == [(1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)]
     for t in (0, len(rec.snapshots) - 1):
@@ -97,7 +97,8 @@ def test_regions_and_heatmaps_match_a_forward_pass_written_out_here(circles_run)
         a1 = _sigmoid(W[0] @ a0 + b[0])
         a2 = _sigmoid(W[1] @ a1 + b[1])
         a3 = _sigmoid(W[2] @ a2 + b[2])
-        assert abs(int(regions[t, i, j]) - a3[0, 0] * 65535) <= 0.5 + 1e-9
+        assert abs(int(regions[t, i, j]) - a3[0, 0] * 255) <= 0.5 + 1e-9
+        assert values[t, i, j] == pytest.approx(a3[0, 0], rel=1e-12)
         for k, (ell, n) in enumerate(neurons):
             want = (a1 if ell == 1 else a2)[n, 0] * 255
             assert abs(int(maps[t, k, i, j]) - want) <= 0.5 + 1e-9

@@ -153,11 +153,6 @@ def to_uint8(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.clip(np.rint((values - lo) / (hi - lo) * 255), 0, 255).astype(np.uint8)
 
 
-def to_uint16(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """``values`` mapped linearly from [lo, hi] onto 0 … 65535 (clipped): fine enough for
-    the decision boundary's contour to follow the values, not the steps of the coding."""
-    return np.clip(np.rint((values - lo) / (hi - lo) * 65535), 0, 65535).astype(np.uint16)
-
 
 def predicted_class(run) -> np.ndarray:
     """(S, n) the class index each recorded sample is given at each moment, from a^L.
@@ -180,22 +175,46 @@ def input_pca(X: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return pca.transform(X), [f"input PC{i + 1} ({share[i]:.0%})" for i in range(2)]
 
 
-def regions(run, gx, gy) -> tuple[np.ndarray, str]:
-    """The network's decision over the input plane at every moment: (S, G, G) uint16 and
-    its kind. ``"output"``: a^L of the one output neuron on 0 … 65535 over its range;
-    ``"class"``: the predicted class (largest output) for several outputs."""
+def output_grid(run, gx, gy) -> np.ndarray:
+    """a^L over the input plane at every moment: (S, n_L, G, G), row i at ``gy[i]``."""
     A0 = grid_columns(gx, gy)
     G = len(gx)
-    out = np.empty((run.n_snapshots, G, G), dtype=np.uint16)
-    multi = run.sizes[-1] > 1
+    out = np.empty((run.n_snapshots, run.sizes[-1], G, G))
     for t in range(run.n_snapshots):
-        aL = activations_at(run, t, A0)[-1]
-        if multi:
-            out[t] = np.argmax(aL, axis=0).reshape(G, G)
-        else:
-            lo, hi = value_range(run.output_activation, aL)
-            out[t] = to_uint16(aL[0], lo, hi).reshape(G, G)
-    return out, "class" if multi else "output"
+        out[t] = activations_at(run, t, A0)[-1].reshape(-1, G, G)
+    return out
+
+
+def regions(run, gx, gy) -> tuple[np.ndarray, str, np.ndarray | None]:
+    """The network's decision over the input plane at every moment.
+
+    Returns ``(codes, kind, values)``: for one output neuron (``kind = "output"``) ``codes``
+    is a^L on 0 … 255 over the output's range and ``values`` the float a^L itself, both
+    (S, G, G); for several (``"class"``) ``codes`` is the predicted class (the largest
+    output) and ``values`` is None."""
+    a = output_grid(run, gx, gy)
+    if a.shape[1] > 1:
+        return np.argmax(a, axis=1).astype(np.uint8), "class", None
+    lo, hi = value_range(run.output_activation, a)
+    return to_uint8(a[:, 0], lo, hi), "output", a[:, 0]
+
+
+def boundary_lines(values: np.ndarray, gx, gy, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """The contour ``value = level`` of each moment's grid (S, G, G), by marching squares.
+
+    Returns ``(points, starts)``: ``points`` (N, 2) float32 holds every moment's lines one
+    after another, NaN rows between lines; moment t's rows are ``starts[t]:starts[t + 1]``."""
+    import contourpy  # matplotlib's own contouring library
+
+    chunks, starts = [], [0]
+    nan = np.full((1, 2), np.nan)
+    for grid in values:
+        lines = contourpy.contour_generator(x=gx, y=gy, z=grid).lines(level)
+        rows = np.concatenate([np.vstack([ln, nan]) for ln in lines]) if lines else nan[:0]
+        chunks.append(rows)
+        starts.append(starts[-1] + len(rows))
+    points = np.concatenate(chunks) if starts[-1] else np.zeros((0, 2))
+    return points.astype(np.float32), np.asarray(starts, dtype=np.int32)
 
 
 def neuron_heatmaps(run, gx, gy, max_per_layer: int = 16):

@@ -50,8 +50,8 @@ def pack(arrays: dict[str, np.ndarray]) -> tuple[dict, str]:
     header, parts, offset = {}, [], 0
     for name, a in arrays.items():
         a = np.ascontiguousarray(a)
-        if a.dtype.name not in ("float32", "uint8", "uint16", "int32"):
-            raise TypeError(f"{name}: pack float32, uint8, uint16 or int32 arrays, not {a.dtype}")
+        if a.dtype.name not in ("float32", "uint8", "int32"):
+            raise TypeError(f"{name}: pack float32, uint8 or int32 arrays, not {a.dtype}")
         header[name] = {"dtype": a.dtype.name, "shape": list(a.shape), "offset": offset}
         raw = a.tobytes()
         raw += b"\0" * (-len(raw) % 4)
@@ -137,7 +137,12 @@ def _input(run, meta: dict, arrays: dict) -> None:
         info |= {"xrange": [float(lo[0]), float(hi[0])], "yrange": [float(lo[1]), float(hi[1])]}
     if mode == "plane":
         gx, gy = moments.input_grid(run.X, GRID)
-        arrays["regions"], info["regionKind"] = moments.regions(run, gx, gy)
+        arrays["regions"], info["regionKind"], values = moments.regions(run, gx, gy)
+        if values is not None:  # one output: the boundary where a^L is mid-range
+            lo, hi = moments.value_range(run.output_activation, values)
+            arrays["boundary"], arrays["boundaryStart"] = moments.boundary_lines(
+                values, gx, gy, (lo + hi) / 2
+            )
         info |= {"gx": gx.tolist(), "gy": gy.tolist()}
         neurons, maps = moments.neuron_heatmaps(run, gx, gy, MAX_NEURONS_SHOWN)
         arrays["heat"] = maps

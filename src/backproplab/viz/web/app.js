@@ -5,12 +5,32 @@
   const BPL = (window.BPL = window.BPL || { panels: [] });
 
   BPL.state = { t: 0, selected: null, hovered: null };
-  BPL.config = { displaylogo: false, responsive: true };
+  // WebGL panels drawn at the screen's own pixel density (plotly.js draws them at twice it by
+  // default: four times the pixels for no gain on an ordinary screen).
+  BPL.config = { displaylogo: false, responsive: true, plotGlPixelRatio: Math.max(1, window.devicePixelRatio || 1) };
 
   // A slice of an array of shape (S, ...) at moment t, as a typed-array view.
   BPL.at = function (a, t) {
     const size = a.length / a.shape[0];
     return a.subarray(t * size, (t + 1) * size);
+  };
+
+  // Draw a Plotly figure. When its traces are the ones drawn last time (same types and
+  // names, same marked samples), only their coordinates and texts, and the layout keys in
+  // ``layoutUpdate``, change: Plotly then moves what it drew instead of rebuilding the
+  // figure. Anything else is drawn anew.
+  BPL.plot = function (el, data, layout, layoutUpdate) {
+    const shape = data.map((d) => `${d.type}:${d.name}:${d.name === "marked sample" ? d.customdata : ""}`).join("|");
+    if (el.dataset.shape === shape && el.data) {
+      const update = {};
+      for (const key of ["x", "y", "z", "text"]) {
+        if (data.some((d) => d[key] !== undefined)) update[key] = data.map((d) => d[key]);
+      }
+      Plotly.update(el, update, layoutUpdate || {}, data.map((_, i) => i));
+    } else {
+      Plotly.react(el, data, layout, BPL.config);
+      el.dataset.shape = shape;
+    }
   };
 
   // Redraw every panel (but the one named by ``except``, where the pointer is).

@@ -16,7 +16,7 @@
   })();
 
   function paint(canvas, maps, i, G) {
-    const ctx = canvas.getContext("2d"), img = ctx.createImageData(G, G);
+    const ctx = canvas.getContext("2d", { willReadFrequently: true }), img = ctx.createImageData(G, G);
     const M = maps.subarray(i * G * G, (i + 1) * G * G);
     for (let r = 0; r < G; r++) {
       for (let c = 0; c < G; c++) {
@@ -27,26 +27,26 @@
     ctx.putImageData(img, 0, 0);
   }
 
-  function drawBig(t) {
+  // The enlarged heatmap: the thumbnail's image placed on axes in input coordinates.
+  function drawBig() {
     if (big === null) return;
-    const h = meta.heatmaps, G = h.G, maps = BPL.at(BPL.arr.heat, t);
-    const M = maps.subarray(big * G * G, (big + 1) * G * G);
-    const z = Array.from({ length: G }, (_, r) => Array.from(M.subarray(r * G, (r + 1) * G)));
-    const [ell, j] = h.neurons[big];
-    const scale = LUT.map((rgb, v) => [v / 255, `rgb(${rgb.join(",")})`]).filter((_, v) => v % 32 === 0 || v === 255);
-    Plotly.react(bigEl, [
-      { type: "heatmap", x: meta.input.gx, y: meta.input.gy, z, zmin: 0, zmax: 255, colorscale: scale,
-        zsmooth: "best", colorbar: { title: { text: "a" }, tickvals: [0, 255], ticktext: h.range.map(String) },
-        hovertemplate: "x %{x:.2f}, y %{y:.2f}<extra></extra>" },
-    ], { title: { text: `layer ${ell}, neuron ${j}` }, height: 360, margin: { l: 50, r: 10, t: 40, b: 40 },
-         xaxis: { title: { text: meta.input.labels[0] } }, yaxis: { title: { text: meta.input.labels[1] } } },
-    BPL.config);
+    const h = meta.heatmaps, inp = meta.input, G = h.G, [ell, j] = h.neurons[big];
+    const dx = (inp.gx[G - 1] - inp.gx[0]) / (G - 1), dy = (inp.gy[G - 1] - inp.gy[0]) / (G - 1);
+    const x0 = inp.gx[0] - dx / 2, y1 = inp.gy[G - 1] + dy / 2;
+    const image = { source: canvases[big].toDataURL(), xref: "x", yref: "y", x: x0, y: y1,
+                    sizex: G * dx, sizey: G * dy, sizing: "stretch", layer: "below" };
+    Plotly.react(bigEl, [], {
+      title: { text: `layer ${ell}, neuron ${j}: orange ${h.range[0]}, white mid-way, blue ${h.range[1]}` },
+      height: 360, margin: { l: 50, r: 10, t: 40, b: 40 }, images: [image],
+      xaxis: { title: { text: inp.labels[0] }, range: [x0, x0 + G * dx], showgrid: false, zeroline: false },
+      yaxis: { title: { text: inp.labels[1] }, range: [y1 - G * dy, y1], showgrid: false, zeroline: false },
+    }, BPL.config);
   }
 
   function draw(state) {
     const G = meta.heatmaps.G, maps = BPL.at(BPL.arr.heat, state.t);
     canvases.forEach((cv, i) => paint(cv, maps, i, G));
-    drawBig(state.t);
+    drawBig();
   }
 
   // Enlarge neuron (ℓ, j); called by a thumbnail or the network diagram.
@@ -55,7 +55,7 @@
     if (i < 0) return false;
     big = i;
     document.querySelectorAll(".thumb").forEach((b, k) => b.setAttribute("aria-pressed", String(k === i)));
-    drawBig(BPL.state.t);
+    drawBig();
     return true;
   };
 

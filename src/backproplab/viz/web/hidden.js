@@ -78,11 +78,24 @@
       layout.yaxis = d === 2 ? axis(1) : { tickvals: meta.classes.map((_, c) => c),
         ticktext: meta.classes.map((c) => `class ${c}`), range: [-0.5, meta.classes.length - 0.5] };
     }
-    Plotly.react(el, data, layout, BPL.config);
+    BPL.plot(el, data, layout, fit ? layoutRanges(layout) : {});
+  }
+
+  // The axis ranges of a layout, as a Plotly.update layout argument.
+  function layoutRanges(layout) {
+    const out = {};
+    if (layout.scene) {
+      for (const a of ["xaxis", "yaxis", "zaxis"]) out[`scene.${a}.range`] = layout.scene[a].range;
+    } else {
+      out["xaxis.range"] = layout.xaxis.range;
+      if (layout.yaxis.range) out["yaxis.range"] = layout.yaxis.range;
+    }
+    return out;
   }
 
   function setAxes(mode) {
     fit = mode === "fit";
+    delete el.dataset.shape; // new axes: draw anew
     const note = document.getElementById("axes-note");
     note.textContent = fit
       ? "Shown: axes fitted to this moment (they change from moment to moment)."

@@ -6,47 +6,68 @@
   const BPL = (window.BPL = window.BPL || { panels: [] });
   let el, meta;
 
-  function colorscale() {
-    const c = meta.colors, inp = meta.input;
-    if (inp.regionKind === "class") {
-      const k = meta.classes.length, scale = [];
-      for (let i = 0; i < k; i++) {
-        scale.push([i / k, c[i % c.length]], [(i + 1) / k, c[i % c.length]]);
-      }
-      return scale;
-    }
-    return [[0, c[0]], [0.5, "#ffffff"], [1, c[1 % c.length]]];
+  // RGB of a "#rrggbb" colour.
+  const rgb = (hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+  let canvas = null, palette = null;
+
+  // 256 colours for the region codes: class 0's colour, through white, to class 1's
+  // (one output), or each class's own colour (several outputs).
+  function makePalette() {
+    const c = meta.colors.map(rgb), white = [255, 255, 255];
+    return Array.from({ length: 256 }, (_, v) => {
+      if (meta.input.regionKind === "class") return c[v % c.length];
+      const s = v / 255, [a, b, f] = s < 0.5 ? [c[0], white, s * 2] : [white, c[1], s * 2 - 1];
+      return a.map((x, k) => Math.round(x + (b[k] - x) * f));
+    });
   }
 
-  function regionTraces(t) {
+  // The decision regions of moment t as an image placed under the data (a layout image:
+  // redrawn without recomputing the plot).
+  function regionImage(t) {
     const inp = meta.input, G = inp.gx.length, R = BPL.at(BPL.arr.regions, t);
-    const z = Array.from({ length: G }, (_, i) => Array.from(R.subarray(i * G, (i + 1) * G)));
-    const k = meta.classes.length;
-    const heat = { type: "heatmap", x: inp.gx, y: inp.gy, z, colorscale: colorscale(),
-      zmin: inp.regionKind === "class" ? -0.5 : 0, zmax: inp.regionKind === "class" ? k - 0.5 : 65535,
-      opacity: 0.4, showscale: false, hoverinfo: "skip", zsmooth: inp.regionKind === "class" ? false : "best" };
-    const traces = [heat];
-    if (inp.regionKind === "output") {
-      traces.push({ type: "contour", x: inp.gx, y: inp.gy, z, showscale: false, hoverinfo: "skip",
-        contours: { start: 32767.5, end: 32767.5, size: 1, coloring: "none" },
-        line: { color: "#222", width: 2 }, name: "decision boundary" });
+    canvas = canvas || Object.assign(document.createElement("canvas"), { width: G, height: G });
+    palette = palette || makePalette();
+    const ctx = canvas.getContext("2d"), img = ctx.createImageData(G, G);
+    for (let r = 0; r < G; r++) {
+      for (let c = 0; c < G; c++) {
+        const p = 4 * ((G - 1 - r) * G + c), col = palette[R[r * G + c]]; // grid row 0: lowest y
+        img.data[p] = col[0]; img.data[p + 1] = col[1]; img.data[p + 2] = col[2]; img.data[p + 3] = 255;
+      }
     }
-    return traces;
+    ctx.putImageData(img, 0, 0);
+    const dx = (inp.gx[G - 1] - inp.gx[0]) / (G - 1), dy = (inp.gy[G - 1] - inp.gy[0]) / (G - 1);
+    return { source: canvas.toDataURL(), xref: "x", yref: "y", layer: "below", opacity: 0.45,
+      x: inp.gx[0] - dx / 2, y: inp.gy[G - 1] + dy / 2, sizex: G * dx, sizey: G * dy,
+      sizing: "stretch" };
   }
+
+  function boundaryTrace(t) {
+    const B = BPL.arr.boundary, S = BPL.arr.boundaryStart;
+    const x = [], y = [];
+    for (let i = S[t]; i < S[t + 1]; i++) {
+      x.push(Number.isNaN(B[2 * i]) ? null : B[2 * i]);
+      y.push(Number.isNaN(B[2 * i + 1]) ? null : B[2 * i + 1]);
+    }
+    return { type: "scattergl", mode: "lines", name: "decision boundary", x, y, hoverinfo: "skip",
+             line: { color: "#222", width: 2 } };
+  }
+
+  let classTraces = null; // the data never move: built once, passed again unchanged
 
   function pointTraces(t) {
     const X = BPL.arr.Xin, c = meta.colors;
-    const traces = meta.classes.map((name, k) => {
+    classTraces = classTraces || meta.classes.map((name, k) => {
       const idx = BPL.byClass[k];
-      return { type: "scatter", mode: "markers", name: `class ${name}`, customdata: idx,
+      return { type: "scattergl", mode: "markers", name: `class ${name}`, customdata: idx,
         x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]),
         hovertemplate: `sample %{customdata}<extra>class ${name}</extra>`,
         marker: { size: 6, color: c[k % c.length], line: { color: "#fff", width: 0.5 } } };
     });
+    const traces = [...classTraces];
     if (meta.input.mode === "pca") {
       const pred = BPL.at(BPL.arr.pred, t), y = BPL.arr.y, wrong = [];
       for (let i = 0; i < y.length; i++) if (pred[i] !== y[i]) wrong.push(i);
-      traces.push({ type: "scatter", mode: "markers", name: "misclassified now", customdata: wrong,
+      traces.push({ type: "scattergl", mode: "markers", name: "misclassified now", customdata: wrong,
         x: wrong.map((i) => X[2 * i]), y: wrong.map((i) => X[2 * i + 1]), hoverinfo: "skip",
         marker: { symbol: "x-thin-open", size: 9, color: "#000" } });
     }
@@ -57,7 +78,7 @@
     const X = BPL.arr.Xin, out = BPL.at(BPL.arr.sampleOut, t), order = Array.from(BPL.arr.order);
     const idx = Array.from({ length: BPL.arr.y.length }, (_, i) => i);
     return [
-      { type: "scatter", mode: "markers", name: "targets", x: idx.map((i) => X[2 * i]),
+      { type: "scattergl", mode: "markers", name: "targets", x: idx.map((i) => X[2 * i]),
         y: idx.map((i) => X[2 * i + 1]), customdata: idx, marker: { size: 4, color: "#999" },
         hovertemplate: "sample %{customdata}<extra>target</extra>" },
       { type: "scatter", mode: "lines", name: "network output", x: order.map((i) => X[2 * i]),
@@ -83,14 +104,15 @@
     const t = state.t, inp = meta.input;
     let data;
     if (inp.mode === "curve") data = curveTraces(t);
-    else if (inp.mode === "plane") data = [...regionTraces(t), ...pointTraces(t)];
+    else if (inp.mode === "plane") data = [...(BPL.arr.boundary ? [boundaryTrace(t)] : []), ...pointTraces(t)];
     else data = pointTraces(t);
     data.push(...markedTrace(t));
     const layout = { uirevision: "input", height: 460, margin: { l: 60, r: 10, t: 10, b: 50 },
       xaxis: { title: { text: inp.labels[0] }, range: inp.xrange, autorange: false },
       yaxis: { title: { text: inp.labels[1] }, range: inp.yrange, autorange: false },
-      legend: { x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.7)" }, hovermode: "closest" };
-    Plotly.react(el, data, layout, BPL.config);
+      legend: { x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.7)" }, hovermode: "closest",
+      images: inp.mode === "plane" ? [regionImage(t)] : [] };
+    BPL.plot(el, data, layout, { images: layout.images });
   }
 
   BPL.panels.push({

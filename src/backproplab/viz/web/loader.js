@@ -19,7 +19,7 @@
     return new Response(stream).arrayBuffer();
   }
 
-  const TYPES = { float32: Float32Array, uint8: Uint8Array, uint16: Uint16Array, int32: Int32Array };
+  const TYPES = { float32: Float32Array, uint8: Uint8Array, int32: Int32Array };
 
   function views(buffer, header) {
     const arr = {};

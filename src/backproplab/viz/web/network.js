@@ -10,11 +10,16 @@
   function draw(state) {
     const w = BPL.at(BPL.arr.wires, state.t), biggest = net.biggest || 1;
     const groups = {}; // one trace per (sign, width bin): few traces however many wires
+    for (const sign of ["+", "-"]) {
+      for (let bin = 0; bin < BINS; bin++) {
+        groups[`${sign}${bin}`] = { x: [], y: [], bin, positive: sign === "+" };
+      }
+    }
     const mid = { x: [], y: [], text: [] };
     net.wires.forEach(([ell, j, k, x0, y0, x1, y1], i) => {
       const bin = Math.min(BINS - 1, Math.floor((Math.abs(w[i]) / biggest) * BINS));
       const key = `${w[i] >= 0 ? "+" : "-"}${bin}`;
-      const g = (groups[key] = groups[key] || { x: [], y: [], bin, positive: w[i] >= 0 });
+      const g = groups[key];
       g.x.push(x0, x1, null);
       g.y.push(y0, y1, null);
       mid.x.push(x0 + (x1 - x0) * 0.35);
@@ -22,12 +27,12 @@
       mid.text.push(`W<sup>${ell}</sup><sub>${j},${k}</sub> = ${w[i].toFixed(3)}`);
     });
     const data = Object.values(groups).map((g) => ({
-      type: "scatter", mode: "lines", x: g.x, y: g.y, hoverinfo: "skip", showlegend: false,
+      type: "scatter", mode: "lines", name: `${g.positive ? "+" : "-"}${g.bin}`, x: g.x, y: g.y, hoverinfo: "skip", showlegend: false,
       line: { color: g.positive ? POSITIVE : NEGATIVE, width: 0.5 + 1.6 * g.bin }, opacity: 0.75 }));
-    data.push({ type: "scatter", mode: "markers", x: mid.x, y: mid.y, text: mid.text, showlegend: false,
+    data.push({ type: "scatter", mode: "markers", name: "weights", x: mid.x, y: mid.y, text: mid.text, showlegend: false,
       hovertemplate: "%{text}<extra></extra>", marker: { size: 10, color: "rgba(0,0,0,0)" } });
     const b = BPL.arr.biases ? BPL.at(BPL.arr.biases, state.t) : null;
-    data.push({ type: "scatter", mode: "markers", showlegend: false,
+    data.push({ type: "scatter", mode: "markers", name: "neurons", showlegend: false,
       x: net.nodes.map((n) => n[0]), y: net.nodes.map((n) => n[1]),
       customdata: net.nodes.map((n) => [n[2], n[3]]),
       text: net.nodes.map((n, i) => (n[2] === 0 ? `input ${n[3]}` :
@@ -38,7 +43,7 @@
       xaxis: { visible: true, showgrid: false, zeroline: false, tickvals: net.columns.map((_, c) => c),
                ticktext: net.columns, range: [-0.5, net.columns.length - 0.5] },
       yaxis: { visible: false, range: net.yrange }, hovermode: "closest", plot_bgcolor: "#fff" };
-    Plotly.react(el, data, layout, BPL.config);
+    BPL.plot(el, data, layout);
   }
 
   BPL.panels.push({

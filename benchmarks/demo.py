@@ -1,0 +1,85 @@
+"""How fast the main job is: ``backproplab demo`` wall time, the report's size, the time
+until the report is interactive in Chromium, and how fast scrubbing redraws it.
+
+Run from the checkout (needs the ``browser`` extra and Debian's chromium for the page
+figures)::
+
+    .venv/bin/python benchmarks/demo.py [--repeats 3] [--chromium /usr/bin/chromium]
+
+Prints a Markdown table (the README's figures come from it). Not a test: the numbers
+depend on the machine and on whatever else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCRUB = """async () => {
+  const n = BPL.meta.step.length, frame = () => new Promise(r => requestAnimationFrame(r));
+  await frame();
+  const t0 = performance.now();
+  for (let k = 0; k < 2 * n; k++) { BPL.setTime(k % n); await frame(); }
+  return 2 * n / ((performance.now() - t0) / 1000);
+}"""
+
+
+def demo_wall(out: Path) -> float:
+    """Seconds for one ``backproplab demo`` in a fresh process (import to exit)."""
+    exe = Path(sys.executable).with_name("backproplab")
+    start = time.perf_counter()
+    subprocess.run([str(exe), "demo", "--out", str(out), "--quiet"], check=True)
+    return time.perf_counter() - start
+
+
+def page_figures(report: Path, chromium: str, repeats: int) -> tuple[list[float], list[float]]:
+    """``(ready, fps)``: ms from navigation start until every panel is drawn, and redraws
+    per second while the slider sweeps every snapshot twice."""
+    from playwright.sync_api import sync_playwright
+
+    ready, fps = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        for _ in range(repeats):
+            page = browser.new_page(viewport={"width": 1300, "height": 1000})
+            page.goto(report.as_uri())
+            page.wait_for_function("document.body.dataset.ready === 'true'", timeout=60_000)
+            ready.append(page.evaluate("BPL.readyAt"))
+            fps.append(page.evaluate(SCRUB))
+            page.close()
+        browser.close()
+    return ready, fps
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "demo"
+        walls = [demo_wall(out) for _ in range(args.repeats)]
+        sizes = {name: (out / name).stat().st_size for name in
+                 ("report.html", "hidden.html", "hidden.gif", "run.npz")}  # fmt: skip
+        rows = [("`backproplab demo` wall time (s), median of runs", f"{statistics.median(walls):.1f}",
+                 ", ".join(f"{w:.1f}" for w in walls))]  # fmt: skip
+        rows += [(f"{name} (MB)", f"{size / 1e6:.2f}", "") for name, size in sizes.items()]
+        if Path(args.chromium).exists():
+            ready, fps = page_figures(out / "report.html", args.chromium, args.repeats)
+            rows.append(("report interactive after (ms from navigation)",
+                         f"{statistics.median(ready):.0f}", ", ".join(f"{r:.0f}" for r in ready)))  # fmt: skip
+            rows.append(("scrubbing: redraws of every panel per second",
+                         f"{statistics.median(fps):.0f}", ", ".join(f"{f:.0f}" for f in fps)))  # fmt: skip
+    print("| measure | median | runs |\n|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
