@@ -13,6 +13,7 @@ depend on the machine and on whatever else runs on it.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -56,6 +57,12 @@ def page_figures(report: Path, chromium: str, repeats: int) -> tuple[list[float]
     return ready, fps
 
 
+def row(label: str, values: list[float], fmt: str) -> tuple[str, str, str]:
+    """A table row: the label, the median and every run."""
+    runs = ", ".join(format(v, fmt) for v in values)
+    return label, format(statistics.median(values), fmt), runs
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -64,20 +71,17 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "demo"
         walls = [demo_wall(out) for _ in range(args.repeats)]
-        sizes = {name: (out / name).stat().st_size for name in
-                 ("report.html", "hidden.html", "hidden.gif", "run.npz")}  # fmt: skip
-        rows = [("`backproplab demo` wall time (s), median of runs", f"{statistics.median(walls):.1f}",
-                 ", ".join(f"{w:.1f}" for w in walls))]  # fmt: skip
-        rows += [(f"{name} (MB)", f"{size / 1e6:.2f}", "") for name, size in sizes.items()]
+        rows = [row("`backproplab demo` wall time (s)", walls, ".1f")]
+        for name in ("report.html", "hidden.html", "hidden.gif", "run.npz"):
+            rows.append((f"{name} size (MB)", f"{(out / name).stat().st_size / 1e6:.2f}", ""))
         if Path(args.chromium).exists():
             ready, fps = page_figures(out / "report.html", args.chromium, args.repeats)
-            rows.append(("report interactive after (ms from navigation)",
-                         f"{statistics.median(ready):.0f}", ", ".join(f"{r:.0f}" for r in ready)))  # fmt: skip
-            rows.append(("scrubbing: redraws of every panel per second",
-                         f"{statistics.median(fps):.0f}", ", ".join(f"{f:.0f}" for f in fps)))  # fmt: skip
+            rows.append(row("report.html interactive after (ms from navigation)", ready, ".0f"))
+            rows.append(row("scrubbing: redraws of every panel per second", fps, ".0f"))
+    print(f"load average before the last run: {os.getloadavg()[0]:.1f} (2 cores)\n")
     print("| measure | median | runs |\n|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
     return 0
 
 
