@@ -68,6 +68,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args(argv)
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "demo"
         walls = [demo_wall(out) for _ in range(args.repeats)]
@@ -78,7 +79,7 @@ def main(argv=None) -> int:
             ready, fps = page_figures(out / "report.html", args.chromium, args.repeats)
             rows.append(row("report.html interactive after (ms from navigation)", ready, ".0f"))
             rows.append(row("scrubbing: redraws of every panel per second", fps, ".0f"))
-    print(f"load average before the last run: {os.getloadavg()[0]:.1f} (2 cores)\n")
+    print(f"load average when the runs began: {load:.1f} ({os.cpu_count()} cores)\n")
     print("| measure | median | runs |\n|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")

@@ -239,12 +239,3 @@ def to_html(
     for cls, symbol in _ICONS.items():
         text = text.replace(f'<i class="{cls}"></i>', f"<span>{symbol}</span>")
     return text
-
-
-def html_page(title: str, body: str) -> str:
-    """A complete HTML document around ``body``."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<title>{title}</title>\n</head>\n<body style="font-family: sans-serif; margin: 2em">\n'
-        f"<h1>{title}</h1>\n{body}\n</body>\n</html>\n"
-    )
