@@ -21,12 +21,12 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _run(sizes, X, y, watch, epochs=2, **kw):
+def _run(sizes, X, y, watch, epochs=2, eta=1.0, **kw):
     net = Network(sizes, seed=0, **kw)
     L = len(sizes) - 1
     Y = y if sizes[-1] == 1 else (y[:, None] == np.unique(y)).astype(float)
     rec = Recorder(X, layers=sorted({watch, L}), every=5, Y=Y)
-    history = net.train(X, Y, epochs=epochs, batch_size=10, eta=1.0, callbacks=[rec])
+    history = net.train(X, Y, epochs=epochs, batch_size=10, eta=eta, callbacks=[rec])
     run = from_recording(
         rec, history, sizes=sizes, activation=net.activation,
         output_activation=net.output_activation, cost=net.cost_function.name, watch=watch,
@@ -184,3 +184,23 @@ def test_notebook_figures():
         hidden_space_figure(rec, y, 1)
     h = net.train(X, y, epochs=1, batch_size=10, eta=0.1)
     assert len(history_figure(h).data) == 2 + 1 + 3
+
+
+def test_the_decision_boundary_is_where_the_output_is_one_half():
+    X, y = datasets.circles(n_samples=100, seed=0)
+    net, rec, run = _run([2, 3, 3, 1], X, y, watch=2, epochs=30, eta=3.0)
+    gx, gy = moments.input_grid(run.X, 40)
+    _, _, values = moments.regions(run, gx, gy)
+    points, starts = moments.boundary_lines(values, gx, gy, 0.5)
+    assert len(starts) == len(rec.snapshots) + 1
+    checked = 0
+    for t, snap in enumerate(rec.snapshots):
+        P = points[starts[t] : starts[t + 1]].astype(float)
+        P = P[np.isfinite(P).all(axis=1)]
+        a = P.T
+        for W, b in zip(snap.weights, snap.biases):
+            a = _sigmoid(W @ a + b)
+        # linear interpolation between grid points: close to ½, not exactly
+        np.testing.assert_allclose(a[0], 0.5, atol=0.01)
+        checked += len(P)
+    assert checked > 0
