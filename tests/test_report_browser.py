@@ -119,10 +119,13 @@ def test_slider_shows_exactly_the_recorded_activations_and_plane_of_each_moment(
         _set_slider(page, t)
         drawn = _hidden_points(page, n)
         np.testing.assert_array_equal(drawn, run.layers[2][t].astype(np.float32))
-        (plane,) = [tr for tr in _figure(page, "hidden-space") if tr["type"] == "mesh3d"] or [None]
+        traces = _figure(page, "hidden-space")
+        (plane,) = [tr for tr in traces if tr["name"].startswith("decision surface")] or [None]
         w, b = run.weights[-1][t, 0], run.biases[-1][t, 0]
-        if plane is not None:  # the surface of this moment: w·v + b = 0 at every vertex
-            V = np.column_stack([plane["x"], plane["y"], plane["z"]])
+        if plane is not None:  # the surface of this moment: w·v + b = 0 at every point drawn
+            V = np.column_stack([plane["x"], plane["y"], plane["z"]]).astype(float)
+            V = V[np.isfinite(V).all(axis=1)]
+            assert len(V) >= 3
             np.testing.assert_allclose(V @ w + b, 0, atol=1e-5 * np.abs(w).sum())
         label = page.get_by_test_id("moment").text_content()
         assert f"step {run.step[t]}," in label

@@ -62,22 +62,28 @@ def test_plane_in_box_is_the_exact_cross_section():
         assert np.all(np.abs(V) <= 1 + 1e-12)
     segment = moments.plane_in_box(np.array([1.0, 1.0]), -1.0, np.zeros(2), np.ones(2))
     np.testing.assert_allclose(sorted(map(tuple, segment)), [(0, 1), (1, 0)])
+    grid = moments.plane_wireframe(np.ones(3), -1.5, lo, hi, n=4)
+    lines = grid[np.isfinite(grid).all(axis=1)]
+    np.testing.assert_allclose(lines.sum(axis=1), 1.5)  # every point drawn is on the plane
+    assert len(lines) == 7 + 2 * 2 * 4  # the closed rim, then 4 chords along 2 axes
 
 
-def test_hidden_space_arrays_are_the_recorded_activations_and_the_planes_of_each_moment(
-    circles_run,
-):
-    net, rec, run = circles_run
+def test_hidden_space_arrays_are_the_recorded_activations_and_the_planes_of_each_moment():
+    X, y = datasets.circles(n_samples=100, seed=0)
+    net, rec, run = _run([2, 3, 3, 1], X, y, watch=2, epochs=30, eta=3.0)
     meta, arrays = page_data(run)
     S = len(rec.snapshots)
-    assert arrays["H"].shape == (S, 60, 3) and arrays["H"].dtype == np.float32
+    assert arrays["H"].shape == (S, 100, 3) and arrays["H"].dtype == np.float32
+    drawn = 0
     for t, snap in enumerate(rec.snapshots):
         np.testing.assert_array_equal(arrays["H"][t], snap.layers[2].astype(np.float32))
         w, b = snap.weights[-1][0], snap.biases[-1][0, 0]
         for name in ("planeFixed", "planeFit"):
             V = arrays[name][t].astype(float)
-            if np.isfinite(V).all():
-                np.testing.assert_allclose(V @ w + b, 0, atol=1e-5 * np.abs(w).sum())
+            V = V[np.isfinite(V).all(axis=1)]  # the wireframe's lines, NaN between them
+            np.testing.assert_allclose(V @ w + b, 0, atol=1e-5 * np.abs(w).sum())
+            drawn += len(V)
+    assert drawn > 0
     lo, hi = np.array(meta["hidden"]["box"])
     A = np.stack([s.layers[2] for s in rec.snapshots])
     assert np.all(lo <= A.min(axis=(0, 1))) and np.all(A.max(axis=(0, 1)) <= hi)

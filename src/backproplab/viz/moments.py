@@ -96,21 +96,49 @@ def plane_in_box(w: np.ndarray, b: float, lo: np.ndarray, hi: np.ndarray) -> np.
     return V
 
 
+def plane_wireframe(w: np.ndarray, b: float, lo: np.ndarray, hi: np.ndarray, n: int = 6):
+    """The 3-D surface ``w · a + b = 0`` inside the box as lines: its rim, then ``n`` chords
+    across it parallel to each of the two axes it is least steep in, rows of NaN between
+    lines. Shape (8 + 6n, 3), NaN-padded; all NaN when the surface misses the box.
+
+    Lines, unlike a translucent surface, hide no point behind them, and a WebGL view
+    redraws them without the extra passes transparency costs."""
+    out = np.full((8 + 6 * n, 3), np.nan)
+    rim = plane_in_box(w, b, lo, hi)
+    if len(rim) < 3:
+        return out
+    out[: len(rim) + 1] = np.vstack([rim, rim[:1]])  # closed
+    row = 8
+    for i in np.argsort(np.abs(w))[:2]:  # slices a_i = c: a segment of the surface each
+        others = [k for k in range(3) if k != i]
+        for c in np.linspace(lo[i], hi[i], n + 2)[1:-1]:
+            seg = plane_in_box(w[others], b + w[i] * c, lo[others], hi[others])
+            if len(seg) == 2:
+                out[row : row + 2, others] = seg
+                out[row : row + 2, i] = c
+            row += 3
+    return out
+
+
 def padded_planes(W_out, b_out, boxes, k: int) -> np.ndarray:
-    """Decision surfaces of S moments as (S, k, d) float32: each :func:`plane_in_box`,
-    its last vertex repeated up to ``k`` (NaN where the surface misses the box).
+    """Decision surfaces of S moments as (S, rows, d) float32, NaN where there is none.
+
+    In 3-D each moment's :func:`plane_wireframe`; in 2-D the segment and in 1-D the point
+    of :func:`plane_in_box` (``k`` rows: 2 or 1).
 
     Args:
         W_out: (S, d) the output neuron's weights; b_out: (S,) its bias.
         boxes: (S, 2, d) the box [lo, hi] of each moment (or one box broadcast).
     """
     S, d = W_out.shape
+    if d == 3:
+        frames = [plane_wireframe(W_out[t], float(b_out[t]), *boxes[t]) for t in range(S)]
+        return np.stack(frames).astype(np.float32)
     out = np.full((S, k, d), np.nan, dtype=np.float32)
     for t in range(S):
         V = plane_in_box(W_out[t], float(b_out[t]), boxes[t][0], boxes[t][1])
-        if len(V):
-            out[t, : len(V)] = V
-            out[t, len(V) :] = V[-1]
+        if len(V) == k:
+            out[t] = V
     return out
 
 

@@ -75,7 +75,7 @@ def _hidden(run, meta: dict, arrays: dict) -> None:
         w, b = run.weights[-1][:, 0, :], run.biases[-1][:, 0]  # (S, d), (S,)
         if run.units is not None:
             w = w[:, run.units]
-        k = {1: 1, 2: 2, 3: 6}[d]
+        k = {1: 1, 2: 2, 3: 0}[d]  # rows of a point, a segment; 3-D: a wireframe
         arrays["planeFixed"] = moments.padded_planes(
             w, b, np.broadcast_to([lo, hi], (len(P), 2, d)), k
         )
@@ -91,7 +91,7 @@ def _hidden(run, meta: dict, arrays: dict) -> None:
             "moment and kept for every moment, so motion is change in the network."
         )
     if plane:
-        note += " The grey surface is where the output neuron's w·a + b = 0 at this moment."
+        note += " The grey grid is the plane where the output neuron's w·a + b = 0 at this moment."
     meta["hidden"] = {
         "dim": d,
         "labels": labels,

@@ -27,17 +27,15 @@
     const k = V.length / d;
     if (Number.isNaN(V[0])) return null; // the surface misses the box
     const col = (c) => Array.from({ length: k }, (_, v) => V[v * d + c]);
-    const style = { name: "decision surface w·a + b = 0", hoverinfo: "skip" };
-    if (d === 3) {
-      return { type: "mesh3d", x: col(0), y: col(1), z: col(2), i: [0, 0, 0, 0],
-               j: [1, 2, 3, 4], k: [2, 3, 4, 5], opacity: 0.3, color: "#444", ...style };
+    const style = { name: "decision surface w·a + b = 0", hoverinfo: "skip", mode: "lines" };
+    if (d === 3) { // the plane as a grid of lines (see moments.plane_wireframe)
+      return { type: "scatter3d", x: col(0), y: col(1), z: col(2), line: { color: "#555", width: 3 }, ...style };
     }
     if (d === 2) {
-      return { type: "scatter", mode: "lines", x: col(0).slice(0, 2), y: col(1).slice(0, 2),
-               line: { color: "#222", dash: "dash", width: 2 }, ...style };
+      return { type: "scatter", x: col(0), y: col(1), line: { color: "#222", dash: "dash", width: 2 }, ...style };
     }
     const rows = meta.classes.length;
-    return { type: "scatter", mode: "lines", x: [V[0], V[0]], y: [-0.5, rows - 0.5],
+    return { type: "scatter", x: [V[0], V[0]], y: [-0.5, rows - 0.5],
              line: { color: "#222", dash: "dash", width: 2 }, ...style };
   }
 
@@ -48,7 +46,7 @@
       const cols = coords(t, BPL.byClass[c]);
       const trace = { type, mode: "markers", name: `class ${name}`, x: cols[0], y: cols[1],
         customdata: BPL.byClass[c], hovertemplate: `sample %{customdata}<extra>class ${name}</extra>`,
-        marker: { size: d === 3 ? 3 : 6, color: meta.colors[c % meta.colors.length], opacity: 0.75 } };
+        marker: { size: d === 3 ? 3 : 6, color: meta.colors[c % meta.colors.length] } };
       if (d === 3) trace.z = cols[2];
       return trace;
     });
