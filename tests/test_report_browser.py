@@ -223,6 +223,15 @@ def test_selecting_a_sample_in_the_input_space_marks_it_in_the_hidden_space(
     )
     assert page.get_by_test_id("sample-select").input_value() == str(i)
     page.screenshot(path=str(run_dir / "report-selected.png"), full_page=True)
+    page.mouse.move(5, 5)  # off the plot: the sample under the pointer is no longer marked
+    page.wait_for_function("() => window.BPL.state.hovered === null")
+    page.get_by_test_id("sample-select").fill("42")  # the number box marks it in both spaces
+    page.get_by_test_id("sample-select").press("Enter")
+    for panel in ("hidden-space", "input-space"):
+        (marked,) = [t for t in _figure(page, panel) if t["name"] == "marked sample"]
+        assert marked["customdata"] == [42]
+    (marked,) = [t for t in _figure(page, "input-space") if t["name"] == "marked sample"]
+    np.testing.assert_array_equal([marked["x"][0], marked["y"][0]], run.X[42].astype(np.float32))
     assert errors == []
     page.close()
 
