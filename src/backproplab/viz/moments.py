@@ -191,7 +191,12 @@ def predicted_class(run) -> np.ndarray:
     if a.shape[-1] == 1:
         lo, hi = value_range(run.output_activation, a)
         return (a[..., 0] > (lo + hi) / 2).astype(np.uint8)
-    return np.argmax(a, axis=-1).astype(np.uint8)
+    return class_codes(np.argmax(a, axis=-1), a.shape[-1])
+
+
+def class_codes(index: np.ndarray, n_classes: int) -> np.ndarray:
+    """Class numbers in the smallest type the page reads that holds them (uint8 or int32)."""
+    return index.astype(np.uint8 if n_classes <= 256 else np.int32)
 
 
 def input_pca(X: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -222,7 +227,7 @@ def regions(run, gx, gy) -> tuple[np.ndarray, str, np.ndarray | None]:
     output) and ``values`` is None."""
     a = output_grid(run, gx, gy)
     if a.shape[1] > 1:
-        return np.argmax(a, axis=1).astype(np.uint8), "class", None
+        return class_codes(np.argmax(a, axis=1), a.shape[1]), "class", None
     lo, hi = value_range(run.output_activation, a)
     return to_uint8(a[:, 0], lo, hi), "output", a[:, 0]
 

@@ -30,7 +30,7 @@
     const ctx = canvas.getContext("2d"), img = ctx.createImageData(G, G);
     for (let r = 0; r < G; r++) {
       for (let c = 0; c < G; c++) {
-        const p = 4 * ((G - 1 - r) * G + c), col = palette[R[r * G + c]]; // grid row 0: lowest y
+        const p = 4 * ((G - 1 - r) * G + c), col = palette[R[r * G + c] % 256]; // grid row 0: lowest y
         img.data[p] = col[0]; img.data[p + 1] = col[1]; img.data[p + 2] = col[2]; img.data[p + 3] = 255;
       }
     }
