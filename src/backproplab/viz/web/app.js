@@ -16,21 +16,26 @@
   };
 
   // Draw a Plotly figure. When its traces are the ones drawn last time (same types and
-  // names, same marked samples), only their coordinates and texts, and the layout keys in
-  // ``layoutUpdate``, change: Plotly then moves what it drew instead of rebuilding the
-  // figure. Anything else is drawn anew.
+  // names, same marked samples), only what changed is sent: the coordinates and texts of
+  // traces that are new objects (a trace passed again as the same object is left as it
+  // is), and the layout keys in ``layoutUpdate``. Plotly then moves what it drew instead
+  // of rebuilding the figure. Anything else is drawn anew.
   BPL.plot = function (el, data, layout, layoutUpdate) {
     const shape = data.map((d) => `${d.type}:${d.name}:${d.name === "marked sample" ? d.customdata : ""}`).join("|");
+    const last = el._bplData || [];
     if (el.dataset.shape === shape && el.data) {
+      const traces = data.map((_, i) => i).filter((i) => data[i] !== last[i]);
       const update = {};
       for (const key of ["x", "y", "z", "text"]) {
-        if (data.some((d) => d[key] !== undefined)) update[key] = data.map((d) => d[key]);
+        if (traces.some((i) => data[i][key] !== undefined)) update[key] = traces.map((i) => data[i][key]);
       }
-      Plotly.update(el, update, layoutUpdate || {}, data.map((_, i) => i));
+      if (traces.length) Plotly.update(el, update, layoutUpdate || {}, traces);
+      else if (layoutUpdate && Object.keys(layoutUpdate).length) Plotly.relayout(el, layoutUpdate);
     } else {
       Plotly.react(el, data, layout, BPL.config);
       el.dataset.shape = shape;
     }
+    el._bplData = data;
   };
 
   // Redraw every panel (but the one named by ``except``, where the pointer is).

@@ -8,7 +8,7 @@
 
   // RGB of a "#rrggbb" colour.
   const rgb = (hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
-  let canvas = null, palette = null;
+  let canvas = null, big = null, palette = null;
 
   // 256 colours for the region codes: class 0's colour, through white, to class 1's
   // (one output), or each class's own colour (several outputs).
@@ -21,11 +21,14 @@
     });
   }
 
-  // The decision regions of moment t as an image placed under the data (a layout image:
-  // redrawn without recomputing the plot).
+  const SCALE = 8; // image pixels per grid cell: the regions smoothed, the boundary sharp
+
+  // The decision regions of moment t, and its decision boundary, as one image placed under
+  // the data (a layout image: a new moment redraws the image, not the plot).
   function regionImage(t) {
     const inp = meta.input, G = inp.gx.length, R = BPL.at(BPL.arr.regions, t);
     canvas = canvas || Object.assign(document.createElement("canvas"), { width: G, height: G });
+    big = big || Object.assign(document.createElement("canvas"), { width: G * SCALE, height: G * SCALE });
     palette = palette || makePalette();
     const ctx = canvas.getContext("2d"), img = ctx.createImageData(G, G);
     for (let r = 0; r < G; r++) {
@@ -36,20 +39,32 @@
     }
     ctx.putImageData(img, 0, 0);
     const dx = (inp.gx[G - 1] - inp.gx[0]) / (G - 1), dy = (inp.gy[G - 1] - inp.gy[0]) / (G - 1);
-    return { source: canvas.toDataURL(), xref: "x", yref: "y", layer: "below", opacity: 0.45,
-      x: inp.gx[0] - dx / 2, y: inp.gy[G - 1] + dy / 2, sizex: G * dx, sizey: G * dy,
-      sizing: "stretch" };
-  }
-
-  function boundaryTrace(t) {
-    const B = BPL.arr.boundary, S = BPL.arr.boundaryStart;
-    const x = [], y = [];
-    for (let i = S[t]; i < S[t + 1]; i++) {
-      x.push(Number.isNaN(B[2 * i]) ? null : B[2 * i]);
-      y.push(Number.isNaN(B[2 * i + 1]) ? null : B[2 * i + 1]);
+    const x0 = inp.gx[0] - dx / 2, y1 = inp.gy[G - 1] + dy / 2, W = G * SCALE;
+    const out = big.getContext("2d");
+    out.imageSmoothingEnabled = true;
+    out.globalAlpha = 1;
+    out.fillStyle = "#fff";
+    out.fillRect(0, 0, W, W);
+    out.globalAlpha = 0.45;
+    out.drawImage(canvas, 0, 0, W, W);
+    out.globalAlpha = 1;
+    if (BPL.arr.boundary) { // precomputed in Python (contourpy), NaN between pieces
+      const B = BPL.arr.boundary, S = BPL.arr.boundaryStart;
+      out.strokeStyle = "#222";
+      out.lineWidth = 2;
+      out.beginPath();
+      let pen = false;
+      for (let i = S[t]; i < S[t + 1]; i++) {
+        const x = B[2 * i], y = B[2 * i + 1];
+        if (Number.isNaN(x)) { pen = false; continue; }
+        const px = ((x - x0) / (G * dx)) * W, py = ((y1 - y) / (G * dy)) * W;
+        if (pen) out.lineTo(px, py); else out.moveTo(px, py);
+        pen = true;
+      }
+      out.stroke();
     }
-    return { type: "scattergl", mode: "lines", name: "decision boundary", x, y, hoverinfo: "skip",
-             line: { color: "#222", width: 2 } };
+    return { source: big.toDataURL(), xref: "x", yref: "y", layer: "below",
+      x: x0, y: y1, sizex: G * dx, sizey: G * dy, sizing: "stretch" };
   }
 
   let classTraces = null; // the data never move: built once, passed again unchanged
@@ -104,7 +119,7 @@
     const t = state.t, inp = meta.input;
     let data;
     if (inp.mode === "curve") data = curveTraces(t);
-    else if (inp.mode === "plane") data = [...(BPL.arr.boundary ? [boundaryTrace(t)] : []), ...pointTraces(t)];
+    else if (inp.mode === "plane") data = pointTraces(t);
     else data = pointTraces(t);
     data.push(...markedTrace(t));
     const layout = { uirevision: "input", height: 460, margin: { l: 60, r: 10, t: 10, b: 50 },
