@@ -256,10 +256,18 @@ def test_clicking_the_loss_curve_moves_the_slider_and_a_neuron_opens_its_heatmap
     page.wait_for_function("() => window.BPL.state.t !== 0")
     got = _slider(page)
     assert abs(run.step[got] - epoch * spe) == min(abs(run.step - epoch * spe))
+    big_title = "() => document.querySelector('[data-testid=heatmap-big]').layout.title.text"
     page.get_by_test_id("heatmap-2-1").click()
-    title = page.evaluate(
-        "document.querySelector('[data-testid=heatmap-big]').layout.title.text"
+    assert page.evaluate(big_title).startswith("layer 2, neuron 1:")
+    page.get_by_test_id("network-diagram").scroll_into_view_if_needed()
+    where = page.evaluate(  # neuron 0 of layer 2: column 2, the lowest of three rows (y = −1)
+        """() => {
+            const gd = document.querySelector('[data-testid=network-diagram]'), L = gd._fullLayout;
+            const r = gd.getBoundingClientRect();
+            return [r.left + L.xaxis._offset + L.xaxis.l2p(2), r.top + L.yaxis._offset + L.yaxis.l2p(-1)];
+        }"""
     )
-    assert title.startswith("layer 2, neuron 1:")
+    page.mouse.click(*where)
+    assert page.evaluate(big_title).startswith("layer 2, neuron 0:")
     assert errors == []
     page.close()

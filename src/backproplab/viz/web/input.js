@@ -89,13 +89,16 @@
     return traces;
   }
 
+  let targets = null; // the targets never move: built once, passed again unchanged
+
   function curveTraces(t) {
     const X = BPL.arr.Xin, out = BPL.at(BPL.arr.sampleOut, t), order = Array.from(BPL.arr.order);
     const idx = Array.from({ length: BPL.arr.y.length }, (_, i) => i);
+    targets = targets || { type: "scattergl", mode: "markers", name: "targets", x: idx.map((i) => X[2 * i]),
+      y: idx.map((i) => X[2 * i + 1]), customdata: idx, marker: { size: 4, color: "#999" },
+      hovertemplate: "sample %{customdata}<extra>target</extra>" };
     return [
-      { type: "scattergl", mode: "markers", name: "targets", x: idx.map((i) => X[2 * i]),
-        y: idx.map((i) => X[2 * i + 1]), customdata: idx, marker: { size: 4, color: "#999" },
-        hovertemplate: "sample %{customdata}<extra>target</extra>" },
+      targets,
       { type: "scatter", mode: "lines", name: "network output", x: order.map((i) => X[2 * i]),
         y: order.map((i) => out[i]), line: { color: "#d62728", width: 3 }, hoverinfo: "skip" },
     ];
