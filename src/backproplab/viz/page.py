@@ -154,10 +154,13 @@ def _input(run, meta: dict, arrays: dict) -> None:
         )
     else:
         meta["heatmaps"] = None
-        why = {1: "one input feature", 2: "no stored weights"}.get(n0, f"{n0} input features")
+        if n0 == 2:
+            why = "the run file holds no weights to draw them from (the network is too large)"
+        else:
+            feature = "one input feature" if n0 == 1 else f"{n0} input features"
+            why = f"a neuron's heatmap covers the input plane, and this data has {feature}"
         meta["heatmaps_note"] = (
-            f"No heatmaps: a neuron's heatmap covers the input plane, and this data has {why}; "
-            "the hidden space and the network diagram show the neurons instead."
+            f"No heatmaps: {why}; the hidden space and the network diagram show the neurons."
         )
     meta["input"] = info
 
