@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
+import re
 
+import numpy as np
 import pytest
-from matplotlib.animation import PillowWriter
 from PIL import Image
 
 from backproplab import Network, datasets
 from backproplab.cli import main
-from backproplab.cli.demo import DEMO_DEFAULTS
+from backproplab.cli.demo import DEMO_DEFAULTS, OUTPUT_FILES
 from backproplab.cli.output import MARKER
+from backproplab.runfile import load_run
 
-FILES = {"hidden.gif", "hidden.html", "report.html", "model.npz", "history.json", "history.csv"}
+FILES = {"hidden.gif", "hidden.html", "report.html", "run.npz", "model.npz", "history.json",
+         "history.csv"}  # fmt: skip
 pytestmark = pytest.mark.end_to_end  # every test here runs the command line
 
+
+def _page_meta(path) -> dict:
+    """The JSON the page's panels draw from."""
+    text = path.read_text()
+    return json.loads(re.search(r'id="bpl-meta">(.*?)</script>', text).group(1))
 SMALL = ["--samples", "200", "--epochs", "3", "--frames", "4"]
 
 
@@ -34,7 +44,7 @@ def test_train_writes_every_file_and_they_agree(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--data", "moons", "--layers", "2,5,3,1", "--seed", "3",
                  "--out", str(out), *SMALL]) == 0  # fmt: skip
-    assert set(os.listdir(out)) == FILES | {MARKER}
+    assert set(os.listdir(out)) == FILES | {MARKER} and FILES == set(OUTPUT_FILES)
     printed = capsys.readouterr().out
     assert str(out) in printed and "report.html" in printed
 
@@ -51,9 +61,36 @@ def test_train_writes_every_file_and_they_agree(tmp_path, capsys):
     assert float(rows[-1]["epoch_loss"]) == history["loss_epoch"][-1]
     with Image.open(out / "hidden.gif") as gif:
         assert gif.n_frames == 4  # --frames 4: steps 0, 20, 40, 60
-    report = (out / "report.html").read_text()
-    assert report.count("data:image/png;base64,") >= 4 + 5  # frames + figures
-    assert "https://" not in report and "http://" not in report
+    run = load_run(out / "run.npz")
+    assert run.step.tolist() == [0, 20, 40, 60] and sorted(run.layers) == [2, 3]
+    for W_run, W in zip(run.weights, net.weights):  # the last snapshot is the saved network
+        np.testing.assert_array_equal(W_run[-1], W)
+    meta = _page_meta(out / "report.html")
+    assert meta["step"] == [0, 20, 40, 60] and meta["input"]["mode"] == "plane"
+
+    # the page's snippet reproduces the run: the same network, bit for bit
+    snippet = re.search(r'data-testid="snippet">(.*?)</pre>', (out / "report.html").read_text(), re.S)
+    code = snippet.group(1).replace("&#x27;", "'").replace("&quot;", '"').replace("&gt;", ">")
+    scope: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(code.replace("&lt;", "<").replace("&amp;", "&"), scope)
+    for W_snippet, W in zip(scope["net"].weights, net.weights):
+        np.testing.assert_array_equal(W_snippet, W)
+
+
+def test_view_rebuilds_the_same_pages_and_refuses_a_tampered_run(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["demo", "--out", str(out), "--quiet", *SMALL]) == 0
+    again = tmp_path / "again"
+    again.mkdir()
+    assert main(["view", str(out / "run.npz"), "--out", str(again), "--quiet"]) == 0
+    for name in ("report.html", "hidden.html"):
+        assert (again / name).read_bytes() == (out / name).read_bytes()
+    raw = (out / "run.npz").read_bytes()
+    (tmp_path / "cut.npz").write_bytes(raw[: len(raw) // 2])
+    assert main(["view", str(tmp_path / "cut.npz"), "--out", str(again)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a valid backproplab run file" in err[0]
 
 
 def test_quiet_prints_nothing_and_one_dimensional_data_shows_the_curve(tmp_path, capsys):
@@ -61,12 +98,26 @@ def test_quiet_prints_nothing_and_one_dimensional_data_shows_the_curve(tmp_path,
     argv = ["train", "--data", "toy", "--layers", "1,4,1", "--activation", "tanh", "--quiet"]
     assert main([*argv, "--out", str(out), *SMALL]) == 0
     assert capsys.readouterr() == ("", "")
-    assert (
-        "<h1>the output as a function of the input, through training</h1>"
-        in (out / "hidden.html").read_text()
-    )
+    meta = _page_meta(out / "report.html")
+    assert meta["input"]["mode"] == "curve" and meta["heatmaps"] is None
+    assert meta["hidden"]["dim"] == 3 and not meta["hidden"]["plane"]  # 4 units through PCA
+    assert 'data-testid="hidden-space"' in (out / "hidden.html").read_text()
     with Image.open(out / "hidden.gif") as gif:
         assert gif.n_frames == 4
+
+
+def test_digits_show_the_inputs_through_a_fixed_pca(tmp_path):
+    out = tmp_path / "digits"
+    argv = ["train", "--data", "digits", "--layers", "64,16,10", "--cost", "cross-entropy",
+            "--eta", "0.5", "--epochs", "2", "--frames", "3", "--quiet", "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    run = load_run(out / "run.npz")
+    assert run.n_total == 1797 and len(run.indices) == 1000  # a fixed, stated subset
+    assert run.layers[1].shape == (3, 1000, 16)
+    meta = _page_meta(out / "report.html")
+    assert meta["input"]["mode"] == "pca" and meta["heatmaps"] is None
+    assert "64 input features" in meta["heatmaps_note"]
+    assert meta["hidden"]["labels"][0].startswith("PC1")
 
 
 def test_csv_data_and_multiclass(tmp_path):
@@ -80,6 +131,10 @@ def test_csv_data_and_multiclass(tmp_path):
     assert main(argv) == 0
     net = Network.load(out / "model.npz")
     assert net.output_activation == "softmax" and net.sizes == [2, 4, 3]
+    meta = _page_meta(out / "report.html")
+    assert meta["classes"] == ["x", "y", "z"] and meta["input"]["regionKind"] == "class"
+    assert len(meta["heatmaps"]["neurons"]) == 4
+    assert load_run(out / "run.npz").classes == ["x", "y", "z"]
 
 
 @pytest.mark.parametrize(
@@ -119,16 +174,11 @@ def test_unwritable_out_is_refused_before_training(tmp_path, capsys):
 
 def test_an_interrupted_run_leaves_no_truncated_file(tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
-    grabbed = []
-    real_grab = PillowWriter.grab_frame
 
-    def grab_then_interrupt(self, **kwargs):
-        grabbed.append(1)
-        if len(grabbed) == 3:
-            raise KeyboardInterrupt  # as if Ctrl-C arrived while the GIF was being drawn
-        real_grab(self, **kwargs)
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt  # as if Ctrl-C arrived while the GIF was being written
 
-    monkeypatch.setattr(PillowWriter, "grab_frame", grab_then_interrupt)
+    monkeypatch.setattr(Image.Image, "save", interrupt)
     assert main(["demo", "--out", str(out), *SMALL]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert not out.exists()  # no hidden.gif, no temporary file, not even the new folder

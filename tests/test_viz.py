@@ -198,3 +198,22 @@ def test_history_and_nudge_figures():
     fig = plot_nudge(result)
     assert len(fig.axes) == 3
     np.testing.assert_allclose(fig.axes[2].lines[0].get_ydata(), result.cost)
+
+
+def test_the_gif_drawn_on_two_processes_is_the_one_drawn_on_one(tmp_path):
+    from backproplab.viz.gif import Frames, write_gif
+
+    net, rec, X, y = _recorded([2, 3, 3, 1], watch=2)
+    frames = Frames("hidden", rec.snapshots, {"y": y, "layer": 2, "units": None, "title": "t"})
+    done = []
+    write_gif(frames, tmp_path / "two.gif", workers=2, progress=lambda k, n: done.append((k, n)))
+    write_gif(frames, tmp_path / "one.gif", workers=1)
+    n = len(rec.snapshots)
+    assert done[-1] == (n, n)
+    with Image.open(tmp_path / "two.gif") as two, Image.open(tmp_path / "one.gif") as one:
+        assert two.n_frames == one.n_frames == n
+        for i in range(n):
+            two.seek(i)
+            one.seek(i)
+            assert np.array_equal(np.asarray(two.convert("RGB")), np.asarray(one.convert("RGB")))
+    assert sorted(os.listdir(tmp_path)) == ["one.gif", "two.gif"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import check, checks, demo, sweep
+from . import check, checks, demo, sweep, view
 
-COMMAND_MODULES = [demo, checks, check, sweep]
+COMMAND_MODULES = [demo, checks, check, sweep, view]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

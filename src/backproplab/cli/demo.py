@@ -5,8 +5,10 @@ nothing), train with a progress bar while a :class:`~backproplab.callbacks.Recor
 snapshots the watched hidden layer, then write into the output folder, each file
 complete or not at all:
 
-- ``hidden.gif`` and ``hidden.html``: the watched layer's representation, frame by frame;
-- ``report.html``: one self-contained page with every figure, the check and the settings;
+- ``report.html``: one self-contained interactive page (Plotly) where every panel shows the
+  same moment of training; ``hidden.html``: its hidden-space panel alone;
+- ``hidden.gif``: the watched layer's representation, frame by frame, drawn once on two cores;
+- ``run.npz``: what was recorded (``backproplab view run.npz`` rebuilds the pages from it);
 - ``model.npz`` (``Network.load``), ``history.json`` and ``history.csv``.
 """
 
@@ -30,13 +32,9 @@ from .checks import parse_layers
 from .output import Printer, sigint_guard, staged_run
 
 OUTPUT_FILES = (
-    "report.html",
-    "hidden.gif",
-    "hidden.html",
-    "model.npz",
-    "history.json",
+    "report.html", "hidden.html", "hidden.gif", "run.npz", "model.npz", "history.json",
     "history.csv",
-)
+)  # fmt: skip
 DEMO_DEFAULTS = dict(
     data="circles",
     layers="2,3,3,1",
@@ -190,50 +188,33 @@ def history_csv(history) -> str:
 
 @contextmanager
 def _drawing(total: int, description: str, quiet: bool):
-    """A progress bar for rendering frames; yields matplotlib's ``progress_callback``."""
+    """A progress bar for rendering frames; yields a ``progress(done, total)`` callback."""
     with tqdm(total=total, desc=description, leave=False, disable=True if quiet else None) as bar:
-        yield lambda frame, n_frames: bar.update(1)
+        yield lambda done, n: bar.update(done - bar.n)
 
 
-def _animation(s: Settings, recorder, X, Y, labels, watch: int):
-    """``(animation, heading)``: the input-to-output curve for 1-D inputs, else the watched
-    hidden layer."""
-    from ..viz import animate_hidden, animate_output_curve
+def make_recorder(s: Settings, X, Y, watch: int):
+    """``(recorder, shown)``: a Recorder of the watched and output layers on ``shown``, a
+    fixed subset of at most ``MAX_RECORDED`` samples, with ``--frames`` snapshots."""
+    from ..callbacks import Recorder
+    from ..runfile import MAX_RECORDED
 
-    if X.shape[1] == 1:
-        y = Y[:, 0] if Y.ndim > 1 else Y
-        heading = "the output as a function of the input, through training"
-        return animate_output_curve(recorder, X, y), heading
-    title = f"hidden layer {watch} of {s.layers}"
-    anim = animate_hidden(recorder, labels, watch, units=s.units, title=title)
-    return anim, f"hidden layer {watch} through training"
-
-
-def run(s: Settings, out: Path, quiet: bool = False) -> int:
-    from .. import gradcheck
-    from ..callbacks import ProgressBar, Recorder
-    from ..io import atomic_write_text
-    from ..viz import save_gif, to_html
-    from ..viz.animate import html_page
-    from ..viz.report import RunReport, write_report
-
-    say = Printer(quiet)
-    net, X, labels, Y, title, watch = prepare(s, out)
-    initial = net.copy()
     steps = s.epochs * -(-len(X) // s.batch_size)
     rng = np.random.default_rng(s.seed)
-    shown = np.sort(rng.choice(len(X), min(len(X), 1000), replace=False))
+    shown = np.sort(rng.choice(len(X), min(len(X), MAX_RECORDED), replace=False))
     L = len(s.layers) - 1
-    recorder = Recorder(
-        X[shown], layers=sorted({watch, L}), every=-(-steps // (s.frames - 1)), Y=Y[shown]
-    )
-    callbacks = [recorder]
-    if not quiet:
-        callbacks.append(ProgressBar(steps, "training"))
-    say(
-        f"training {net} on {title}: {len(X)} samples, {s.epochs} epochs, "
-        f"batch {s.batch_size}, eta {s.eta}"
-    )
+    every = -(-steps // (s.frames - 1))
+    return Recorder(X[shown], layers=sorted({watch, L}), every=every, Y=Y[shown]), shown
+
+
+def train_and_check(s: Settings, net, X, Y, title: str, recorder, quiet: bool):
+    """Train with the recorder (and a progress bar), then check the gradient on 20 of the
+    recorded samples. Returns ``(history, check, summary, seconds)``."""
+    from .. import gradcheck
+    from ..callbacks import ProgressBar
+
+    steps = s.epochs * -(-len(X) // s.batch_size)
+    callbacks = [recorder] + ([] if quiet else [ProgressBar(steps, "training")])
     start = time.perf_counter()
     history = net.train(
         X,
@@ -248,41 +229,86 @@ def run(s: Settings, out: Path, quiet: bool = False) -> int:
     )
     seconds = time.perf_counter() - start
     accuracy = net.accuracy(X, Y)
-    check = gradcheck(net, X[shown[:20]], Y[shown[:20]], epsilon=1e-5)
+    check = gradcheck(net, recorder.X[:20], recorder.Y[:20], epsilon=1e-5)
     summary = (
         f"{net} trained on {title} in {seconds:.1f} s: final loss "
         f"{history.loss_epoch[-1]:.5f}, training accuracy {accuracy:.1%}, "
         f"gradient check {'passed' if check.passed else 'FAILED'} "
         f"(relative error {check.relative_error:.1e})."
     )
-    say(summary)
+    return history, check, summary, seconds
 
-    anim, heading = _animation(s, recorder, X[shown], Y[shown], labels[shown], watch)
-    with _drawing(len(recorder.snapshots), "drawing hidden.gif", quiet) as tick:
-        save_gif(anim, out / "hidden.gif", progress=tick)
-    with _drawing(len(recorder.snapshots), "drawing hidden.html", quiet) as tick:
-        player = to_html(anim, progress=tick)
-    atomic_write_text(out / "hidden.html", html_page(heading, player))
+
+def build_run(s: Settings, net, recorder, trained, title, labels, shown, watch):
+    """The :class:`~backproplab.runfile.Run` that ``run.npz`` and the report hold."""
+    from ..runfile import from_recording
+
+    history, check, summary, seconds = trained
     settings = {k: v for k, v in asdict(s).items() if v is not None}
-    settings |= {"samples": len(X), "steps": history.n_steps, "seconds": round(seconds, 2)}
-    write_report(
-        RunReport(
-            title=f"backproplab: {title}",
-            net=net,
-            initial_net=initial,
-            X=X,
-            y=labels,
-            history=history,
-            settings=settings,
-            summary=summary,
-            gradcheck=check,
-            animation_html=player,
-        ),
-        out / "report.html",
+    settings |= {"samples": len(labels), "steps": history.n_steps, "seconds": round(seconds, 2)}
+    return from_recording(
+        recorder,
+        history,
+        sizes=net.sizes,
+        activation=net.activation,
+        output_activation=net.output_activation,
+        cost=net.cost_function.name,
+        watch=watch,
+        labels=labels[shown],
+        indices=shown,
+        n_total=len(labels),
+        gradcheck=check,
+        title=f"backproplab: {title}",
+        summary=summary,
+        settings=settings,
+        units=s.units,
     )
+
+
+def gif_frames(s: Settings, recorder, run, watch: int):
+    """What ``hidden.gif`` draws: the watched layer, or the output curve for 1-D inputs."""
+    from ..viz.gif import Frames
+
+    labels = np.asarray(run.classes)[run.y]
+    if run.sizes[0] == 1:
+        Y = recorder.Y[:, 0] if recorder.Y.ndim > 1 else recorder.Y
+        return Frames("curve", recorder.snapshots, {"X": recorder.X, "y": Y})
+    title = f"hidden layer {watch} of {s.layers}"
+    kwargs = {"y": labels, "layer": watch, "units": s.units, "title": title}
+    return Frames("hidden", recorder.snapshots, kwargs)
+
+
+def write_files(out: Path, net, run, history, frames, quiet: bool) -> None:
+    """Write every output file, each complete or not at all."""
+    from ..io import atomic_write_text
+    from ..runfile import save_run
+    from ..viz.gif import write_gif
+    from ..viz.page import write_pages
+
+    def pages():  # while the second process starts drawing the GIF
+        save_run(run, out / "run.npz")
+        write_pages(run, out / "report.html", out / "hidden.html")
+
+    with _drawing(frames.snapshot_count, "drawing hidden.gif", quiet) as progress:
+        write_gif(frames, out / "hidden.gif", progress=progress, meanwhile=pages)
     net.save(out / "model.npz")
     atomic_write_text(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
     atomic_write_text(out / "history.csv", history_csv(history))
+
+
+def run(s: Settings, out: Path, quiet: bool = False) -> int:
+    """Check, train while recording, and write every file into ``out``."""
+    say = Printer(quiet)
+    net, X, labels, Y, title, watch = prepare(s, out)
+    recorder, shown = make_recorder(s, X, Y, watch)
+    say(
+        f"training {net} on {title}: {len(X)} samples, {s.epochs} epochs, "
+        f"batch {s.batch_size}, eta {s.eta}"
+    )
+    trained = train_and_check(s, net, X, Y, title, recorder, quiet)
+    say(trained[2])
+    result = build_run(s, net, recorder, trained, title, labels, shown, watch)
+    write_files(out, net, result, trained[0], gif_frames(s, recorder, result, watch), quiet)
     return 0
 
 

@@ -19,8 +19,10 @@ import tempfile
 import numpy as np
 from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
 from matplotlib.figure import Figure
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..io import atomic_path
+from .moments import plane_in_box
 from .plots import CLASS_COLORS, CLASS_MARKERS, class_label
 
 _FONT_AWESOME = re.compile(r'<link rel="stylesheet"\s*href="[^"]*font-awesome[^"]*">')
@@ -63,29 +65,6 @@ def _limits(points: list[np.ndarray]):
     return lo - pad, hi + pad
 
 
-def _draw_surface(ax, w, b, lo, hi) -> None:
-    """Draw ``w · a + b = 0`` clipped to the box [lo, hi] (point, line or plane)."""
-    dim = len(w)
-    k = int(np.argmax(np.abs(w)))  # solve for the coordinate the surface is steepest in
-    if abs(w[k]) < 1e-12:
-        return
-    if dim == 1:
-        ax.axvline(-b / w[0], color="k", lw=2, ls="--")
-        return
-    others = [i for i in range(dim) if i != k]
-    grids = np.meshgrid(*[np.linspace(lo[i], hi[i], 30) for i in others])
-    solved = -(b + sum(w[i] * g for i, g in zip(others, grids, strict=True))) / w[k]
-    solved = np.where((solved >= lo[k]) & (solved <= hi[k]), solved, np.nan)
-    coords = [None] * dim
-    for i, g in zip(others, grids, strict=True):
-        coords[i] = g
-    coords[k] = solved
-    if dim == 2:
-        ax.plot(coords[0], coords[1], color="k", lw=2, ls="--")
-    else:
-        ax.plot_surface(*coords, color="0.3", alpha=0.25, linewidth=0, shade=False)
-
-
 def animate_hidden(
     recorder,
     y,
@@ -98,12 +77,21 @@ def animate_hidden(
 ) -> FuncAnimation:
     """The watched layer's representation of the recorded samples, frame by frame.
 
+    Args: as :func:`hidden_frames`, and ``fps``, frames per second when played.
+    """
+    fig, draw, n = hidden_frames(recorder, y, layer, units=units, title=title, rotate=rotate)
+    return FuncAnimation(fig, draw, frames=n, interval=1000 / fps, blit=False)
+
+
+def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bool = True):
+    """``(figure, draw, n_frames)``: ``draw(i)`` draws snapshot i of the watched layer's
+    representation of the recorded samples into the figure.
+
     Args:
         recorder: a :class:`~backproplab.callbacks.Recorder` that recorded ``layer``.
         y: the recorded samples' class labels, shape (n_samples,), for the colours.
         layer: ℓ, the layer to show.
         units: up to three unit indices to show instead of a PCA projection.
-        fps: frames per second when played.
         title: the first line of each frame's title.
         rotate: turn a 3-D view slowly, which makes depth easier to see.
     """
@@ -121,50 +109,81 @@ def animate_hidden(
     fig = Figure(figsize=(6.4, 5.6), layout="constrained" if dim < 3 else None, dpi=90)
     ax = fig.add_subplot(projection="3d" if dim == 3 else None)
     heading = title or f"hidden layer {layer}"
+    # The axes, labels and legend are drawn once; each frame moves the points, the surface
+    # and the title (rebuilding the axes every frame would cost most of a frame's time).
+    scatters = []
+    for c, label in enumerate(classes):
+        style = dict(
+            s=16,
+            alpha=0.65,
+            edgecolors="none",
+            label=class_label(label),
+            c=CLASS_COLORS[c % len(CLASS_COLORS)],
+            marker=CLASS_MARKERS[c % len(CLASS_MARKERS)],
+        )
+        if dim == 3:
+            style["depthshade"] = False
+        scatters.append(ax.scatter(*[np.zeros(0)] * max(dim, 2), **style))
+    surface = None
+    if plane and dim == 3:
+        surface = Poly3DCollection([], facecolor="0.3", alpha=0.25, edgecolor="none")
+        ax.add_collection3d(surface)
+    elif plane:
+        (surface,) = ax.plot([], [], color="k", lw=2, ls="--")
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_xlabel(labels[0])
+    if dim > 1:
+        ax.set_ylim(lo[1], hi[1])
+        ax.set_ylabel(labels[1])
+    else:  # one unit: a row per class
+        ax.set_yticks(range(len(classes)), [class_label(c) for c in classes])
+        ax.set_ylim(-0.5, len(classes) - 0.5)
+    if dim == 3:
+        ax.set_zlim(lo[2], hi[2])
+        ax.set_zlabel(labels[2])
+    heading_text = ax.set_title("", fontsize=10)
+    ax.legend(loc="upper left", fontsize=8)
 
     def draw(i: int):
-        ax.cla()
         P, snap = points[i], snaps[i]
         for c, label in enumerate(classes):
             pts = P[y == label]
-            cols = [pts[:, d] for d in range(dim)] if dim > 1 else [pts[:, 0], np.full(len(pts), c)]
-            style = dict(
-                s=16,
-                alpha=0.65,
-                edgecolors="none",
-                label=class_label(label),
-                c=CLASS_COLORS[c % len(CLASS_COLORS)],
-                marker=CLASS_MARKERS[c % len(CLASS_MARKERS)],
-            )
+            rows = np.full(len(pts), float(c))  # one unit: a row per class
+            scatters[c].set_offsets(np.column_stack([pts[:, 0], pts[:, 1] if dim > 1 else rows]))
             if dim == 3:
-                style["depthshade"] = False
-            ax.scatter(*cols, **style)
+                scatters[c].set_3d_properties(pts[:, 2], "z")
         if plane:
-            _draw_surface(ax, snap.weights[-1][0], float(snap.biases[-1][0, 0]), lo, hi)
-        ax.set_xlim(lo[0], hi[0])
-        ax.set_xlabel(labels[0])
-        if dim > 1:
-            ax.set_ylim(lo[1], hi[1])
-            ax.set_ylabel(labels[1])
-        else:  # one unit: a row per class
-            ax.set_yticks(range(len(classes)), [f"class {c}" for c in classes])
-            ax.set_ylim(-0.5, len(classes) - 0.5)
+            w = snap.weights[-1][0] if units is None else snap.weights[-1][0][list(units)]
+            V = plane_in_box(w, float(snap.biases[-1][0, 0]), lo, hi)
+            if dim == 3:
+                surface.set_verts([V] if len(V) >= 3 else [])
+            elif dim == 2 and len(V) == 2:
+                t = np.linspace(0, 1, 30)[:, None]
+                line = V[0] + t * (V[1] - V[0])
+                surface.set_data(line[:, 0], line[:, 1])
+            elif dim == 1 and len(V) == 1:
+                surface.set_data([V[0, 0]] * 2, [-0.5, len(classes) - 0.5])
+            else:
+                surface.set_data([], [])
         if dim == 3:
-            ax.set_zlim(lo[2], hi[2])
-            ax.set_zlabel(labels[2])
             ax.view_init(elev=22, azim=-60 + (40 * i / max(1, len(snaps) - 1) if rotate else 0))
         loss = "" if np.isnan(snap.loss) else f"   loss {snap.loss:.4f}"
-        ax.set_title(f"{heading}\nepoch {snap.epoch:.1f}   step {snap.step}{loss}", fontsize=10)
-        ax.legend(loc="upper left", fontsize=8)
+        heading_text.set_text(f"{heading}\nepoch {snap.epoch:.1f}   step {snap.step}{loss}")
         return []
 
-    return FuncAnimation(fig, draw, frames=len(snaps), interval=1000 / fps, blit=False)
+    return fig, draw, len(snaps)
 
 
 def animate_output_curve(
     recorder, X, y, *, fps: int = 12, title: str = "input to output"
 ) -> FuncAnimation:
     """For 1-D inputs: the network's output as a function of x, frame by frame."""
+    fig, draw, n = output_curve_frames(recorder, X, y, title=title)
+    return FuncAnimation(fig, draw, frames=n, interval=1000 / fps, blit=False)
+
+
+def output_curve_frames(recorder, X, y, *, title: str = "input to output"):
+    """``(figure, draw, n_frames)`` of the output as a function of x (1-D inputs)."""
     snaps = recorder.snapshots
     L = len(snaps[0].weights)
     if L not in snaps[0].layers:
@@ -189,7 +208,7 @@ def animate_output_curve(
         ax.legend(loc="upper left", fontsize=8)
         return []
 
-    return FuncAnimation(fig, draw, frames=len(snaps), interval=1000 / fps, blit=False)
+    return fig, draw, len(snaps)
 
 
 def save_gif(animation: FuncAnimation, path, fps: int = 12, progress=None) -> None:
@@ -227,12 +246,3 @@ def to_html(
     for cls, symbol in _ICONS.items():
         text = text.replace(f'<i class="{cls}"></i>', f"<span>{symbol}</span>")
     return text
-
-
-def html_page(title: str, body: str) -> str:
-    """A complete HTML document around ``body``."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<title>{title}</title>\n</head>\n<body style="font-family: sans-serif; margin: 2em">\n'
-        f"<h1>{title}</h1>\n{body}\n</body>\n</html>\n"
-    )

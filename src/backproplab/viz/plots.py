@@ -20,8 +20,10 @@ CLASS_COLORS = [
     "#8c564b",
     "#e377c2",
     "#7f7f7f",
-]
-CLASS_MARKERS = ["*", "o", "s", "^", "D", "v", "P", "X"]
+    "#bcbd22",
+    "#17becf",
+]  # ten: the digits each get their own
+CLASS_MARKERS = ["*", "o", "s", "^", "D", "v", "P", "X", "p", "h"]
 
 
 def class_colors(y) -> list[str]:

@@ -1,0 +1,94 @@
+// Every hidden neuron's activation over the input plane at the current moment, as
+// thumbnails (TensorFlow Playground's); a click enlarges one, drawn by Plotly with axes.
+(function () {
+  "use strict";
+  const BPL = (window.BPL = window.BPL || { panels: [] });
+  let meta, canvases = [], big = null, bigEl;
+
+  // 0 … 255 → orange (low) · white · blue (high), as 256 RGB triples.
+  const LUT = (() => {
+    const lo = [245, 147, 34], mid = [255, 255, 255], hi = [8, 119, 189], out = [];
+    for (let v = 0; v < 256; v++) {
+      const s = v / 255, [a, b, f] = s < 0.5 ? [lo, mid, s * 2] : [mid, hi, s * 2 - 1];
+      out.push(a.map((x, k) => Math.round(x + (b[k] - x) * f)));
+    }
+    return out;
+  })();
+
+  function paint(canvas, maps, i, G) {
+    const ctx = canvas.getContext("2d", { willReadFrequently: true }), img = ctx.createImageData(G, G);
+    const M = maps.subarray(i * G * G, (i + 1) * G * G);
+    for (let r = 0; r < G; r++) {
+      for (let c = 0; c < G; c++) {
+        const rgb = LUT[M[r * G + c]], p = 4 * ((G - 1 - r) * G + c); // grid row 0 is the lowest y
+        img.data[p] = rgb[0]; img.data[p + 1] = rgb[1]; img.data[p + 2] = rgb[2]; img.data[p + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+  }
+
+  // The enlarged heatmap: the thumbnail's image placed on axes in input coordinates.
+  function drawBig() {
+    if (big === null) return;
+    const h = meta.heatmaps, inp = meta.input, G = h.G, [ell, j] = h.neurons[big];
+    const dx = (inp.gx[G - 1] - inp.gx[0]) / (G - 1), dy = (inp.gy[G - 1] - inp.gy[0]) / (G - 1);
+    const x0 = inp.gx[0] - dx / 2, y1 = inp.gy[G - 1] + dy / 2;
+    const image = { source: canvases[big].toDataURL(), xref: "x", yref: "y", x: x0, y: y1,
+                    sizex: G * dx, sizey: G * dy, sizing: "stretch", layer: "below" };
+    Plotly.react(bigEl, [], {
+      title: { text: `layer ${ell}, neuron ${j}: orange ${h.range[0]}, white mid-way, blue ${h.range[1]}` },
+      height: 360, margin: { l: 50, r: 10, t: 40, b: 40 }, images: [image],
+      xaxis: { title: { text: inp.labels[0] }, range: [x0, x0 + G * dx], showgrid: false, zeroline: false },
+      yaxis: { title: { text: inp.labels[1] }, range: [y1 - G * dy, y1], showgrid: false, zeroline: false },
+    }, BPL.config);
+  }
+
+  function draw(state) {
+    const G = meta.heatmaps.G, maps = BPL.at(BPL.arr.heat, state.t);
+    canvases.forEach((cv, i) => paint(cv, maps, i, G));
+    drawBig();
+  }
+
+  // Enlarge neuron (ℓ, j); called by a thumbnail or the network diagram.
+  BPL.showHeatmap = function (ell, j) {
+    const i = meta.heatmaps ? meta.heatmaps.neurons.findIndex(([a, b]) => a === ell && b === j) : -1;
+    if (i < 0) return false;
+    big = i;
+    document.querySelectorAll(".thumb").forEach((b, k) => b.setAttribute("aria-pressed", String(k === i)));
+    drawBig();
+    return true;
+  };
+
+  BPL.panels.push({
+    id: "neuron-heatmaps",
+    init(element, m) {
+      meta = m;
+      const h = m.heatmaps;
+      if (!h) {
+        this.active = false;
+        return;
+      }
+      const grid = element.querySelector(".thumbs");
+      bigEl = element.querySelector(".heatmap-big");
+      canvases = h.neurons.map(([ell, j], i) => {
+        const button = document.createElement("button");
+        button.className = "thumb";
+        button.type = "button";
+        button.dataset.testid = `heatmap-${ell}-${j}`;
+        button.setAttribute("aria-pressed", "false");
+        button.title = `layer ${ell}, neuron ${j}: click to enlarge`;
+        const canvas = document.createElement("canvas");
+        canvas.width = canvas.height = h.G;
+        const label = document.createElement("span");
+        label.textContent = `ℓ${ell} n${j}`;
+        button.append(canvas, label);
+        button.addEventListener("click", () => BPL.showHeatmap(ell, j));
+        grid.append(button);
+        if (i === 0) big = 0;
+        return canvas;
+      });
+      draw(BPL.state);
+    },
+    draw,
+  });
+})();

@@ -1,0 +1,126 @@
+// Hidden space: the watched layer's activation of every recorded sample at the current
+// moment, coloured by class, with the output neuron's decision plane w·a + b = 0 of that
+// moment. The camera is the user's alone (uirevision keeps it across redraws).
+(function () {
+  "use strict";
+  const BPL = (window.BPL = window.BPL || { panels: [] });
+  let el, H, meta, fit = false;
+
+  function axisRanges(t) {
+    if (!fit) return meta.hidden.box;
+    const b = BPL.at(BPL.arr.fitBox, t); // (2, d): lo then hi
+    const d = meta.hidden.dim;
+    return [Array.from(b.subarray(0, d)), Array.from(b.subarray(d, 2 * d))];
+  }
+
+  function coords(t, idx) {
+    const d = meta.hidden.dim, P = BPL.at(H, t);
+    const cols = [];
+    for (let k = 0; k < d; k++) cols.push(idx.map((i) => P[i * d + k]));
+    if (d === 1) cols.push(idx.map((i) => BPL.arr.y[i]));
+    return cols;
+  }
+
+  function plane(t) {
+    const d = meta.hidden.dim;
+    const V = BPL.at(fit ? BPL.arr.planeFit : BPL.arr.planeFixed, t);
+    const k = V.length / d;
+    if (Number.isNaN(V[0])) return null; // the surface misses the box
+    const col = (c) => Array.from({ length: k }, (_, v) => V[v * d + c]);
+    const style = { name: "decision surface w·a + b = 0", hoverinfo: "skip", mode: "lines" };
+    if (d === 3) { // the plane as a grid of lines (see moments.plane_wireframe)
+      return { type: "scatter3d", x: col(0), y: col(1), z: col(2), line: { color: "#555", width: 3 }, ...style };
+    }
+    if (d === 2) {
+      return { type: "scatter", x: col(0), y: col(1), line: { color: "#222", dash: "dash", width: 2 }, ...style };
+    }
+    const rows = meta.classes.length;
+    return { type: "scatter", x: [V[0], V[0]], y: [-0.5, rows - 0.5],
+             line: { color: "#222", dash: "dash", width: 2 }, ...style };
+  }
+
+  function draw(state) {
+    const t = state.t, d = meta.hidden.dim;
+    const type = d === 3 ? "scatter3d" : "scatter";
+    const data = meta.classes.map((name, c) => {
+      const cols = coords(t, BPL.byClass[c]);
+      const trace = { type, mode: "markers", name: `class ${name}`, x: cols[0], y: cols[1],
+        customdata: BPL.byClass[c], hovertemplate: `sample %{customdata}<extra>class ${name}</extra>`,
+        marker: { size: d === 3 ? 3 : 6, color: meta.colors[c % meta.colors.length] } };
+      if (d === 3) trace.z = cols[2];
+      return trace;
+    });
+    if (meta.hidden.plane) {
+      const p = plane(t);
+      if (p) data.push(p);
+    }
+    const marked = BPL.marked();
+    if (marked.length) {
+      const cols = coords(t, marked);
+      const trace = { type, mode: "markers", name: "marked sample", x: cols[0], y: cols[1],
+        customdata: marked, hovertemplate: "sample %{customdata}<extra>marked</extra>",
+        marker: { size: d === 3 ? 9 : 14, color: "rgba(0,0,0,0)", line: { color: "#000", width: 3 } } };
+      if (d === 3) { trace.z = cols[2]; trace.marker.symbol = "diamond-open"; trace.marker.color = "#000"; }
+      data.push(trace);
+    }
+    const [lo, hi] = axisRanges(t);
+    const labels = meta.hidden.labels;
+    const axis = (k) => ({ title: { text: labels[k] }, range: [lo[k], hi[k]], autorange: false });
+    const layout = { uirevision: "hidden", margin: { l: 0, r: 0, t: 10, b: 0 },
+                     legend: { x: 0, y: 1 }, height: 460 };
+    if (d === 3) {
+      layout.scene = { xaxis: axis(0), yaxis: axis(1), zaxis: axis(2), aspectmode: "cube" };
+    } else {
+      layout.margin = { l: 60, r: 10, t: 10, b: 50 };
+      layout.xaxis = axis(0);
+      layout.yaxis = d === 2 ? axis(1) : { tickvals: meta.classes.map((_, c) => c),
+        ticktext: meta.classes.map((c) => `class ${c}`), range: [-0.5, meta.classes.length - 0.5] };
+    }
+    BPL.plot(el, data, layout, fit ? layoutRanges(layout) : {});
+  }
+
+  // The axis ranges of a layout, as a Plotly.update layout argument.
+  function layoutRanges(layout) {
+    const out = {};
+    if (layout.scene) {
+      for (const a of ["xaxis", "yaxis", "zaxis"]) out[`scene.${a}.range`] = layout.scene[a].range;
+    } else {
+      out["xaxis.range"] = layout.xaxis.range;
+      if (layout.yaxis.range) out["yaxis.range"] = layout.yaxis.range;
+    }
+    return out;
+  }
+
+  function setAxes(mode) {
+    fit = mode === "fit";
+    delete el.dataset.shape; // new axes: draw anew
+    const note = document.getElementById("axes-note");
+    note.textContent = fit
+      ? "Shown: axes fitted to this moment (they change from moment to moment)."
+      : "Shown: fixed axes, the same for every moment (they span all of training).";
+    draw(BPL.state);
+  }
+
+  BPL.panels.push({
+    id: "hidden-space",
+    init(element, m) {
+      el = element;
+      meta = m;
+      H = BPL.arr.H;
+      for (const radio of document.querySelectorAll("input[name=axes]")) {
+        radio.addEventListener("change", () => radio.checked && setAxes(radio.value));
+      }
+      setAxes("fixed");
+      el.on("plotly_click", (ev) => {
+        const p = ev.points.find((q) => q.customdata !== undefined);
+        if (p) BPL.select(Number(p.customdata));
+      });
+      el.on("plotly_hover", (ev) => {
+        const p = ev.points.find((q) => q.customdata !== undefined);
+        if (p) BPL.hover(Number(p.customdata), "hidden-space");
+      });
+      el.on("plotly_unhover", () => BPL.hover(null, "hidden-space"));
+    },
+    draw,
+  });
+})();

@@ -1,0 +1,152 @@
+// Input space at the current moment. 2-D inputs: the data over the network's decision
+// regions; 1-D inputs: the input-to-output curve; more features: the data through one fixed
+// PCA of the inputs, each sample marked where the network misclassifies it at this moment.
+(function () {
+  "use strict";
+  const BPL = (window.BPL = window.BPL || { panels: [] });
+  let el, meta;
+
+  // RGB of a "#rrggbb" colour.
+  const rgb = (hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+  let canvas = null, big = null, palette = null;
+
+  // 256 colours for the region codes: class 0's colour, through white, to class 1's
+  // (one output), or each class's own colour (several outputs).
+  function makePalette() {
+    const c = meta.colors.map(rgb), white = [255, 255, 255];
+    return Array.from({ length: 256 }, (_, v) => {
+      if (meta.input.regionKind === "class") return c[v % c.length];
+      const s = v / 255, [a, b, f] = s < 0.5 ? [c[0], white, s * 2] : [white, c[1], s * 2 - 1];
+      return a.map((x, k) => Math.round(x + (b[k] - x) * f));
+    });
+  }
+
+  const SCALE = 8; // image pixels per grid cell: the regions smoothed, the boundary sharp
+
+  // The decision regions of moment t, and its decision boundary, as one image placed under
+  // the data (a layout image: a new moment redraws the image, not the plot).
+  function regionImage(t) {
+    const inp = meta.input, G = inp.gx.length, R = BPL.at(BPL.arr.regions, t);
+    canvas = canvas || Object.assign(document.createElement("canvas"), { width: G, height: G });
+    big = big || Object.assign(document.createElement("canvas"), { width: G * SCALE, height: G * SCALE });
+    palette = palette || makePalette();
+    const ctx = canvas.getContext("2d"), img = ctx.createImageData(G, G);
+    for (let r = 0; r < G; r++) {
+      for (let c = 0; c < G; c++) {
+        const p = 4 * ((G - 1 - r) * G + c), col = palette[R[r * G + c] % 256]; // grid row 0: lowest y
+        img.data[p] = col[0]; img.data[p + 1] = col[1]; img.data[p + 2] = col[2]; img.data[p + 3] = 255;
+      }
+    }
+    ctx.putImageData(img, 0, 0);
+    const dx = (inp.gx[G - 1] - inp.gx[0]) / (G - 1), dy = (inp.gy[G - 1] - inp.gy[0]) / (G - 1);
+    const x0 = inp.gx[0] - dx / 2, y1 = inp.gy[G - 1] + dy / 2, W = G * SCALE;
+    const out = big.getContext("2d");
+    out.imageSmoothingEnabled = true;
+    out.globalAlpha = 1;
+    out.fillStyle = "#fff";
+    out.fillRect(0, 0, W, W);
+    out.globalAlpha = 0.45;
+    out.drawImage(canvas, 0, 0, W, W);
+    out.globalAlpha = 1;
+    if (BPL.arr.boundary) { // precomputed in Python (contourpy), NaN between pieces
+      const B = BPL.arr.boundary, S = BPL.arr.boundaryStart;
+      out.strokeStyle = "#222";
+      out.lineWidth = 2;
+      out.beginPath();
+      let pen = false;
+      for (let i = S[t]; i < S[t + 1]; i++) {
+        const x = B[2 * i], y = B[2 * i + 1];
+        if (Number.isNaN(x)) { pen = false; continue; }
+        const px = ((x - x0) / (G * dx)) * W, py = ((y1 - y) / (G * dy)) * W;
+        if (pen) out.lineTo(px, py); else out.moveTo(px, py);
+        pen = true;
+      }
+      out.stroke();
+    }
+    return { source: big.toDataURL(), xref: "x", yref: "y", layer: "below",
+      x: x0, y: y1, sizex: G * dx, sizey: G * dy, sizing: "stretch" };
+  }
+
+  let classTraces = null; // the data never move: built once, passed again unchanged
+
+  function pointTraces(t) {
+    const X = BPL.arr.Xin, c = meta.colors;
+    classTraces = classTraces || meta.classes.map((name, k) => {
+      const idx = BPL.byClass[k];
+      return { type: "scattergl", mode: "markers", name: `class ${name}`, customdata: idx,
+        x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]),
+        hovertemplate: `sample %{customdata}<extra>class ${name}</extra>`,
+        marker: { size: 6, color: c[k % c.length], line: { color: "#fff", width: 0.5 } } };
+    });
+    const traces = [...classTraces];
+    if (meta.input.mode === "pca") {
+      const pred = BPL.at(BPL.arr.pred, t), y = BPL.arr.y, wrong = [];
+      for (let i = 0; i < y.length; i++) if (pred[i] !== y[i]) wrong.push(i);
+      traces.push({ type: "scattergl", mode: "markers", name: "misclassified now", customdata: wrong,
+        x: wrong.map((i) => X[2 * i]), y: wrong.map((i) => X[2 * i + 1]), hoverinfo: "skip",
+        marker: { symbol: "x-thin-open", size: 9, color: "#000" } });
+    }
+    return traces;
+  }
+
+  let targets = null; // the targets never move: built once, passed again unchanged
+
+  function curveTraces(t) {
+    const X = BPL.arr.Xin, out = BPL.at(BPL.arr.sampleOut, t), order = Array.from(BPL.arr.order);
+    const idx = Array.from({ length: BPL.arr.y.length }, (_, i) => i);
+    targets = targets || { type: "scattergl", mode: "markers", name: "targets", x: idx.map((i) => X[2 * i]),
+      y: idx.map((i) => X[2 * i + 1]), customdata: idx, marker: { size: 4, color: "#999" },
+      hovertemplate: "sample %{customdata}<extra>target</extra>" };
+    return [
+      targets,
+      { type: "scatter", mode: "lines", name: "network output", x: order.map((i) => X[2 * i]),
+        y: order.map((i) => out[i]), line: { color: "#d62728", width: 3 }, hoverinfo: "skip" },
+    ];
+  }
+
+  function markedTrace(t) {
+    const marked = BPL.marked();
+    if (!marked.length) return [];
+    const X = BPL.arr.Xin;
+    let ys = marked.map((i) => X[2 * i + 1]);
+    if (meta.input.mode === "curve") {
+      const out = BPL.at(BPL.arr.sampleOut, t);
+      ys = marked.map((i) => out[i]);
+    }
+    return [{ type: "scatter", mode: "markers", name: "marked sample", customdata: marked,
+      x: marked.map((i) => X[2 * i]), y: ys, hovertemplate: "sample %{customdata}<extra>marked</extra>",
+      marker: { size: 15, color: "rgba(0,0,0,0)", line: { color: "#000", width: 3 } } }];
+  }
+
+  function draw(state) {
+    const t = state.t, inp = meta.input;
+    let data;
+    if (inp.mode === "curve") data = curveTraces(t);
+    else if (inp.mode === "plane") data = pointTraces(t);
+    else data = pointTraces(t);
+    data.push(...markedTrace(t));
+    const layout = { uirevision: "input", height: 460, margin: { l: 60, r: 10, t: 10, b: 50 },
+      xaxis: { title: { text: inp.labels[0] }, range: inp.xrange, autorange: false },
+      yaxis: { title: { text: inp.labels[1] }, range: inp.yrange, autorange: false },
+      legend: { x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.7)" }, hovermode: "closest",
+      images: inp.mode === "plane" ? [regionImage(t)] : [] };
+    BPL.plot(el, data, layout, { images: layout.images });
+  }
+
+  BPL.panels.push({
+    id: "input-space",
+    init(element, m) {
+      el = element;
+      meta = m;
+      draw(BPL.state);
+      const sample = (ev) => {
+        const p = ev.points.find((q) => typeof q.customdata === "number");
+        return p ? p.customdata : null;
+      };
+      el.on("plotly_click", (ev) => { const i = sample(ev); if (i !== null) BPL.select(i); });
+      el.on("plotly_hover", (ev) => { const i = sample(ev); if (i !== null) BPL.hover(i, "input-space"); });
+      el.on("plotly_unhover", () => BPL.hover(null, "input-space"));
+    },
+    draw,
+  });
+})();

@@ -1,0 +1,149 @@
+"""Run files: a bit-exact round trip of what the Recorder captured, and hostile files refused."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from backproplab import Network, datasets, gradcheck
+from backproplab.callbacks import Recorder
+from backproplab.runfile import from_recording, load_run, save_run
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    X, y = datasets.circles(n_samples=80, seed=2)
+    net = Network([2, 3, 3, 1], seed=1)
+    rec = Recorder(X, layers=[2, 3], every=4, Y=y)
+    history = net.train(X, y, epochs=2, batch_size=10, eta=3.0, callbacks=[rec],
+                        gradcheck_every=5)  # fmt: skip
+    check = gradcheck(net, X[:10], y[:10])
+    labels = np.where(y == 1, "inner", "outer")
+    run = from_recording(
+        rec, history, sizes=net.sizes, activation="sigmoid", output_activation="sigmoid",
+        cost="quadratic", watch=2, labels=labels, indices=np.arange(80), n_total=80,
+        gradcheck=check, title="t", summary="s", settings={"data": "circles", "eta": 3.0},
+    )  # fmt: skip
+    return rec, history, run
+
+
+def _write_members(path, members: dict) -> None:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _members(path) -> dict:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _npy(arr, allow_pickle=False) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, arr, allow_pickle=allow_pickle)
+    return buf.getvalue()
+
+
+def test_round_trip_keeps_every_snapshot_bit_for_bit(recorded, tmp_path):
+    rec, history, run = recorded
+    save_run(run, tmp_path / "run.npz")
+    back = load_run(tmp_path / "run.npz")
+    assert back.sizes == [2, 3, 3, 1] and back.classes == ["inner", "outer"]
+    assert back.step.tolist() == [s.step for s in rec.snapshots]
+    for t, snap in enumerate(rec.snapshots):  # compared with the Recorder's own snapshots
+        for ell in (2, 3):
+            np.testing.assert_array_equal(back.layers[ell][t], snap.layers[ell])
+        for i in range(3):
+            np.testing.assert_array_equal(back.weights[i][t], snap.weights[i])
+            np.testing.assert_array_equal(back.biases[i][t], snap.biases[i][:, 0])
+        assert back.loss[t] == snap.loss
+    np.testing.assert_array_equal(back.history["loss_step"], history.loss_step[: history.n_steps])
+    np.testing.assert_array_equal(back.X, rec.X)
+    assert back.gradcheck["passed"] and back.settings == {"data": "circles", "eta": 3.0}
+    assert back.history["gradcheck_history"].shape == (len(history.extras["gradcheck"]), 2)
+    with np.load(tmp_path / "run.npz", allow_pickle=False) as plain:  # NumPy reads it too
+        assert plain["a2"].shape == (len(rec.snapshots), 80, 3)
+
+
+def test_truncated_and_foreign_files_are_refused(recorded, tmp_path):
+    path = tmp_path / "run.npz"
+    save_run(recorded[2], path)
+    raw = path.read_bytes()
+    for cut in (10, len(raw) // 2, len(raw) - 30):
+        (tmp_path / "cut.npz").write_bytes(raw[:cut])
+        with pytest.raises(ValueError, match="not a valid backproplab run file"):
+            load_run(tmp_path / "cut.npz")
+    (tmp_path / "text.npz").write_text("hello")
+    with pytest.raises(ValueError, match="not a zip archive"):
+        load_run(tmp_path / "text.npz")
+    model = tmp_path / "model.npz"
+    Network([2, 3, 1], seed=0).save(model)
+    with pytest.raises(ValueError, match="format is 'backproplab.network'"):
+        load_run(model)
+
+
+def _tamper(tmp_path, run, change) -> str:
+    path = tmp_path / "run.npz"
+    save_run(run, path)
+    members = _members(path)
+    change(members)
+    bad = tmp_path / "bad.npz"
+    _write_members(bad, members)
+    with pytest.raises(ValueError) as err:
+        load_run(bad)
+    return str(err.value)
+
+
+def _meta(update):
+    def change(members):
+        meta = json.loads(members["metadata.json"])
+        update(meta)
+        members["metadata.json"] = json.dumps(meta).encode()
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda m: m.update({"a2.npy": _npy(np.array([object()]), allow_pickle=True)}), "Python objects"),
+        (lambda m: m.update({"evil.npy": _npy(np.zeros(2))}), "unexpected ['evil.npy']"),
+        (lambda m: m.pop("W1.npy"), "missing ['W1.npy']"),
+        (lambda m: m.update({"a2.npy": _npy(np.zeros((3, 80, 4)))}), "a2.npy has shape"),
+        (lambda m: m.update({"y.npy": _npy(np.full(80, 7))}), "class numbers"),
+        (lambda m: m.update({"step.npy": _npy(np.array([0, 8, 4, 12, 16]))}), "step must increase"),
+        (lambda m: m.update({"a3.npy": _npy(np.full((5, 80, 1), np.nan))}), "NaN"),
+        (lambda m: m.update({"metadata.json": b"{not json"}), "not valid JSON"),
+        (_meta(lambda d: d.update(format_version=99)), "format_version 99"),
+        (_meta(lambda d: d.update(extra=1)), "unknown ['extra']"),
+        (_meta(lambda d: d.update(sizes=[2, -3, 1])), "sizes"),
+        (_meta(lambda d: d.update(watch=3)), "watch"),
+        (_meta(lambda d: d.update(activation="evil")), "evil"),
+        (_meta(lambda d: d.update(has_params=False)), "unexpected"),
+        (_meta(lambda d: d.update(classes=[1, 2])), "classes"),
+    ],
+)
+def test_tampered_files_are_refused_with_a_message_naming_the_problem(
+    recorded, tmp_path, change, message
+):
+    text = _tamper(tmp_path, recorded[2], change)
+    assert text.startswith(f"{tmp_path / 'bad.npz'} is not a valid backproplab run file")
+    assert message in text
+
+
+def test_a_failed_write_leaves_the_previous_file(recorded, tmp_path, monkeypatch):
+    path = tmp_path / "run.npz"
+    path.write_bytes(b"the previous run")
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "save", boom)
+    with pytest.raises(KeyboardInterrupt):
+        save_run(recorded[2], path)
+    assert path.read_bytes() == b"the previous run"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.npz"]
