@@ -12,16 +12,16 @@ import textwrap
 
 import numpy as np
 import pytest
-from matplotlib.animation import PillowWriter
 
 from backproplab import Network
 from backproplab.cli import main
+from backproplab.cli.demo import OUTPUT_FILES
 from backproplab.cli.limits import MAX_FRAMES
 from backproplab.cli.output import MARKER
 
 # a 2-D hidden layer: its frames are flat plots, quick to draw
 SMALL = ["--layers", "2,2,1", "--samples", "100", "--epochs", "2", "--frames", "2", "--quiet"]
-FILES = {"hidden.gif", "hidden.html", "report.html", "model.npz", "history.json", "history.csv"}
+FILES = set(OUTPUT_FILES)  # every file a run writes
 
 
 def _run(argv, capsys):
@@ -240,14 +240,15 @@ def test_a_swallowed_ctrl_c_still_exits_130_and_keeps_the_old_run(
     previous_run, capsys, monkeypatch, phase
 ):
     import backproplab.datasets
-    import backproplab.viz.report
+    import backproplab.viz.gif
+    import backproplab.viz.page
 
     out, before = previous_run
     owner, name = {
         "loading": (backproplab.datasets, "load"),
         "training": (Network, "train"),
-        "drawing": (PillowWriter, "grab_frame"),
-        "report": (backproplab.viz.report, "write_report"),
+        "drawing": (backproplab.viz.gif, "write_gif"),
+        "report": (backproplab.viz.page, "write_pages"),
         "saving": (Network, "save"),
     }[phase]
     _wrap(owner, name, monkeypatch)

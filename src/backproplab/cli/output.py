@@ -117,8 +117,8 @@ def _silence_stdout() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    except (OSError, ValueError, AttributeError):
-        pass
+    except (OSError, ValueError, AttributeError):  # no file descriptor behind sys.stdout:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (kept open until exit)
 
 
 # -- the output folder --------------------------------------------------------------------
