@@ -298,7 +298,7 @@ def load_mnist(directory, kind: str = "train") -> tuple[np.ndarray, np.ndarray]:
     return X, labels.astype(np.int64)
 
 
-def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
+def load_csv(path, target) -> tuple[np.ndarray, np.ndarray | None]:
     """A CSV file with a header row: every column but ``target`` is a numeric feature.
 
     The file is read as UTF-8 (a byte-order mark before the header is dropped). Blank
@@ -307,11 +307,13 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
     (checked against the machine's before reading).
 
     Args:
-        target: the target column's name (or its 0-based index).
+        target: the target column's name (or its 0-based index); None for a file of
+            features only (new samples to predict).
 
     Returns:
         X (n_samples, n_features) as floats; y as floats if every target value is a
-        number, else as strings (class labels; an object array if the labels are long).
+        number, else as strings (class labels; an object array if the labels are long);
+        y is None when ``target`` is None.
 
     Raises:
         ValueError: naming the line, for a row of the wrong length, a feature that is not
@@ -325,13 +327,15 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
         if first is None:
             raise ValueError(f"{path}: empty; needs a header row and at least one data row")
         header = first[1]
-        if isinstance(target, int) and not isinstance(target, bool):
+        if target is None:
+            col = None
+        elif isinstance(target, int) and not isinstance(target, bool):
             col = target
         elif target in header:
             col = header.index(target)
         else:
             raise ValueError(f"{path}: no column {target!r}; columns are {', '.join(header)}")
-        if not 0 <= col < len(header):
+        if col is not None and not 0 <= col < len(header):
             raise ValueError(f"{path}: target index {col} outside 0..{len(header) - 1}")
         features = [i for i in range(len(header)) if i != col]
         values = array.array("d")  # the features, row after row
@@ -343,11 +347,13 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray]:
                     f"{path}, line {line}: {len(row)} fields, header has {len(header)}"
                 )
             values.extend(_feature_value(row[i], path, line, header[i]) for i in features)
-            text = _target_value(row[col], path, line, header[col])
+            text = "" if col is None else _target_value(row[col], path, line, header[col])
             y_text.append(labels.setdefault(text, text))
     if not y_text:
         raise ValueError(f"{path}: only a header row; needs at least one data row")
     X = np.frombuffer(values, dtype=np.float64).reshape(len(y_text), len(features))
+    if col is None:
+        return X, None
     try:
         numbers = {text: float(text) for text in labels}
     except ValueError:

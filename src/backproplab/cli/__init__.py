@@ -9,11 +9,15 @@ and exit code 2.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from . import check, checks, demo, sweep, view
+from . import check, checks, demo, predict, sweep, view
 
-COMMAND_MODULES = [demo, checks, check, sweep, view]
+COMMAND_MODULES = [demo, predict, checks, check, sweep, view]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -45,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with _silenced(getattr(args, "quiet", False)):
+            return args.func(args)
     except (ValueError, TypeError, OSError) as exc:
         print(f"backproplab {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -57,6 +62,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"backproplab {args.command}: interrupted; no file was left half-written",
               file=sys.stderr)  # fmt: skip
         return 130
+
+
+@contextmanager
+def _silenced(quiet: bool) -> Iterator[None]:
+    """With ``--quiet``: no warnings (matplotlib's about a missing glyph, say) and no log
+    messages below errors, in this process and the ones it forks; errors still print."""
+    if not quiet:
+        yield
+        return
+    logger = logging.getLogger("matplotlib")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 
 from . import limits
 from .checks import parse_layers
+from .defaults import default_output
 from .output import Printer, sigint_guard, staged_run
 
 OUTPUT_FILES = (
@@ -45,7 +46,12 @@ DEMO_DEFAULTS = dict(
     eta=3.0,
     seed=0,
     frames=80,
+    init="gaussian",
+    standardize=False,
 )
+# ``train``: the same, but with the choices of :mod:`.defaults` (standardised inputs; init
+# and η chosen from the activation and the cost when not given).
+TRAIN_DEFAULTS = dict(DEMO_DEFAULTS, init="auto", eta=None, standardize=True)
 
 
 @dataclass
@@ -68,6 +74,23 @@ class Settings:
     n_samples: int | None
     noise: float | None
     target: str | None
+    standardize: bool = False
+    hidden_bias: float | None = None
+
+
+def resolve(s: Settings) -> Settings:
+    """``s`` with the choices left open made (:mod:`.defaults`): ``init="auto"`` becomes
+    an initialiser (and the ReLU family's starting bias), a missing η the cost's."""
+    from dataclasses import replace
+
+    from .defaults import default_eta, default_init, hidden_bias
+
+    return replace(
+        s,
+        init=default_init(s.activation) if s.init == "auto" else s.init,
+        eta=default_eta(s.cost, s.activation) if s.eta is None else s.eta,
+        hidden_bias=hidden_bias(s.activation, s.init) if s.hidden_bias is None else s.hidden_bias,
+    )
 
 
 def load_data(s: Settings):
@@ -100,8 +123,12 @@ def check_out_dir(out: Path) -> None:
 
 
 def prepare(s: Settings, out: Path):
-    """Check everything and build the network; nothing is trained or written yet."""
-    from ..costs import output_for_cost
+    """Check everything and build the network; nothing is trained or written yet.
+
+    Returns ``(net, X, labels, Y, title, watch, extra)``: X standardised if
+    ``s.standardize``; ``extra`` is what the model file keeps besides the network (the
+    classes, in the order of the outputs, and the inputs' scaling)."""
+    from ..datasets import standardize
     from ..labels import encode_labels, low_target
     from ..network import Network
     from ..validation import check_positive_float, check_positive_int
@@ -131,7 +158,7 @@ def prepare(s: Settings, out: Path):
             f"(0 to {s.layers[watch] - 1}), got {s.units}"
         )
     limits.check_training(s.layers, len(X), s.epochs, s.batch_size, s.frames, watch)
-    output = s.output_activation or output_for_cost(s.cost, s.layers[-1])
+    output = default_output(s.cost, s.layers[-1], s.output_activation)
     net = Network(
         s.layers,
         activation=s.activation,
@@ -140,12 +167,21 @@ def prepare(s: Settings, out: Path):
         init=s.init,
         seed=s.seed,
     )
+    if s.hidden_bias is not None:
+        for b in net.biases[:-1]:  # views into net.theta: set in place
+            b[...] = s.hidden_bias
+    low = low_target(net.output_activation)
     try:
-        Y, _ = encode_labels(labels, s.layers[-1], low=low_target(net.output_activation))
+        Y, classes = encode_labels(labels, s.layers[-1], low=low)
     except ValueError as exc:
         raise ValueError(f"--layers: {exc}") from None
+    scaling = None
+    if s.standardize:
+        X, mean, std = standardize(X)
+        scaling = {"mean": mean.tolist(), "std": std.tolist()}
     check_out_dir(out)
-    return net, X, labels, Y, title, watch
+    extra = {"classes": classes.tolist(), "low_target": low, "standardize": scaling}
+    return net, X, labels, Y, title, watch, extra
 
 
 def history_csv(history) -> str:
@@ -278,7 +314,7 @@ def gif_frames(s: Settings, recorder, run, watch: int):
     return Frames("hidden", recorder.snapshots, kwargs)
 
 
-def write_files(out: Path, net, run, history, frames, quiet: bool) -> None:
+def write_files(out: Path, net, run, history, frames, quiet: bool, extra=None) -> None:
     """Write every output file, each complete or not at all."""
     from ..io import atomic_write_text
     from ..runfile import save_run
@@ -291,29 +327,40 @@ def write_files(out: Path, net, run, history, frames, quiet: bool) -> None:
 
     with _drawing(frames.snapshot_count, "drawing hidden.gif", quiet) as progress:
         write_gif(frames, out / "hidden.gif", progress=progress, meanwhile=pages)
-    net.save(out / "model.npz")
+    net.save(out / "model.npz", extra=extra)
     atomic_write_text(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
     atomic_write_text(out / "history.csv", history_csv(history))
 
 
 def run(s: Settings, out: Path, quiet: bool = False) -> int:
     """Check, train while recording, and write every file into ``out``."""
+    from ..advice import training_warnings
+
     say = Printer(quiet)
-    net, X, labels, Y, title, watch = prepare(s, out)
+    net, X, labels, Y, title, watch, extra = prepare(s, out)
     recorder, shown = make_recorder(s, X, Y, watch)
+    scaled = ", standardised inputs" if s.standardize else ""
     say(
-        f"training {net} on {title}: {len(X)} samples, {s.epochs} epochs, "
-        f"batch {s.batch_size}, eta {s.eta}"
+        f"training {net} on {title}: {len(X)} samples{scaled}, {s.epochs} epochs, "
+        f"batch {s.batch_size}, eta {s.eta}, init {s.init}"
     )
+    if X.shape[1] == 1 and s.watch_layer is not None:
+        say(
+            f"note: with 1-D inputs hidden.gif shows the input-to-output curve; layer "
+            f"{watch} (--watch-layer) is shown in report.html's hidden space"
+        )
     trained = train_and_check(s, net, X, Y, title, recorder, quiet)
     say(trained[2])
     result = build_run(s, net, recorder, trained, title, labels, shown, watch)
-    write_files(out, net, result, trained[0], gif_frames(s, recorder, result, watch), quiet)
+    frames = gif_frames(s, recorder, result, watch)
+    write_files(out, net, result, trained[0], frames, quiet, extra=extra)
+    for warning in training_warnings(net, X, Y, trained[0]):
+        say(f"warning: {warning}")
     return 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(
+    return resolve(Settings(
         data=args.data,
         layers=parse_layers(args.layers),
         activation=args.activation,
@@ -330,7 +377,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         n_samples=args.n_samples,
         noise=args.noise,
         target=args.target,
-    )
+        standardize=args.standardize,
+    ))
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -351,30 +399,127 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+LESSON_NAMES = ("circles", "slowdown", "vanishing")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``demo``: the circles demo (``train`` with :data:`DEMO_DEFAULTS`), or a lesson."""
+    if args.lesson == "circles":
+        if args.out is None:
+            args.out = "backproplab-demo"
+        return cmd_train(args)
+    from .lessons import cmd_lesson
+
+    changed = sorted(
+        f"--{name.replace('_', '-')}"
+        for name, value in DEMO_DEFAULTS.items() | _OTHER_DEFAULTS.items()
+        if getattr(args, name, value) != value
+    )
+    if changed:
+        raise ValueError(
+            f"demo {args.lesson} takes only --out, --quiet and --force, not {', '.join(changed)}"
+        )
+    out = Path(args.out or f"backproplab-{args.lesson}")
+    return cmd_lesson(args.lesson, out, quiet=args.quiet, force=args.force)
+
+
+_OTHER_DEFAULTS = dict(
+    target=None, output_activation=None, n_samples=None, noise=None, watch_layer=None,
+    units=None,
+)  # fmt: skip
+
+_HELP = {
+    "demo": (
+        "train [2,3,3,1] on the circles data and write the animation and report, or run a "
+        "lesson (slowdown, vanishing)",
+        "The circles demo is `train` with the settings the demo's pictures were tuned for "
+        "(quadratic cost, eta 3, Gaussian init, raw inputs); every `train` option works here "
+        "too, with these defaults. `demo slowdown` and `demo vanishing` run the two lessons "
+        "(learning slowdown, vanishing gradients) and write a figure and a summary.",
+    ),
+    "train": (
+        "train any network on any data set and write the animation and report",
+        "Defaults that work across the bundled data sets: inputs standardised (unless "
+        "--no-standardize), a sigmoid output for one output and softmax for several with "
+        "cross-entropy (sigmoid with the quadratic cost; --activation sets the hidden layers "
+        "only), He init for ReLU hidden layers (biases 0.1) and N(0, 1) otherwise, and eta 3.0 "
+        "for the quadratic cost, 0.5 for cross-entropy, a fifth of that with ReLU or linear "
+        "hidden layers. The end of a run warns about chance-level accuracy, a dead layer and "
+        "a rising loss.",
+    ),
+}
+
+
 def register(sub) -> None:
     """Add ``demo`` and ``train`` to the ``backproplab`` parser."""
-    for name, help_text in (
-        ("demo", "train [2,3,3,1] on the circles data and write the animation and report"),
-        ("train", "train any network on any data set and write the animation and report"),
-    ):
-        p = sub.add_parser(name, help=help_text)
+    for name, defaults in (("demo", DEMO_DEFAULTS), ("train", TRAIN_DEFAULTS)):
+        help_text, description = _HELP[name]
+        p = sub.add_parser(name, help=help_text, description=description)
+        if name == "demo":
+            p.add_argument(
+                "lesson",
+                nargs="?",
+                default="circles",
+                choices=LESSON_NAMES,
+                help="what to show: the circles demo, the learning slowdown of a saturated "
+                "neuron, or vanishing gradients in a deep network",
+            )
         p.add_argument(
             "--data",
-            default="circles",
+            default=defaults["data"],
             help="toy, circles, moons, xor, spirals, blobs, digits, iris, or FILE.csv",
         )
         p.add_argument("--target", help="the target column of --data FILE.csv")
-        p.add_argument("--layers", default="2,3,3,1", help="layer sizes, input first")
-        p.add_argument("--activation", default="sigmoid", help="hidden activation")
-        p.add_argument("--output-activation", default=None)
-        p.add_argument("--cost", default="quadratic", help="quadratic or cross-entropy")
-        p.add_argument("--init", default="gaussian")
-        p.add_argument("--epochs", type=int, default=DEMO_DEFAULTS["epochs"])
-        p.add_argument("--batch-size", type=int, default=DEMO_DEFAULTS["batch_size"])
-        p.add_argument("--eta", type=float, default=DEMO_DEFAULTS["eta"], help="learning rate")
-        p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--samples", dest="n_samples", type=int, default=None, help="data set size")
-        p.add_argument("--noise", type=float, default=None)
+        p.add_argument("--layers", default=defaults["layers"], help="layer sizes, input first")
+        p.add_argument(
+            "--activation",
+            default=defaults["activation"],
+            help="the hidden layers' activation: sigmoid, tanh, relu, leaky_relu or linear",
+        )
+        p.add_argument(
+            "--output-activation",
+            default=None,
+            help="the output layer's activation (default: softmax for several outputs with "
+            "cross-entropy, else sigmoid)",
+        )
+        p.add_argument("--cost", default=defaults["cost"], help="quadratic or cross-entropy")
+        p.add_argument(
+            "--init",
+            default=defaults["init"],
+            help="gaussian, scaled, xavier, he"
+            + (", or auto (he for ReLU hidden layers, else gaussian)" if name == "train" else ""),
+        )
+        p.add_argument("--epochs", type=int, default=defaults["epochs"], help="passes over the data")
+        p.add_argument(
+            "--batch-size", type=int, default=defaults["batch_size"], help="mini-batch size"
+        )
+        p.add_argument(
+            "--eta",
+            type=float,
+            default=defaults["eta"],
+            help="learning rate"
+            + (" (default: 3.0 quadratic, 0.5 cross-entropy; a fifth with ReLU)"
+               if name == "train" else ""),
+        )  # fmt: skip
+        p.add_argument(
+            "--standardize",
+            action=argparse.BooleanOptionalAction,
+            default=defaults["standardize"],
+            help="scale every input feature to mean 0 and std 1 (kept in model.npz)",
+        )
+        p.add_argument(
+            "--seed", type=int, default=defaults["seed"], help="seed of the data, init and shuffling"
+        )
+        p.add_argument(
+            "--samples",
+            dest="n_samples",
+            type=int,
+            default=None,
+            help="data set size (default: the data set's own)",
+        )
+        p.add_argument(
+            "--noise", type=float, default=None, help="noise of a generated data set (default: its own)"
+        )
         p.add_argument(
             "--watch-layer",
             type=int,
@@ -384,12 +529,19 @@ def register(sub) -> None:
         p.add_argument(
             "--units", default=None, help="up to three units of a wide layer to show, e.g. 0,4,7"
         )
-        p.add_argument("--frames", type=int, default=DEMO_DEFAULTS["frames"])
-        p.add_argument("--out", default="backproplab-demo" if name == "demo" else "backproplab-run")
+        p.add_argument(
+            "--frames", type=int, default=defaults["frames"], help="snapshots in the animation"
+        )
+        p.add_argument(
+            "--out",
+            default=None if name == "demo" else "backproplab-run",
+            help="output folder"
+            + (" (default: backproplab-demo, or backproplab-LESSON)" if name == "demo" else ""),
+        )
         p.add_argument("--quiet", action="store_true", help="print nothing but errors")
         p.add_argument(
             "--force",
             action="store_true",
             help="write into an --out folder that holds other files (never over an input)",
         )
-        p.set_defaults(func=cmd_train)
+        p.set_defaults(func=cmd_demo if name == "demo" else cmd_train)

@@ -6,27 +6,17 @@
 - :func:`run_vanishing` writes ``vanishing.png`` and ``vanishing.txt``: a deep narrow
   network's gradient norm per layer for three activation/initialisation settings.
 
-Both take the output folder and ``quiet`` (print nothing but errors), check that the folder
-is writable before computing anything, write every file atomically and return exit code 0.
+Both take the folder to write into and ``quiet`` (print nothing but errors), write every
+file atomically and return exit code 0. :func:`cmd_lesson` runs one under the output
+policy of ``train`` (:mod:`.output`): the folder is checked before any work, the files are
+written into a staging folder and moved into place together, Ctrl-C exits 130.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-
-def _writable_folder(out: Path) -> Path:
-    """Create ``out`` if needed and prove it writable (ValueError naming it if not)."""
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise ValueError(f"--out {out} is not a writable folder ({exc.strerror or exc})") from None
-    return out
+from .output import Printer, sigint_guard, staged_run
 
 
 def _save_figure(fig, path: Path) -> None:
@@ -41,21 +31,19 @@ def _write(out: Path, name: str, fig, summary: str, quiet: bool) -> int:
 
     _save_figure(fig, out / f"{name}.png")
     atomic_write_text(out / f"{name}.txt", summary + "\n")
-    if not quiet:
-        print(summary)
-        print(f"wrote {out}/: {name}.png {name}.txt")
+    Printer(quiet)(summary)
     return 0
 
 
 def run_slowdown(out: Path, quiet: bool = False) -> int:
     """Train the saturated neuron with both costs (Nielsen's start: w = b = 2, x = 1,
-    y = 0, η = 0.15, 300 epochs) and write ``out/slowdown.png`` and ``out/slowdown.txt``."""
+    y = 0, η = 0.15, 300 epochs) and write ``out/slowdown.png`` and ``out/slowdown.txt``
+    (``out`` must be a writable folder)."""
     from ..lessons import learning_slowdown
     from ..viz.lessons import plot_slowdown
 
-    out = _writable_folder(out)
     result = learning_slowdown()
-    return _write(out, "slowdown", plot_slowdown(result), result.summary(), quiet)
+    return _write(Path(out), "slowdown", plot_slowdown(result), result.summary(), quiet)
 
 
 def run_vanishing(out: Path, quiet: bool = False) -> int:
@@ -65,8 +53,24 @@ def run_vanishing(out: Path, quiet: bool = False) -> int:
     from ..lessons import vanishing_gradients
     from ..viz.lessons import plot_vanishing
 
-    out = _writable_folder(out)
-    if not quiet:
-        print("training [64, 30, 30, 30, 30, 30, 10] three ways on the digits ...")
+    Printer(quiet)("training [64, 30, 30, 30, 30, 30, 10] three ways on the digits ...")
     result = vanishing_gradients()
-    return _write(out, "vanishing", plot_vanishing(result), result.summary(), quiet)
+    return _write(Path(out), "vanishing", plot_vanishing(result), result.summary(), quiet)
+
+
+LESSONS = {
+    "slowdown": (run_slowdown, ("slowdown.png", "slowdown.txt")),
+    "vanishing": (run_vanishing, ("vanishing.png", "vanishing.txt")),
+}
+
+
+def cmd_lesson(name: str, out: Path, *, quiet: bool = False, force: bool = False) -> int:
+    """Run lesson ``name`` into ``out`` under the output policy of ``train``."""
+    run, names = LESSONS[name]
+    with (
+        sigint_guard() as interrupts,
+        staged_run(out, names=names, force=force, interrupts=interrupts) as stage,
+    ):
+        run(stage.path, quiet)
+    Printer(quiet)(f"wrote {out}/: {' '.join(stage.written)}")
+    return 0
