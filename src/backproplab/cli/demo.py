@@ -489,7 +489,9 @@ def register(sub) -> None:
             help="gaussian, scaled, xavier, he"
             + (", or auto (he for ReLU hidden layers, else gaussian)" if name == "train" else ""),
         )
-        p.add_argument("--epochs", type=int, default=defaults["epochs"], help="passes over the data")
+        p.add_argument(
+            "--epochs", type=int, default=defaults["epochs"], help="passes over the data"
+        )
         p.add_argument(
             "--batch-size", type=int, default=defaults["batch_size"], help="mini-batch size"
         )
@@ -508,7 +510,7 @@ def register(sub) -> None:
             help="scale every input feature to mean 0 and std 1 (kept in model.npz)",
         )
         p.add_argument(
-            "--seed", type=int, default=defaults["seed"], help="seed of the data, init and shuffling"
+            "--seed", type=int, default=defaults["seed"], help="seeds the data, init and shuffling"
         )
         p.add_argument(
             "--samples",
@@ -518,7 +520,7 @@ def register(sub) -> None:
             help="data set size (default: the data set's own)",
         )
         p.add_argument(
-            "--noise", type=float, default=None, help="noise of a generated data set (default: its own)"
+            "--noise", type=float, default=None, help="noise of generated data (default: its own)"
         )
         p.add_argument(
             "--watch-layer",
