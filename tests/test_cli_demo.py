@@ -50,6 +50,7 @@ def test_train_writes_every_file_and_they_agree(tmp_path, capsys):
 
     net = Network.load(out / "model.npz")
     X, y = datasets.moons(n_samples=200, seed=3)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)  # train standardises the inputs
     assert net.sizes == [2, 5, 3, 1]
     history = json.loads((out / "history.json").read_text())
     with open(out / "history.csv", newline="") as f:

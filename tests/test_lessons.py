@@ -2,6 +2,7 @@
 backprop written here, and the figures and files that show it."""
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -10,7 +11,10 @@ from PIL import Image
 from sklearn.datasets import load_digits
 
 from backproplab import Network
-from backproplab.cli.lessons import run_slowdown, run_vanishing
+from backproplab.cli import build_parser, main
+from backproplab.cli.demo import cmd_demo
+from backproplab.cli.lessons import run_slowdown
+from backproplab.cli.output import MARKER
 from backproplab.lessons import (
     VANISHING_SETTINGS,
     digits_standardised,
@@ -281,33 +285,52 @@ def test_vanishing_figure_draws_each_layer_on_a_log_scale(vanishing):
 
 
 def test_run_slowdown_writes_figure_and_summary(tmp_path, capsys):
-    assert run_slowdown(tmp_path / "out", quiet=True) == 0
+    assert run_slowdown(tmp_path, quiet=True) == 0
     assert capsys.readouterr().out == ""
-    with Image.open(tmp_path / "out" / "slowdown.png") as im:
+    with Image.open(tmp_path / "slowdown.png") as im:
         assert im.format == "PNG" and im.width > 800
-    text = (tmp_path / "out" / "slowdown.txt").read_text()
+    text = (tmp_path / "slowdown.txt").read_text()
     assert "quadratic: first dC/dw = 0.01735" in text  # (σ(4) − 0) σ′(4) · 1
     assert "cross_entropy: first dC/dw = 0.982" in text  # σ(4) − 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["slowdown.png",
-                                                                   "slowdown.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["slowdown.png", "slowdown.txt"]
 
 
-def test_run_slowdown_says_what_it_wrote(tmp_path, capsys):
-    run_slowdown(tmp_path, quiet=False)
-    out = capsys.readouterr().out
-    assert "a < 0.5 after epoch" in out and "slowdown.png" in out
+def test_demo_slowdown_writes_its_files_as_a_run_and_says_so(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["demo", "slowdown", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "a < 0.5 after epoch" in printed and f"wrote {out}/: slowdown.png slowdown.txt" in printed
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "slowdown.png", "slowdown.txt"]
+    assert "first dC/dw = 0.01735" in (out / "slowdown.txt").read_text()
+    assert main(["demo", "slowdown", "--out", str(out), "--quiet"]) == 0  # a run's folder
+    assert capsys.readouterr() == ("", "")
 
 
-def test_an_unwritable_folder_is_refused_before_any_work(tmp_path):
+def test_demo_lessons_follow_the_output_policy(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(ValueError, match="not a writable folder"):
-        run_slowdown(blocker / "out", quiet=True)
+    assert main(["demo", "slowdown", "--out", str(blocker / "out"), "--quiet"]) == 2
+    assert "not a writable folder" in capsys.readouterr().err
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep")
+    assert main(["demo", "slowdown", "--out", str(other), "--quiet"]) == 2
+    assert "not a backproplab run" in capsys.readouterr().err
+    assert os.listdir(other) == ["notes.txt"]
+    assert main(["demo", "slowdown", "--layers", "2,3,1", "--out", str(tmp_path / "x")]) == 2
+    assert "takes only --out, --quiet and --force" in capsys.readouterr().err
+
+
+def test_demo_without_a_lesson_is_the_circles_demo():
+    args = build_parser().parse_args(["demo"])
+    assert args.lesson == "circles" and args.func is cmd_demo
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["demo", "spirals"])
 
 
 @pytest.mark.slow
-def test_run_vanishing_writes_figure_and_summary(tmp_path, capsys):
-    assert run_vanishing(tmp_path, quiet=True) == 0
+def test_demo_vanishing_writes_figure_and_summary(tmp_path, capsys):
+    assert main(["demo", "vanishing", "--out", str(tmp_path), "--quiet"]) == 0
     assert capsys.readouterr().out == ""
     with Image.open(tmp_path / "vanishing.png") as im:
         assert im.format == "PNG" and im.width > 800

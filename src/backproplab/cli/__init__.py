@@ -20,12 +20,24 @@ from . import check, checks, demo, predict, sweep, view
 COMMAND_MODULES = [demo, predict, checks, check, sweep, view]
 
 
+class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` text with every option's default, except where there is none to show
+    (None, a flag's False, an empty list) or the help text already says what it is."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        nothing = action.default is None or action.default is False or action.default == []
+        if nothing or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
 class OneLineErrorParser(argparse.ArgumentParser):
     """argparse, with a usage mistake reported in one line (exit code 2), and ``--help``
     showing every option's default."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", argparse.ArgumentDefaultsHelpFormatter)
+        kwargs.setdefault("formatter_class", DefaultsHelpFormatter)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str):

@@ -248,18 +248,21 @@ def register(sub) -> None:
                    help="toy, circles, moons, xor, spirals, blobs, digits, iris, or FILE.csv")
     p.add_argument("--target", help="the target column of --data FILE.csv")
     p.add_argument("--samples", dest="n_samples", type=int, default=None, help="data set size")
-    p.add_argument("--noise", type=float, default=None)
+    p.add_argument("--noise", type=float, default=None, help="noise of generated data")
     p.add_argument("--data-seed", type=int, default=0, help="seed of the data set (default 0)")
     p.add_argument("--validation", type=float, default=None,
                    help="hold out this fraction of the data and evaluate it every epoch")
     p.add_argument("--layers", default="2,3,3,1", help="layer sizes, input first")
     p.add_argument("--activation", default="sigmoid", help="hidden activation")
-    p.add_argument("--output-activation", default=None)
+    p.add_argument("--output-activation", default=None,
+                   help="output activation (default: the one the cost is made for, else "
+                   "the hidden one)")
     p.add_argument("--cost", default="quadratic", help="quadratic or cross-entropy")
-    p.add_argument("--init", default="gaussian")
-    p.add_argument("--dtype", default="float64", choices=["float32", "float64"])
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--batch-size", type=int, default=10)
+    p.add_argument("--init", default="gaussian", help="gaussian, scaled, xavier or he")
+    p.add_argument("--dtype", default="float64", choices=["float32", "float64"],
+                   help="the networks' floating-point type")
+    p.add_argument("--epochs", type=int, default=30, help="passes over the data")
+    p.add_argument("--batch-size", type=int, default=10, help="mini-batch size")
     p.add_argument("--eta", type=float, default=3.0, help="learning rate")
     p.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2,…",
                    help="values to sweep, e.g. eta=0.5,1,3 or activation=sigmoid,tanh or "
