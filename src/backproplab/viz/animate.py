@@ -18,12 +18,12 @@ import tempfile
 
 import numpy as np
 from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
-from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..io import atomic_path
+from .figure import NotebookAnimation, NotebookFigure
 from .moments import plane_in_box
-from .plots import CLASS_COLORS, CLASS_MARKERS, class_label
+from .plots import CLASS_MARKERS, class_color, class_label
 
 _FONT_AWESOME = re.compile(r'<link rel="stylesheet"\s*href="[^"]*font-awesome[^"]*">')
 _ICONS = {  # matplotlib's player buttons, as text instead of a web font fetched online
@@ -80,7 +80,7 @@ def animate_hidden(
     Args: as :func:`hidden_frames`, and ``fps``, frames per second when played.
     """
     fig, draw, n = hidden_frames(recorder, y, layer, units=units, title=title, rotate=rotate)
-    return FuncAnimation(fig, draw, frames=n, interval=1000 / fps, blit=False)
+    return NotebookAnimation(fig, draw, frames=n, fps=fps, blit=False)
 
 
 def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bool = True):
@@ -106,7 +106,7 @@ def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bo
     L = len(snaps[0].weights)
     plane = exact and layer == L - 1 and snaps[0].weights[-1].shape[0] == 1
     classes = np.unique(y)
-    fig = Figure(figsize=(6.4, 5.6), layout="constrained" if dim < 3 else None, dpi=90)
+    fig = NotebookFigure(figsize=(6.4, 5.6), layout="constrained" if dim < 3 else None, dpi=90)
     ax = fig.add_subplot(projection="3d" if dim == 3 else None)
     heading = title or f"hidden layer {layer}"
     # The axes, labels and legend are drawn once; each frame moves the points, the surface
@@ -118,7 +118,7 @@ def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bo
             alpha=0.65,
             edgecolors="none",
             label=class_label(label),
-            c=CLASS_COLORS[c % len(CLASS_COLORS)],
+            c=class_color(c, len(classes)),
             marker=CLASS_MARKERS[c % len(CLASS_MARKERS)],
         )
         if dim == 3:
@@ -179,7 +179,7 @@ def animate_output_curve(
 ) -> FuncAnimation:
     """For 1-D inputs: the network's output as a function of x, frame by frame."""
     fig, draw, n = output_curve_frames(recorder, X, y, title=title)
-    return FuncAnimation(fig, draw, frames=n, interval=1000 / fps, blit=False)
+    return NotebookAnimation(fig, draw, frames=n, fps=fps, blit=False)
 
 
 def output_curve_frames(recorder, X, y, *, title: str = "input to output"):
@@ -193,7 +193,7 @@ def output_curve_frames(recorder, X, y, *, title: str = "input to output"):
     outs = [s.layers[L][:, 0] for s in snaps]
     lo = min(float(np.min(o)) for o in outs + [np.asarray(y, float)])
     hi = max(float(np.max(o)) for o in outs + [np.asarray(y, float)])
-    fig = Figure(figsize=(6.4, 4.5), layout="constrained", dpi=90)
+    fig = NotebookFigure(figsize=(6.4, 4.5), layout="constrained", dpi=90)
     ax = fig.add_subplot()
 
     def draw(i: int):

@@ -6,6 +6,8 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from .figure import NotebookFigure
+
 POSITIVE, NEGATIVE = "#1f77b4", "#d62728"
 
 
@@ -21,12 +23,13 @@ def _positions(sizes):
 def draw_network(net, ax=None, *, max_neurons: int = 16, annotate: bool | None = None) -> Figure:
     """Draw ``net``: wire colour is the weight's sign (blue +, red −), width its magnitude.
 
-    Layers wider than ``max_neurons`` show their first ``max_neurons`` neurons. Weight
-    values are written on the wires of small networks (``annotate``: default when there
-    are at most 30 wires).
+    Layers wider than ``max_neurons`` show their first ``max_neurons`` neurons, with a
+    "⋮" below them and "showing 16 of 64" under the layer's name; the title says how many
+    neurons and wires are left out. Weight values are written on the wires of small
+    networks (``annotate``: default when there are at most 30 wires).
     """
     if ax is None:
-        fig = Figure(
+        fig = NotebookFigure(
             figsize=(2.2 * len(net.sizes) + 1, 0.55 * min(max(net.sizes), max_neurons) + 2),
             layout="constrained",
         )
@@ -67,6 +70,9 @@ def draw_network(net, ax=None, *, max_neurons: int = 16, annotate: bool | None =
     for col, p in enumerate(pos):
         ax.scatter(p[:, 0], p[:, 1], s=420, c="white", edgecolors="k", linewidths=1.5, zorder=2)
         label = f"{names[col]}\n{net.sizes[col]} neuron{'s' if net.sizes[col] != 1 else ''}"
+        if shown[col] < net.sizes[col]:
+            label += f"\n(showing {shown[col]} of {net.sizes[col]})"
+            ax.text(col, p[:, 1].min() - 0.55, "⋮", ha="center", va="center", fontsize=14)
         if acts[col]:
             label += f"\n{acts[col]}"
         ax.text(col, p[:, 1].min() - 0.9, label, ha="center", va="top", fontsize=9)
@@ -74,5 +80,13 @@ def draw_network(net, ax=None, *, max_neurons: int = 16, annotate: bool | None =
     tallest = (max(shown) - 1) / 2
     ax.set_ylim(-tallest - 2.2, tallest + 0.8)
     ax.set_axis_off()
-    ax.set_title("the network: blue wires positive, red negative, width = |w|")
+    title = "the network: blue wires positive, red negative, width = |w|"
+    hidden_neurons = sum(net.sizes) - sum(shown)
+    if hidden_neurons:
+        all_wires = sum(a * b for a, b in zip(net.sizes[:-1], net.sizes[1:], strict=True))
+        title += (
+            f"\nlayers wider than {max_neurons} show their first {max_neurons} neurons:"
+            f"\n{hidden_neurons} neurons and {all_wires - n_wires} of {all_wires} wires not drawn"
+        )
+    ax.set_title(title, fontsize=10)
     return fig

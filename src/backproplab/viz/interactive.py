@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from . import moments
-from .plots import CLASS_COLORS
+from .plots import class_color
 
 
 def _surface_trace(V: np.ndarray, d: int) -> dict:
@@ -63,7 +63,7 @@ def hidden_space_figure(recorder, y, layer: int, *, units=None, title: str | Non
         out = []
         for c, label in enumerate(classes):
             pts = P[t][y == label]
-            marker = {"size": 3 if d == 3 else 6, "color": CLASS_COLORS[c % len(CLASS_COLORS)]}
+            marker = {"size": 3 if d == 3 else 6, "color": class_color(c, len(classes))}
             cols = [pts[:, k] for k in range(d)] + ([np.full(len(pts), c)] if d == 1 else [])
             if d == 3:
                 out.append(go.Scatter3d(x=cols[0], y=cols[1], z=cols[2], mode="markers",

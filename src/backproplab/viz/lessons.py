@@ -12,6 +12,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from ..lessons import SETTING_LABELS, Slowdown, Vanishing
+from .figure import NotebookFigure
 
 COST_COLORS = {"quadratic": "#d62728", "cross_entropy": "#1f77b4"}
 COST_TITLES = {
@@ -34,7 +35,7 @@ def plot_slowdown(s: Slowdown) -> Figure:
     Args:
         s: the result of :func:`backproplab.lessons.learning_slowdown`.
     """
-    fig = Figure(figsize=(11, 7.5), layout="constrained")
+    fig = NotebookFigure(figsize=(11, 7.5), layout="constrained")
     (ax_q, ax_ce), (ax_sp, ax_g) = fig.subplots(2, 2)
     fig.suptitle(
         f"Learning slowdown: one sigmoid neuron started saturated (w = {s.w0:g}, b = {s.b0:g}, "
@@ -94,7 +95,7 @@ def plot_vanishing(v: Vanishing) -> Figure:
     names = list(v.runs)
     L = len(v.sizes) - 1
     layer_colors = colormaps["viridis"](np.linspace(0.0, 0.9, L))
-    fig = Figure(figsize=(4.2 * max(len(names), 2) + 1, 8), layout="constrained")
+    fig = NotebookFigure(figsize=(4.2 * max(len(names), 2) + 1, 8), layout="constrained")
     grid = fig.add_gridspec(2, max(len(names), 2) * 2)
     fig.suptitle(
         f"Vanishing gradients: {list(v.sizes)} on {v.n_samples} standardised digits, "

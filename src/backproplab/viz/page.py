@@ -20,7 +20,7 @@ import numpy as np
 
 from ..io import atomic_write_text
 from . import moments
-from .plots import CLASS_COLORS
+from .plots import class_color
 
 SCRIPTS = ["app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js", "loader.js"]
 GRID = 40  # the input-plane grid of decision regions and heatmaps: GRID × GRID points
@@ -238,7 +238,7 @@ def page_data(run) -> tuple[dict, dict[str, np.ndarray]]:
     """``(meta, arrays)``: everything the page draws, for every recorded moment."""
     meta = {
         "classes": run.classes,
-        "colors": CLASS_COLORS,
+        "colors": [class_color(c, len(run.classes)) for c in range(len(run.classes))],
         "n_samples": int(len(run.y)),
         "step": run.step.tolist(),
         "epoch": run.epoch.tolist(),

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..labels import encode_labels, low_target
+from .figure import NotebookFigure
 
 CLASS_COLORS = [
     "#d62728",
@@ -21,15 +22,38 @@ CLASS_COLORS = [
     "#e377c2",
     "#7f7f7f",
     "#bcbd22",
-    "#17becf",
-]  # ten: the digits each get their own
-CLASS_MARKERS = ["*", "o", "s", "^", "D", "v", "P", "X", "p", "h"]
+    "#17becf",  # ten (tab10): the digits each get their own
+    "#000000",
+    "#0000ff",
+    "#ff00ff",
+    "#98fb98",
+    "#000080",
+    "#00ff00",
+    "#ff1493",
+    "#87cefa",
+    "#8b008b",
+    "#00ff7f",
+]  # then ten more, each the named colour farthest (in RGB) from all before it: twenty
+CLASS_MARKERS = ["*", "o", "s", "^", "D", "v", "P", "X", "p", "h", "8"]  # 11: with the
+# 20 colours, every (colour, marker) pair differs for the first 220 classes
+
+
+def class_color(i: int, n_classes: int = len(CLASS_COLORS)) -> str:
+    """The colour of class i of ``n_classes``: :data:`CLASS_COLORS` for up to 20 classes,
+    evenly spaced hues (alternately dark and light) for more."""
+    if n_classes <= len(CLASS_COLORS):
+        return CLASS_COLORS[i % len(CLASS_COLORS)]
+    from matplotlib.colors import hsv_to_rgb, to_hex
+
+    value = 0.95 if i % 2 == 0 else 0.6
+    return to_hex(hsv_to_rgb((i / n_classes, 0.85, value)))
 
 
 def class_colors(y) -> list[str]:
     """One colour per sample from its class (labels are ranked: any values work)."""
     _, ranks = np.unique(np.asarray(y), return_inverse=True)
-    return [CLASS_COLORS[r % len(CLASS_COLORS)] for r in ranks]
+    n = int(ranks.max()) + 1 if len(ranks) else 0
+    return [class_color(r, n) for r in ranks]
 
 
 def class_label(label, limit: int = 40) -> str:
@@ -43,29 +67,44 @@ def class_label(label, limit: int = 40) -> str:
 def scatter_classes(ax, X, y, **kwargs) -> None:
     """Scatter 1-D or 2-D points, one marker and colour per class, with a legend."""
     X, y = np.asarray(X), np.asarray(y)
-    for i, label in enumerate(np.unique(y)):
+    classes = np.unique(y)
+    for i, label in enumerate(classes):
         pts = X[y == label]
         ys = pts[:, 1] if X.shape[1] > 1 else np.full(len(pts), float(i))  # 1-D: a row per class
         ax.scatter(
             pts[:, 0],
             ys,
             s=kwargs.get("s", 14),
-            c=CLASS_COLORS[i % len(CLASS_COLORS)],
+            c=class_color(i, len(classes)),
             marker=CLASS_MARKERS[i % len(CLASS_MARKERS)],
             alpha=kwargs.get("alpha", 0.7),
             label=class_label(label),
             edgecolors="none",
         )
-    ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    columns = 1 if len(classes) <= 10 else 2
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.8, ncols=columns)
 
 
 def plot_dataset(X, y, title: str = "the data") -> Figure:
-    """The samples in input space (the first two features), coloured by class."""
-    fig = Figure(figsize=(5, 4.5), layout="constrained")
+    """The samples in input space, coloured by class: 1-D as a row per class, 2-D as
+    they are, more features through PCA onto the two directions of largest variance (the
+    title says so, the axes give each component's share of the variance)."""
+    fig = NotebookFigure(figsize=(5, 4.5), layout="constrained")
     ax = fig.add_subplot()
+    X = np.asarray(X, dtype=float)
+    if X.shape[1] > 2:
+        from sklearn.decomposition import PCA
+
+        pca = PCA(n_components=2).fit(X)
+        share = pca.explained_variance_ratio_
+        scatter_classes(ax, pca.transform(X), y)
+        ax.set(xlabel=f"PC1 ({share[0]:.0%} of the variance)",
+               ylabel=f"PC2 ({share[1]:.0%} of the variance)")  # fmt: skip
+        ax.set_title(f"{title}\n(PCA of {X.shape[1]} features onto 2)", fontsize=11)
+        return fig
     scatter_classes(ax, X, y)
     ax.set_xlabel("$x_1$")
-    if np.asarray(X).shape[1] > 1:
+    if X.shape[1] > 1:
         ax.set_ylabel("$x_2$")
     else:
         classes = np.unique(np.asarray(y))
@@ -79,7 +118,7 @@ def plot_history(history) -> Figure:
     """Four panels: loss per step and per epoch, accuracy per epoch, and per layer the
     norms of ∂C/∂W and of W at every step."""
     h = history.trimmed()
-    fig = Figure(figsize=(11, 7), layout="constrained")
+    fig = NotebookFigure(figsize=(11, 7), layout="constrained")
     (ax_loss, ax_acc), (ax_grad, ax_w) = fig.subplots(2, 2)
     steps = np.arange(1, h.n_steps + 1)
     epoch_ends = np.arange(1, h.n_epochs + 1) * h.steps_per_epoch
@@ -93,14 +132,43 @@ def plot_history(history) -> Figure:
     else:
         ax_acc.text(0.5, 0.5, "targets are not class labels", ha="center", va="center")
         ax_acc.set_axis_off()
-    for ell in range(h.grad_norm.shape[1]):
-        ax_grad.plot(steps, h.grad_norm[:, ell], lw=0.8, label=f"layer {ell + 1}")
-        ax_w.plot(steps, h.weight_norm[:, ell], lw=1.2, label=f"layer {ell + 1}")
-    ax_grad.set(xlabel="step", ylabel="‖∂C/∂W‖", title="gradient norm per layer", yscale="log")
+    L = h.grad_norm.shape[1]
+    for ell in range(L):
+        color, style = _layer_style(ell, L)
+        g = h.grad_norm[:, ell]
+        ax_grad.plot(steps, g, lw=0.5, alpha=0.25, color=color)  # every step, faint
+        ax_grad.plot(steps, running_mean(g, max(1, h.n_steps // 50)), lw=1.8, color=color,
+                     ls=style, label=f"layer {ell + 1}")  # fmt: skip
+        ax_w.plot(steps, h.weight_norm[:, ell], lw=1.5, color=color, ls=style,
+                  label=f"layer {ell + 1}")  # fmt: skip
+    ax_grad.set(xlabel="step", ylabel="‖∂C/∂W‖ (log scale)", yscale="log",
+                title="gradient norm per layer\n(faint: each step; line: running mean)")
     ax_w.set(xlabel="step", ylabel="‖W‖", title="weight norm per layer")
     ax_grad.legend(fontsize=8)
     ax_w.legend(fontsize=8)
     return fig
+
+
+def _layer_style(ell: int, n_layers: int) -> tuple[str, str]:
+    """Layer ℓ's colour (viridis from the first to the last layer, as in the lessons'
+    figures) and line style (cycled, so neighbours differ in print too)."""
+    from matplotlib import colormaps
+
+    color = colormaps["viridis"](0.9 * ell / max(1, n_layers - 1))
+    return color, ("-", "--", "-.", ":")[ell % 4]
+
+
+def running_mean(values, k: int) -> np.ndarray:
+    """The mean of the last k values at each position (fewer at the start).
+
+    >>> running_mean(np.array([1.0, 3.0, 5.0, 7.0]), 2).tolist()
+    [1.0, 2.0, 4.0, 6.0]
+    """
+    values = np.asarray(values, dtype=float)
+    sums = np.cumsum(np.concatenate([[0.0], values]))
+    i = np.arange(1, len(values) + 1)
+    start = np.maximum(i - k, 0)
+    return (sums[i] - sums[start]) / (i - start)
 
 
 def decision_grid(net, X, resolution: int = 200):
@@ -148,7 +216,7 @@ def draw_decision_boundary(ax, net, X, y, title: str = "") -> None:
 
 def plot_decision_boundary(net, X, y, title: str = "decision boundary") -> Figure:
     """The network's decision boundary in input space (see :func:`draw_decision_boundary`)."""
-    fig = Figure(figsize=(5, 4.5), layout="constrained")
+    fig = NotebookFigure(figsize=(5, 4.5), layout="constrained")
     draw_decision_boundary(fig.add_subplot(), net, X, y, title)
     return fig
 
@@ -162,7 +230,7 @@ def plot_activation(name: str = "sigmoid", z=None) -> Figure:
     if act.name == "softmax":
         raise ValueError("softmax is not element-wise; plot it per column instead")
     a = act.f(z)
-    fig = Figure(figsize=(9, 3.5), layout="constrained")
+    fig = NotebookFigure(figsize=(9, 3.5), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2, sharex=True)
     ax1.plot(z, a, color="#2ca02c", lw=2)
     ax1.set(xlabel="z", ylabel="σ(z)", title=f"{act.name}")
@@ -182,7 +250,7 @@ def plot_nudge(result) -> Figure:
             tangent whose slope is backprop's ∂C/∂θ.
     """
     theta = result.value + result.amounts
-    fig = Figure(figsize=(13, 4), layout="constrained")
+    fig = NotebookFigure(figsize=(13, 4), layout="constrained")
     ax_z, ax_a, ax_c = fig.subplots(1, 3, sharex=True)
     ax_z.plot(theta, result.z.mean(axis=1), color="#ff7f0e", lw=2)
     ax_z.set(ylabel="z (mean over samples)", title=f"a nudge in {result.name} moves z")
@@ -213,7 +281,7 @@ def plot_gradcheck_history(history) -> Figure | None:
     if not checks:
         return None
     steps, errors = zip(*checks, strict=True)
-    fig = Figure(figsize=(6, 3.5), layout="constrained")
+    fig = NotebookFigure(figsize=(6, 3.5), layout="constrained")
     ax = fig.add_subplot()
     ax.semilogy(steps, errors, "o-", ms=3, color="#9467bd")
     ax.axhline(1e-7, color="k", ls="--", lw=1, label="threshold 1e-7")

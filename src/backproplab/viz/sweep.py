@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from .figure import NotebookFigure
+
 
 def grid_keys(df) -> list[str]:
     """The grid's keys: the table's columns before ``seed``."""
@@ -62,7 +64,7 @@ def plot_sweep_loss(df, metric: str = "loss", log: bool | None = None) -> Figure
     """
     if df.empty or metric not in df.columns:
         raise ValueError(f"the table has no rows or no column {metric!r}")
-    fig = Figure(figsize=(9.5, 4.5), layout="constrained")
+    fig = NotebookFigure(figsize=(9.5, 4.5), layout="constrained")
     ax = fig.add_subplot()
     settings = _settings(df)
     colours = _colours(len(settings))
@@ -104,7 +106,7 @@ def plot_sweep_final(df, metric: str | None = None) -> Figure:
         metric = "accuracy" if df["accuracy"].notna().any() else "loss"
     last = final_rows(df, metric)
     settings = _settings(last)
-    fig = Figure(figsize=(max(5.0, 1.1 * len(settings) + 2.5), 4.5), layout="constrained")
+    fig = NotebookFigure(figsize=(max(5.0, 1.1 * len(settings) + 2.5), 4.5), layout="constrained")
     ax = fig.add_subplot()
     rng = np.random.default_rng(0)  # jitter only, so dots of equal value stay apart
     colours = _colours(len(settings))
