@@ -108,3 +108,24 @@ def test_load_csv(tmp_path):
     path.write_text("a,b\n1,x\n")
     with pytest.raises(ValueError, match="line 2: a feature is not a number"):
         ds.load_csv(path, target="a")
+
+
+@pytest.mark.parametrize("name, noise", [("circles", 0.0), ("moons", 0.0), ("blobs", 1.0)])
+def test_shuffle_false_keeps_the_classes_in_order_with_the_same_points(name, noise):
+    X, y = ds.load(name, n_samples=200, noise=noise, shuffle=False)
+    assert np.all(np.diff(y) >= 0)  # class 0's samples first, then 1's, ...
+    X_shuffled, y_shuffled = ds.load(name, n_samples=200, noise=noise)
+    assert np.any(np.diff(y_shuffled) < 0)
+    for label in np.unique(y):  # the same samples, in another order
+        a, b = X[y == label], X_shuffled[y_shuffled == label]
+        np.testing.assert_allclose(a[np.lexsort(a.T)], b[np.lexsort(b.T)], atol=1e-12)
+
+
+def test_circles_unshuffled_is_the_outer_ring_then_the_inner_one():
+    X, y = ds.circles(n_samples=100, noise=0.0, shuffle=False)
+    radius = np.hypot(X[:, 0], X[:, 1])
+    np.testing.assert_allclose(radius[:50], 1.0)
+    np.testing.assert_allclose(radius[50:], 0.3)
+    np.testing.assert_array_equal(y, [0] * 50 + [1] * 50)
+    with pytest.raises(TypeError, match="shuffle"):
+        ds.circles(shuffle="no")

@@ -70,20 +70,32 @@ def toy(n_samples: int = 1000) -> tuple[np.ndarray, np.ndarray]:
     return X, np.where(X[:, 0] > 0, 1, -1)
 
 
-def circles(n_samples=1000, noise=0.1, factor=0.3, seed=0):
-    """Two concentric rings (scikit-learn's ``make_circles``): class 1 is the inner ring."""
+def _check_shuffle(shuffle) -> bool:
+    if not isinstance(shuffle, bool | np.bool_):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    return bool(shuffle)
+
+
+def circles(n_samples=1000, noise=0.1, factor=0.3, seed=0, shuffle=True):
+    """Two concentric rings (scikit-learn's ``make_circles``): class 1 is the inner ring.
+    ``shuffle=False`` keeps the outer ring's samples first, each ring in angle order."""
     return _sk.make_circles(
         n_samples=_check_n(n_samples, 2),
         noise=_check_noise(noise),
         factor=factor,
         random_state=seed,
+        shuffle=_check_shuffle(shuffle),
     )
 
 
-def moons(n_samples=1000, noise=0.1, seed=0):
-    """Two interleaving half circles (scikit-learn's ``make_moons``)."""
+def moons(n_samples=1000, noise=0.1, seed=0, shuffle=True):
+    """Two interleaving half circles (scikit-learn's ``make_moons``); ``shuffle=False``
+    keeps class 0's samples first."""
     return _sk.make_moons(
-        n_samples=_check_n(n_samples, 2), noise=_check_noise(noise), random_state=seed
+        n_samples=_check_n(n_samples, 2),
+        noise=_check_noise(noise),
+        random_state=seed,
+        shuffle=_check_shuffle(shuffle),
     )
 
 
@@ -109,14 +121,16 @@ def spirals(n_samples=1000, noise=0.1, arms=2, seed=0):
     return X + _check_noise(noise) * 0.1 * rng.standard_normal(X.shape), y
 
 
-def blobs(n_samples=1000, noise=1.0, centers=3, n_features=2, seed=0):
-    """Gaussian clusters (scikit-learn's ``make_blobs``); ``noise`` is their std."""
+def blobs(n_samples=1000, noise=1.0, centers=3, n_features=2, seed=0, shuffle=True):
+    """Gaussian clusters (scikit-learn's ``make_blobs``); ``noise`` is their std;
+    ``shuffle=False`` keeps each cluster's samples together, cluster 0 first."""
     return _sk.make_blobs(
         n_samples=_check_n(n_samples),
         centers=centers,
         n_features=n_features,
         cluster_std=_check_noise(noise),
         random_state=seed,
+        shuffle=_check_shuffle(shuffle),
     )
 
 
