@@ -66,7 +66,7 @@ class Settings:
     init: str
     epochs: int
     batch_size: int
-    eta: float
+    eta: float | None  # None: the cost's (see resolve)
     seed: int
     watch_layer: int | None
     units: list[int] | None
