@@ -17,11 +17,12 @@ import re
 import tempfile
 
 import numpy as np
+from matplotlib import rcParams
 from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..io import atomic_path
-from .figure import NotebookAnimation, NotebookFigure
+from .figure import NotebookFigure
 from .moments import plane_in_box
 from .plots import CLASS_MARKERS, class_color, class_label
 
@@ -37,6 +38,21 @@ _ICONS = {  # matplotlib's player buttons, as text instead of a web font fetched
     "fa fa-fast-forward": "&#9654;&#9654;|",
     "fa fa-plus": "+",
 }
+
+
+class NotebookAnimation(FuncAnimation):
+    """A FuncAnimation that a notebook plays (HTML and JavaScript, nothing fetched) when
+    it is a cell's value; ``rcParams["animation.html"]``, if set, takes precedence.
+    ``fps``: frames per second when played."""
+
+    def __init__(self, fig, func, *, fps: int = 12, **kwargs):
+        self.fps = fps
+        super().__init__(fig, func, interval=1000 / fps, **kwargs)
+
+    def _repr_html_(self):
+        if rcParams["animation.html"] != "none":
+            return super()._repr_html_()
+        return to_html(self, fps=self.fps)
 
 
 def _projection(snapshots, layer: int, units):

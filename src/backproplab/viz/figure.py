@@ -7,9 +7,10 @@ subclasses carry their own rich representation instead, which Jupyter asks for:
 
 - :class:`NotebookFigure` is a :class:`matplotlib.figure.Figure` whose ``_repr_png_``
   renders it with the Agg canvas (trimmed to its content, as the inline backend does);
-- :class:`NotebookAnimation` is a :class:`~matplotlib.animation.FuncAnimation` whose
-  ``_repr_html_`` is the offline JavaScript player of :func:`~.animate.to_html` (plain
-  ``FuncAnimation`` returns nothing unless ``rcParams["animation.html"]`` is set).
+- :class:`~.animate.NotebookAnimation` (in :mod:`.animate`, beside the player it uses) is
+  a :class:`~matplotlib.animation.FuncAnimation` whose ``_repr_html_`` is the offline
+  JavaScript player of :func:`~.animate.to_html` (plain ``FuncAnimation`` returns nothing
+  unless ``rcParams["animation.html"]`` is set).
 
 Outside a notebook they are the matplotlib objects they extend.
 
@@ -22,8 +23,6 @@ from __future__ import annotations
 
 import io
 
-from matplotlib import rcParams
-from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
 
 
@@ -34,20 +33,3 @@ class NotebookFigure(Figure):
         buf = io.BytesIO()
         self.savefig(buf, format="png", bbox_inches="tight")
         return buf.getvalue()
-
-
-class NotebookAnimation(FuncAnimation):
-    """A FuncAnimation that a notebook plays (HTML and JavaScript, nothing fetched) when
-    it is a cell's value; ``rcParams["animation.html"]``, if set, takes precedence.
-    ``fps``: frames per second when played."""
-
-    def __init__(self, fig, func, *, fps: int = 12, **kwargs):
-        self.fps = fps
-        super().__init__(fig, func, interval=1000 / fps, **kwargs)
-
-    def _repr_html_(self):
-        if rcParams["animation.html"] != "none":
-            return super()._repr_html_()
-        from .animate import to_html
-
-        return to_html(self, fps=self.fps)
