@@ -41,7 +41,7 @@ from .history import History
 from .init import get_initialiser
 from .labels import check_reachable, label_accuracy
 from .penalties import check_penalties, penalty, penalty_gradients
-from .train import sgd, training_settings
+from .train import sgd, split_validation, training_settings
 from .validation import (
     check_network_memory,
     check_positive_int,
@@ -356,7 +356,10 @@ class Network:
             schedule=schedule, l2=l2, l1=l1, dropout=dropout, evaluate=evaluate,
             patience=patience, min_delta=min_delta, restore_best=restore_best,
         )  # fmt: skip
-        X, Y, validation = self._validation_split(X, Y, validation_data, validation_fraction, rng)
+        X, Y, validation = split_validation(
+            X, Y, validation_data, validation_fraction, rng,
+            check=lambda Xv, Yv: check_XY(Xv, Yv, self.sizes[0], self.sizes[-1], self.dtype),
+        )  # fmt: skip
         callbacks = list(callbacks)
         if gradcheck_every is not None:
             from .gradcheck import GradcheckCallback
@@ -365,35 +368,6 @@ class Network:
             callbacks.append(GradcheckCallback(X, Y, every=every))
         self.ensure_parameter_views()
         return sgd(self, X, Y, settings, rng, callbacks, validation).trimmed()
-
-    def _validation_split(self, X, Y, validation_data, fraction, rng):
-        """``(X, Y, validation)``: the given validation data checked, or ``fraction`` of
-        the samples held out at random (None when neither is given)."""
-        if validation_data is not None and fraction is not None:
-            raise ValueError("give validation_data or validation_fraction, not both")
-        if validation_data is not None:
-            try:
-                X_val, Y_val = validation_data
-            except (TypeError, ValueError):
-                raise ValueError("validation_data must be a pair (X_val, Y_val)") from None
-            try:
-                X_val, Y_val = check_XY(X_val, Y_val, self.sizes[0], self.sizes[-1], self.dtype)
-            except ValueError as exc:
-                raise ValueError(f"validation_data: {exc}") from None
-            return X, Y, (X_val, Y_val)
-        if fraction is None:
-            return X, Y, None
-        if not isinstance(fraction, float | int) or not 0 < fraction < 1:
-            raise ValueError(f"validation_fraction must be between 0 and 1, got {fraction!r}")
-        n_val = int(round(fraction * len(X)))
-        if not 1 <= n_val < len(X):
-            raise ValueError(
-                f"validation_fraction {fraction} of {len(X)} samples leaves no validation "
-                "or no training sample"
-            )
-        order = rng.permutation(len(X))
-        val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
-        return X[train], Y[train], (X[val], Y[val])
 
     # -- other engines ------------------------------------------------------------------
     def to_torch(self):
