@@ -124,7 +124,7 @@ def test_the_update_is_theta_minus_eta_g():
     theta = before.copy()
     sgd.init(theta)
     sgd.update(theta, g, 0.7)
-    np.testing.assert_allclose(theta, before - 0.7 * g, rtol=1e-15, atol=1e-16)
+    np.testing.assert_array_equal(theta, before - 0.7 * g)  # θ + (−η g): the same bits
 
 
 def test_arrays_taken_before_training_show_the_trained_values(circles):
