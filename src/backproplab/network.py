@@ -115,6 +115,7 @@ class Network:
         weights = w0 if weights is None else self._checked(weights, "weights", self.weight_shapes)
         biases = b0 if biases is None else self._checked(biases, "biases", self.bias_shapes)
         self.theta, self.weights, self.biases = parameters.as_views(weights, biases, self.dtype)
+        self._views = [*self.weights, *self.biases]  # to tell cheaply whether they are still there
 
     @property
     def weight_shapes(self) -> list[tuple[int, int]]:
@@ -181,11 +182,26 @@ class Network:
         was replaced by another (``net.weights[0] = new_W``): the current arrays are
         copied into a new ``theta``. Training calls this first; arrays in the lists are
         views of the trained vector afterwards."""
+        lists = [*self.weights, *self.biases]
+        same = len(lists) == len(self._views) and all(
+            p is v and p.flags.writeable for p, v in zip(lists, self._views, strict=False)
+        )
+        if same:
+            return  # the arrays made with θ, all still in place (the common case, cheaply)
         if not parameters.are_views_of(self.theta, self.weights, self.biases):
             self._checked(self.weights, "weights", self.weight_shapes)
             self._checked(self.biases, "biases", self.bias_shapes)
             theta, weights, biases = parameters.as_views(self.weights, self.biases, self.dtype)
             self.theta, self.weights[:], self.biases[:] = theta, weights, biases
+        self._views = [*self.weights, *self.biases]
+
+    def __setstate__(self, state) -> None:
+        """After unpickling (or a deep copy), the arrays are copies of their own: make them
+        views of one θ again."""
+        self.__dict__.update(state)
+        self.theta, weights, biases = parameters.as_views(self.weights, self.biases, self.dtype)
+        self.weights[:], self.biases[:] = weights, biases
+        self._views = [*self.weights, *self.biases]
 
     # -- description --------------------------------------------------------------------
     @property
