@@ -21,7 +21,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 from . import limits
 from .checks import parse_layers
 from .output import Printer, sigint_guard, staged_run
+from .training_options import add_training_flags, training_options
 
 OUTPUT_FILES = (
     "report.html", "hidden.html", "hidden.gif", "run.npz", "model.npz", "history.json",
@@ -68,6 +69,7 @@ class Settings:
     n_samples: int | None
     noise: float | None
     target: str | None
+    training: dict = field(default_factory=dict)  # Network.train's further options
 
 
 def load_data(s: Settings):
@@ -226,6 +228,7 @@ def train_and_check(s: Settings, net, X, Y, title: str, recorder, quiet: bool):
         callbacks=callbacks,
         gradcheck_every=max(1, steps // 25),
         evaluate=True,  # the exact cost and accuracy of the whole set after each epoch
+        **s.training,
     )
     seconds = time.perf_counter() - start
     accuracy = net.accuracy(X, Y)
@@ -330,6 +333,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         n_samples=args.n_samples,
         noise=args.noise,
         target=args.target,
+        training=training_options(args),
     )
 
 
@@ -387,6 +391,7 @@ def register(sub) -> None:
         p.add_argument("--frames", type=int, default=DEMO_DEFAULTS["frames"])
         p.add_argument("--out", default="backproplab-demo" if name == "demo" else "backproplab-run")
         p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+        add_training_flags(p)
         p.add_argument(
             "--force",
             action="store_true",
