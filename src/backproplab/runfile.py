@@ -12,7 +12,8 @@ Members (S snapshots of n recorded samples, T steps, E epochs, L layers):
   layer ℓ), ``recorded`` (the layers whose activations are stored), ``units`` (or null),
   ``classes`` (class labels as text), ``n_total`` (samples in the data set), ``has_params``,
   ``has_accuracy``, ``has_validation``, ``steps_per_epoch``, ``title``, ``summary``,
-  ``gradcheck`` (relative error, threshold, passed, report text) and ``settings`` (what the run was asked to do);
+  ``gradcheck`` (relative error, threshold, passed, report text) and ``settings`` (what
+  the run was asked to do);
 - ``X.npy`` (n, n_0): the recorded samples' inputs; ``y.npy`` (n,): their class index into
   ``classes``; ``indices.npy`` (n,): their rows in the data set (a fixed subset of at most
   a thousand samples when the data set is larger);
@@ -24,7 +25,8 @@ Members (S snapshots of n recorded samples, T steps, E epochs, L layers):
 - ``loss_step.npy`` (T,), ``grad_norm.npy`` and ``weight_norm.npy`` (T, L), ``loss_epoch.npy``
   (E,), ``accuracy_epoch.npy`` (E,) when ``has_accuracy``, ``val_loss_epoch.npy`` (E,)
   when ``has_validation`` (and ``val_accuracy_epoch.npy`` when both),
-  ``gradcheck_history.npy`` (k, 2): the training history, with (step, relative error) of each check during training.
+  ``gradcheck_history.npy`` (k, 2): the training history, with (step, relative error) of
+  each check during training.
 """
 
 from __future__ import annotations
