@@ -102,6 +102,7 @@ def test_a_network_beyond_memory_and_complex_parameters_are_refused_by_the_libra
         Network([2, 1], weights=[np.array([[1 + 1j, 2.0]])], biases=[np.zeros((1, 1))])
 
 
+@pytest.mark.slow
 def test_the_history_grows_with_training_instead_of_being_reserved(circles):
     """A run of 200,000 planned steps reserves 65,536 rows at first, and holds exactly the
     steps taken when it stops early."""
