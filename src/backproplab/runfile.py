@@ -40,6 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .archive import MALFORMED, check_member, read_json
+from .files import open_regular
 from .io import atomic_write
 
 FORMAT = "backproplab.run"
@@ -303,6 +305,7 @@ class _Reader:
         return self._header(name)[0]
 
     def _header(self, name: str):
+        check_member(self.zf.getinfo(f"{name}.npy"), lambda why: _bad(self.path, why))
         with self.zf.open(f"{name}.npy") as f:
             raw = io.BytesIO(f.read(4096))
         try:
@@ -347,18 +350,7 @@ class _Reader:
 
 
 def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
-    try:
-        info = zf.getinfo("metadata.json")
-    except KeyError:
-        raise _bad(path, "no metadata.json entry") from None
-    if info.file_size > MAX_METADATA_BYTES:
-        raise _bad(path, f"metadata.json is {info.file_size} bytes (limit {MAX_METADATA_BYTES})")
-    with zf.open(info) as f:
-        raw = f.read(MAX_METADATA_BYTES + 1)
-    try:
-        meta = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _bad(path, f"metadata.json is not valid JSON ({exc})") from None
+    meta = read_json(zf, "metadata.json", MAX_METADATA_BYTES, lambda why: _bad(path, why))
     return _check_metadata(meta, path)
 
 
@@ -448,11 +440,19 @@ def load_run(path) -> Run:
             (truncated, tampered with, or holding pickled objects).
         OSError: if the file cannot be opened.
     """
+    path = Path(path)
+    with open_regular(path) as f:  # a FIFO or a device is refused before a byte is read
+        try:
+            return _load_run(f, path)
+        except MALFORMED as exc:
+            raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def _load_run(f, path) -> Run:
     from .activations import get_activation
 
-    path = Path(path)
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(f)
     except zipfile.BadZipFile:
         raise _bad(path, "not a zip archive (truncated or another kind of file)") from None
     with zf:
