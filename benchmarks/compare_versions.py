@@ -36,15 +36,14 @@ from benchmarks.training.workloads import WORKLOADS, make_problem
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def import_version(ref: str, folder: Path):
-    """The ``backproplab`` package of git revision ``ref``, imported as ``backproplab_ref``."""
+def import_version(ref: str, folder: Path, name: str = "backproplab_ref"):
+    """The ``backproplab`` package of git revision ``ref``, imported as ``name``."""
     tar = subprocess.run(
         ["git", "-C", str(ROOT), "archive", ref, "src/backproplab"],
         check=True, capture_output=True,
     ).stdout  # fmt: skip
     with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
         archive.extractall(folder, filter="data")
-    name = "backproplab_ref"
     init = folder / "src" / "backproplab" / "__init__.py"
     spec = importlib.util.spec_from_file_location(
         name, init, submodule_search_locations=[str(init.parent)]
@@ -80,21 +79,26 @@ def trainer(package, options: dict):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_versions")
     parser.add_argument("--against", required=True, help="git revision to compare with")
+    parser.add_argument("--current", default=None,
+                        help="a git revision to time instead of the working tree")  # fmt: skip
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--only", default="W1,W2,W3", help="workloads, e.g. W1,W3")
     parser.add_argument("--steps", type=int, default=None, help="cut each epoch to S steps")
     parser.add_argument("--options", default="", help="train options of the current side")
     parser.add_argument("--ref-options", default="", help="train options of REF's side")
     args = parser.parse_args(argv)
-    import backproplab
+    import backproplab  # the working tree's, unless --current names a revision
 
     with tempfile.TemporaryDirectory() as tmp:
-        old = import_version(args.against, Path(tmp))
+        old = import_version(args.against, Path(tmp) / "ref")
+        if args.current is not None:
+            backproplab = import_version(args.current, Path(tmp) / "cur", "backproplab_cur")
         contestants = [
             Contestant("current", trainer(backproplab, parse_options(args.options))),
             Contestant(args.against, trainer(old, parse_options(args.ref_options))),
         ]
-        print(f"| workload | current (s) | {args.against} (s) | current / {args.against} |")
+        cur = args.current or "current"
+        print(f"| workload | {cur} (s) | {args.against} (s) | {cur} / {args.against} |")
         print("|---|---|---|---|")
         for name in args.only.split(","):
             w = WORKLOADS[name]

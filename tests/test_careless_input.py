@@ -91,3 +91,41 @@ def test_a_failed_refit_keeps_the_regressor_and_its_feature_names():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no warning about feature names: still the old fit
         est.predict(frame)
+
+
+def test_a_network_beyond_memory_and_complex_parameters_are_refused_by_the_library():
+    from backproplab import Network
+
+    with pytest.raises(ValueError, match=r"\[2, 1000000000, 1\] \(float64\) needs about .* GiB"):
+        Network([2, 10**9, 1])
+    with pytest.raises(TypeError, match=r"weights\[0\] must hold real numbers, got complex"):
+        Network([2, 1], weights=[np.array([[1 + 1j, 2.0]])], biases=[np.zeros((1, 1))])
+
+
+@pytest.mark.slow
+def test_the_history_grows_with_training_instead_of_being_reserved(circles):
+    """A run of 200,000 planned steps reserves 65,536 rows at first, and holds exactly the
+    steps taken when it stops early."""
+    from backproplab import Network
+    from backproplab.history import History
+    from backproplab.train import _INITIAL_STEPS
+
+    X, y = circles
+    seen = {}
+
+    class Stop:
+        def on_train_begin(self, net, history):
+            seen["rows"] = len(history.loss_step)
+
+        def on_step_end(self, net, history, step):
+            if step == 70_000:
+                raise KeyboardInterrupt
+
+    net = Network([2, 2, 1], seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        net.train(X[:5], y[:5], epochs=200_000, batch_size=5, eta=0.1, callbacks=[Stop()])
+    assert seen["rows"] == _INITIAL_STEPS == 65_536
+    h = History.empty(2, 1, labels=False, validation=False, capacity=4)
+    for _ in range(9):
+        h.record_step(1.0, [1.0, 2.0], [3.0, 4.0])
+    assert h.n_steps == 9 and len(h.loss_step) == 16 and h.trimmed().loss_step.shape == (9,)

@@ -124,7 +124,7 @@ def test_the_update_is_theta_minus_eta_g():
     theta = before.copy()
     sgd.init(theta)
     sgd.update(theta, g, 0.7)
-    np.testing.assert_allclose(theta, before - 0.7 * g, rtol=1e-15, atol=1e-16)
+    np.testing.assert_array_equal(theta, before - 0.7 * g)  # θ + (−η g): the same bits
 
 
 def test_arrays_taken_before_training_show_the_trained_values(circles):
@@ -263,3 +263,16 @@ def test_the_library_prints_nothing_and_reaches_into_no_private_network_method()
             if isinstance(node, ast.Attribute) and node.attr == "_forward_columns":
                 offenders.append(f"{path.name}:{node.lineno} _forward_columns")
     assert offenders == []
+
+
+def test_a_copied_network_trains_its_own_arrays(circles):
+    """A deep copy (or an unpickled network) gets its own θ whose views are its lists."""
+    import copy
+
+    X, y = circles
+    net = Network([2, 3, 1], seed=0)
+    twin = copy.deepcopy(net)
+    W = twin.weights[0]
+    twin.train(X, y, epochs=1, batch_size=100, eta=1.0)
+    assert W is twin.weights[0] and not np.array_equal(W, net.weights[0])
+    assert np.shares_memory(twin.theta, W) and not np.shares_memory(twin.theta, net.theta)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -147,3 +148,37 @@ def test_a_failed_write_leaves_the_previous_file(recorded, tmp_path, monkeypatch
         save_run(recorded[2], path)
     assert path.read_bytes() == b"the previous run"
     assert [p.name for p in tmp_path.iterdir()] == ["run.npz"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_or_a_folder_is_refused_before_a_byte_is_read(tmp_path):
+    os.mkfifo(tmp_path / "run.npz")  # opening it for reading would wait for a writer forever
+    with pytest.raises(ValueError, match="not a regular file"):
+        load_run(tmp_path / "run.npz")
+    with pytest.raises(ValueError, match="not a regular file"):
+        load_run(tmp_path)
+
+
+def test_byte_flips_give_the_same_run_or_a_value_error(recorded, tmp_path):
+    """A seeded fuzz: every flipped file loads as the very same run or raises ValueError."""
+    _, _, run = recorded
+    path = tmp_path / "run.npz"
+    save_run(run, path)
+    data = bytearray(path.read_bytes())
+    rng = np.random.default_rng(0)
+    outcomes = {"same": 0, "refused": 0}
+    for _ in range(150):
+        flipped = bytearray(data)
+        flipped[int(rng.integers(len(data)))] ^= 1 << int(rng.integers(8))
+        target = tmp_path / "flipped.npz"
+        target.write_bytes(bytes(flipped))
+        try:
+            back = load_run(target)
+        except ValueError:
+            outcomes["refused"] += 1
+            continue
+        np.testing.assert_array_equal(back.X, run.X)  # loaded: it must be the same run
+        for ell in run.layers:
+            np.testing.assert_array_equal(back.layers[ell], run.layers[ell])
+        outcomes["same"] += 1
+    assert outcomes["refused"] > 0 and sum(outcomes.values()) == 150

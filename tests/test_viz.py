@@ -4,8 +4,10 @@ import os
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 from sklearn.decomposition import PCA
 
@@ -14,7 +16,6 @@ from backproplab.callbacks import Recorder
 from backproplab.nudge import nudge
 from backproplab.viz import (
     animate_hidden,
-    animate_output_curve,
     draw_network,
     plot_activation,
     plot_decision_boundary,
@@ -23,6 +24,7 @@ from backproplab.viz import (
     save_gif,
     to_html,
 )
+from backproplab.viz.animate import hidden_frames, output_curve_frames
 
 
 def _sigmoid(z):
@@ -37,39 +39,47 @@ def _recorded(sizes, watch, seed=0, epochs=4):
     return net, rec, X, y
 
 
-def _frame_points(anim, i):
-    """The scattered coordinates of frame i, per class, as drawn."""
-    anim._draw_frame(i)
-    anim._draw_was_started = True  # drawn by hand: no "deleted without rendering" warning
-    ax = anim._fig.axes[0]
-    out = []
-    for col in ax.collections:
-        if hasattr(col, "_offsets3d"):
-            out.append(np.column_stack([np.asarray(c) for c in col._offsets3d]))
-        elif col.get_offsets().size:
-            out.append(np.asarray(col.get_offsets()))
-    return ax, out
+def _frame_points(frames, i):
+    """Frame i of ``hidden_frames``'s ``(figure, draw, n)``, rendered; the axes and each
+    class's scattered points as drawn on screen (a 3-D scatter shows its projection)."""
+    fig, draw, _ = frames
+    draw(i)
+    FigureCanvasAgg(fig).draw()  # a 3-D scatter projects its points when drawn
+    ax = fig.axes[0]
+    return ax, [np.asarray(col.get_offsets()) for col in ax.collections if col.get_offsets().size]
+
+
+def _as_drawn(ax, points):
+    """Where ``points`` (n, 2 or 3) land in ``ax``: themselves in 2-D, their projection by
+    the axes' own projection matrix in 3-D."""
+    if ax.name != "3d":
+        return points
+    xs, ys, _ = proj3d.proj_transform(*points.T, ax.get_proj())
+    return np.column_stack([xs, ys])
 
 
 @pytest.mark.parametrize("width", [1, 2, 3])
 def test_animate_hidden_draws_the_recorded_layer_itself(width):
     net, rec, X, y = _recorded([2, 4, width, 1], watch=2)
-    anim = animate_hidden(rec, y, 2)
-    assert anim._save_count == len(rec.snapshots) == 9  # steps 0, 3, ..., 24
+    frames = hidden_frames(rec, y, 2)
+    assert frames[2] == len(rec.snapshots) == 9  # steps 0, 3, ..., 24
     for i in (0, len(rec.snapshots) - 1):
-        ax, drawn = _frame_points(anim, i)
+        ax, drawn = _frame_points(frames, i)
         a = rec.snapshots[i].layers[2]
         for label, points in zip(np.unique(y), drawn[:2]):
             want = a[y == label]
-            np.testing.assert_allclose(points[:, : min(width, 2 if width < 3 else 3)], want)
+            if width == 1:  # one unit: a row per class
+                np.testing.assert_allclose(points[:, 0], want[:, 0])
+            else:
+                np.testing.assert_allclose(points, _as_drawn(ax, want), rtol=1e-9, atol=1e-12)
     assert ax.name == ("3d" if width == 3 else "rectilinear")
 
 
 def test_animate_hidden_draws_the_output_neurons_decision_line_in_2d():
     net, rec, X, y = _recorded([2, 2, 1], watch=1)
-    anim = animate_hidden(rec, y, 1)
+    frames = hidden_frames(rec, y, 1)
     last = len(rec.snapshots) - 1
-    ax, _ = _frame_points(anim, last)
+    ax, _ = _frame_points(frames, last)
     (line,) = ax.lines
     pts = np.column_stack(line.get_data())
     pts = pts[np.isfinite(pts).all(axis=1)]
@@ -80,23 +90,23 @@ def test_animate_hidden_draws_the_output_neurons_decision_line_in_2d():
 
 def test_wide_layers_use_one_pca_projection_fitted_on_the_final_representation():
     net, rec, X, y = _recorded([2, 6, 1], watch=1)
-    anim = animate_hidden(rec, y, 1)
+    frames = hidden_frames(rec, y, 1)
     pca = PCA(n_components=3).fit(rec.snapshots[-1].layers[1])
     for i in (0, 4, len(rec.snapshots) - 1):
-        ax, drawn = _frame_points(anim, i)
+        ax, drawn = _frame_points(frames, i)
         want = pca.transform(rec.snapshots[i].layers[1])
         got = np.concatenate(drawn)
         expected = np.concatenate([want[y == label] for label in np.unique(y)])
-        np.testing.assert_allclose(got, expected, atol=1e-12)
+        np.testing.assert_allclose(got, _as_drawn(ax, expected), rtol=1e-9, atol=1e-12)
         assert ax.get_xlabel().startswith("PC1")
         assert not ax.collections[2:]  # no decision plane: the projection is not exact
 
 
 def test_named_units_are_shown_and_checked():
     net, rec, X, y = _recorded([2, 6, 1], watch=1)
-    ax, drawn = _frame_points(animate_hidden(rec, y, 1, units=[5, 0, 2]), 0)
+    ax, drawn = _frame_points(hidden_frames(rec, y, 1, units=[5, 0, 2]), 0)
     a = rec.snapshots[0].layers[1]
-    np.testing.assert_allclose(drawn[0], a[y == 0][:, [5, 0, 2]])
+    np.testing.assert_allclose(drawn[0], _as_drawn(ax, a[y == 0][:, [5, 0, 2]]), rtol=1e-9)
     assert ax.get_xlabel() == "unit 5"
     with pytest.raises(ValueError, match="units must name"):
         animate_hidden(rec, y, 1, units=[6])
@@ -109,8 +119,7 @@ def test_output_curve_for_one_dimensional_inputs():
     net = Network([1, 4, 1], activation="tanh", output_activation="tanh", seed=1)
     rec = Recorder(X, layers=[2], every=5, Y=y)
     net.train(X, y, epochs=5, batch_size=10, eta=0.1, callbacks=[rec])
-    anim = animate_output_curve(rec, X, y)
-    ax, _ = _frame_points(anim, len(rec.snapshots) - 1)
+    ax, _ = _frame_points(output_curve_frames(rec, X, y), len(rec.snapshots) - 1)
     (curve,) = ax.lines
     order = np.argsort(X[:, 0])
     np.testing.assert_allclose(curve.get_ydata(), net.predict(X)[order, 0], rtol=1e-12)

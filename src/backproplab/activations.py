@@ -7,9 +7,11 @@ exception: it normalises each column, one column per sample). Each one knows
 - ``prime(z, a, out=None)``: the derivative ``σ'(z)``, given both ``z`` and ``a = σ(z)``
   so that ``σ'`` can be written with whichever is cheaper (sigmoid: ``a (1 − a)``, no
   second ``exp``);
-- ``backward(z, a, grad_a, out=None)``: ``∂C/∂z`` from ``∂C/∂a``. For an element-wise σ
-  this is the Hadamard product ``grad_a ⊙ σ'(z)`` of BP1 and BP2; softmax, whose Jacobian
-  is not diagonal, overrides it with the full vector–Jacobian product.
+- ``backward(z, a, grad_a, out=None)``: ``∂C/∂z`` from ``∂C/∂a`` at the output layer
+  (BP1's general path, :func:`backproplab.costs.output_delta`). For an element-wise σ this
+  is the Hadamard product ``grad_a ⊙ σ'(z)``; softmax, whose Jacobian is not diagonal,
+  overrides it with the full vector–Jacobian product. (Hidden layers are element-wise, so
+  BP2 in :mod:`backproplab.backward` uses ``prime`` directly.)
 
 ``out``, where given, is an array of the result's shape that receives the result (and is
 returned): the training loop passes the same buffers at every step instead of allocating
@@ -62,7 +64,7 @@ class Activation:
             object.__setattr__(self, "f_unguarded", self.f)
 
     def backward(self, z: Array, a: Array, grad_a: Array, out: Array | None = None) -> Array:
-        """``∂C/∂z = ∂C/∂a ⊙ σ'(z)`` (the Hadamard product in BP1 and BP2)."""
+        """``∂C/∂z = ∂C/∂a ⊙ σ'(z)`` (BP1's Hadamard product)."""
         return np.multiply(grad_a, self.prime(z, a, out=out), out=out)
 
 

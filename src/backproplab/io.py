@@ -36,13 +36,12 @@ from __future__ import annotations
 import io
 import json
 import math
-import struct
 import warnings
 import zipfile
-import zlib
 
 import numpy as np
 
+from .archive import MALFORMED, check_member, read_json
 from .files import atomic_path, atomic_write, atomic_write_text, open_regular
 
 __all__ = [
@@ -77,25 +76,6 @@ _KEYS = {
     "extra",
 }
 _STRING_KEYS = ("library_version", "activation", "output_activation", "cost", "init")
-# What a damaged or crafted archive can make zipfile, zlib, json or NumPy's header parser
-# raise; each becomes a ValueError naming the file. (RecursionError is a RuntimeError.)
-_MALFORMED = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    EOFError,
-    OverflowError,
-    NotImplementedError,
-    RuntimeError,
-    AttributeError,
-    TypeError,
-    KeyError,
-    IndexError,
-    struct.error,
-    UnicodeError,
-)
-
-
 def save_network(net, path, *, extra: dict | None = None) -> None:
     """Write ``net`` to ``path`` (see the module docstring for the format).
 
@@ -144,22 +124,7 @@ def _bad(path, why: str) -> ValueError:
 
 
 def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
-    try:
-        info = zf.getinfo("metadata.json")
-    except KeyError:
-        raise _bad(path, "no metadata.json entry") from None
-    if info.file_size > MAX_METADATA_BYTES:
-        raise _bad(path, f"metadata.json is {info.file_size} bytes (limit {MAX_METADATA_BYTES})")
-    _check_member(info, path)
-    with zf.open(info) as f:
-        raw = f.read(MAX_METADATA_BYTES + 1)
-    if len(raw) > MAX_METADATA_BYTES:
-        raise _bad(path, f"metadata.json is larger than {MAX_METADATA_BYTES} bytes")
-    try:
-        meta = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
-        raise _bad(path, f"metadata.json is not valid JSON ({why})") from None
+    meta = read_json(zf, "metadata.json", MAX_METADATA_BYTES, lambda why: _bad(path, why))
     if not isinstance(meta, dict):
         raise _bad(path, "metadata.json is not a JSON object")
     if meta.get("format") != FORMAT:
@@ -191,19 +156,11 @@ def _short(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _check_member(info: zipfile.ZipInfo, path) -> None:
-    """Only what ``save_network`` (or ``np.savez``) writes: stored or deflated, unencrypted."""
-    if info.flag_bits & 0x1:
-        raise _bad(path, f"{info.filename} is encrypted")
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raise _bad(path, f"{info.filename} uses compression method {info.compress_type}")
-
-
 def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarray:
     """Read member ``name`` as an array of exactly ``shape`` and ``dtype``, allocating
     nothing before the declared sizes are checked and decompressing no more than that."""
     info = zf.getinfo(name)
-    _check_member(info, path)
+    check_member(info, lambda why: _bad(path, why))
     data_bytes = math.prod(shape) * dtype.itemsize
     header_bytes = info.file_size - data_bytes
     if not 10 <= header_bytes <= _MAX_NPY_HEADER:
@@ -277,7 +234,7 @@ def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
 def _load_checked(f, path):
     try:
         return _load(f, path)
-    except _MALFORMED as exc:
+    except MALFORMED as exc:
         raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 

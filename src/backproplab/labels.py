@@ -98,7 +98,7 @@ def label_kind(Y: Array) -> str | None:
         if np.all(np.abs(Y) == 1):
             return "±1"
         return None
-    if np.all(np.isin(Y, (0.0, 1.0))) and np.all(Y.sum(axis=0) == 1):
+    if np.all(Y.sum(axis=0) == 1) and np.all((Y == 0) | (Y == 1)):
         return "one-hot"
     return None
 

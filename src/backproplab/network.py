@@ -41,7 +41,7 @@ from .history import History
 from .init import get_initialiser
 from .labels import check_reachable, label_accuracy
 from .penalties import check_penalties, penalty, penalty_gradients
-from .train import sgd, training_settings
+from .train import sgd, split_validation, training_settings
 from .validation import (
     check_network_memory,
     check_positive_int,
@@ -115,6 +115,7 @@ class Network:
         weights = w0 if weights is None else self._checked(weights, "weights", self.weight_shapes)
         biases = b0 if biases is None else self._checked(biases, "biases", self.bias_shapes)
         self.theta, self.weights, self.biases = parameters.as_views(weights, biases, self.dtype)
+        self._views = [*self.weights, *self.biases]  # to tell cheaply whether they are still there
 
     @property
     def weight_shapes(self) -> list[tuple[int, int]]:
@@ -181,11 +182,26 @@ class Network:
         was replaced by another (``net.weights[0] = new_W``): the current arrays are
         copied into a new ``theta``. Training calls this first; arrays in the lists are
         views of the trained vector afterwards."""
+        lists = [*self.weights, *self.biases]
+        same = len(lists) == len(self._views) and all(
+            p is v and p.flags.writeable for p, v in zip(lists, self._views, strict=False)
+        )
+        if same:
+            return  # the arrays made with θ, all still in place (the common case, cheaply)
         if not parameters.are_views_of(self.theta, self.weights, self.biases):
             self._checked(self.weights, "weights", self.weight_shapes)
             self._checked(self.biases, "biases", self.bias_shapes)
             theta, weights, biases = parameters.as_views(self.weights, self.biases, self.dtype)
             self.theta, self.weights[:], self.biases[:] = theta, weights, biases
+        self._views = [*self.weights, *self.biases]
+
+    def __setstate__(self, state) -> None:
+        """After unpickling (or a deep copy), the arrays are copies of their own: make them
+        views of one θ again."""
+        self.__dict__.update(state)
+        self.theta, weights, biases = parameters.as_views(self.weights, self.biases, self.dtype)
+        self.weights[:], self.biases[:] = weights, biases
+        self._views = [*self.weights, *self.biases]
 
     # -- description --------------------------------------------------------------------
     @property
@@ -356,7 +372,10 @@ class Network:
             schedule=schedule, l2=l2, l1=l1, dropout=dropout, evaluate=evaluate,
             patience=patience, min_delta=min_delta, restore_best=restore_best,
         )  # fmt: skip
-        X, Y, validation = self._validation_split(X, Y, validation_data, validation_fraction, rng)
+        X, Y, validation = split_validation(
+            X, Y, validation_data, validation_fraction, rng,
+            check=lambda Xv, Yv: check_XY(Xv, Yv, self.sizes[0], self.sizes[-1], self.dtype),
+        )  # fmt: skip
         callbacks = list(callbacks)
         if gradcheck_every is not None:
             from .gradcheck import GradcheckCallback
@@ -365,35 +384,6 @@ class Network:
             callbacks.append(GradcheckCallback(X, Y, every=every))
         self.ensure_parameter_views()
         return sgd(self, X, Y, settings, rng, callbacks, validation).trimmed()
-
-    def _validation_split(self, X, Y, validation_data, fraction, rng):
-        """``(X, Y, validation)``: the given validation data checked, or ``fraction`` of
-        the samples held out at random (None when neither is given)."""
-        if validation_data is not None and fraction is not None:
-            raise ValueError("give validation_data or validation_fraction, not both")
-        if validation_data is not None:
-            try:
-                X_val, Y_val = validation_data
-            except (TypeError, ValueError):
-                raise ValueError("validation_data must be a pair (X_val, Y_val)") from None
-            try:
-                X_val, Y_val = check_XY(X_val, Y_val, self.sizes[0], self.sizes[-1], self.dtype)
-            except ValueError as exc:
-                raise ValueError(f"validation_data: {exc}") from None
-            return X, Y, (X_val, Y_val)
-        if fraction is None:
-            return X, Y, None
-        if not isinstance(fraction, float | int) or not 0 < fraction < 1:
-            raise ValueError(f"validation_fraction must be between 0 and 1, got {fraction!r}")
-        n_val = int(round(fraction * len(X)))
-        if not 1 <= n_val < len(X):
-            raise ValueError(
-                f"validation_fraction {fraction} of {len(X)} samples leaves no validation "
-                "or no training sample"
-            )
-        order = rng.permutation(len(X))
-        val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
-        return X[train], Y[train], (X[val], Y[val])
 
     # -- other engines ------------------------------------------------------------------
     def to_torch(self):

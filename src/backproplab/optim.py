@@ -24,24 +24,14 @@ import numpy as np
 Array = np.ndarray
 
 
-class Axpy:
-    """``axpy(alpha, x, y)``: ``y ← y + αx`` in place by BLAS's ``axpy`` for ``dtype`` —
-    one pass over y, with no temporary (NumPy's ``y += alpha * x`` makes two passes and
-    allocates ``alpha * x``)."""
+def add_scaled(y: Array, alpha: float, x: Array, scratch: Array) -> None:
+    """``y ← y + αx`` in place, through ``scratch`` (shaped like x) instead of a new array.
 
-    def __init__(self, dtype):
-        from scipy.linalg.blas import get_blas_funcs
-
-        self.dtype = np.dtype(dtype)
-        self._blas = get_blas_funcs("axpy", dtype=self.dtype)  # daxpy or saxpy
-
-    def __reduce__(self):  # the BLAS function itself cannot be pickled: rebuild it
-        return Axpy, (self.dtype,)
-
-    def __call__(self, alpha: float, x: Array, y: Array) -> None:
-        updated = self._blas(x, y, a=alpha)
-        if updated is not y:  # a y BLAS cannot write in place (not contiguous): copy back
-            y[...] = updated
+    (A BLAS ``axpy`` would take one pass instead of two, but SciPy's BLAS is a second
+    OpenBLAS beside NumPy's, and its idle threads slow NumPy's matrix products down.)
+    """
+    np.multiply(x, alpha, out=scratch)
+    np.add(y, scratch, out=y)
 
 
 class Optimizer:
@@ -70,7 +60,6 @@ class SGD(Optimizer):
     - momentum:  ``b ← μ b + g`` (``b = g`` on the first step), ``θ ← θ − η b``;
     - Nesterov:  the same ``b``, then ``θ ← θ − η (g + μ b)``.
 
-    Plain SGD is BLAS's ``axpy`` (y ← y + αx with α = −η): one pass over θ, in place.
     """
 
     def __init__(self, momentum: float = 0.0, nesterov: bool = False):
@@ -85,7 +74,7 @@ class SGD(Optimizer):
         return f"SGD(momentum={self.momentum}, nesterov={self.nesterov})"
 
     def init(self, theta: Array) -> None:
-        self._axpy = Axpy(theta.dtype)
+        self._scratch = np.empty_like(theta)
         self.steps = 0
         if self.momentum:
             self.velocity = np.zeros_like(theta)  # b
@@ -93,7 +82,7 @@ class SGD(Optimizer):
     def update(self, theta: Array, grad: Array, eta: float) -> None:
         self.steps += 1
         if not self.momentum:
-            self._axpy(-eta, grad, theta)  # θ ← θ − η g
+            add_scaled(theta, -eta, grad, self._scratch)  # θ ← θ − η g
             return
         b, mu = self.velocity, self.momentum
         if self.steps == 1:
@@ -102,10 +91,11 @@ class SGD(Optimizer):
             np.multiply(b, mu, out=b)
             np.add(b, grad, out=b)  # b ← μ b + g
         if self.nesterov:  # θ ← θ − η (g + μ b)
-            self._axpy(-eta, grad, theta)
-            self._axpy(-eta * mu, b, theta)
+            step = np.multiply(b, mu, out=self._scratch)
+            np.add(step, grad, out=step)
+            add_scaled(theta, -eta, step, step)
         else:
-            self._axpy(-eta, b, theta)  # θ ← θ − η b
+            add_scaled(theta, -eta, b, self._scratch)  # θ ← θ − η b
 
 
 class Adam(Optimizer):
@@ -129,14 +119,13 @@ class Adam(Optimizer):
     def init(self, theta: Array) -> None:
         self.m, self.v = np.zeros_like(theta), np.zeros_like(theta)
         self._scratch = np.empty_like(theta)
-        self._axpy = Axpy(theta.dtype)
         self.t = 0
 
     def update(self, theta: Array, grad: Array, eta: float) -> None:
         self.t += 1
         b1, b2, m, v, s = self.beta1, self.beta2, self.m, self.v, self._scratch
         np.multiply(m, b1, out=m)
-        self._axpy(1 - b1, grad, m)  # m ← β₁ m + (1 − β₁) g
+        add_scaled(m, 1 - b1, grad, s)  # m ← β₁ m + (1 − β₁) g
         np.multiply(v, b2, out=v)
         np.multiply(grad, grad, out=s)
         s *= 1 - b2

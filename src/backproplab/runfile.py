@@ -11,8 +11,9 @@ Members (S snapshots of n recorded samples, T steps, E epochs, L layers):
   ``sizes``, ``activation``, ``output_activation``, ``cost``, ``watch`` (the watched hidden
   layer ℓ), ``recorded`` (the layers whose activations are stored), ``units`` (or null),
   ``classes`` (class labels as text), ``n_total`` (samples in the data set), ``has_params``,
-  ``has_accuracy``, ``steps_per_epoch``, ``title``, ``summary``, ``gradcheck`` (relative
-  error, threshold, passed, report text) and ``settings`` (what the run was asked to do);
+  ``has_accuracy``, ``has_validation``, ``steps_per_epoch``, ``title``, ``summary``,
+  ``gradcheck`` (relative error, threshold, passed, report text) and ``settings`` (what
+  the run was asked to do);
 - ``X.npy`` (n, n_0): the recorded samples' inputs; ``y.npy`` (n,): their class index into
   ``classes``; ``indices.npy`` (n,): their rows in the data set (a fixed subset of at most
   a thousand samples when the data set is larger);
@@ -22,8 +23,10 @@ Members (S snapshots of n recorded samples, T steps, E epochs, L layers):
 - ``W{ℓ}.npy`` (S, n_ℓ, n_{ℓ−1}) and ``b{ℓ}.npy`` (S, n_ℓ) for ℓ = 1 … L when
   ``has_params`` (networks of at most :data:`MAX_SHOWN_PARAMS` parameters);
 - ``loss_step.npy`` (T,), ``grad_norm.npy`` and ``weight_norm.npy`` (T, L), ``loss_epoch.npy``
-  (E,), ``accuracy_epoch.npy`` (E,) when ``has_accuracy``, ``gradcheck_history.npy`` (k, 2):
-  the training history, with (step, relative error) of each check during training.
+  (E,), ``accuracy_epoch.npy`` (E,) when ``has_accuracy``, ``val_loss_epoch.npy`` (E,)
+  when ``has_validation`` (and ``val_accuracy_epoch.npy`` when both),
+  ``gradcheck_history.npy`` (k, 2): the training history, with (step, relative error) of
+  each check during training.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .archive import MALFORMED, check_member, read_json
+from .files import open_regular
 from .io import atomic_write
 
 FORMAT = "backproplab.run"
@@ -60,6 +65,7 @@ _META_KEYS = {
     "n_total",
     "has_params",
     "has_accuracy",
+    "has_validation",
     "steps_per_epoch",
     "title",
     "summary",
@@ -123,8 +129,9 @@ def from_recording(
     keep = n_params <= MAX_SHOWN_PARAMS
     h = history.trimmed()
     hist = {name: np.asarray(getattr(h, name), dtype=float) for name in _HISTORY}
-    if h.accuracy_epoch is not None:
-        hist["accuracy_epoch"] = np.asarray(h.accuracy_epoch, dtype=float)
+    for name in ("accuracy_epoch", "val_loss_epoch", "val_accuracy_epoch"):
+        if getattr(h, name) is not None:
+            hist[name] = np.asarray(getattr(h, name), dtype=float)
     checks = h.extras.get("gradcheck", [])
     hist["gradcheck_history"] = np.asarray(checks, dtype=float).reshape(len(checks), 2)
     report = {}
@@ -196,6 +203,7 @@ def save_run(run: Run, path) -> None:
         "n_total": run.n_total,
         "has_params": run.weights is not None,
         "has_accuracy": "accuracy_epoch" in run.history,
+        "has_validation": "val_loss_epoch" in run.history,
         "steps_per_epoch": run.steps_per_epoch,
         "title": run.title,
         "summary": run.summary,
@@ -278,7 +286,7 @@ def _check_metadata(meta, path) -> dict:
     for key in ("activation", "output_activation", "cost", "title", "summary"):
         if not isinstance(meta[key], str):
             raise _bad(path, f"{key} must be a string")
-    for key in ("has_params", "has_accuracy"):
+    for key in ("has_params", "has_accuracy", "has_validation"):
         if not isinstance(meta[key], bool):
             raise _bad(path, f"{key} must be true or false")
     for key in ("gradcheck", "settings"):
@@ -297,6 +305,7 @@ class _Reader:
         return self._header(name)[0]
 
     def _header(self, name: str):
+        check_member(self.zf.getinfo(f"{name}.npy"), lambda why: _bad(self.path, why))
         with self.zf.open(f"{name}.npy") as f:
             raw = io.BytesIO(f.read(4096))
         try:
@@ -341,18 +350,7 @@ class _Reader:
 
 
 def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
-    try:
-        info = zf.getinfo("metadata.json")
-    except KeyError:
-        raise _bad(path, "no metadata.json entry") from None
-    if info.file_size > MAX_METADATA_BYTES:
-        raise _bad(path, f"metadata.json is {info.file_size} bytes (limit {MAX_METADATA_BYTES})")
-    with zf.open(info) as f:
-        raw = f.read(MAX_METADATA_BYTES + 1)
-    try:
-        meta = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _bad(path, f"metadata.json is not valid JSON ({exc})") from None
+    meta = read_json(zf, "metadata.json", MAX_METADATA_BYTES, lambda why: _bad(path, why))
     return _check_metadata(meta, path)
 
 
@@ -364,6 +362,8 @@ def _expected_members(meta) -> set[str]:
         names |= {f"{p}{ell}" for p in "Wb" for ell in range(1, L + 1)}
     if meta["has_accuracy"]:
         names.add("accuracy_epoch")
+    if meta["has_validation"]:
+        names |= {"val_loss_epoch"} | ({"val_accuracy_epoch"} if meta["has_accuracy"] else set())
     return {f"{n}.npy" for n in names} | {"metadata.json"}
 
 
@@ -401,6 +401,10 @@ def _read_arrays(r: _Reader, meta) -> Run:
     }
     if meta["has_accuracy"]:
         history["accuracy_epoch"] = r.read("accuracy_epoch", (E,), "f", finite=False)
+    if meta["has_validation"]:
+        history["val_loss_epoch"] = r.read("val_loss_epoch", (E,), "f", finite=False)
+        if meta["has_accuracy"]:
+            history["val_accuracy_epoch"] = r.read("val_accuracy_epoch", (E,), "f", finite=False)
     return Run(
         sizes=list(sizes),
         activation=meta["activation"],
@@ -436,11 +440,19 @@ def load_run(path) -> Run:
             (truncated, tampered with, or holding pickled objects).
         OSError: if the file cannot be opened.
     """
+    path = Path(path)
+    with open_regular(path) as f:  # a FIFO or a device is refused before a byte is read
+        try:
+            return _load_run(f, path)
+        except MALFORMED as exc:
+            raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def _load_run(f, path) -> Run:
     from .activations import get_activation
 
-    path = Path(path)
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(f)
     except zipfile.BadZipFile:
         raise _bad(path, "not a zip archive (truncated or another kind of file)") from None
     with zf:

@@ -105,6 +105,35 @@ def training_settings(*, epochs, batch_size, eta, shuffle=True, optimizer="sgd",
     )
 
 
+def split_validation(X, Y, validation_data, fraction, rng, check):
+    """``(X, Y, validation)``: ``validation_data`` checked by ``check(X_val, Y_val)``, or
+    ``fraction`` of the samples held out at random, or None when neither is given."""
+    if validation_data is not None and fraction is not None:
+        raise ValueError("give validation_data or validation_fraction, not both")
+    if validation_data is not None:
+        try:
+            X_val, Y_val = validation_data
+        except (TypeError, ValueError):
+            raise ValueError("validation_data must be a pair (X_val, Y_val)") from None
+        try:
+            return X, Y, check(X_val, Y_val)
+        except ValueError as exc:
+            raise ValueError(f"validation_data: {exc}") from None
+    if fraction is None:
+        return X, Y, None
+    if not isinstance(fraction, float | int) or not 0 < fraction < 1:
+        raise ValueError(f"validation_fraction must be between 0 and 1, got {fraction!r}")
+    n_val = int(round(fraction * len(X)))
+    if not 1 <= n_val < len(X):
+        raise ValueError(
+            f"validation_fraction {fraction} of {len(X)} samples leaves no validation "
+            "or no training sample"
+        )
+    order = rng.permutation(len(X))
+    val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
+    return X[train], Y[train], (X[val], Y[val])
+
+
 _INITIAL_STEPS = 1 << 16  # history rows reserved before training; more are added as needed
 
 

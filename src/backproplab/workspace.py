@@ -26,7 +26,7 @@ import numpy as np
 from .activations import Activation
 from .costs import Cost, output_delta
 from .forward import feedforward_into
-from .optim import Axpy
+from .optim import add_scaled
 from .parameters import views
 
 Array = np.ndarray
@@ -102,7 +102,7 @@ class Workspace:
         self._gW_then_gb = [*self.grads_w, self.grad[n_weights:]]
         self._buffers: dict[int, Buffers] = {}  # one set per batch size (the last may differ)
         self.limit = float(np.finfo(theta.dtype).max)
-        self._axpy = Axpy(theta.dtype)
+        self._penalty_scratch: Array | None = None
 
     def buffers(self, m: int) -> Buffers:
         """The buffers for mini-batches of m samples (allocated on first use)."""
@@ -191,16 +191,15 @@ class Workspace:
         weights' norms already measured for L2."""
         n_w = sum(W.size for W in self.weights)
         theta_w, grad_w = self.theta[:n_w], self.grad[:n_w]  # the weights come first in θ
-        value = 0.0
+        if self._penalty_scratch is None:
+            self._penalty_scratch = np.empty_like(theta_w)
+        scratch, value = self._penalty_scratch, 0.0
         if l2:
-            self._axpy(l2 / n, theta_w, grad_w)
+            add_scaled(grad_w, l2 / n, theta_w, scratch)
             value += l2 / (2 * n) * sum(w * w for w in weight_norms)
         if l1:
-            if not hasattr(self, "_sign"):
-                self._sign = np.empty_like(theta_w)
-            np.sign(theta_w, out=self._sign)
-            self._axpy(l1 / n, self._sign, grad_w)
-            value += l1 / n * float(np.abs(theta_w).sum())
+            value += l1 / n * float(np.abs(theta_w, out=scratch).sum())
+            add_scaled(grad_w, l1 / n, np.sign(theta_w, out=scratch), scratch)
         return value
 
     def output(self, m: int) -> Array:

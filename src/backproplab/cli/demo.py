@@ -21,7 +21,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ from . import limits
 from .checks import parse_layers
 from .defaults import default_output
 from .output import Printer, sigint_guard, staged_run
+from .training_options import add_training_flags, training_options
 
 OUTPUT_FILES = (
     "report.html", "hidden.html", "hidden.gif", "run.npz", "model.npz", "history.json",
@@ -74,6 +75,7 @@ class Settings:
     n_samples: int | None
     noise: float | None
     target: str | None
+    training: dict = field(default_factory=dict)  # Network.train's further options
     standardize: bool = False
     hidden_bias: float | None = None
 
@@ -262,6 +264,7 @@ def train_and_check(s: Settings, net, X, Y, title: str, recorder, quiet: bool):
         callbacks=callbacks,
         gradcheck_every=max(1, steps // 25),
         evaluate=True,  # the exact cost and accuracy of the whole set after each epoch
+        **s.training,
     )
     seconds = time.perf_counter() - start
     accuracy = net.accuracy(X, Y)
@@ -377,6 +380,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         n_samples=args.n_samples,
         noise=args.noise,
         target=args.target,
+        training=training_options(args),
         standardize=args.standardize,
     ))
 
@@ -425,7 +429,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 _OTHER_DEFAULTS = dict(
     target=None, output_activation=None, n_samples=None, noise=None, watch_layer=None,
-    units=None,
+    units=None, optimizer="sgd", l2=0.0, l1=0.0, schedule="constant", dropout=0.0,
+    validation=None, patience=None,
 )  # fmt: skip
 
 _HELP = {
@@ -541,6 +546,7 @@ def register(sub) -> None:
             + (" (default: backproplab-demo, or backproplab-LESSON)" if name == "demo" else ""),
         )
         p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+        add_training_flags(p)
         p.add_argument(
             "--force",
             action="store_true",

@@ -4,8 +4,9 @@ layer on its way back. With N(0, 1/n_in) weights z stays where σ′ ≈ 1/4 whi
 ‖δ‖``, so each layer divides the error by about four and the first layer's gradient
 ``∂C/∂W^1 = δ^1 (a^0)ᵀ`` ends up about a thousandth of the last's after five layers: it
 learns a thousand times slower. With N(0, 1) weights the z's are large and σ′ smaller still,
-but the √n_in-times larger weights make up for most of it (the first layer learns about a
-third as fast as the last, in a saturated network); ReLU, whose σ′ is 0 or 1, with He's
+but the √n_in-times larger weights make up for part of it: in the untrained network the
+first layer's gradient is about 1/30 of the last's, and training evens that out to about
+a third; ReLU, whose σ′ is 0 or 1, with He's
 N(0, 2/n_in) keeps every layer's gradient about the same size.
 
 :func:`vanishing_gradients` trains a deep narrow network on the digits three ways — sigmoid
@@ -57,6 +58,8 @@ class VanishingRun:
         loss_epoch: the cost over the training set after each epoch, (epochs,).
         accuracy_epoch: the training accuracy after each epoch, (epochs,).
         steps_per_epoch: mini-batches per epoch.
+        start_grad_norm: ``‖∂C/∂W^ℓ‖`` of the whole training set's mean cost in the
+            untrained network, (L,) — Nielsen's measurement, free of mini-batch noise.
     """
 
     setting: str
@@ -66,6 +69,7 @@ class VanishingRun:
     loss_epoch: Array
     accuracy_epoch: Array
     steps_per_epoch: int
+    start_grad_norm: Array
 
     @property
     def median_grad_norm(self) -> Array:
@@ -79,6 +83,12 @@ class VanishingRun:
         gradient vanishes on its way back."""
         m = self.median_grad_norm
         return float(m[0] / m[-1])
+
+    @property
+    def first_to_last_at_start(self) -> float:
+        """The same ratio in the untrained network, on the whole training set (what Nielsen
+        measures): a saturated sigmoid network starts far more lopsided than it stays."""
+        return float(self.start_grad_norm[0] / self.start_grad_norm[-1])
 
 
 @dataclass(frozen=True)
@@ -112,7 +122,8 @@ class Vanishing:
             norms = " ".join(f"{g:.2e}" for g in run.median_grad_norm)
             lines.append(
                 f"  {name:8s} ({SETTING_LABELS[name]}): {norms}; layer 1 / last = "
-                f"{run.first_to_last:.3g}; accuracy {run.accuracy_epoch[-1]:.1%}"
+                f"{run.first_to_last:.3g} (at the first step {run.first_to_last_at_start:.3g}); "
+                f"accuracy {run.accuracy_epoch[-1]:.1%}"
             )
         return "\n".join(lines)
 
@@ -185,11 +196,12 @@ def vanishing_gradients(
         activation, init = VANISHING_SETTINGS[name]
         net = Network(sizes, activation=activation, output_activation="softmax",
                       cost="cross_entropy", init=init, seed=seed)  # fmt: skip
+        start = [float(np.linalg.norm(g)) for g in net.backprop(X, Y)[0]]
         # evaluate=True: loss and accuracy by an exact pass over the data after each epoch
         h = net.train(X, Y, epochs=epochs, batch_size=batch_size, eta=eta, seed=seed,
                       evaluate=True)  # fmt: skip
         runs[name] = VanishingRun(
             name, activation, init, h.grad_norm, h.loss_epoch, h.accuracy_epoch,
-            h.steps_per_epoch,
+            h.steps_per_epoch, np.array(start),
         )  # fmt: skip
     return Vanishing(sizes, runs, len(X), epochs, batch_size, eta, seed)

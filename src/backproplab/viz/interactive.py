@@ -139,8 +139,14 @@ def history_figure(history):
                         subplot_titles=("loss", "accuracy", "gradient norm"))  # fmt: skip
     fig.add_scatter(x=steps, y=h.loss_step, name="loss per step", line={"width": 1}, row=1, col=1)
     fig.add_scatter(x=epochs, y=h.loss_epoch, name="loss per epoch", row=1, col=1)
+    if h.val_loss_epoch is not None:
+        fig.add_scatter(x=epochs, y=h.val_loss_epoch, name="validation loss",
+                        line={"dash": "dash"}, row=1, col=1)  # fmt: skip
     if h.accuracy_epoch is not None:
         fig.add_scatter(x=epochs, y=h.accuracy_epoch, name="accuracy", row=2, col=1)
+    if h.val_accuracy_epoch is not None:
+        fig.add_scatter(x=epochs, y=h.val_accuracy_epoch, name="validation accuracy",
+                        line={"dash": "dash"}, row=2, col=1)  # fmt: skip
     for ell in range(h.grad_norm.shape[1]):
         fig.add_scatter(x=steps, y=h.grad_norm[:, ell], name=f"‖∂C/∂W{ell + 1}‖",
                         line={"width": 1}, row=3, col=1)  # fmt: skip

@@ -115,7 +115,8 @@ def plot_vanishing(v: Vanishing) -> Figure:
             ax.plot(*_smoothed(epoch, g, window), color=layer_colors[ell], lw=1.8,
                     label=f"layer {ell + 1}" + (" (output)" if ell == L - 1 else ""))  # fmt: skip
         ax.set(yscale="log", xlabel="epoch", title=SETTING_LABELS[name] +
-               f"\nlayer 1 / layer {L}: {run.first_to_last:.2g}")  # fmt: skip
+               f"\nlayer 1 / layer {L}: {run.first_to_last_at_start:.2g} untrained,"
+               f"\n{run.first_to_last:.2g} while training (median)")  # fmt: skip
         ax.set_xlim(0, epoch[-1])
     top[0].set_ylabel(GRAD_NORM + " at each step")
     top[-1].legend(fontsize=8, loc="lower right", ncol=2)

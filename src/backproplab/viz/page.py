@@ -256,8 +256,9 @@ def page_data(run) -> tuple[dict, dict[str, np.ndarray]]:
     arrays["loss_step"] = block_means(h["loss_step"], k)
     arrays["grad_norm"] = block_means(h["grad_norm"], k)
     arrays["loss_epoch"] = h["loss_epoch"].astype(np.float32)
-    if "accuracy_epoch" in h:
-        arrays["accuracy_epoch"] = h["accuracy_epoch"].astype(np.float32)
+    for name in ("accuracy_epoch", "val_loss_epoch", "val_accuracy_epoch"):
+        if name in h:
+            arrays[name] = h[name].astype(np.float32)
     return meta, arrays
 
 

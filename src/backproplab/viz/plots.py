@@ -123,12 +123,20 @@ def plot_history(history) -> Figure:
     steps = np.arange(1, h.n_steps + 1)
     epoch_ends = np.arange(1, h.n_epochs + 1) * h.steps_per_epoch
     ax_loss.plot(steps, h.loss_step, lw=0.6, alpha=0.5, color="#7f7f7f", label="mini-batch")
-    ax_loss.plot(epoch_ends, h.loss_epoch, lw=2, color="#d62728", label="whole training set")
+    ax_loss.plot(epoch_ends, h.loss_epoch, lw=2, color="#d62728", label="training, per epoch")
+    if h.val_loss_epoch is not None:
+        ax_loss.plot(epoch_ends, h.val_loss_epoch, lw=2, ls="--", color="#d62728",
+                     label="validation")  # fmt: skip
     ax_loss.set(xlabel="step", ylabel="cost C", title="loss", yscale="log")
     ax_loss.legend(fontsize=8)
     if h.accuracy_epoch is not None:
-        ax_acc.plot(np.arange(1, h.n_epochs + 1), 100 * h.accuracy_epoch, lw=2, color="#1f77b4")
-        ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="training accuracy", ylim=(0, 101))
+        epochs = np.arange(1, h.n_epochs + 1)
+        ax_acc.plot(epochs, 100 * h.accuracy_epoch, lw=2, color="#1f77b4", label="training")
+        if h.val_accuracy_epoch is not None:
+            ax_acc.plot(epochs, 100 * h.val_accuracy_epoch, lw=2, ls="--", color="#1f77b4",
+                        label="validation")  # fmt: skip
+            ax_acc.legend(fontsize=8)
+        ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy", ylim=(0, 101))
     else:
         ax_acc.text(0.5, 0.5, "targets are not class labels", ha="center", va="center")
         ax_acc.set_axis_off()

@@ -22,9 +22,18 @@
       { type: "scatter", mode: "lines+markers", name: "loss per epoch", x: epochs, y: Array.from(a.loss_epoch),
         line: { color: "#d62728" }, marker: { size: 4 } },
     ];
+    if (a.val_loss_epoch) {
+      data.push({ type: "scatter", mode: "lines+markers", name: "validation loss", x: epochs,
+        y: Array.from(a.val_loss_epoch), line: { color: "#d62728", dash: "dash" }, marker: { size: 4 } });
+    }
     if (a.accuracy_epoch) {
       data.push({ type: "scatter", mode: "lines+markers", name: "accuracy", x: epochs,
         y: Array.from(a.accuracy_epoch), yaxis: "y2", line: { color: "#2ca02c" }, marker: { size: 4 } });
+    }
+    if (a.val_accuracy_epoch) {
+      data.push({ type: "scatter", mode: "lines+markers", name: "validation accuracy", x: epochs,
+        y: Array.from(a.val_accuracy_epoch), yaxis: "y2", line: { color: "#2ca02c", dash: "dash" },
+        marker: { size: 4 } });
     }
     const L = a.grad_norm.shape[1];
     for (let ell = 0; ell < L; ell++) {
