@@ -43,6 +43,8 @@ def test_relu_hidden_layers_keep_a_sigmoid_output_and_learn_the_circles(tmp_path
     # Before: the output was ReLU too, and the network died at 50%.
     net, extra = _trained(tmp_path, ["--activation", "relu", "--epochs", "100"])
     assert net.activation == "relu" and net.output_activation == "sigmoid"
+    page = (tmp_path / "run" / "report.html").read_text()
+    assert "The inputs are standardised (each feature to mean 0, std 1)" in page
     X, y = datasets.circles()
     Xs = (X - X.mean(axis=0)) / X.std(axis=0)
     assert np.mean((net.predict(Xs)[:, 0] > 0.5) == (y == 1)) >= 0.95

@@ -127,6 +127,9 @@ def _input(run, meta: dict, arrays: dict) -> None:
             f"The inputs have {n0} features: shown through one PCA of the inputs, fixed for "
             "every moment; ✕ marks a sample the network misclassifies at this moment."
         )
+    if run.settings.get("standardize"):
+        note += " The inputs are standardised (each feature to mean 0, std 1), as the network "
+        note += "sees them."
     arrays["Xin"] = np.asarray(Xin, dtype=np.float32)
     arrays["pred"] = moments.predicted_class(run)
     info = {"mode": mode, "labels": labels, "note": note}
