@@ -5,6 +5,7 @@ metadata entry, read without trusting it.
   NumPy's header parser raise; readers turn each into a ``ValueError`` naming the file.
 - :func:`check_member`: only stored or deflated, unencrypted members.
 - :func:`read_json`: a JSON member of at most ``max_bytes``, parsed (deep nesting refused).
+- :func:`check_metadata_frame`: the metadata is an object of this format, version and keys.
 
 Each takes ``bad(why) -> ValueError``, the reader's own message maker.
 """
@@ -64,3 +65,27 @@ def read_json(zf: zipfile.ZipFile, name: str, max_bytes: int, bad: Bad):
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         why = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
         raise bad(f"{name} is not valid JSON ({why})") from None
+
+
+def check_metadata_frame(meta, fmt: str, version: int, keys: set[str], bad: Bad) -> dict:
+    """``meta`` if it is a JSON object with ``"format": fmt``, ``"format_version": version``
+    and exactly ``keys``; the values are the caller's to check."""
+    if not isinstance(meta, dict):
+        raise bad("metadata.json is not a JSON object")
+    if meta.get("format") != fmt:
+        raise bad(f"format is {short_repr(meta.get('format'))}, expected {fmt!r}")
+    if meta.get("format_version") != version:
+        raise bad(
+            f"format_version {short_repr(meta.get('format_version'))} is not supported "
+            f"(this version of backproplab reads {version})"
+        )
+    if set(meta) != keys:
+        missing, unknown = sorted(keys - set(meta)), sorted(set(meta) - keys)
+        raise bad(f"metadata keys wrong (missing {missing}, unknown {unknown[:10]})")
+    return meta
+
+
+def short_repr(value) -> str:
+    """``repr(value)``, cut to 80 characters for an error message."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -41,7 +41,7 @@ import zipfile
 
 import numpy as np
 
-from .archive import MALFORMED, check_member, read_json
+from .archive import MALFORMED, check_member, check_metadata_frame, read_json, short_repr
 from .files import atomic_path, atomic_write, atomic_write_text, open_regular
 
 __all__ = [
@@ -124,36 +124,21 @@ def _bad(path, why: str) -> ValueError:
 
 
 def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
-    meta = read_json(zf, "metadata.json", MAX_METADATA_BYTES, lambda why: _bad(path, why))
-    if not isinstance(meta, dict):
-        raise _bad(path, "metadata.json is not a JSON object")
-    if meta.get("format") != FORMAT:
-        raise _bad(path, f"format is {_short(meta.get('format'))}, expected {FORMAT!r}")
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise _bad(
-            path,
-            f"format_version {_short(meta.get('format_version'))} is not supported "
-            f"(this version of backproplab reads {FORMAT_VERSION})",
-        )
-    if set(meta) != _KEYS:
-        missing, unknown = sorted(_KEYS - set(meta)), sorted(set(meta) - _KEYS)
-        raise _bad(path, f"metadata keys wrong (missing {missing}, unknown {unknown[:10]})")
+    def bad(why: str) -> ValueError:
+        return _bad(path, why)
+
+    meta = read_json(zf, "metadata.json", MAX_METADATA_BYTES, bad)
+    check_metadata_frame(meta, FORMAT, FORMAT_VERSION, _KEYS, bad)
     for key in _STRING_KEYS:
         if not isinstance(meta[key], str) or len(meta[key]) > 100:
-            raise _bad(path, f"{key} must be a short string, got {_short(meta[key])}")
+            raise _bad(path, f"{key} must be a short string, got {short_repr(meta[key])}")
     if meta["dtype"] not in ("float32", "float64"):
-        raise _bad(path, f"dtype {_short(meta['dtype'])} is not float32 or float64")
+        raise _bad(path, f"dtype {short_repr(meta['dtype'])} is not float32 or float64")
     if not isinstance(meta["sizes"], list):
-        raise _bad(path, f"sizes must be a list of layer sizes, got {_short(meta['sizes'])}")
+        raise _bad(path, f"sizes must be a list of layer sizes, got {short_repr(meta['sizes'])}")
     if not isinstance(meta["extra"], dict):
         raise _bad(path, "extra is not a JSON object")
     return meta
-
-
-def _short(value) -> str:
-    """``repr(value)``, cut to 80 characters for an error message."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarray:
@@ -190,7 +175,7 @@ def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarra
         if got_dtype != dtype or tuple(got_shape) != tuple(shape) or fortran:
             raise _bad(
                 path,
-                f"{name} has shape {_short(tuple(got_shape))}, dtype {got_dtype} and "
+                f"{name} has shape {short_repr(tuple(got_shape))}, dtype {got_dtype} and "
                 f"{'Fortran' if fortran else 'C'} order, expected {tuple(shape)}, {dtype}, C",
             )
         if raw.tell() != header_bytes:
@@ -262,7 +247,7 @@ def _load(f, path):
         if n_params > MAX_PARAMETERS:
             raise _bad(
                 path,
-                f"sizes {_short(sizes)} declare {n_params:,} parameters; model files hold at "
+                f"sizes {short_repr(sizes)} declare {n_params:,} parameters; model files hold at "
                 f"most {MAX_PARAMETERS:,}",
             )
         try:

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .archive import MALFORMED, check_member, read_json
+from .archive import MALFORMED, check_member, check_metadata_frame, read_json
 from .files import open_regular
 from .io import atomic_write
 
@@ -239,19 +239,7 @@ def _int(meta, key, path, lo=0, hi=_LIMIT) -> int:
 
 
 def _check_metadata(meta, path) -> dict:
-    if not isinstance(meta, dict):
-        raise _bad(path, "metadata.json is not a JSON object")
-    if meta.get("format") != FORMAT:
-        raise _bad(path, f"format is {meta.get('format')!r}, expected {FORMAT!r}")
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise _bad(
-            path,
-            f"format_version {meta.get('format_version')!r} is not supported "
-            f"(this version of backproplab reads {FORMAT_VERSION})",
-        )
-    if set(meta) != _META_KEYS:
-        missing, unknown = sorted(_META_KEYS - set(meta)), sorted(set(meta) - _META_KEYS)
-        raise _bad(path, f"metadata keys wrong (missing {missing}, unknown {unknown})")
+    check_metadata_frame(meta, FORMAT, FORMAT_VERSION, _META_KEYS, lambda why: _bad(path, why))
     sizes = meta["sizes"]
     if (
         not isinstance(sizes, list)

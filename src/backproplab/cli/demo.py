@@ -95,22 +95,24 @@ def resolve(s: Settings) -> Settings:
     )
 
 
-def load_data(s: Settings):
-    """``(X, labels, title)``; ``labels`` holds class labels (any type)."""
+def load_data(data: str, target: str | None, n_samples: int | None, noise: float | None,
+              seed: int):  # fmt: skip
+    """``(X, labels, title)`` from ``--data`` (a bundled data set's name, made with
+    ``--samples``, ``--noise`` and ``seed`` where it takes them, or FILE.csv with
+    ``--target``); ``labels`` holds class labels of any type. Shared by every command
+    that trains."""
     from .. import datasets
 
-    if s.data.lower().endswith(".csv"):
-        if s.target is None:
+    if data.lower().endswith(".csv"):
+        if target is None:
             raise ValueError("--data FILE.csv needs --target COLUMN")
-        X, y = datasets.load_csv(s.data, target=s.target)
-        return X, y, f"{Path(s.data).name} (target {s.target})"
-    if s.target is not None:
+        X, y = datasets.load_csv(data, target=target)
+        return X, y, f"{Path(data).name} (target {target})"
+    if target is not None:
         raise ValueError("--target is only for --data FILE.csv")
-    seeded = "seed" in datasets.options_of(s.data)
-    X, y = datasets.load(
-        s.data, n_samples=s.n_samples, noise=s.noise, seed=s.seed if seeded else None
-    )
-    return X, y, s.data
+    seeded = "seed" in datasets.options_of(data)
+    X, y = datasets.load(data, n_samples=n_samples, noise=noise, seed=seed if seeded else None)
+    return X, y, data
 
 
 def check_out_dir(out: Path) -> None:
@@ -142,7 +144,7 @@ def prepare(s: Settings, out: Path):
     limits.check_seed(s.seed)
     limits.check_layers(s.layers)
     limits.check_generated_data(s.n_samples, s.layers[0])
-    X, labels, title = load_data(s)
+    X, labels, title = load_data(s.data, s.target, s.n_samples, s.noise, s.seed)
     if s.layers[0] != X.shape[1]:
         raise ValueError(
             f"--layers starts with {s.layers[0]} inputs but data set {title!r} has "

@@ -92,27 +92,6 @@ def parse_grid(items: list[str]) -> dict[str, list]:
     return grid
 
 
-def load_data(args):
-    """``(X, labels, title)`` from ``--data`` (a data set's name or FILE.csv)."""
-    from .. import datasets
-
-    if args.data.lower().endswith(".csv"):
-        if args.target is None:
-            raise ValueError("--data FILE.csv needs --target COLUMN")
-        X, y = datasets.load_csv(args.data, target=args.target)
-        return X, y, f"{Path(args.data).name} (target {args.target})"
-    if args.target is not None:
-        raise ValueError("--target is only for --data FILE.csv")
-    seeded = "seed" in datasets.options_of(args.data)
-    X, y = datasets.load(
-        args.data,
-        n_samples=args.n_samples,
-        noise=args.noise,
-        seed=args.data_seed if seeded else None,
-    )
-    return X, y, args.data
-
-
 @contextlib.contextmanager
 def _backend(args):
     """joblib's backend for the runs: local processes, or a Dask cluster's workers."""
@@ -173,7 +152,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from ..sweep import check_runs, fixed_options, iter_results, plan, to_frame
     from ..sweep.store import ResultsFolder
     from ..viz.sweep import plot_sweep_final, plot_sweep_loss
-    from .demo import check_out_dir
+    from .demo import check_out_dir, load_data
 
     say = (lambda *a: None) if args.quiet else print
     sizes = parse_layers(args.layers)
@@ -181,7 +160,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     seeds = parse_seeds(args.seeds)
     if args.validation is not None and not 0 < args.validation < 1:
         raise ValueError(f"--validation must be a fraction between 0 and 1, got {args.validation}")
-    X, labels, title = load_data(args)
+    X, labels, title = load_data(args.data, args.target, args.n_samples, args.noise,
+                                 args.data_seed)  # fmt: skip
     output = args.output_activation or output_for_cost(args.cost, sizes[-1])
     Y, _ = encode_labels(labels, sizes[-1], low=low_target(output or args.activation))
     options = dict(activation=args.activation, output_activation=output, cost=args.cost,
