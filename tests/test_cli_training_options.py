@@ -62,3 +62,26 @@ def test_the_report_and_run_file_carry_the_validation_curves(tmp_path):
                         validation_fraction=0.2)  # fmt: skip
     labels = [line.get_label() for ax in plot_history(history).axes for line in ax.lines]
     assert labels.count("validation") == 2
+
+
+def test_the_reports_snippet_reproduces_a_run_with_training_flags(tmp_path):
+    """The page's Python snippet names the optimizer, penalty, validation and early stopping:
+    run as written, it gives the saved network bit for bit."""
+    import contextlib
+    import html
+    import io
+    import re
+
+    out = tmp_path / "run"
+    assert main(["train", "--data", "moons", "--samples", "200", "--layers", "2,5,1",
+                 "--epochs", "8", "--optimizer", "momentum", "--l2", "0.5",
+                 "--validation", "0.2", "--patience", "2", "--frames", "3", "--quiet",
+                 "--out", str(out)]) == 0  # fmt: skip
+    page = (out / "report.html").read_text()
+    code = html.unescape(re.search(r'data-testid="snippet">(.*?)</pre>', page, re.S).group(1))
+    assert "optimizer='momentum'" in code and "validation_fraction=0.2" in code
+    scope: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(code, scope)
+    saved = Network.load(out / "model.npz")
+    np.testing.assert_array_equal(scope["net"].theta, saved.theta)

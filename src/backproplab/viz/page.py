@@ -276,15 +276,14 @@ def snippet(run) -> str:
             options["seed"] = s.get("seed", 0)
         args = "".join(f", {k}={v!r}" for k, v in options.items())
         load = f"X, labels = datasets.load({s.get('data')!r}{args})"
-    n_out = run.sizes[-1]
-    if n_out == 1:
-        low = -1.0 if run.output_activation == "tanh" else 0.0
-        targets = f"Y = np.where(labels == np.unique(labels)[1], 1.0, {low})"
-    else:
-        targets = "Y = (labels[:, None] == np.unique(labels)[None, :]).astype(float)"
+    low = ", low=-1.0" if run.output_activation == "tanh" and run.sizes[-1] == 1 else ""
+    targets = f"Y, classes = encode_labels(labels, {run.sizes[-1]}{low})  # 0/1 or one-hot rows"
+    plain = {"optimizer": "sgd", "l2": 0.0, "l1": 0.0, "dropout": 0.0, "schedule": None}
+    extra = {k: v for k, v in (s.get("training") or {}).items() if plain.get(k, "-") != v}
+    training = "".join(f", {k}={v!r}" for k, v in extra.items())
     lines = [
-        "import numpy as np",
         "from backproplab import Network, datasets",
+        "from backproplab.labels import encode_labels",
         "",
         load,
         *(["X = datasets.standardize(X)[0]  # each feature to mean 0, std 1"]
@@ -296,7 +295,7 @@ def snippet(run) -> str:
         *([f"for b in net.biases[:-1]:  # hidden biases start at {s['hidden_bias']!r}",
            f"    b[...] = {s['hidden_bias']!r}"] if s.get("hidden_bias") is not None else []),
         f"history = net.train(X, Y, epochs={s.get('epochs')}, batch_size={s.get('batch_size')},",
-        f"                    eta={s.get('eta')}, seed={s.get('seed', 0)!r})",
+        f"                    eta={s.get('eta')}, seed={s.get('seed', 0)!r}{training})",
         "print(net.accuracy(X, Y), history.loss_epoch[-1])",
     ]
     return "\n".join(lines) + "\n"
