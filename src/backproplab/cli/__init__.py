@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import check, checks, demo, sweep, view
+from . import check, checks, demo, serve, sweep, view
 
-COMMAND_MODULES = [demo, checks, check, sweep, view]
+COMMAND_MODULES = [demo, checks, check, sweep, view, serve]
 
 
 class OneLineErrorParser(argparse.ArgumentParser):

@@ -108,9 +108,11 @@
       meta = m;
       H = BPL.arr.H;
       for (const radio of document.querySelectorAll("input[name=axes]")) {
+        if (radio.dataset.wired) continue; // a live page builds the panel again
+        radio.dataset.wired = "true";
         radio.addEventListener("change", () => radio.checked && setAxes(radio.value));
       }
-      setAxes("fixed");
+      setAxes(fit ? "fit" : "fixed");
       el.on("plotly_click", (ev) => {
         const p = ev.points.find((q) => q.customdata !== undefined);
         if (p) BPL.select(Number(p.customdata));
@@ -122,5 +124,10 @@
       el.on("plotly_unhover", () => BPL.hover(null, "hidden-space"));
     },
     draw,
+    update(state, m) { // a live page's new moment
+      meta = m;
+      H = BPL.arr.H;
+      draw(state);
+    },
   });
 })();

@@ -60,5 +60,10 @@
     draw(state) {
       Plotly.relayout(el, { shapes: cursor(state.t) });
     },
+    update(state, m) { // a live page's new moment: the curves have grown
+      meta = m;
+      const { data, layout } = build();
+      Plotly.react(el, data, layout, BPL.config);
+    },
   });
 })();
