@@ -48,7 +48,7 @@ def make_server(sock: socket.socket, host: str):
 
     config = uvicorn.Config(
         create_app(allowed_hosts(host)), log_level="warning", ws_max_size=MAX_MESSAGE_BYTES,
-        ws="websockets", lifespan="off",
+        ws="websockets-sansio", lifespan="off",
     )  # fmt: skip
     return uvicorn.Server(config)
 

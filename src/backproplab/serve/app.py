@@ -220,6 +220,7 @@ def create_app(allowed_hosts=LOCAL_HOSTS) -> Starlette:
         routes=[
             Route("/", index),
             Route("/assets/{name}", serve_asset),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
             WebSocketRoute("/ws", playground_socket),
         ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))],

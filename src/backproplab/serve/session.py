@@ -143,7 +143,7 @@ class Session:
         self.closed = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="backproplab-session", daemon=True)
         self.settings = settings or Settings()
-        self.csv, self.net, self._history = None, None, None
+        self.csv, self.net, self._history, self.features = None, None, None, []
         self.running, self.pending_steps = False, 0
         self.version, self._restart = 0, False
         self._last_publish = -math.inf
@@ -333,8 +333,14 @@ class Session:
         handler(self, message)
 
     def _on_settings(self, message) -> None:
-        s = parse_settings(message.get("settings"))
         old = self.settings
+        try:
+            self._apply_settings(parse_settings(message.get("settings")), old)
+        except ValueError:  # the page's controls go back to the settings in force
+            self.emit({"type": "settings", "settings": old.to_dict(), "features": self.features})
+            raise
+
+    def _apply_settings(self, s: Settings, old: Settings) -> None:
         net_fields = ("features", "hidden", "activation", "output_activation", "cost", "init",
                       "seed")  # fmt: skip
         data_changed = any(

@@ -36,6 +36,7 @@
       else s[key] = el.value;
     }
     s.features = Array.from(document.querySelectorAll("input[name=feature]:checked"), (c) => c.value);
+    if (s.watch > s.hidden.length) s.watch = 0; // the layer shown was removed: show the last
     return s;
   }
 
