@@ -170,6 +170,11 @@ class Session:
         except queue.Full:
             pass
 
+    def setup(self, settings: Settings) -> None:
+        """Build data and network for ``settings`` now, on the caller's thread (before
+        :meth:`start`, or without a thread: tests and benchmarks)."""
+        self._rebuild(settings, new_data=True)
+
     # -- the training thread ----------------------------------------------------------
     def _loop(self) -> None:
         self._guard(lambda: self._rebuild(self.settings, new_data=True))

@@ -30,7 +30,7 @@ MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 32
 MAX_SAMPLES = 5000
 MAX_CSV_BYTES = 1 << 20
-MAX_MESSAGE_BYTES = MAX_CSV_BYTES + (64 << 10)  # a CSV upload and its JSON envelope
+MAX_MESSAGE_BYTES = 2 * MAX_CSV_BYTES + (64 << 10)  # a CSV upload, its newlines escaped in JSON
 MAX_SEED = 2**31 - 1
 
 DATA_SETS = ("circles", "xor", "blobs", "spirals", "moons", "toy", "csv")
