@@ -146,6 +146,7 @@
   // shape changed, so every panel is built anew; otherwise each panel redraws from the new
   // arrays (its ``update``), moving what it drew instead of rebuilding it.
   BPL.live = function (meta, arr, fresh) {
+    BPL.isLive = true;
     BPL.meta = meta;
     BPL.arr = arr;
     BPL.byClass = meta.classes.map(() => []);

@@ -76,7 +76,8 @@
       layout.yaxis = d === 2 ? axis(1) : { tickvals: meta.classes.map((_, c) => c),
         ticktext: meta.classes.map((c) => `class ${c}`), range: [-0.5, meta.classes.length - 0.5] };
     }
-    BPL.plot(el, data, layout, fit ? layoutRanges(layout) : {});
+    // A live page's "fixed" axes are this moment's too: there is no whole run to span.
+    BPL.plot(el, data, layout, fit || BPL.isLive ? layoutRanges(layout) : {});
   }
 
   // The axis ranges of a layout, as a Plotly.update layout argument.
