@@ -47,9 +47,12 @@ def client():
 
 
 def _until(ws, want, limit: int = 400) -> dict:
-    """The first message whose type is ``want`` (at most ``limit`` messages read)."""
+    """The first message whose type is ``want`` (at most ``limit`` messages read); each
+    view is answered ``drawn``, as the page does, so that the next one comes."""
     for _ in range(limit):
         m = ws.receive_json()
+        if m["type"] == "view":
+            ws.send_text(json.dumps({"type": "drawn"}))
         if m["type"] == want:
             return m
     raise AssertionError(f"no {want!r} message in {limit}")

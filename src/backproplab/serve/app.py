@@ -10,7 +10,8 @@ Starlette routes:
 
 Security: a request whose Host header is not one of ``allowed_hosts`` gets 400 (Starlette's
 ``TrustedHostMiddleware``, against DNS rebinding); a WebSocket whose Origin is not the
-page's own (the same host and port) is refused before it is accepted; every message is
+page's own (the same host and port) is refused before it is accepted; views go one at a
+time (the page answers ``drawn``), so a slow page is sent fewer, newer views; every message is
 size-limited and checked, and a bad one is answered with an ``error`` message while the
 session goes on; a tab that sends more than :data:`MAX_BAD_MESSAGES` bad messages within
 :data:`BAD_WINDOW` seconds is disconnected, and other tabs never notice.
@@ -22,8 +23,11 @@ import asyncio
 import html
 import json
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache, lru_cache
 from importlib import resources
+from multiprocessing import get_context
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -39,7 +43,7 @@ from ..init import INITIALISERS
 from ..optim import OPTIMIZERS
 from . import settings as limits
 from .session import MESSAGE_TYPES, Session
-from .views import view_message
+from .views import view_text
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 PANEL_SCRIPTS = ("app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js")
@@ -48,6 +52,8 @@ FEATURE_LABELS = ("x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin x₁", "s
 MAX_BAD_MESSAGES = 50
 BAD_WINDOW = 10.0
 MAX_OUTBOX = 256
+VIEW_WORKERS = 1
+VIEW_ACK_TIMEOUT = 1.0  # seconds a view waits for the page to say it drew the one before
 
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 _HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
@@ -119,6 +125,17 @@ async def serve_asset(request) -> Response:
     return Response(raw, media_type=kind, headers=_HEADERS)
 
 
+_POOL: list = []
+
+
+def view_pool() -> ProcessPoolExecutor:
+    """The process that computes views for every tab: their NumPy and JSON work then takes
+    no time from the training threads (they would share one interpreter lock)."""
+    if not _POOL:
+        _POOL.append(ProcessPoolExecutor(max_workers=VIEW_WORKERS, mp_context=get_context("spawn")))
+    return _POOL[0]
+
+
 def same_origin(websocket: WebSocket) -> bool:
     """Whether the WebSocket's Origin is the page's own: http(s), the same host and port."""
     origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
@@ -140,7 +157,7 @@ def check_message(text) -> dict:
         message = json.loads(text)
     except (ValueError, RecursionError):
         raise ValueError("a message was not valid JSON") from None
-    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES:
+    if not isinstance(message, dict) or message.get("type") not in (*MESSAGE_TYPES, "drawn"):
         kind = message.get("type") if isinstance(message, dict) else None
         raise ValueError(f"unknown message type {str(kind)[:40]!r}")
     return message
@@ -155,6 +172,8 @@ async def playground_socket(websocket: WebSocket) -> None:
     loop = asyncio.get_running_loop()
     outbox: asyncio.Queue = asyncio.Queue(maxsize=MAX_OUTBOX)
     state = {"moment": None, "view_queued": False, "version": None}
+    drawn = asyncio.Event()  # the page drew the last view: the next may go
+    drawn.set()
 
     def put(item) -> None:
         try:
@@ -167,23 +186,39 @@ async def playground_socket(websocket: WebSocket) -> None:
             state["view_queued"] = True
             put("view")
 
-    def emit(message: dict) -> None:  # from the session's thread
-        loop.call_soon_threadsafe(put, message)
+    def later(fn, *args) -> None:  # from the session's thread
+        try:
+            loop.call_soon_threadsafe(fn, *args)
+        except RuntimeError:  # the tab has gone and its loop with it
+            pass
 
-    def publish(moment) -> None:  # from the session's thread
+    def emit(message: dict) -> None:
+        later(put, message)
+
+    def publish(moment) -> None:
         state["moment"] = moment
-        loop.call_soon_threadsafe(queue_view)
+        later(queue_view)
 
     async def sender() -> None:
         while True:
             item = await outbox.get()
             if item == "view":
+                try:  # one view in flight: a slow page gets fewer, newer views
+                    await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
+                except TimeoutError:
+                    pass
+                drawn.clear()
                 state["view_queued"] = False
                 m = state["moment"]
                 fresh = m.version != state["version"]
                 try:
-                    item = await loop.run_in_executor(None, view_message, m, fresh)
+                    text = await loop.run_in_executor(view_pool(), view_text, m, fresh)
                     state["version"] = m.version
+                    await websocket.send_text(text)
+                    continue
+                except BrokenProcessPool:
+                    _POOL.clear()
+                    item = {"type": "error", "message": "the view worker stopped; retrying"}
                 except Exception as exc:  # drawing failed: say so, keep serving
                     item = {"type": "error", "message": f"could not draw: {exc}"}
             await websocket.send_text(json.dumps(item, allow_nan=False))
@@ -199,7 +234,11 @@ async def playground_socket(websocket: WebSocket) -> None:
             if event["type"] == "websocket.disconnect":
                 break
             try:
-                session.submit(check_message(event.get("text")))
+                message = check_message(event.get("text"))
+                if message["type"] == "drawn":
+                    drawn.set()
+                    continue
+                session.submit(message)
             except ValueError as exc:
                 now = time.monotonic()
                 bad = [t for t in bad if now - t < BAD_WINDOW] + [now]

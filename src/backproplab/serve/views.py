@@ -9,6 +9,8 @@ passes over each set.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from ..activations import get_activation
@@ -77,3 +79,8 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     }
     return {"type": "view", "fresh": fresh, "version": m.version, "meta": meta,
             "arrays": header, "data": data, "status": status}  # fmt: skip
+
+
+def view_text(m, fresh: bool) -> str:
+    """:func:`view_message` as JSON text: what a view worker process hands back."""
+    return json.dumps(view_message(m, fresh), allow_nan=False, separators=(",", ":"))

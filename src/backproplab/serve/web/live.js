@@ -121,6 +121,7 @@
     BPL.views += 1;
     BPL.status = st;
     document.body.dataset.ready = "true";
+    requestAnimationFrame(() => send({ type: "drawn" })); // ready for the next view
   }
 
   function onGradcheck(m) {
