@@ -200,6 +200,7 @@ def test_play_trains_pause_stops_and_views_follow(client):
         assert not view["fresh"]  # same network: the panels are updated, not rebuilt
         meta = view["meta"]
         assert meta["heatmaps"]["G"] == 50 and meta["input"]["mode"] == "plane"
+        assert "fitted again at every update" in meta["hidden"]["note"]  # 8 units: a PCA
         # a change of layers rebuilds the network and the panels
         settings = dict(Settings().to_dict(), hidden=[3])
         ws.send_text(json.dumps({"type": "settings", "settings": settings}))
@@ -314,3 +315,74 @@ def test_the_exported_script_reproduces_the_setup(tmp_path):
     out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
     initial = float(out.stdout.split("initial")[1].split()[0])
     assert math.isclose(initial, session.net.cost(session.X_train, session.Y_train), rel_tol=1e-12)
+
+
+# -- the command line and a real server ------------------------------------------------------
+def test_serve_help(capsys):
+    from backproplab.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["serve", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--port", "--host", "--no-browser", "127.0.0.1"):
+        assert option in out
+
+
+def test_serve_prints_its_url_and_warns_off_localhost(monkeypatch, capsys):
+    _client()  # skips without the extra
+    from backproplab import serve
+    from backproplab.cli import main
+
+    calls = []
+
+    def fake_run(host, port, *, browser, on_ready):
+        calls.append((host, port, browser))
+        on_ready(f"http://{host}:{port or 5555}/")
+
+    monkeypatch.setattr(serve, "run", fake_run)
+    assert main(["serve", "--no-browser"]) == 0
+    out, err = capsys.readouterr()
+    assert "http://127.0.0.1:5555/" in out and "warning" not in err
+    assert calls == [("127.0.0.1", 0, False)]
+    assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
+    out, err = capsys.readouterr()
+    assert "warning" in err and "0.0.0.0" in err
+    assert calls[-1] == ("0.0.0.0", 8123, True)
+    assert main(["serve", "--port", "70000"]) == 2
+
+
+def test_a_real_server_refuses_a_foreign_host():
+    """uvicorn on a free port of 127.0.0.1, in a thread; raw HTTP requests."""
+    import http.client
+    import threading
+    import time
+
+    _client()
+    from backproplab import serve
+
+    sock = serve.open_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    srv = serve.make_server(sock, "127.0.0.1")
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not srv.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        def status(host: str) -> int:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/", headers={"Host": host})
+            code = conn.getresponse().status
+            conn.close()
+            return code
+
+        assert status(f"127.0.0.1:{port}") == 200
+        assert status(f"localhost:{port}") == 200
+        assert status(f"attacker.example:{port}") == 400  # DNS rebinding
+        assert status("") == 400
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

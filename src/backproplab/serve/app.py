@@ -23,11 +23,8 @@ import asyncio
 import html
 import json
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from functools import cache, lru_cache
 from importlib import resources
-from multiprocessing import get_context
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -52,7 +49,6 @@ FEATURE_LABELS = ("x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin x₁", "s
 MAX_BAD_MESSAGES = 50
 BAD_WINDOW = 10.0
 MAX_OUTBOX = 256
-VIEW_WORKERS = 1
 VIEW_ACK_TIMEOUT = 1.0  # seconds a view waits for the page to say it drew the one before
 
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -123,17 +119,6 @@ async def serve_asset(request) -> Response:
         return PlainTextResponse("not found", status_code=404)
     kind = _TYPES[name[name.rindex(".") :]]
     return Response(raw, media_type=kind, headers=_HEADERS)
-
-
-_POOL: list = []
-
-
-def view_pool() -> ProcessPoolExecutor:
-    """The process that computes views for every tab: their NumPy and JSON work then takes
-    no time from the training threads (they would share one interpreter lock)."""
-    if not _POOL:
-        _POOL.append(ProcessPoolExecutor(max_workers=VIEW_WORKERS, mp_context=get_context("spawn")))
-    return _POOL[0]
 
 
 def same_origin(websocket: WebSocket) -> bool:
@@ -212,13 +197,10 @@ async def playground_socket(websocket: WebSocket) -> None:
                 m = state["moment"]
                 fresh = m.version != state["version"]
                 try:
-                    text = await loop.run_in_executor(view_pool(), view_text, m, fresh)
+                    text = await loop.run_in_executor(None, view_text, m, fresh)
                     state["version"] = m.version
                     await websocket.send_text(text)
                     continue
-                except BrokenProcessPool:
-                    _POOL.clear()
-                    item = {"type": "error", "message": "the view worker stopped; retrying"}
                 except Exception as exc:  # drawing failed: say so, keep serving
                     item = {"type": "error", "message": f"could not draw: {exc}"}
             await websocket.send_text(json.dumps(item, allow_nan=False))
