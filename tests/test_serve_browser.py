@@ -80,8 +80,8 @@ class Tab:
                                                   accept_downloads=True)
         self.page = self.ctx.new_page()
         self.errors, self.requests = [], []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("console", lambda m: self.errors.append(f"{m.text} at {m.location}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"{exc}\n{exc.stack}"))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.url = url
         self.page.goto(url, wait_until="load")

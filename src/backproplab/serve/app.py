@@ -207,8 +207,8 @@ async def playground_socket(websocket: WebSocket) -> None:
 
     session = Session(emit, publish)
     send_task = asyncio.create_task(sender())
-    session.start()
-    emit({"type": "hello", "settings": limits.Settings().to_dict()})
+    put({"type": "hello", "settings": limits.Settings().to_dict()})  # first, before the
+    session.start()  # session's own messages
     bad: list[float] = []
     try:
         while True:

@@ -176,6 +176,7 @@
       writeControls(current);
       send({ type: "settings", settings: current });
     } else if (m.type === "settings") {
+      defaults = defaults || m.settings; // (the server says hello first)
       current = m.settings;
       writeControls(current);
       writeAddress(current);

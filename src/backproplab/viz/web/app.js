@@ -159,7 +159,12 @@
       const el = document.getElementById(p.id);
       if (!el) continue;
       if (fresh || !p.started) {
-        if (el.classList.contains("js-plotly-plot")) Plotly.purge(el);
+        // Drawn anew by Plotly.react (a purge could cut a pending WebGL frame short);
+        // the panel's init adds its Plotly event handlers again.
+        delete el.dataset.shape;
+        if (el.removeAllListeners) {
+          for (const name of ["plotly_click", "plotly_hover", "plotly_unhover"]) el.removeAllListeners(name);
+        }
         p.active = true;
         p.started = true;
         p.init(el, meta, arr);

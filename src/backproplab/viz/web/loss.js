@@ -54,7 +54,7 @@
       el = element;
       meta = m;
       const { data, layout } = build();
-      Plotly.newPlot(el, data, layout, BPL.config);
+      Plotly.react(el, data, layout, BPL.config); // (a live page builds the panel again)
       el.on("plotly_click", (ev) => { if (ev.points.length) BPL.setTime(nearest(ev.points[0].x)); });
     },
     draw(state) {
