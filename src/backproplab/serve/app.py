@@ -185,6 +185,12 @@ async def playground_socket(websocket: WebSocket) -> None:
         later(queue_view)
 
     async def sender() -> None:
+        try:
+            await send_all()
+        except (WebSocketDisconnect, RuntimeError):  # the tab closed while a message went
+            pass  # (Starlette's "cannot send once closed" is a RuntimeError)
+
+    async def send_all() -> None:
         while True:
             item = await outbox.get()
             if item == "view":
