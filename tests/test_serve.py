@@ -386,3 +386,26 @@ def test_a_real_server_refuses_a_foreign_host():
         srv.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def test_closing_a_session_ends_its_thread():
+    """A closed tab's session stops training at the next mini-batch, and its thread ends."""
+    import threading
+    import time
+
+    from backproplab.serve.session import Session
+
+    seen = threading.Event()
+    session = Session(lambda m: None, lambda m: seen.set())
+    session.start()
+    session.submit({"type": "play"})
+    deadline = time.monotonic() + 20
+    while session.steps < 100 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert session.steps >= 100 and seen.is_set()  # it trained
+    session.close()
+    session.thread.join(timeout=10)
+    assert not session.thread.is_alive()
+    steps = session.steps
+    time.sleep(0.2)
+    assert session.steps == steps

@@ -145,6 +145,7 @@ class Session:
         self.settings = settings or Settings()
         self.csv, self.net, self._history, self.features = None, None, None, []
         self.running, self.pending_steps = False, 0
+        self.steps = self.epochs = 0
         self.version, self._restart = 0, False
         self._last_publish = -math.inf
         self._kept: list = []
