@@ -236,17 +236,33 @@ def test_check_gradients_shows_passing_errors(server, browser, shots):
 def test_a_weight_edited_from_the_diagram(server, browser):
     tab = Tab(browser, server)
     page = tab.page
-    page.evaluate("BPL.pickWeight(1, 0, 1, 0.5)")  # what a click on a weight's marker calls
-    assert page.get_by_test_id("nudge-j").input_value() == "0"
+    # click the marker of W³[0, 4] (a third of the way along its wire) where Plotly drew it
+    page.get_by_test_id("network-diagram").scroll_into_view_if_needed()
+    x, y = page.evaluate("""() => {
+        const gd = document.getElementById('network-diagram'), L = gd._fullLayout;
+        const tr = gd.data.find((d) => d.name === 'weights');
+        const i = tr.customdata.findIndex((c) => c[1] === 3 && c[2] === 0 && c[3] === 4);
+        const box = gd.getBoundingClientRect();
+        return [box.left + L.xaxis._offset + L.xaxis.l2p(tr.x[i]),
+                box.top + L.yaxis._offset + L.yaxis.l2p(tr.y[i])];
+    }""")
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.wait_for_function(
+        "document.querySelector('[data-testid=message]').textContent.startsWith('picked W3[0, 4]')",
+        timeout=10_000,
+    )
+    fields = [page.get_by_test_id(f"nudge-{f}").input_value() for f in ("layer", "j", "k")]
+    assert fields == ["3", "0", "4"]
     page.get_by_test_id("weight-value").fill("2.5")
     tab.click("set-weight")
     page.wait_for_function(
-        "document.querySelector('[data-testid=message]').textContent.includes('set to 2.5')",
+        "document.querySelector('[data-testid=message]').textContent.includes('W3[0, 4] set to 2.5')",
         timeout=30_000,
     )
     page.wait_for_function(  # the diagram's hover text for that wire shows the new value
         "document.getElementById('network-diagram').data.find(d => d.name === 'weights')"
-        ".text.includes('W<sup>1</sup><sub>0,1</sub> = 2.500')",
+        ".text.includes('W<sup>3</sup><sub>0,4</sub> = 2.500')",
         timeout=30_000,
     )
     tab.close()
