@@ -409,3 +409,25 @@ def test_closing_a_session_ends_its_thread():
     steps = session.steps
     time.sleep(0.2)
     assert session.steps == steps
+
+
+@pytest.mark.parametrize(
+    ("settings", "mode", "sizes"),
+    [
+        ({"data": "toy"}, "curve", [1, 8, 8, 1]),
+        ({"data": "toy", "features": ["x1", "x1^2", "x2"]}, "curve", [2, 8, 8, 1]),
+        ({"data": "blobs", "output_activation": "softmax", "cost": "categorical_cross_entropy"},
+         "plane", [2, 8, 8, 3]),
+        ({"data": "xor", "features": list(FEATURES), "hidden": []}, "plane", [7, 1]),
+        ({"data": "moons", "hidden": [3], "show_test": True}, "plane", [2, 3, 1]),
+    ],
+)
+def test_every_data_set_draws(client, settings, mode, sizes):
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        _opened(ws)
+        ws.send_text(json.dumps({"type": "settings", "settings": settings}))
+        view = _stepped(ws, 1)
+        assert view["meta"]["input"]["mode"] == mode
+        assert view["status"]["sizes"] == sizes
+        n = view["status"]["n_train"] + (view["status"]["n_test"] if settings.get("show_test") else 0)
+        assert view["meta"]["n_samples"] == n
