@@ -431,3 +431,14 @@ def test_every_data_set_draws(client, settings, mode, sizes):
         assert view["status"]["sizes"] == sizes
         n = view["status"]["n_train"] + (view["status"]["n_test"] if settings.get("show_test") else 0)
         assert view["meta"]["n_samples"] == n
+
+
+def test_the_hosts_answered():
+    import socket
+
+    from backproplab import serve
+
+    local = serve.allowed_hosts("127.0.0.1")
+    assert {"127.0.0.1", "localhost", "::1"} <= set(local)
+    assert socket.gethostname() not in local or socket.gethostname() == "localhost"
+    assert socket.gethostname() in serve.allowed_hosts("0.0.0.0")  # reachable by its name
