@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test,browser]"
 	touch $(STAMP)
 
-# The optional engines (PyTorch, ONNX, Dask): their tests skip without them; CI installs them.
+# The optional engines (PyTorch, ONNX, Dask) and the playground server: their tests skip
+# without them; CI installs them.
 extras: $(STAMP)
-	$(BIN)/pip install --quiet -e ".[test,browser,torch,export,sweep]"
+	$(BIN)/pip install --quiet -e ".[test,browser,torch,export,sweep,serve]"
 
 demo: $(STAMP)
 	$(BIN)/backproplab demo

@@ -15,9 +15,9 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from . import check, checks, demo, predict, sweep, view
+from . import check, checks, demo, predict, serve, sweep, view
 
-COMMAND_MODULES = [demo, predict, checks, check, sweep, view]
+COMMAND_MODULES = [demo, predict, checks, check, sweep, view, serve]
 
 
 class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):

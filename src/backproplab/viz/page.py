@@ -44,9 +44,10 @@ def _gz64(raw: bytes) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
-def pack(arrays: dict[str, np.ndarray]) -> tuple[dict, str]:
+def pack(arrays: dict[str, np.ndarray], compress: bool = True) -> tuple[dict, str]:
     """One buffer from named arrays: ``(header, base64 of the gzip-compressed buffer)``;
-    ``header[name] = {"dtype", "shape", "offset"}`` with offsets aligned to 4 bytes."""
+    ``header[name] = {"dtype", "shape", "offset"}`` with offsets aligned to 4 bytes.
+    ``compress=False``: base64 of the buffer itself (the live page, on the same machine)."""
     header, parts, offset = {}, [], 0
     for name, a in arrays.items():
         a = np.ascontiguousarray(a)
@@ -57,7 +58,8 @@ def pack(arrays: dict[str, np.ndarray]) -> tuple[dict, str]:
         raw += b"\0" * (-len(raw) % 4)
         parts.append(raw)
         offset += len(raw)
-    return header, _gz64(b"".join(parts))
+    raw = b"".join(parts)
+    return header, _gz64(raw) if compress else base64.b64encode(raw).decode("ascii")
 
 
 def _hidden(run, meta: dict, arrays: dict) -> None:
@@ -101,9 +103,12 @@ def _hidden(run, meta: dict, arrays: dict) -> None:
     }
 
 
-def _input(run, meta: dict, arrays: dict) -> None:
-    """The input-space panel: decision regions (2-D), the curve (1-D) or a fixed PCA."""
-    n0 = run.sizes[0]
+def _input(run, meta: dict, arrays: dict, grid: int = GRID) -> None:
+    """The input-space panel: decision regions (2-D), the curve (1-D) or a fixed PCA.
+
+    The panel is drawn over ``run.X``'s columns: the network's inputs, or the raw inputs a
+    run's ``lift`` turns into them (see :func:`.moments.activations_at`)."""
+    n0 = run.X.shape[1]
     aL = run.layers[run.L]
     if n0 == 1:
         target = _targets_1d(run)
@@ -139,7 +144,7 @@ def _input(run, meta: dict, arrays: dict) -> None:
         lo, hi = moments.box(np.asarray(Xin), pad=0.1)
         info |= {"xrange": [float(lo[0]), float(hi[0])], "yrange": [float(lo[1]), float(hi[1])]}
     if mode == "plane":
-        gx, gy = moments.input_grid(run.X, GRID)
+        gx, gy = moments.input_grid(run.X, grid)
         arrays["regions"], info["regionKind"], values = moments.regions(run, gx, gy)
         if values is not None:  # one output: the boundary where a^L is mid-range
             lo, hi = moments.value_range(run.output_activation, values)
@@ -150,7 +155,7 @@ def _input(run, meta: dict, arrays: dict) -> None:
         neurons, maps = moments.neuron_heatmaps(run, gx, gy, MAX_NEURONS_SHOWN)
         arrays["heat"] = maps
         lo, hi = moments.value_range(run.activation, np.zeros(1))
-        meta["heatmaps"] = {"neurons": neurons, "G": GRID, "range": _range_text(run, lo, hi)}
+        meta["heatmaps"] = {"neurons": neurons, "G": grid, "range": _range_text(run, lo, hi)}
         meta["heatmaps_note"] = (
             "Each hidden neuron's activation over the input plane at this moment "
             "(orange low, blue high); click one to enlarge it."
@@ -237,8 +242,9 @@ def block_means(values: np.ndarray, k: int) -> np.ndarray:
     return (sums / counts).astype(np.float32)
 
 
-def page_data(run) -> tuple[dict, dict[str, np.ndarray]]:
-    """``(meta, arrays)``: everything the page draws, for every recorded moment."""
+def page_data(run, grid: int = GRID) -> tuple[dict, dict[str, np.ndarray]]:
+    """``(meta, arrays)``: everything the page draws, for every recorded moment; ``grid``:
+    the side of the input-plane grid of the decision regions and heatmaps."""
     meta = {
         "classes": run.classes,
         "colors": [class_color(c, len(run.classes)) for c in range(len(run.classes))],
@@ -250,10 +256,10 @@ def page_data(run) -> tuple[dict, dict[str, np.ndarray]]:
     }
     arrays = {"y": run.y.astype(np.int32)}
     _hidden(run, meta, arrays)
-    _input(run, meta, arrays)
+    _input(run, meta, arrays, grid)
     _network(run, meta, arrays)
     h = run.history
-    k = -(-len(h["loss_step"]) // MAX_CURVE_POINTS)  # steps per drawn point
+    k = max(1, -(-len(h["loss_step"]) // MAX_CURVE_POINTS))  # steps per drawn point
     meta["steps_per_point"] = k
     arrays["curve_step"] = block_means(np.arange(1, len(h["loss_step"]) + 1.0), k)
     arrays["loss_step"] = block_means(h["loss_step"], k)

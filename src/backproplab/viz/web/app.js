@@ -51,6 +51,7 @@
     t = Math.max(0, Math.min(n - 1, Math.round(t)));
     BPL.state.t = t;
     const slider = document.getElementById("time");
+    if (!slider) return BPL.redraw(); // the live page has no time slider: one moment
     slider.value = String(t);
     const loss = BPL.meta.loss[t];
     const lossText = loss === null ? "" : `, loss ${loss.toFixed(4)}`;
@@ -100,6 +101,7 @@
 
   function wireControls() {
     const slider = document.getElementById("time");
+    if (!slider) return; // the live page drives its own controls
     slider.max = String(BPL.meta.step.length - 1);
     slider.addEventListener("input", () => BPL.setTime(Number(slider.value)));
     document.getElementById("play").addEventListener("click", () => play(timer === null));
@@ -138,5 +140,39 @@
     BPL.setTime(0);
     BPL.readyAt = performance.now();
     document.body.dataset.ready = "true";
+  };
+
+  // Live pages (backproplab serve): show a new moment. ``fresh``: the data or the network's
+  // shape changed, so every panel is built anew; otherwise each panel redraws from the new
+  // arrays (its ``update``), moving what it drew instead of rebuilding it.
+  BPL.live = function (meta, arr, fresh) {
+    BPL.isLive = true;
+    BPL.meta = meta;
+    BPL.arr = arr;
+    BPL.byClass = meta.classes.map(() => []);
+    arr.y.forEach((c, i) => BPL.byClass[c].push(i));
+    BPL.state.t = 0;
+    if (BPL.state.selected !== null && BPL.state.selected >= meta.n_samples) BPL.state.selected = null;
+    BPL.state.hovered = null;
+    const t0 = performance.now();
+    for (const p of BPL.panels) {
+      const el = document.getElementById(p.id);
+      if (!el) continue;
+      if (fresh || !p.started) {
+        // Drawn anew by Plotly.react (a purge could cut a pending WebGL frame short);
+        // the panel's init adds its Plotly event handlers again.
+        delete el.dataset.shape;
+        if (el.removeAllListeners) {
+          for (const name of ["plotly_click", "plotly_hover", "plotly_unhover"]) el.removeAllListeners(name);
+        }
+        p.active = true;
+        p.started = true;
+        p.init(el, meta, arr);
+      } else if (p.active) {
+        p.update ? p.update(BPL.state, meta) : p.draw(BPL.state);
+      }
+    }
+    BPL.lastDrawMs = performance.now() - t0;
+    BPL.draws = (BPL.draws || 0) + 1;
   };
 })();

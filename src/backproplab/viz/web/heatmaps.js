@@ -65,11 +65,14 @@
       meta = m;
       const h = m.heatmaps;
       if (!h) {
+        element.querySelector(".thumbs").replaceChildren();
         this.active = false;
         return;
       }
       const grid = element.querySelector(".thumbs");
       bigEl = element.querySelector(".heatmap-big");
+      grid.replaceChildren(); // a live page builds the panel again
+      big = null;
       canvases = h.neurons.map(([ell, j], i) => {
         const button = document.createElement("button");
         button.className = "thumb";
@@ -90,5 +93,9 @@
       draw(BPL.state);
     },
     draw,
+    update(state, m) { // a live page's new moment
+      meta = m;
+      draw(state);
+    },
   });
 })();

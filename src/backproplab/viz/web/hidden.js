@@ -76,7 +76,8 @@
       layout.yaxis = d === 2 ? axis(1) : { tickvals: meta.classes.map((_, c) => c),
         ticktext: meta.classes.map((c) => `class ${c}`), range: [-0.5, meta.classes.length - 0.5] };
     }
-    BPL.plot(el, data, layout, fit ? layoutRanges(layout) : {});
+    // A live page's "fixed" axes are this moment's too: there is no whole run to span.
+    BPL.plot(el, data, layout, fit || BPL.isLive ? layoutRanges(layout) : {});
   }
 
   // The axis ranges of a layout, as a Plotly.update layout argument.
@@ -108,9 +109,11 @@
       meta = m;
       H = BPL.arr.H;
       for (const radio of document.querySelectorAll("input[name=axes]")) {
+        if (radio.dataset.wired) continue; // a live page builds the panel again
+        radio.dataset.wired = "true";
         radio.addEventListener("change", () => radio.checked && setAxes(radio.value));
       }
-      setAxes("fixed");
+      setAxes(fit ? "fit" : "fixed");
       el.on("plotly_click", (ev) => {
         const p = ev.points.find((q) => q.customdata !== undefined);
         if (p) BPL.select(Number(p.customdata));
@@ -122,5 +125,10 @@
       el.on("plotly_unhover", () => BPL.hover(null, "hidden-space"));
     },
     draw,
+    update(state, m) { // a live page's new moment
+      meta = m;
+      H = BPL.arr.H;
+      draw(state);
+    },
   });
 })();

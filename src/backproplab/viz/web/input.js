@@ -138,6 +138,7 @@
     init(element, m) {
       el = element;
       meta = m;
+      classTraces = targets = palette = null; // a live page may bring new data
       draw(BPL.state);
       const sample = (ev) => {
         const p = ev.points.find((q) => typeof q.customdata === "number");
@@ -148,5 +149,9 @@
       el.on("plotly_unhover", () => BPL.hover(null, "input-space"));
     },
     draw,
+    update(state, m) { // a live page's new moment, on the same data
+      meta = m;
+      draw(state);
+    },
   });
 })();

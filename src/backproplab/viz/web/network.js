@@ -15,7 +15,7 @@
         groups[`${sign}${bin}`] = { x: [], y: [], bin, positive: sign === "+" };
       }
     }
-    const mid = { x: [], y: [], text: [] };
+    const mid = { x: [], y: [], text: [], id: [] };
     net.wires.forEach(([ell, j, k, x0, y0, x1, y1], i) => {
       const bin = Math.min(BINS - 1, Math.floor((Math.abs(w[i]) / biggest) * BINS));
       const key = `${w[i] >= 0 ? "+" : "-"}${bin}`;
@@ -25,11 +25,12 @@
       mid.x.push(x0 + (x1 - x0) * 0.35);
       mid.y.push(y0 + (y1 - y0) * 0.35);
       mid.text.push(`W<sup>${ell}</sup><sub>${j},${k}</sub> = ${w[i].toFixed(3)}`);
+      mid.id.push(["w", ell, j, k, w[i]]);
     });
     const data = Object.values(groups).map((g) => ({
       type: "scatter", mode: "lines", name: `${g.positive ? "+" : "-"}${g.bin}`, x: g.x, y: g.y, hoverinfo: "skip", showlegend: false,
       line: { color: g.positive ? POSITIVE : NEGATIVE, width: 0.5 + 1.6 * g.bin }, opacity: 0.75 }));
-    data.push({ type: "scatter", mode: "markers", name: "weights", x: mid.x, y: mid.y, text: mid.text, showlegend: false,
+    data.push({ type: "scatter", mode: "markers", name: "weights", x: mid.x, y: mid.y, text: mid.text, customdata: mid.id, showlegend: false,
       hovertemplate: "%{text}<extra></extra>", marker: { size: 10, color: "rgba(0,0,0,0)" } });
     const b = BPL.arr.biases ? BPL.at(BPL.arr.biases, state.t) : null;
     data.push({ type: "scatter", mode: "markers", name: "neurons", showlegend: false,
@@ -55,12 +56,22 @@
         this.active = false;
         return;
       }
+      delete el.dataset.shape; // a live page builds the panel again
       draw(BPL.state);
       el.on("plotly_click", (ev) => {
+        const w = ev.points.find((q) => Array.isArray(q.customdata) && q.customdata[0] === "w");
+        if (w) { // a weight: a live page lets the user edit it
+          if (BPL.pickWeight) BPL.pickWeight(...w.customdata.slice(1));
+          return;
+        }
         const p = ev.points.find((q) => Array.isArray(q.customdata));
         if (p && BPL.showHeatmap) BPL.showHeatmap(p.customdata[0], p.customdata[1]);
       });
     },
     draw,
+    update(state, m) { // a live page's new moment
+      net = m.network;
+      draw(state);
+    },
   });
 })();

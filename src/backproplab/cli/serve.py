@@ -1,0 +1,61 @@
+"""``backproplab serve``: the live playground in the browser.
+
+Starts a local web server (Starlette + uvicorn, the ``serve`` extra), prints its URL and
+opens it in the browser; Ctrl-C stops it. It binds 127.0.0.1 unless ``--host`` says
+otherwise, and says so loudly when that makes it reachable from other machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .. import serve
+
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+        import websockets  # noqa: F401
+    except ImportError as exc:
+        print(
+            f"backproplab serve: error: needs the serve extra ({exc.name} is missing): "
+            "pip install 'backproplab[serve]'",
+            file=sys.stderr,
+        )
+        return 2
+    if not 0 <= args.port <= 65535:
+        raise ValueError(f"--port must be between 0 and 65535, got {args.port}")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: --host {args.host} lets other machines on the network reach the "
+            "playground (it has no login); use it only on a network you trust",
+            file=sys.stderr,
+        )
+
+    def ready(url: str) -> None:
+        print(f"backproplab playground at {url}  (Ctrl-C stops it)", flush=True)
+
+    try:
+        serve.run(args.host, args.port, browser=not args.no_browser, on_ready=ready)
+    except KeyboardInterrupt:
+        pass
+    print("backproplab serve: stopped", flush=True)
+    return 0
+
+
+def register(sub) -> None:
+    """Add ``serve`` to the ``backproplab`` parser."""
+    p = sub.add_parser(
+        "serve",
+        help="a live playground in the browser: train and check a network as you watch",
+        description="Start the live playground: a local web page where you change the data, "
+        "the features, the layers and the training settings and watch the real engine "
+        "train, with its gradients checked on demand.",
+    )
+    p.add_argument("--port", type=int, default=0, help="port to listen on (0: a free port)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind; anything but localhost warns (no login)")  # fmt: skip
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_serve)

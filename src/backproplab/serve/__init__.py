@@ -1,0 +1,76 @@
+"""``backproplab serve``: a live playground in the browser, driven by the real engine.
+
+The page only draws: each tab has a :class:`~.session.Session` whose thread trains a
+:class:`~backproplab.network.Network` with ``Network.train`` and streams the panels of the
+interactive report (:mod:`backproplab.viz.page`) as they change, over a WebSocket
+(:mod:`.app`). Needs the ``serve`` extra (Starlette, uvicorn, websockets).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import webbrowser
+
+LOCAL = ("127.0.0.1", "localhost", "::1")
+
+
+def open_socket(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port`` (port 0: a free port the system picks)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    return sock
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """The Host header names the server answers: the bound address and localhost; for a
+    wildcard address (0.0.0.0, ::) also this machine's name and addresses."""
+    names = {host, *LOCAL, "[::1]"}
+    if host in ("0.0.0.0", "::"):
+        name = socket.gethostname()
+        names.add(name)
+        try:
+            names.update(socket.gethostbyname_ex(name)[2])
+        except OSError:
+            pass
+    return sorted(names)
+
+
+def make_server(sock: socket.socket, host: str):
+    """A uvicorn server for the playground on the listening socket ``sock``."""
+    import uvicorn
+
+    from .app import create_app
+    from .settings import MAX_MESSAGE_BYTES
+
+    config = uvicorn.Config(
+        create_app(allowed_hosts(host)), log_level="warning", ws_max_size=MAX_MESSAGE_BYTES,
+        ws="websockets-sansio", lifespan="off",
+    )  # fmt: skip
+    return uvicorn.Server(config)
+
+
+def url_of(sock: socket.socket, host: str) -> str:
+    port = sock.getsockname()[1]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    return f"http://{shown}:{port}/"
+
+
+def run(host: str = "127.0.0.1", port: int = 0, *, browser: bool = True, on_ready=None) -> None:
+    """Serve until interrupted (Ctrl-C stops uvicorn cleanly); ``on_ready(url)`` is
+    called once the socket listens; ``browser``: open the page then."""
+    sock = open_socket(host, port)
+    url = url_of(sock, host)
+    server = make_server(sock, host)
+    if on_ready is not None:
+        on_ready(url)
+    if browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

@@ -1,0 +1,254 @@
+"""The playground's web application: one page, its assets, and a WebSocket per tab.
+
+Starlette routes:
+
+- ``/``: the page (``web/playground.html`` with the option lists filled in);
+- ``/assets/{name}``: a file from a fixed table (the report's panel scripts from
+  :mod:`backproplab.viz`, the page's own from ``web/``, plotly.js from the ``plotly``
+  package); any other name is 404, and a name is never joined to a path;
+- ``/ws``: the tab's :class:`~.session.Session`.
+
+Security: a request whose Host header is not one of ``allowed_hosts`` gets 400 (Starlette's
+``TrustedHostMiddleware``, against DNS rebinding); a WebSocket whose Origin is not the
+page's own (the same host and port) is refused before it is accepted; views go one at a
+time (the page answers ``drawn``), so a slow page is sent fewer, newer views; every message is
+size-limited and checked, and a bad one is answered with an ``error`` message while the
+session goes on; a tab that sends more than :data:`MAX_BAD_MESSAGES` bad messages within
+:data:`BAD_WINDOW` seconds is disconnected, and other tabs never notice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import time
+from functools import cache, lru_cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..activations import ACTIVATIONS
+from ..costs import COSTS
+from ..init import INITIALISERS
+from ..optim import OPTIMIZERS
+from . import settings as limits
+from .session import MESSAGE_TYPES, Session
+from .views import view_text
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+PANEL_SCRIPTS = ("app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js")
+PAGE_FILES = ("live.js", "playground.css")
+FEATURE_LABELS = ("x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin x₁", "sin x₂")
+MAX_BAD_MESSAGES = 50
+BAD_WINDOW = 10.0
+MAX_OUTBOX = 256
+VIEW_ACK_TIMEOUT = 1.0  # seconds a view waits for the page to say it drew the one before
+
+_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
+            "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-eval'; "
+            "connect-src 'self'; frame-ancestors 'none'"}  # fmt: skip
+
+
+@cache
+def asset(name: str) -> bytes | None:
+    """The bytes of asset ``name`` from the fixed table, or None."""
+    if name == "plotly.min.js":
+        from plotly.offline import get_plotlyjs
+
+        return get_plotlyjs().encode("utf-8")
+    if name in PANEL_SCRIPTS or name == "style.css":
+        return resources.files("backproplab.viz").joinpath("web", name).read_bytes()
+    if name in PAGE_FILES:
+        return resources.files(__package__).joinpath("web", name).read_bytes()
+    return None
+
+
+def _options(values, selected: str) -> str:
+    return "".join(
+        f'<option value="{html.escape(v)}"{" selected" if v == selected else ""}>'
+        f"{html.escape(v)}</option>"
+        for v in values
+    )
+
+
+@lru_cache(maxsize=1)
+def page_html() -> str:
+    """The page, its option lists filled from the library's registries."""
+    s = limits.Settings()
+    text = resources.files(__package__).joinpath("web", "playground.html").read_text("utf-8")
+    features = "".join(
+        f'<label><input type="checkbox" name="feature" value="{html.escape(f)}" '
+        f'data-testid="feature-{html.escape(f)}"> {html.escape(label)}</label>'
+        for f, label in zip(limits.FEATURES, FEATURE_LABELS, strict=True)
+    )
+    values = {
+        "DATA": _options(limits.DATA_SETS, s.data),
+        "FEATURES": features,
+        "ACTIVATIONS": _options(limits.HIDDEN_ACTIVATIONS, s.activation),
+        "OUTPUTS": _options(tuple(ACTIVATIONS), s.output_activation),
+        "COSTS": _options(tuple(COSTS), s.cost),
+        "INITS": _options(tuple(INITIALISERS), s.init),
+        "OPTIMIZERS": _options(tuple(OPTIMIZERS), s.optimizer),
+        "LIMITS": html.escape(json.dumps({
+            "layers": limits.MAX_HIDDEN_LAYERS, "neurons": limits.MAX_NEURONS,
+            "samples": limits.MAX_SAMPLES, "csv": limits.MAX_CSV_BYTES,
+        })),  # fmt: skip
+    }
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", value)
+    return text
+
+
+async def index(request) -> Response:
+    return HTMLResponse(page_html(), headers=_HEADERS)
+
+
+async def serve_asset(request) -> Response:
+    name = request.path_params["name"]
+    raw = asset(name)
+    if raw is None:
+        return PlainTextResponse("not found", status_code=404)
+    kind = _TYPES[name[name.rindex(".") :]]
+    return Response(raw, media_type=kind, headers=_HEADERS)
+
+
+def same_origin(websocket: WebSocket) -> bool:
+    """Whether the WebSocket's Origin is the page's own: http(s), the same host and port."""
+    origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
+    if not origin or not host:
+        return False
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+
+def check_message(text) -> dict:
+    """A page's message as a dict with a known ``type``; ValueError otherwise."""
+    if text is None:
+        raise ValueError("messages must be JSON text, not binary frames")
+    if len(text) > limits.MAX_MESSAGE_BYTES:
+        raise ValueError(
+            f"message of {len(text):,} characters refused: at most {limits.MAX_MESSAGE_BYTES:,}"
+        )
+    try:
+        message = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValueError("a message was not valid JSON") from None
+    if not isinstance(message, dict) or message.get("type") not in (*MESSAGE_TYPES, "drawn"):
+        kind = message.get("type") if isinstance(message, dict) else None
+        raise ValueError(f"unknown message type {str(kind)[:40]!r}")
+    return message
+
+
+async def playground_socket(websocket: WebSocket) -> None:
+    """One tab: its session's messages and views out, the page's messages in."""
+    if not same_origin(websocket):
+        await websocket.close(code=1008)  # refused before accept: the handshake fails
+        return
+    await websocket.accept()
+    loop = asyncio.get_running_loop()
+    outbox: asyncio.Queue = asyncio.Queue(maxsize=MAX_OUTBOX)
+    state = {"moment": None, "view_queued": False, "version": None}
+    drawn = asyncio.Event()  # the page drew the last view: the next may go
+    drawn.set()
+
+    def put(item) -> None:
+        try:
+            outbox.put_nowait(item)
+        except asyncio.QueueFull:
+            pass  # the page is not reading: drop (views are offered again)
+
+    def queue_view() -> None:
+        if not state["view_queued"]:
+            state["view_queued"] = True
+            put("view")
+
+    def later(fn, *args) -> None:  # from the session's thread
+        try:
+            loop.call_soon_threadsafe(fn, *args)
+        except RuntimeError:  # the tab has gone and its loop with it
+            pass
+
+    def emit(message: dict) -> None:
+        later(put, message)
+
+    def publish(moment) -> None:
+        state["moment"] = moment
+        later(queue_view)
+
+    async def sender() -> None:
+        try:
+            await send_all()
+        except (WebSocketDisconnect, RuntimeError):  # the tab closed while a message went
+            pass  # (Starlette's "cannot send once closed" is a RuntimeError)
+
+    async def send_all() -> None:
+        while True:
+            item = await outbox.get()
+            if item == "view":
+                try:  # one view in flight: a slow page gets fewer, newer views
+                    await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
+                except TimeoutError:
+                    pass
+                drawn.clear()
+                state["view_queued"] = False
+                m = state["moment"]
+                fresh = m.version != state["version"]
+                try:
+                    text = await loop.run_in_executor(None, view_text, m, fresh)
+                    state["version"] = m.version
+                    await websocket.send_text(text)
+                    continue
+                except Exception as exc:  # drawing failed: say so, keep serving
+                    item = {"type": "error", "message": f"could not draw: {exc}"}
+            await websocket.send_text(json.dumps(item, allow_nan=False))
+
+    session = Session(emit, publish)
+    send_task = asyncio.create_task(sender())
+    put({"type": "hello", "settings": limits.Settings().to_dict()})  # first, before the
+    session.start()  # session's own messages
+    bad: list[float] = []
+    try:
+        while True:
+            event = await websocket.receive()
+            if event["type"] == "websocket.disconnect":
+                break
+            try:
+                message = check_message(event.get("text"))
+                if message["type"] == "drawn":
+                    drawn.set()
+                    continue
+                session.submit(message)
+            except ValueError as exc:
+                now = time.monotonic()
+                bad = [t for t in bad if now - t < BAD_WINDOW] + [now]
+                put({"type": "error", "message": str(exc)})
+                if len(bad) > MAX_BAD_MESSAGES:
+                    await websocket.close(code=1008)
+                    break
+    except WebSocketDisconnect:
+        pass
+    finally:
+        session.close()
+        send_task.cancel()
+
+
+def create_app(allowed_hosts=LOCAL_HOSTS) -> Starlette:
+    """The application; ``allowed_hosts``: the Host header names it answers."""
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/assets/{name}", serve_asset),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
+            WebSocketRoute("/ws", playground_socket),
+        ],
+        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))],
+    )

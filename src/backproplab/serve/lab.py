@@ -1,0 +1,172 @@
+"""From a playground's :class:`~.settings.Settings` to data, a network and what the page draws.
+
+Raw inputs X (n, d) (d = 2, or 1 for the toy data) go through the chosen features φ to the
+network's inputs φ(X) (n, n_0); the panels are drawn over the raw inputs, so the input
+space shows the decision regions of the network composed with φ (a Run's ``lift``, see
+:func:`backproplab.viz.moments.activations_at`). A moment of the live page is a
+:class:`~backproplab.runfile.Run` of S = 1 snapshot, and :func:`backproplab.viz.page.page_data`
+computes every panel's arrays from it, as for a report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import datasets
+from ..engine import feedforward
+from ..network import Network
+from ..runfile import Run
+from .settings import FEATURES, ONE_D_FEATURES, Settings
+
+
+@dataclass
+class Data:
+    """A data set split in two: raw inputs X (n, d), class index y (n,) into ``classes``,
+    and the first ``n_train`` rows for training (the rest for testing)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    classes: list[str]
+    n_train: int
+
+
+def make_data(s: Settings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> Data:
+    """The data ``s`` asks for, shuffled by ``s.data_seed`` and split by ``s.train_percent``.
+
+    ``csv``: the uploaded ``(X, labels)`` when ``s.data`` is ``"csv"``."""
+    if s.data == "csv":
+        if csv is None:
+            raise ValueError("upload a CSV file first (x1,x2,label rows)")
+        X, labels = csv
+    elif s.data == "toy":
+        X, labels = datasets.toy(s.n_samples)
+    else:
+        noise = s.noise * (10 if s.data == "blobs" else 1)  # blobs' noise is a spread
+        X, labels = datasets.load(s.data, n_samples=s.n_samples, noise=noise, seed=s.data_seed)
+    X = np.asarray(X, dtype=float)
+    classes, y = np.unique(np.asarray(labels), return_inverse=True)
+    order = np.random.default_rng(s.data_seed).permutation(len(X))
+    n_train = min(len(X) - 1, max(1, round(len(X) * s.train_percent / 100)))
+    return Data(X[order], y[order], [str(c) for c in classes], n_train)
+
+
+def features_for(s: Settings, d: int) -> list[str]:
+    """The chosen features a data set of ``d`` raw inputs has (1-D data: those of x1)."""
+    if d == 2:
+        return list(s.features)
+    kept = [f for f in s.features if f in ONE_D_FEATURES]
+    return kept or ["x1"]
+
+
+def lift(features: list[str]):
+    """φ: raw inputs as columns (d, m) → the network's inputs (n_0, m), one row a feature."""
+
+    def phi(A: np.ndarray) -> np.ndarray:
+        x1 = A[0]
+        x2 = A[1] if len(A) > 1 else np.zeros_like(x1)
+        return np.vstack([FEATURES[f](x1, x2) for f in features])
+
+    return phi
+
+
+def n_outputs(s: Settings, n_classes: int) -> int:
+    """One output neuron for two classes (unless softmax, which needs one per class)."""
+    return 1 if n_classes == 2 and s.output_activation != "softmax" else n_classes
+
+
+def targets(s: Settings, y: np.ndarray, n_classes: int) -> np.ndarray:
+    """Y (n, n_L): 1 for class 1 and the output's low value (0, or −1 for tanh) for class
+    0 on one output neuron; one-hot rows otherwise."""
+    if n_outputs(s, n_classes) == 1:
+        low = -1.0 if s.output_activation == "tanh" else 0.0
+        return np.where(y == 1, 1.0, low)[:, None]
+    return (y[:, None] == np.arange(n_classes)[None, :]).astype(float)
+
+
+def build_network(s: Settings, n_inputs: int, n_classes: int) -> Network:
+    """A new network for ``s``: sizes [n_0, *hidden, n_L]; ValueError for a bad pairing
+    (e.g. a cross-entropy cost with the wrong output activation), from ``Network``."""
+    sizes = [n_inputs, *s.hidden, n_outputs(s, n_classes)]
+    return Network(sizes, activation=s.activation, output_activation=s.output_activation,
+                   cost=s.cost, init=s.init, seed=s.seed)  # fmt: skip
+
+
+@dataclass
+class Curves:
+    """The training so far, as the loss panel draws it (T steps, E epochs, L layers)."""
+
+    loss_step: list
+    grad_norm: list  # of (L,) arrays
+    loss_epoch: list
+    accuracy_epoch: list
+    steps_per_epoch: int
+
+    def as_history(self, L: int) -> dict[str, np.ndarray]:
+        grad = np.array(self.grad_norm, dtype=float).reshape(len(self.grad_norm), L)
+        h = {
+            "loss_step": np.array(self.loss_step, dtype=float),
+            "grad_norm": grad,
+            "loss_epoch": np.array(self.loss_epoch, dtype=float),
+            "gradcheck_history": np.zeros((0, 2)),
+        }
+        if len(self.accuracy_epoch) == len(self.loss_epoch):
+            h["accuracy_epoch"] = np.array(self.accuracy_epoch, dtype=float)
+        return h
+
+
+def make_run(s: Settings, data: Data, features: list[str], net_config: dict,
+             snapshots: list[tuple[list, list, int, float]], curves: Curves) -> Run:  # fmt: skip
+    """A :class:`Run` of the given moments, drawn over the samples the page shows.
+
+    Args:
+        net_config: ``sizes``, ``activation``, ``output_activation``, ``cost``.
+        snapshots: ``(weights, biases, step, epoch)`` per moment; ``biases[ℓ−1]`` (n_ℓ, 1).
+    """
+    n = len(data.X) if s.show_test else data.n_train
+    X, y = data.X[:n], data.y[:n]
+    phi = lift(features)
+    sizes = net_config["sizes"]
+    L = len(sizes) - 1
+    watch = (s.watch or L - 1) if L > 1 else L
+    from ..activations import get_activation
+    from ..costs import get_cost, mean_cost
+
+    acts = [get_activation(net_config["activation"])] * (L - 1)
+    acts.append(get_activation(net_config["output_activation"]))
+    cost = get_cost(net_config["cost"], net_config["output_activation"])
+    Y = targets(s, y, len(data.classes)).T
+    A0 = phi(X.T)
+    layers = {watch: [], L: []}
+    losses = []
+    for W, b, _, _ in snapshots:
+        a = feedforward(W, b, A0, acts)[1]
+        layers[watch].append(a[watch].T)
+        layers[L].append(a[L].T)
+        losses.append(mean_cost(cost, a[L], Y))
+    run = Run(
+        sizes=list(sizes),
+        activation=net_config["activation"],
+        output_activation=net_config["output_activation"],
+        cost=cost.name,
+        watch=watch,
+        classes=data.classes,
+        X=X,
+        y=y,
+        indices=np.arange(n),
+        n_total=len(data.X),
+        step=np.array([m[2] for m in snapshots]),
+        epoch=np.array([m[3] for m in snapshots], dtype=float),
+        loss=np.array(losses),
+        layers={k: np.stack(v) for k, v in layers.items()},
+        weights=[np.stack([m[0][i] for m in snapshots]) for i in range(L)],
+        biases=[np.stack([m[1][i][:, 0] for m in snapshots]) for i in range(L)],
+        history=curves.as_history(L),
+        steps_per_epoch=curves.steps_per_epoch,
+        title="backproplab playground",
+        summary=f"{s.data}, features {', '.join(features)}, sizes {list(sizes)}",
+        settings=s.to_dict(),
+    )
+    run.lift = phi  # the panels are drawn over the raw inputs (moments.activations_at)
+    return run

@@ -1,0 +1,473 @@
+"""One playground tab's training session: a thread that owns one network.
+
+The thread trains with :meth:`Network.train <backproplab.network.Network.train>` itself;
+the session is a training callback, so between two mini-batches it
+
+- takes the page's messages from its inbox (the only way anything reaches the network:
+  no other thread touches it), pausing there while the page has paused;
+- offers a :class:`Moment` (copies of W, b and the curves) at most every
+  :data:`UPDATE_INTERVAL` seconds; another thread turns it into the page's arrays, so
+  training does not wait for drawing;
+- ends the ``train`` call (:class:`_Restart`) when the page changed how to train, and the
+  loop starts a new one on the same network.
+
+An error in a message is reported to the page and the session goes on; closing the tab
+(:meth:`Session.close`) ends the thread at the next mini-batch.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import queue
+import threading
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..gradcheck import gradcheck
+from ..nudge import nudge
+from ..optim import get_optimizer
+from ..train import TrainingDivergedError
+from . import lab
+from .settings import TRAINING_FIELDS, Settings, parse_csv, parse_settings
+
+UPDATE_INTERVAL = 1 / 25  # seconds between two moments offered to the page, at least
+MAX_QUEUED = 64  # messages waiting for the training thread; more are refused
+MAX_CURVE_BUCKETS = 2000  # the loss curves keep at most about twice this many points
+MAX_KEPT_MOMENTS = 60  # moments kept for the exported report
+GRADCHECK_SAMPLES = 20
+GRADCHECK_EPSILON = 1e-5  # CS231n's h: a trained network's tiny gradients drown at 1e-7
+MAX_WEIGHT = 100.0
+
+
+class _Restart(Exception):
+    """Ends the current ``train`` call; the loop then starts again (or stops)."""
+
+
+class StepCurves:
+    """Per-step loss and gradient norms, as means over buckets of k consecutive steps; k
+    doubles whenever there are more than :data:`MAX_CURVE_BUCKETS` buckets, so a long
+    session keeps a bounded curve.
+
+    >>> c = StepCurves(1)
+    >>> c.add(np.arange(5.0), np.ones((5, 1)))
+    >>> c.means()[0].tolist(), c.centres().tolist()
+    ([0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0, 5.0])
+    """
+
+    def __init__(self, L: int, max_buckets: int = MAX_CURVE_BUCKETS):
+        self.L, self.max_buckets, self.k = L, max_buckets, 1
+        self.loss, self.grad = np.zeros(0), np.zeros((0, L))  # sums per bucket
+        self.count = np.zeros(0, dtype=np.int64)
+
+    def add(self, loss: np.ndarray, grad: np.ndarray) -> None:
+        """Append t steps: ``loss`` (t,), ``grad`` (t, L)."""
+        if len(self.count) and self.count[-1] < self.k and len(loss):  # fill the last bucket
+            take = min(self.k - int(self.count[-1]), len(loss))
+            self.loss[-1] += loss[:take].sum()
+            self.grad[-1] += grad[:take].sum(axis=0)
+            self.count[-1] += take
+            loss, grad = loss[take:], grad[take:]
+        if len(loss):
+            n = math.ceil(len(loss) / self.k)
+            pad = n * self.k - len(loss)
+            counts = np.full(n, self.k)
+            counts[-1] -= pad
+            padded = np.concatenate([loss, np.zeros(pad)]).reshape(n, self.k)
+            gpad = np.concatenate([grad, np.zeros((pad, self.L))]).reshape(n, self.k, self.L)
+            self.loss = np.concatenate([self.loss, padded.sum(axis=1)])
+            self.grad = np.concatenate([self.grad, gpad.sum(axis=1)])
+            self.count = np.concatenate([self.count, counts])
+        while len(self.count) > self.max_buckets:  # merge neighbours: k doubles
+            m = len(self.count) // 2 * 2
+            tail = slice(m, None)
+            self.loss = np.concatenate([self.loss[:m].reshape(-1, 2).sum(1), self.loss[tail]])
+            self.grad = np.concatenate(
+                [self.grad[:m].reshape(-1, 2, self.L).sum(1), self.grad[tail]]
+            )
+            self.count = np.concatenate([self.count[:m].reshape(-1, 2).sum(1), self.count[tail]])
+            self.k *= 2
+
+    def means(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(loss (B,), grad (B, L))``: each bucket's mean."""
+        c = np.maximum(self.count, 1)
+        return self.loss / c, self.grad / c[:, None]
+
+    def centres(self) -> np.ndarray:
+        """The step number (from 1) at the middle of each bucket, (B,)."""
+        starts = np.concatenate([[0], np.cumsum(self.count)[:-1]])
+        return starts + (self.count + 1) / 2
+
+    def copy(self) -> StepCurves:
+        out = StepCurves(self.L, self.max_buckets)
+        out.k, out.loss, out.grad, out.count = self.k, self.loss.copy(), self.grad.copy(), \
+            self.count.copy()  # fmt: skip
+        return out
+
+
+@dataclass
+class Moment:
+    """What the page draws at one moment: copies, safe to read from another thread."""
+
+    settings: Settings
+    data: lab.Data
+    features: list[str]
+    net_config: dict
+    weights: list
+    biases: list
+    steps: int
+    epochs: int
+    steps_per_epoch: int
+    curves: StepCurves
+    loss_epoch: list
+    accuracy_epoch: list
+    running: bool
+    version: int  # changes when the panels must be built anew
+
+
+class Session:
+    """One tab's training, on its own thread.
+
+    Args:
+        emit: ``emit(message: dict)``, called from the session's thread, sends a message
+            to the page (must be thread-safe).
+        publish: ``publish(moment: Moment)``, the same for the newest moment.
+        settings: the first settings (the defaults if None).
+    """
+
+    def __init__(self, emit, publish, settings: Settings | None = None):
+        self.emit, self.publish = emit, publish
+        self.inbox: queue.Queue = queue.Queue(maxsize=MAX_QUEUED)
+        self.closed = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="backproplab-session", daemon=True)
+        self.settings = settings or Settings()
+        self.csv, self.net, self._history, self.features = None, None, None, []
+        self.running, self.pending_steps = False, 0
+        self.steps = self.epochs = 0
+        self.version, self._restart = 0, False
+        self._last_publish = -math.inf
+        self._kept: list = []
+
+    # -- the page's side --------------------------------------------------------------
+    def start(self) -> None:
+        self.thread.start()
+
+    def submit(self, message: dict) -> None:
+        """Queue a message for the training thread; ValueError when too many wait."""
+        try:
+            self.inbox.put_nowait(message)
+        except queue.Full:
+            raise ValueError(
+                f"more than {MAX_QUEUED} messages are waiting; this one was dropped"
+            ) from None
+
+    def close(self) -> None:
+        """Stop the session: its thread ends at the next mini-batch (or at once if idle)."""
+        self.closed.set()
+        try:
+            self.inbox.put_nowait({"type": "close"})
+        except queue.Full:
+            pass
+
+    def setup(self, settings: Settings) -> None:
+        """Build data and network for ``settings`` now, on the caller's thread (before
+        :meth:`start`, or without a thread: tests and benchmarks)."""
+        self._rebuild(settings, new_data=True)
+
+    # -- the training thread ----------------------------------------------------------
+    def _loop(self) -> None:
+        self._guard(lambda: self._rebuild(self.settings, new_data=True))
+        while not self.closed.is_set():
+            if self.net is not None and (self.running or self.pending_steps):
+                self._guard(self._train)
+                continue
+            try:
+                message = self.inbox.get(timeout=0.25)
+            except queue.Empty:
+                continue
+            self._guard(lambda m=message: self._handle(m))
+
+    def _guard(self, fn) -> None:
+        """Run ``fn``; report a ValueError's message, or any other error, to the page."""
+        try:
+            fn()
+        except _Restart:
+            pass
+        except (ValueError, TypeError) as exc:
+            self.emit({"type": "error", "message": str(exc)})
+        except Exception as exc:  # a session's failure is its page's, never the server's
+            self.running = False
+            self.emit({"type": "error", "message": f"internal error: {type(exc).__name__}: {exc}"})
+
+    def _rebuild(self, s: Settings, *, new_data: bool) -> None:
+        """New data (if asked) and a new network for ``s``; the counters start again."""
+        data = lab.make_data(s, self.csv) if new_data else self.data
+        features = lab.features_for(s, data.X.shape[1])
+        net = lab.build_network(s, len(features), len(data.classes))
+        self.settings, self.data, self.features, self.net = s, data, features, net
+        self.phi = lab.lift(features)
+        n = data.n_train
+        self.X_train = self.phi(data.X[:n].T).T  # (n_train, n_0)
+        self.Y_train = lab.targets(s, data.y[:n], len(data.classes))
+        self.rng = np.random.default_rng(s.seed)
+        self.optimizer = get_optimizer(s.optimizer)
+        self.steps = self.epochs = 0
+        self.curves = StepCurves(len(net.sizes) - 1)
+        self.loss_epoch, self.accuracy_epoch = [], []
+        self.running, self.pending_steps = False, 0
+        self._kept, self._history = [], None  # a train call under way ends: it trains the old
+        self._restart = True  # network
+        self.version += 1
+        self.emit({"type": "settings", "settings": s.to_dict(), "features": features})
+        self._offer(force=True)
+
+    def _train(self) -> None:
+        s = self.settings
+        self._restart, self._history, self._read = False, None, 0
+        try:
+            self.net.train(
+                self.X_train, self.Y_train, epochs=10**9,
+                batch_size=min(s.batch_size, self.data.n_train), eta=s.eta, seed=self.rng,
+                callbacks=[self], optimizer=self.optimizer, l1=s.l1, l2=s.l2,
+                dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
+            )  # fmt: skip
+        except TrainingDivergedError as exc:
+            self.running, self.pending_steps = False, 0
+            self.emit({"type": "error", "message": f"training stopped: {exc}; press reset"})
+        finally:
+            self._flush()
+            if not self.closed.is_set():
+                self._offer(force=True)
+
+    # Network.train's callbacks
+    def on_train_begin(self, net, history) -> None:
+        self._history, self._read = history, 0
+        self._steps0, self._epochs0 = self.steps, self.epochs
+
+    def on_step_end(self, net, history, step: int) -> None:
+        self.steps = self._steps0 + history.n_steps
+        if self.pending_steps:
+            self.pending_steps -= 1
+        self._offer(force=not self.running)
+        self._between_steps()
+
+    def on_epoch_end(self, net, history, epoch: int) -> None:
+        self.epochs = self._epochs0 + history.n_epochs
+        self.loss_epoch.append(float(history.loss_epoch[history.n_epochs - 1]))
+        if history.accuracy_epoch is not None:
+            self.accuracy_epoch.append(float(history.accuracy_epoch[history.n_epochs - 1]))
+
+    def _between_steps(self) -> None:
+        """Handle waiting messages; wait here while paused; end ``train`` if asked."""
+        while True:
+            if self.closed.is_set() or self._restart:
+                raise _Restart
+            if self.running or self.pending_steps:
+                try:
+                    message = self.inbox.get_nowait()
+                except queue.Empty:
+                    return
+            else:
+                try:
+                    message = self.inbox.get(timeout=0.25)
+                except queue.Empty:
+                    continue
+            self._guard(lambda m=message: self._handle(m))
+
+    def _flush(self) -> None:
+        """Move the steps the current history recorded since the last call to the curves."""
+        h = self._history
+        if h is None:
+            return
+        n = h.n_steps
+        if n > self._read:
+            self.curves.add(h.loss_step[self._read : n].copy(), h.grad_norm[self._read : n].copy())
+            self._read = n
+
+    def _offer(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if not force and now - self._last_publish < UPDATE_INTERVAL:
+            return
+        self._last_publish = now
+        self.publish(self.moment())
+
+    def moment(self) -> Moment:
+        """The session now, as copies (and kept for the exported report)."""
+        self._flush()
+        W = [w.copy() for w in self.net.weights]
+        b = [v.copy() for v in self.net.biases]
+        spe = math.ceil(self.data.n_train / min(self.settings.batch_size, self.data.n_train))
+        self._keep(W, b, spe)
+        return Moment(
+            settings=self.settings, data=self.data, features=self.features,
+            net_config=self.config(), weights=W, biases=b, steps=self.steps,
+            epochs=self.epochs, steps_per_epoch=spe, curves=self.curves.copy(),
+            loss_epoch=list(self.loss_epoch), accuracy_epoch=list(self.accuracy_epoch),
+            running=self.running, version=self.version,
+        )  # fmt: skip
+
+    def kept_moments(self) -> list:
+        """``(W, b, step, epoch)`` of the moments kept for the report, oldest first."""
+        return list(self._kept)
+
+    def _keep(self, W, b, spe) -> None:
+        """Keep moments for the exported report: at most :data:`MAX_KEPT_MOMENTS`, every
+        other one dropped when full (so they stay spread over the whole session)."""
+        if self._kept and self._kept[-1][2] == self.steps:
+            return
+        self._kept.append((W, b, self.steps, self.steps / spe))
+        if len(self._kept) > MAX_KEPT_MOMENTS:
+            self._kept = self._kept[::2] + ([self._kept[-1]] if len(self._kept) % 2 == 0 else [])
+
+    def config(self) -> dict:
+        net = self.net
+        return {"sizes": list(net.sizes), "activation": net.activation,
+                "output_activation": net.output_activation, "cost": net.cost_function.name}
+
+    # -- messages -----------------------------------------------------------------------
+    def _handle(self, message: dict) -> None:
+        kind = message.get("type")
+        if kind == "close":
+            self.closed.set()
+            raise _Restart
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            raise ValueError(f"unknown message type {str(kind)[:40]!r}")
+        if self.net is None and kind not in ("settings", "csv"):
+            raise ValueError("no network yet: fix the settings first")
+        handler(self, message)
+
+    def _on_settings(self, message) -> None:
+        old = self.settings
+        try:
+            self._apply_settings(parse_settings(message.get("settings")), old)
+        except ValueError:  # the page's controls go back to the settings in force
+            self.emit({"type": "settings", "settings": old.to_dict(), "features": self.features})
+            raise
+
+    def _apply_settings(self, s: Settings, old: Settings) -> None:
+        net_fields = ("features", "hidden", "activation", "output_activation", "cost", "init",
+                      "seed")  # fmt: skip
+        data_changed = any(
+            getattr(s, f) != getattr(old, f)
+            for f in ("data", "n_samples", "noise", "train_percent", "data_seed")
+        )
+        if data_changed or any(getattr(s, f) != getattr(old, f) for f in net_fields) or \
+                self.net is None:  # fmt: skip
+            self._rebuild(s, new_data=data_changed or self.net is None)
+        else:
+            if s.optimizer != old.optimizer:
+                self.optimizer = get_optimizer(s.optimizer)
+            if (s.watch, s.show_test) != (old.watch, old.show_test):
+                self.version += 1
+            self.settings = s
+            self._restart = any(getattr(s, f) != getattr(old, f) for f in TRAINING_FIELDS)
+            self.emit({"type": "settings", "settings": s.to_dict(), "features": self.features})
+            self._offer(force=True)
+
+    def _on_play(self, message) -> None:
+        self.running = True
+
+    def _on_pause(self, message) -> None:
+        self.running, self.pending_steps = False, 0
+        self._offer(force=True)
+
+    def _on_step(self, message) -> None:
+        self.running = False
+        self.pending_steps = 1
+
+    def _on_reset(self, message) -> None:
+        self._rebuild(self.settings, new_data=False)
+        self._restart = True
+
+    def _on_csv(self, message) -> None:
+        self.csv = parse_csv(message.get("text"))
+        self._rebuild(replace(self.settings, data="csv"), new_data=True)
+        self._restart = True
+
+    def _batch(self):
+        """A mini-batch of the training data (at most :data:`GRADCHECK_SAMPLES` rows)."""
+        m = min(self.settings.batch_size, GRADCHECK_SAMPLES, self.data.n_train)
+        rows = self.rng.choice(self.data.n_train, size=m, replace=False)
+        return self.X_train[rows], self.Y_train[rows]
+
+    def _on_gradcheck(self, message) -> None:
+        X, Y = self._batch()
+        s = self.settings
+        report = gradcheck(self.net, X, Y, epsilon=GRADCHECK_EPSILON, l2=s.l2, l1=s.l1,
+                           n=self.data.n_train)
+        layers = [[_finite(w), _finite(b)] for w, b in report.layer_errors]
+        text = str(report)
+        if s.dropout:
+            text += "\n\n(checked without dropout: the cost a dropout step sees is random)"
+        self.emit({"type": "gradcheck", "passed": bool(report.passed),
+                   "verdict": report.verdict, "relative_error": _finite(report.relative_error),
+                   "threshold": report.threshold, "layers": layers, "text": text,
+                   "samples": len(X)})  # fmt: skip
+
+    def _weight_index(self, message) -> tuple[int, int, int]:
+        L = len(self.net.weights)
+        ell = _index(message.get("layer"), "layer", 1, L)
+        rows, cols = self.net.weights[ell - 1].shape
+        j = _index(message.get("j"), "row j", 0, rows - 1)
+        k = _index(message.get("k"), "column k", 0, cols - 1)
+        return ell, j, k
+
+    def _on_nudge(self, message) -> None:
+        ell, j, k = self._weight_index(message)
+        X, Y = self._batch()
+        amounts = np.linspace(-2.0, 2.0, 41)
+        r = nudge(self.net, X, Y, ell, (j, k), amounts)
+        self.emit({"type": "nudge", "name": r.name, "layer": ell, "j": j, "k": k,
+                   "value": r.value, "amounts": r.amounts.tolist(),
+                   "cost": [_finite(c) for c in r.cost], "slope": _finite(r.slope),
+                   "gradient": _finite(r.gradient), "samples": len(X)})  # fmt: skip
+
+    def _on_edit(self, message) -> None:
+        ell, j, k = self._weight_index(message)
+        value = message.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float) or \
+                not math.isfinite(value) or abs(value) > MAX_WEIGHT:  # fmt: skip
+            raise ValueError(f"a weight must be a number between −{MAX_WEIGHT:g} and "
+                             f"{MAX_WEIGHT:g}")  # fmt: skip
+        self.net.weights[ell - 1][j, k] = value  # in place: W is a view of θ
+        self.emit({"type": "info", "message": f"W{ell}[{j}, {k}] set to {value:g}"})
+        self._offer(force=True)
+
+    def _on_export(self, message) -> None:
+        from . import exports
+
+        what = message.get("what")
+        if what not in exports.KINDS:
+            raise ValueError(f"export one of {', '.join(exports.KINDS)}")
+        name, mime, raw = exports.export(what, self)
+        self.emit({"type": "file", "name": name, "mime": mime,
+                   "data": base64.b64encode(raw).decode("ascii")})  # fmt: skip
+
+
+_HANDLERS = {
+    "settings": Session._on_settings,
+    "play": Session._on_play,
+    "pause": Session._on_pause,
+    "step": Session._on_step,
+    "reset": Session._on_reset,
+    "csv": Session._on_csv,
+    "gradcheck": Session._on_gradcheck,
+    "nudge": Session._on_nudge,
+    "edit": Session._on_edit,
+    "export": Session._on_export,
+}
+MESSAGE_TYPES = ("close", *_HANDLERS)
+
+
+def _index(value, name: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be a whole number from {lo} to {hi}; got {value!r:.40}")
+    return value
+
+
+def _finite(x) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None

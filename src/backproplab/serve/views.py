@@ -1,0 +1,90 @@
+"""A :class:`~.session.Moment` as the message the live page draws.
+
+The panels' arrays come from :func:`backproplab.viz.page.page_data` on a one-snapshot
+:class:`~backproplab.runfile.Run` (:func:`.lab.make_run`), exactly as a report's do; they
+travel as one base64 buffer with a JSON header (:func:`backproplab.viz.page.pack`, not
+compressed: the page is on the same machine). The training and test losses are exact
+passes over each set.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from ..activations import get_activation
+from ..costs import get_cost, mean_cost
+from ..engine import feedforward
+from ..viz import page
+from . import lab
+
+GRID = 50  # the input-plane grid of the live page: GRID × GRID points
+
+
+def run_of(m, snapshots=None):
+    """The :class:`Run` of moment ``m`` (or of ``snapshots``: ``(W, b, step, epoch)``)."""
+    curves = lab.Curves([], [], m.loss_epoch, m.accuracy_epoch, m.steps_per_epoch)
+    snaps = snapshots or [(m.weights, m.biases, m.steps, m.steps / m.steps_per_epoch)]
+    run = lab.make_run(m.settings, m.data, m.features, m.net_config, snaps, curves)
+    loss, grad = m.curves.means()
+    run.history["loss_step"], run.history["grad_norm"] = loss, grad
+    return run
+
+
+def losses(m) -> tuple[float, float | None]:
+    """The mean cost C₀ (no penalty) over the training set and over the test set."""
+    c = m.net_config
+    L = len(c["sizes"]) - 1
+    acts = [get_activation(c["activation"])] * (L - 1) + [get_activation(c["output_activation"])]
+    cost = get_cost(c["cost"], c["output_activation"])
+    phi = lab.lift(m.features)
+    d, n = m.data, m.data.n_train
+    out = []
+    for rows in (slice(0, n), slice(n, None)):
+        X, y = d.X[rows], d.y[rows]
+        if not len(X):
+            out.append(None)
+            continue
+        Y = lab.targets(m.settings, y, len(d.classes)).T
+        with np.errstate(over="ignore", invalid="ignore"):
+            a = feedforward(m.weights, m.biases, phi(X.T), acts)[1][-1]
+            value = float(mean_cost(cost, a, Y))
+        out.append(value if np.isfinite(value) else None)
+    return out[0], out[1]
+
+
+def view_message(m, fresh: bool, grid: int = GRID) -> dict:
+    """The ``view`` message of moment ``m``; ``fresh``: the page builds its panels anew."""
+    run = run_of(m)
+    meta, arrays = page.page_data(run, grid=grid)
+    centres = m.curves.centres()
+    arrays["curve_step"] = centres.astype(np.float32)  # the buckets' steps (StepCurves)
+    meta["steps_per_point"] = int(m.curves.k)
+    header, data = page.pack(arrays, compress=False)
+    train_loss, test_loss = losses(m)
+    status = {
+        "steps": m.steps,
+        "epochs": m.epochs,
+        "train_loss": train_loss,
+        "test_loss": test_loss,
+        "running": m.running,
+        "sizes": m.net_config["sizes"],
+        "n_train": m.data.n_train,
+        "n_test": len(m.data.X) - m.data.n_train,
+    }
+    meta["hidden"]["note"] = meta["hidden"]["note"].replace(  # a live page has one moment
+        "one PCA fitted on the last moment and kept for every moment, so motion is change in "
+        "the network", "a PCA of this moment's activations, fitted again at every update "
+        "(its axes may turn as the network changes)")
+    meta |= {
+        "hidden_heading": f"layer {run.watch} of {list(run.sizes)}",
+        "features": m.features,
+    }
+    return {"type": "view", "fresh": fresh, "version": m.version, "meta": meta,
+            "arrays": header, "data": data, "status": status}  # fmt: skip
+
+
+def view_text(m, fresh: bool) -> str:
+    """:func:`view_message` as JSON text: what a view worker process hands back."""
+    return json.dumps(view_message(m, fresh), allow_nan=False, separators=(",", ":"))

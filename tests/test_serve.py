@@ -1,0 +1,444 @@
+"""The playground server without a browser: its security, its validation, its sessions.
+
+Starlette's TestClient drives the application in this process. Needs the ``serve`` extra;
+skipped without it, except under CI (``CI=true``), where a skip would hide a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+
+from backproplab.serve import lab
+from backproplab.serve.session import StepCurves
+from backproplab.serve.settings import (
+    FEATURES,
+    MAX_CSV_BYTES,
+    MAX_MESSAGE_BYTES,
+    Settings,
+    parse_csv,
+    parse_settings,
+)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+HOST = "127.0.0.1"
+ORIGIN = {"origin": "http://testserver"}  # the test client's WebSockets say Host: testserver
+
+
+def _client():
+    try:
+        from starlette.testclient import TestClient
+    except ImportError:
+        if IN_CI:
+            pytest.fail("CI must run the playground's tests, but the serve extra is missing")
+        pytest.skip("the serve extra is not installed (pip install -e '.[serve]')")
+    from backproplab.serve.app import LOCAL_HOSTS, create_app
+
+    return TestClient(create_app([*LOCAL_HOSTS, "testserver"]), base_url=f"http://{HOST}")
+
+
+@pytest.fixture
+def client():
+    return _client()
+
+
+def _until(ws, want, limit: int = 400) -> dict:
+    """The first message whose type is ``want`` (at most ``limit`` messages read); each
+    view is answered ``drawn``, as the page does, so that the next one comes."""
+    for _ in range(limit):
+        m = ws.receive_json()
+        if m["type"] == "view":
+            ws.send_text(json.dumps({"type": "drawn"}))
+        if m["type"] == want:
+            return m
+    raise AssertionError(f"no {want!r} message in {limit}")
+
+
+def _opened(ws) -> dict:
+    """Read the opening messages; return the first view."""
+    return _until(ws, "view")
+
+
+def _stepped(ws, steps: int) -> dict:
+    """Ask for one step and return the view showing ``steps`` steps."""
+    ws.send_text(json.dumps({"type": "step"}))
+    for _ in range(400):
+        m = _until(ws, "view")
+        if m["status"]["steps"] == steps:
+            return m
+    raise AssertionError("the step never showed")
+
+
+# -- security ------------------------------------------------------------------------------
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "10.0.0.7"])
+def test_a_foreign_host_header_gets_400(client, host):
+    for path in ("/", "/assets/app.js", "/assets/plotly.min.js"):
+        assert client.get(path, headers={"host": host}).status_code == 400
+    assert client.get("/", headers={"host": f"localhost:{8000}"}).status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_a_websocket_from_a_foreign_host_or_origin_is_refused(client):
+    from starlette.testclient import WebSocketDenialResponse
+    from starlette.websockets import WebSocketDisconnect
+
+    for headers in (
+        {"origin": "http://evil.example"},
+        {"origin": "http://127.0.0.1:9"},  # another port: another origin
+        {"origin": "null"},
+        {},  # no Origin at all
+    ):
+        with pytest.raises(WebSocketDisconnect) as info:
+            with client.websocket_connect("/ws", headers=headers):
+                pass
+        refused = info.value  # the handshake is answered 403 (or closed with 1008)
+        if isinstance(refused, WebSocketDenialResponse):
+            assert refused.status_code == 403
+        else:
+            assert refused.code == 1008
+    with pytest.raises((WebSocketDenialResponse, WebSocketDisconnect)):
+        with client.websocket_connect("/ws", headers={"host": "evil.example", **ORIGIN}):
+            pass
+
+
+def test_assets_come_from_a_fixed_table_never_a_path(client):
+    for name in ("..%2Fapp.py", "app.py", "%2Fetc%2Fpasswd", "report.html", "loader.js"):
+        assert client.get(f"/assets/{name}").status_code == 404
+    assert client.get("/assets/../../pyproject.toml").status_code == 404
+    page = client.get("/")
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    for src in ("/assets/plotly.min.js", "/assets/app.js", "/assets/live.js"):
+        assert f'src="{src}"' in page.text
+        assert client.get(src).status_code == 200
+    assert "http" not in "".join(
+        line for line in page.text.splitlines() if "src=" in line or "href=" in line
+    )
+
+
+BAD = [
+    ("not json {", "not valid JSON"),
+    (json.dumps([1, 2]), "unknown message type"),
+    (json.dumps({"type": "launch"}), "unknown message type"),
+    (json.dumps({"type": "settings", "settings": {"hidden": [8] * 7}}), "at most 6 hidden"),
+    (json.dumps({"type": "settings", "settings": {"hidden": [64]}}), "at most 32 per layer"),
+    (json.dumps({"type": "settings", "settings": {"n_samples": 6000}}), "between 10 and 5000"),
+    (json.dumps({"type": "settings", "settings": {"eta": -1}}), "learning rate"),
+    (json.dumps({"type": "settings", "settings": {"data": "/etc/passwd"}}), "data must be one of"),
+    (json.dumps({"type": "settings", "settings": {"features": []}}), "at least one input feature"),
+    (json.dumps({"type": "settings", "settings": {"cost": "binary_cross_entropy",
+                                                  "output_activation": "tanh"}}), "cost"),
+    (json.dumps({"type": "settings", "settings": {"path": "x"}}), "unknown setting"),
+    (json.dumps({"type": "csv", "text": "a,b\n1,2\n"}), "columns"),
+    (json.dumps({"type": "csv", "text": "1,2,a\n" * (MAX_CSV_BYTES // 6 + 1)}), "larger than"),
+    (json.dumps({"type": "edit", "layer": 9, "j": 0, "k": 0, "value": 1}), "layer must be"),
+    (json.dumps({"type": "edit", "layer": 1, "j": 0, "k": 0, "value": 1e9}), "a weight must"),
+    (json.dumps({"type": "nudge", "layer": 1, "j": 99, "k": 0}), "row j"),
+    (json.dumps({"type": "export", "what": "../../x"}), "export one of"),
+    ("x" * (MAX_MESSAGE_BYTES + 1), "refused"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD, ids=[b[1] for b in BAD])
+def test_a_bad_message_gets_a_message_and_the_session_goes_on(client, text, expected):
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        _opened(ws)
+        ws.send_text(text)
+        error = _until(ws, "error")
+        assert expected in error["message"]
+        view = _stepped(ws, 1)  # the session goes on: one step trains
+        assert view["status"]["sizes"] == [2, 8, 8, 1]
+
+
+def test_binary_frames_are_refused_with_a_message(client):
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        _opened(ws)
+        ws.send_bytes(b"\x00\x01")
+        assert "binary" in _until(ws, "error")["message"]
+        _stepped(ws, 1)
+
+
+def test_a_burst_of_bad_messages_leaves_other_tabs_served(client):
+    from starlette.websockets import WebSocketDisconnect
+
+    with client.websocket_connect("/ws", headers=ORIGIN) as good:
+        _opened(good)
+        with client.websocket_connect("/ws", headers=ORIGIN) as bad:
+            _opened(bad)
+            for _ in range(30):  # a burst, within the limit: answered, still connected
+                bad.send_text("{{{")
+            _stepped(bad, 1)
+            _stepped(good, 1)
+            with pytest.raises(WebSocketDisconnect):  # a flood: that tab is cut off
+                for _ in range(200):
+                    bad.send_text("{{{")
+                    while bad.receive_json()["type"] != "error":
+                        pass
+        view = _stepped(good, 2)  # the other tab trains on
+        assert view["status"]["steps"] == 2
+
+
+# -- training through the socket --------------------------------------------------------------
+def test_play_trains_pause_stops_and_views_follow(client):
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        first = _opened(ws)
+        assert first["fresh"] and first["status"]["steps"] == 0
+        ws.send_text(json.dumps({"type": "play"}))
+        for _ in range(400):
+            view = _until(ws, "view")
+            if view["status"]["epochs"] >= 20:
+                break
+        ws.send_text(json.dumps({"type": "pause"}))
+        for _ in range(400):
+            view = _until(ws, "view")
+            if not view["status"]["running"]:
+                break
+        assert view["status"]["test_loss"] < 0.5 * first["status"]["test_loss"]
+        assert not view["fresh"]  # same network: the panels are updated, not rebuilt
+        meta = view["meta"]
+        assert meta["heatmaps"]["G"] == 50 and meta["input"]["mode"] == "plane"
+        assert "fitted again at every update" in meta["hidden"]["note"]  # 8 units: a PCA
+        # a change of layers rebuilds the network and the panels
+        settings = dict(Settings().to_dict(), hidden=[3])
+        ws.send_text(json.dumps({"type": "settings", "settings": settings}))
+        view = _until(ws, "view")
+        assert view["fresh"] and view["status"]["sizes"] == [2, 3, 1]
+        assert view["status"]["steps"] == 0
+
+
+def test_gradcheck_and_nudge_through_the_socket(client):
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        _opened(ws)
+        ws.send_text(json.dumps({"type": "gradcheck"}))
+        report = _until(ws, "gradcheck")
+        assert report["passed"] and len(report["layers"]) == 3
+        assert all(e < 1e-7 for pair in report["layers"] for e in pair)
+        ws.send_text(json.dumps({"type": "nudge", "layer": 2, "j": 1, "k": 3}))
+        r = _until(ws, "nudge")
+        # the cost curve's own slope at w (centred differences of the returned points)
+        i = len(r["amounts"]) // 2
+        secant = (r["cost"][i + 1] - r["cost"][i - 1]) / (r["amounts"][i + 1] - r["amounts"][i - 1])
+        assert r["gradient"] == pytest.approx(secant, rel=0.05, abs=1e-6)
+
+
+def test_a_csv_upload_becomes_the_data(client):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    labels = np.where(X[:, 0] > 0, "right", "left")
+    text = "x1,x2,side\n" + "".join(f"{a},{b},{c}\n" for (a, b), c in zip(X, labels))
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        _opened(ws)
+        ws.send_text(json.dumps({"type": "csv", "text": text}))
+        settings = _until(ws, "settings")
+        assert settings["settings"]["data"] == "csv"
+        view = _until(ws, "view")
+        assert view["meta"]["classes"] == ["left", "right"]
+        assert view["status"]["n_train"] + view["status"]["n_test"] == 60
+
+
+# -- the pieces ---------------------------------------------------------------------------------
+def test_settings_defaults_and_limits():
+    assert parse_settings({}) == Settings()
+    assert parse_settings({"features": ["x2", "x1"]}).features == ["x1", "x2"]
+    with pytest.raises(ValueError, match="whole number"):
+        parse_settings({"seed": 1.5})
+    with pytest.raises(ValueError, match="must be a number"):
+        parse_settings({"noise": float("nan")})
+    with pytest.raises(ValueError, match="true or false"):
+        parse_settings({"show_test": "yes"})
+    with pytest.raises(ValueError, match="shown layer"):
+        parse_settings({"hidden": [4], "watch": 2})
+
+
+def test_csv_parsing():
+    X, labels = parse_csv("1,2,a\n3,4,b\n\n5,6,a\n")
+    assert X.tolist() == [[1, 2], [3, 4], [5, 6]] and labels.tolist() == ["a", "b", "a"]
+    for text, why in (("1,2,a\n1,2,a\n", "two classes"), ("1,2,a\n2,x,b\n4,5,a\n", "line 2"),
+                      ("a,b,c\n1,nan,a\n2,3,b\n", "not finite")):  # fmt: skip
+        with pytest.raises(ValueError, match=why):
+            parse_csv(text)
+
+
+def test_features_are_the_playgrounds_formulas():
+    x1, x2 = np.array([0.5, -2.0]), np.array([1.5, 0.25])
+    F = lab.lift(list(FEATURES))(np.vstack([x1, x2]))
+    expected = [x1, x2, x1 * x1, x2 * x2, x1 * x2, np.sin(x1), np.sin(x2)]
+    np.testing.assert_allclose(F, np.vstack(expected))
+    assert lab.features_for(Settings(features=["x2", "x1x2"]), 1) == ["x1"]
+
+
+def test_step_curves_are_block_means():
+    rng = np.random.default_rng(1)
+    loss, grad = rng.random(5003), rng.random((5003, 2))
+    c = StepCurves(2, max_buckets=100)
+    for chunk in np.array_split(np.arange(5003), 17):  # arriving in uneven pieces
+        c.add(loss[chunk], grad[chunk])
+    means, gmeans = c.means()
+    k = c.k
+    assert len(means) <= 100 and k == 64
+    for b in (0, 7, len(means) - 1):  # a second way: slice the raw steps
+        rows = slice(b * k, min((b + 1) * k, 5003))
+        assert means[b] == pytest.approx(loss[rows].mean())
+        np.testing.assert_allclose(gmeans[b], grad[rows].mean(axis=0))
+        assert c.centres()[b] == pytest.approx((rows.start + 1 + rows.stop) / 2)
+
+
+def test_targets_and_outputs():
+    s = Settings()
+    y = np.array([0, 1, 1])
+    assert lab.targets(s, y, 2)[:, 0].tolist() == [0, 1, 1]
+    tanh = Settings(output_activation="tanh", cost="quadratic")
+    assert lab.targets(tanh, y, 2)[:, 0].tolist() == [-1, 1, 1]
+    soft = Settings(output_activation="softmax", cost="categorical_cross_entropy")
+    assert lab.targets(soft, y, 2).tolist() == [[1, 0], [0, 1], [0, 1]]
+    assert lab.n_outputs(s, 3) == 3
+
+
+def test_the_exported_script_reproduces_the_setup(tmp_path):
+    """The script, run, builds the same data and network: the same initial loss."""
+    import subprocess
+    import sys
+
+    from backproplab.serve import exports
+    from backproplab.serve.session import Session
+
+    session = Session(lambda m: None, lambda m: None)
+    session.setup(Settings(hidden=[4], features=["x1", "x2", "x1x2"]))  # no thread needed
+    text = exports.script(session).replace(
+        "history = net.train(", "print('initial', net.cost(F[:n_train], Y[:n_train]))\nhistory = net.train("
+    )
+    path = tmp_path / "playground.py"
+    path.write_text(text)
+    out = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True)
+    initial = float(out.stdout.split("initial")[1].split()[0])
+    assert math.isclose(initial, session.net.cost(session.X_train, session.Y_train), rel_tol=1e-12)
+
+
+# -- the command line and a real server ------------------------------------------------------
+def test_serve_help(capsys):
+    from backproplab.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["serve", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--port", "--host", "--no-browser", "127.0.0.1"):
+        assert option in out
+
+
+def test_serve_prints_its_url_and_warns_off_localhost(monkeypatch, capsys):
+    _client()  # skips without the extra
+    from backproplab import serve
+    from backproplab.cli import main
+
+    calls = []
+
+    def fake_run(host, port, *, browser, on_ready):
+        calls.append((host, port, browser))
+        on_ready(f"http://{host}:{port or 5555}/")
+
+    monkeypatch.setattr(serve, "run", fake_run)
+    assert main(["serve", "--no-browser"]) == 0
+    out, err = capsys.readouterr()
+    assert "http://127.0.0.1:5555/" in out and "warning" not in err
+    assert calls == [("127.0.0.1", 0, False)]
+    assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
+    out, err = capsys.readouterr()
+    assert "warning" in err and "0.0.0.0" in err
+    assert calls[-1] == ("0.0.0.0", 8123, True)
+    assert main(["serve", "--port", "70000"]) == 2
+
+
+def test_a_real_server_refuses_a_foreign_host():
+    """uvicorn on a free port of 127.0.0.1, in a thread; raw HTTP requests."""
+    import http.client
+    import threading
+    import time
+
+    _client()
+    from backproplab import serve
+
+    sock = serve.open_socket("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    srv = serve.make_server(sock, "127.0.0.1")
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not srv.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        def status(host: str) -> int:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/", headers={"Host": host})
+            code = conn.getresponse().status
+            conn.close()
+            return code
+
+        assert status(f"127.0.0.1:{port}") == 200
+        assert status(f"localhost:{port}") == 200
+        assert status(f"attacker.example:{port}") == 400  # DNS rebinding
+        assert status("") == 400
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def test_closing_a_session_ends_its_thread():
+    """A closed tab's session stops training at the next mini-batch, and its thread ends."""
+    import threading
+    import time
+
+    from backproplab.serve.session import Session
+
+    seen = threading.Event()
+    session = Session(lambda m: None, lambda m: seen.set())
+    session.start()
+    session.submit({"type": "play"})
+    deadline = time.monotonic() + 20
+    while session.steps < 100 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert session.steps >= 100 and seen.is_set()  # it trained
+    session.close()
+    session.thread.join(timeout=10)
+    assert not session.thread.is_alive()
+    steps = session.steps
+    time.sleep(0.2)
+    assert session.steps == steps
+
+
+@pytest.mark.parametrize(
+    ("settings", "mode", "sizes"),
+    [
+        ({"data": "toy"}, "curve", [1, 8, 8, 1]),
+        ({"data": "toy", "features": ["x1", "x1^2", "x2"]}, "curve", [2, 8, 8, 1]),
+        ({"data": "blobs", "output_activation": "softmax", "cost": "categorical_cross_entropy"},
+         "plane", [2, 8, 8, 3]),
+        ({"data": "xor", "features": list(FEATURES), "hidden": []}, "plane", [7, 1]),
+        ({"data": "moons", "hidden": [3], "show_test": True}, "plane", [2, 3, 1]),
+    ],
+)
+def test_every_data_set_draws(client, settings, mode, sizes):
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        _opened(ws)
+        ws.send_text(json.dumps({"type": "settings", "settings": settings}))
+        view = _stepped(ws, 1)
+        assert view["meta"]["input"]["mode"] == mode
+        assert view["status"]["sizes"] == sizes
+        n = view["status"]["n_train"] + (view["status"]["n_test"] if settings.get("show_test") else 0)
+        assert view["meta"]["n_samples"] == n
+
+
+def test_the_hosts_answered():
+    import socket
+
+    from backproplab import serve
+
+    local = serve.allowed_hosts("127.0.0.1")
+    assert {"127.0.0.1", "localhost", "::1"} <= set(local)
+    assert socket.gethostname() not in local or socket.gethostname() == "localhost"
+    assert socket.gethostname() in serve.allowed_hosts("0.0.0.0")  # reachable by its name

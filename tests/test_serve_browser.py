@@ -1,0 +1,306 @@
+"""The live playground in a real headless browser (Debian's chromium, through playwright).
+
+The server runs in this process, on a free port of 127.0.0.1, in a thread. Needs the
+``serve`` and ``browser`` extras and ``/usr/bin/chromium``; skipped without them except
+under CI (``CI=true``), where a skip would hide a failure. What the page shows is read
+back from its outputs and Plotly's figure data; screenshots go to ``shots``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+CHROMIUM = os.environ.get("BACKPROPLAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _need(missing: str | None):
+    if missing is None:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must run the playground's browser tests, but {missing}")
+    pytest.skip(missing)
+
+
+@pytest.fixture(scope="module")
+def server():
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError:
+        _need("the serve extra is not installed (pip install -e '.[serve]')")
+    from backproplab import serve
+
+    sock = serve.open_socket("127.0.0.1", 0)
+    url = serve.url_of(sock, "127.0.0.1")
+    srv = serve.make_server(sock, "127.0.0.1")
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield url
+    srv.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _need("playwright is not installed (pip install -e '.[browser]')")
+    _need(None if Path(CHROMIUM).exists() else f"no chromium at {CHROMIUM}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    return tmp_path_factory.mktemp("playground-shots")
+
+
+class Tab:
+    """One page of the playground, with its console errors and every request it made."""
+
+    def __init__(self, browser, url: str, context=None):
+        self.ctx = context or browser.new_context(viewport={"width": 1400, "height": 1000},
+                                                  accept_downloads=True)
+        self.page = self.ctx.new_page()
+        self.errors, self.requests = [], []
+        self.page.on("console", lambda m: self.errors.append(f"{m.text} at {m.location}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"{exc}\n{exc.stack}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.url = url
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_function("document.body.dataset.ready === 'true'", timeout=30_000)
+
+    def number(self, testid: str) -> float:
+        text = self.page.get_by_test_id(testid).text_content()
+        return float(text) if text not in ("–", "") else float("nan")
+
+    def click(self, testid: str) -> None:
+        self.page.get_by_test_id(testid).click()
+
+    def check_clean(self, base: str) -> None:
+        assert self.errors == []
+        outside = [u for u in self.requests if not (u.startswith(base) or u.startswith("blob:")
+                                                    or u.startswith("data:"))]
+        assert outside == [], outside
+
+    def close(self) -> None:
+        self.ctx.close()
+
+
+def _base(url: str) -> str:
+    return url.rstrip("/")
+
+
+def test_play_pause_step_and_the_losses(server, browser, shots):
+    tab = Tab(browser, server)
+    page = tab.page
+    assert tab.number("epoch") == 0
+    loss0 = tab.number("test-loss")
+    page.screenshot(path=str(shots / "playground-start.png"), full_page=True)
+    tab.click("play")
+    page.wait_for_function(
+        "Number(document.querySelector('[data-testid=epoch]').textContent) >= 30", timeout=60_000
+    )
+    tab.click("pause")
+    page.wait_for_function("BPL.status && !BPL.status.running", timeout=30_000)
+    epochs = tab.number("epoch")
+    steps = tab.number("steps")
+    loss = tab.number("test-loss")
+    assert epochs >= 30
+    assert loss < 0.5 * loss0, (loss0, loss)  # circles: the test loss falls
+    page.wait_for_timeout(600)
+    assert tab.number("steps") == steps  # paused: nothing moves
+    tab.click("step")
+    page.wait_for_function(f"BPL.status.steps === {int(steps) + 1}", timeout=30_000)
+    page.wait_for_timeout(300)
+    assert tab.number("steps") == steps + 1  # one mini-batch, and only one
+    page.screenshot(path=str(shots / "playground-trained.png"), full_page=True)
+    # what the panels drew: the network's wires and the regions image are there
+    n_traces = page.evaluate("document.getElementById('network-diagram').data.length")
+    assert n_traces > 3
+    images = page.evaluate("document.getElementById('input-space').layout.images.length")
+    assert images == 1
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+def test_changing_layers_rebuilds_and_the_address_keeps_the_settings(server, browser, shots):
+    tab = Tab(browser, server)
+    page = tab.page
+    tab.click("add-layer")  # [8, 8] → [8, 8, 8]
+    page.wait_for_function("BPL.status.sizes.length === 5", timeout=30_000)
+    assert page.evaluate("BPL.status.sizes") == [2, 8, 8, 8, 1]
+    assert tab.number("steps") == 0  # a new network
+    columns = page.evaluate("document.getElementById('network-diagram').layout.xaxis.ticktext")
+    assert len(columns) == 5
+    page.get_by_test_id("hidden").fill("5,3")
+    page.get_by_test_id("hidden").press("Enter")
+    page.get_by_test_id("hidden").blur()
+    page.wait_for_function("BPL.status.sizes.join() === '2,5,3,1'", timeout=30_000)
+    page.get_by_test_id("eta").fill("0.3")
+    page.get_by_test_id("eta").blur()
+    page.get_by_test_id("feature-x1^2").check()
+    page.wait_for_function("BPL.status.sizes.join() === '3,5,3,1'", timeout=30_000)
+    page.wait_for_function("location.search.includes('eta=0.3')", timeout=10_000)
+    url = page.url
+    assert "hidden=5%2C3" in url and "features=" in url
+    tab.close()
+    again = Tab(browser, url)  # the address reproduces the setup
+    p2 = again.page
+    p2.wait_for_function("BPL.status.sizes.join() === '3,5,3,1'", timeout=30_000)
+    assert p2.get_by_test_id("hidden").input_value() == "5,3"
+    assert p2.get_by_test_id("eta").input_value() == "0.3"
+    assert p2.get_by_test_id("feature-x1^2").is_checked()
+    p2.screenshot(path=str(shots / "playground-reloaded.png"), full_page=True)
+    again.check_clean(_base(server))
+    again.close()
+
+
+def test_bad_settings_get_a_message_and_the_session_goes_on(server, browser):
+    tab = Tab(browser, server)
+    page = tab.page
+    page.get_by_test_id("hidden").fill("8,64")
+    page.get_by_test_id("hidden").blur()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=message]').textContent.includes('at most 32')",
+        timeout=30_000,
+    )
+    assert page.get_by_test_id("hidden").input_value() == "8,8"  # put back as it is
+    tab.click("step")
+    page.wait_for_function("BPL.status.steps === 1", timeout=30_000)
+    tab.close()
+
+
+def test_two_tabs_train_independently(server, browser):
+    a, b = Tab(browser, server), Tab(browser, server)
+    a.click("play")
+    a.page.wait_for_function("BPL.status.epochs >= 5", timeout=60_000)
+    assert b.number("steps") == 0  # the other tab does not train
+    b.click("step")
+    b.page.wait_for_function("BPL.status.steps === 1", timeout=30_000)
+    a.click("pause")
+    a.page.wait_for_function("!BPL.status.running", timeout=30_000)
+    assert a.number("steps") > 10
+    a.close()
+    # a's session is gone; b's goes on
+    b.click("step")
+    b.page.wait_for_function("BPL.status.steps === 2", timeout=30_000)
+    b.close()
+
+
+def test_check_gradients_shows_passing_errors(server, browser, shots):
+    tab = Tab(browser, server)
+    page = tab.page
+    tab.click("play")
+    page.wait_for_function("BPL.status.epochs >= 3", timeout=60_000)
+    tab.click("pause")
+    tab.click("gradcheck")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=gradcheck-result]').dataset.verdict", timeout=30_000
+    )
+    assert page.get_by_test_id("gradcheck-result").get_attribute("data-verdict") == "PASSED"
+    cells = page.locator("[data-testid=gradcheck-table] td").all_text_contents()
+    errors = [float(c) for c in cells if re.fullmatch(r"[0-9.]+e[-+][0-9]+", c)]
+    assert len(errors) == 6  # W and b of each of the 3 layers
+    assert max(errors) < 1e-7
+    # the nudge tool: C against one weight, with backprop's slope matching the secant
+    page.get_by_test_id("nudge-layer").fill("2")
+    tab.click("nudge")
+    page.wait_for_function("document.getElementById('nudge-plot').dataset.slope", timeout=30_000)
+    slope = float(page.get_by_test_id("nudge-plot").get_attribute("data-slope"))
+    gradient = float(page.get_by_test_id("nudge-plot").get_attribute("data-gradient"))
+    assert gradient == pytest.approx(slope, rel=1e-4, abs=1e-8)
+    page.get_by_test_id("gradcheck").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "playground-gradcheck.png"), full_page=True)
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+def test_a_weight_edited_from_the_diagram(server, browser):
+    tab = Tab(browser, server)
+    page = tab.page
+    # click the marker of W³[0, 4] (a third of the way along its wire) where Plotly drew it
+    page.get_by_test_id("network-diagram").scroll_into_view_if_needed()
+    x, y = page.evaluate("""() => {
+        const gd = document.getElementById('network-diagram'), L = gd._fullLayout;
+        const tr = gd.data.find((d) => d.name === 'weights');
+        const i = tr.customdata.findIndex((c) => c[1] === 3 && c[2] === 0 && c[3] === 4);
+        const box = gd.getBoundingClientRect();
+        return [box.left + L.xaxis._offset + L.xaxis.l2p(tr.x[i]),
+                box.top + L.yaxis._offset + L.yaxis.l2p(tr.y[i])];
+    }""")
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    page.wait_for_function(
+        "document.querySelector('[data-testid=message]').textContent.startsWith('picked W3[0, 4]')",
+        timeout=10_000,
+    )
+    fields = [page.get_by_test_id(f"nudge-{f}").input_value() for f in ("layer", "j", "k")]
+    assert fields == ["3", "0", "4"]
+    page.get_by_test_id("weight-value").fill("2.5")
+    tab.click("set-weight")
+    page.wait_for_function(
+        "document.querySelector('[data-testid=message]').textContent.includes('W3[0, 4] set to 2.5')",
+        timeout=30_000,
+    )
+    page.wait_for_function(  # the diagram's hover text for that wire shows the new value
+        "document.getElementById('network-diagram').data.find(d => d.name === 'weights')"
+        ".text.includes('W<sup>3</sup><sub>0,4</sub> = 2.500')",
+        timeout=30_000,
+    )
+    tab.close()
+
+
+def test_the_exported_model_predicts_what_the_page_shows(server, browser, tmp_path):
+    from backproplab import Network
+
+    tab = Tab(browser, server)
+    page = tab.page
+    tab.click("play")
+    page.wait_for_function("BPL.status.epochs >= 20", timeout=60_000)
+    tab.click("pause")
+    page.wait_for_function("!BPL.status.running", timeout=30_000)
+    page.wait_for_timeout(300)
+    with page.expect_download() as info:
+        tab.click("export-model")
+    path = tmp_path / "model.npz"
+    info.value.save_as(path)
+    net = Network.load(path)
+    assert net.sizes == [2, 8, 8, 1]
+    # the input panel's regions: a^L over the grid, on 0 … 255; the model's own, the same way
+    meta = page.evaluate("({gx: BPL.meta.input.gx, gy: BPL.meta.input.gy})")
+    regions = np.array(page.evaluate("Array.from(BPL.arr.regions)"), dtype=float)
+    gx, gy = np.array(meta["gx"]), np.array(meta["gy"])
+    xx, yy = np.meshgrid(gx, gy)
+    a = net.predict(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0]
+    assert np.max(np.abs(np.rint(a * 255) - regions)) <= 1
+    # and the losses the page shows
+    with page.expect_download() as info:
+        tab.click("export-script")
+    script = tmp_path / "playground.py"
+    info.value.save_as(script)
+    assert "Network([2, 8, 8, 1]" in script.read_text()
+    with page.expect_download() as info:
+        tab.click("export-report")
+    report = tmp_path / "report.html"
+    info.value.save_as(report)
+    assert "bpl-meta" in report.read_text()
+    tab.check_clean(_base(server))
+    tab.close()
