@@ -50,6 +50,7 @@ from .validation import (
     check_X,
     check_XY,
 )
+from .workspace import Workspace
 
 Array = np.ndarray
 
@@ -116,6 +117,7 @@ class Network:
         biases = b0 if biases is None else self._checked(biases, "biases", self.bias_shapes)
         self.theta, self.weights, self.biases = parameters.as_views(weights, biases, self.dtype)
         self._views = [*self.weights, *self.biases]  # to tell cheaply whether they are still there
+        self._workspace: Workspace | None = None
 
     @property
     def weight_shapes(self) -> list[tuple[int, int]]:
@@ -194,6 +196,19 @@ class Network:
             theta, weights, biases = parameters.as_views(self.weights, self.biases, self.dtype)
             self.theta, self.weights[:], self.biases[:] = theta, weights, biases
         self._views = [*self.weights, *self.biases]
+
+    def workspace(self) -> Workspace:
+        """The training step's :class:`~backproplab.workspace.Workspace` for this network's
+        θ, kept between calls to :meth:`train` so that its buffers are allocated once."""
+        ws = self._workspace
+        if ws is None or ws.theta is not self.theta:
+            ws = Workspace(self.theta, self.weights, self.biases, self.layer_activations,
+                           self.cost_function)  # fmt: skip
+            self._workspace = ws
+        return ws
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_workspace": None}  # buffers, rebuilt when needed
 
     def __setstate__(self, state) -> None:
         """After unpickling (or a deep copy), the arrays are copies of their own: make them

@@ -39,7 +39,6 @@ from .history import History
 from .labels import label_hits, label_kind
 from .penalties import check_penalties, penalty
 from .validation import check_positive_float, check_positive_int
-from .workspace import Workspace
 
 
 class TrainingDivergedError(ValueError):
@@ -142,13 +141,14 @@ def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator
     """Train ``net`` in place; X is (n_samples, n_features), Y is (n_samples, n_outputs);
     ``validation`` is None or ``(X_val, Y_val)`` in the same layout.
 
-    ``net`` is used through its public attributes: ``theta``, ``weights``, ``biases``
-    (views of θ), ``layer_activations``, ``cost_function``, ``sizes``; it is also what
-    callbacks receive. Inputs must already be validated and of the network's dtype.
+    ``net`` is used through its public attributes: ``workspace()`` (the step's buffers
+    on θ, kept between calls), ``weights``, ``biases``, ``layer_activations``,
+    ``cost_function``, ``sizes``; it is also what callbacks receive. Inputs must already
+    be validated and of the network's dtype.
     """
     n = X.shape[0]
     X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)  # mini-batches are row blocks
-    ws = Workspace(net.theta, net.weights, net.biases, net.layer_activations, net.cost_function)
+    ws = net.workspace()
     optimizer, schedule = s.optimizer, s.schedule
     optimizer.prepare(ws.theta)  # keeps the state of an optimizer object used before
     schedule.start(s.eta, s.epochs, n)
