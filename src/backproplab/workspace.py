@@ -103,6 +103,7 @@ class Workspace:
         self._buffers: dict[int, Buffers] = {}  # one set per batch size (the last may differ)
         self.limit = float(np.finfo(theta.dtype).max)
         self._penalty_scratch: Array | None = None
+        self._epoch_outputs: Array | None = None
 
     def buffers(self, m: int) -> Buffers:
         """The buffers for mini-batches of m samples (allocated on first use)."""
@@ -201,6 +202,13 @@ class Workspace:
             value += l1 / n * float(np.abs(theta_w, out=scratch).sum())
             add_scaled(grad_w, l1 / n, np.sign(theta_w, out=scratch), scratch)
         return value
+
+    def epoch_outputs(self, n: int) -> Array:
+        """An array (n_L, n) the training loop fills with each step's output, for the
+        epoch's running accuracy (allocated once per training-set size)."""
+        if self._epoch_outputs is None or self._epoch_outputs.shape[1] != n:
+            self._epoch_outputs = np.empty((self.sizes[-1], n), self.theta.dtype)
+        return self._epoch_outputs
 
     def output(self, m: int) -> Array:
         """The last forward pass's output ``A^L`` for mini-batches of m samples, (n_L, m)."""
