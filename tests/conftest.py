@@ -7,6 +7,8 @@ from sklearn.datasets import make_circles
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from optional import CHROMIUM, need  # noqa: E402  (the path above first)
+
 
 @pytest.fixture(scope="session")
 def circles():
@@ -25,3 +27,17 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser") or item.get_closest_marker("end_to_end"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium, driven by playwright (the ``browser`` extra)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("playwright is not installed (pip install -e '.[browser]')")
+    need(None if Path(CHROMIUM).exists() else f"no chromium at {CHROMIUM}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()

@@ -8,8 +8,6 @@ run file's arrays. Screenshots are saved next to the run (``run_dir``).
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -18,31 +16,10 @@ import pytest
 from backproplab.cli import main
 from backproplab.runfile import load_run
 
-CHROMIUM = os.environ.get("BACKPROPLAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 pytestmark = pytest.mark.browser
 SNAPSHOTS = 6
 
 
-def _need(reason_missing: str | None):
-    if reason_missing is None:
-        return
-    if IN_CI:
-        pytest.fail(f"CI must run the browser tests, but {reason_missing}")
-    pytest.skip(reason_missing)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need("playwright is not installed (pip install -e '.[browser]')")
-    _need(None if Path(CHROMIUM).exists() else f"no chromium at {CHROMIUM}")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

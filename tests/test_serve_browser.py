@@ -8,27 +8,17 @@ back from its outputs and Plotly's figure data; screenshots go to ``shots``.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-CHROMIUM = os.environ.get("BACKPROPLAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() == "true"
+from optional import need
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-
-def _need(missing: str | None):
-    if missing is None:
-        return
-    if IN_CI:
-        pytest.fail(f"CI must run the playground's browser tests, but {missing}")
-    pytest.skip(missing)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +27,7 @@ def server():
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        _need("the serve extra is not installed (pip install -e '.[serve]')")
+        need("the serve extra is not installed (pip install -e '.[serve]')")
     from backproplab import serve
 
     sock = serve.open_socket("127.0.0.1", 0)
@@ -53,18 +43,6 @@ def server():
     thread.join(timeout=10)
     sock.close()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need("playwright is not installed (pip install -e '.[browser]')")
-    _need(None if Path(CHROMIUM).exists() else f"no chromium at {CHROMIUM}")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
