@@ -33,7 +33,7 @@ from ..train import TrainingDivergedError
 from . import lab
 from .settings import TRAINING_FIELDS, Settings, parse_csv, parse_settings
 
-UPDATE_INTERVAL = 1 / 25  # seconds between two moments offered to the page, at least
+UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
 MAX_QUEUED = 64  # messages waiting for the training thread; more are refused
 MAX_CURVE_BUCKETS = 2000  # the loss curves keep at most about twice this many points
 MAX_KEPT_MOMENTS = 60  # moments kept for the exported report
