@@ -152,7 +152,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from ..sweep import check_runs, fixed_options, iter_results, plan, to_frame
     from ..sweep.store import ResultsFolder
     from ..viz.sweep import plot_sweep_final, plot_sweep_loss
-    from .demo import check_out_dir, load_data
+    from .pipeline import check_out_dir, load_data
 
     say = (lambda *a: None) if args.quiet else print
     sizes = parse_layers(args.layers)
