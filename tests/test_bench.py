@@ -97,6 +97,7 @@ def test_float64_rungs_skip_float32():
             prepare(p32)
 
 
+@pytest.mark.slow
 def test_round_robin_interleaves_primes_and_drops_the_warmup(tiny):
     calls = []
 
@@ -120,6 +121,7 @@ def test_round_robin_interleaves_primes_and_drops_the_warmup(tiny):
     assert results[2].skipped == "not here" and results[2].epoch_seconds is None
 
 
+@pytest.mark.slow
 def test_short_epochs_are_timed_several_in_a_row_from_fresh_parameters(tiny, monkeypatch):
     """After the warm-up, an epoch of 12 ms (on a fake clock) runs 5 times per timing, so
     that a timing lasts at least 50 ms; a 80 ms one still runs once."""

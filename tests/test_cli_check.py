@@ -11,6 +11,8 @@ import pytest
 
 from backproplab.cli import main
 
+pytestmark = pytest.mark.end_to_end  # the learner's code runs in a subprocess
+
 NETWORK_PY = textwrap.dedent(
     """
     import random

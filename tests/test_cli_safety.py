@@ -19,6 +19,8 @@ from backproplab.cli.demo import OUTPUT_FILES
 from backproplab.cli.limits import MAX_FRAMES
 from backproplab.cli.output import MARKER
 
+pytestmark = pytest.mark.end_to_end  # the command line, often in a subprocess
+
 # a 2-D hidden layer: its frames are flat plots, quick to draw
 SMALL = ["--layers", "2,2,1", "--samples", "100", "--epochs", "2", "--frames", "2", "--quiet"]
 FILES = set(OUTPUT_FILES)  # every file a run writes

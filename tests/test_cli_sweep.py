@@ -19,6 +19,8 @@ from backproplab import datasets  # noqa: E402
 from backproplab.cli import main  # noqa: E402
 from backproplab.sweep import sweep  # noqa: E402
 
+pytestmark = pytest.mark.end_to_end  # whole sweeps from the command line
+
 ARGS = ["sweep", "--data", "circles", "--samples", "150", "--layers", "2,4,1",
         "--epochs", "5", "--batch-size", "10", "--grid", "eta=0.5,3",
         "--grid", "activation=sigmoid,tanh", "--seeds", "0-2", "--n-jobs", "1"]  # fmt: skip

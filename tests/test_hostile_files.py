@@ -35,6 +35,8 @@ from hostile import (
     write_zip,
 )
 
+pytestmark = pytest.mark.end_to_end  # loads run in a child process under a memory limit
+
 # -- model files ------------------------------------------------------------------------------
 
 
