@@ -39,6 +39,8 @@ class Cost:
         fused_with: the output activation for which ``δ^L = a − y`` exactly.
         sum_over_batch: optional ``(a, y, scratch) -> Σ_x C_x`` that is cheaper than
             ``value(a, y).sum()``; ``scratch`` is an array shaped like ``a`` it may use.
+        total_leaves_grad_a: ``sum_over_batch`` leaves ``∂C_x/∂a`` of every sample in
+            ``scratch`` (the quadratic cost's ``a − y``), so BP1 need not compute it again.
     """
 
     name: str
@@ -47,6 +49,7 @@ class Cost:
     outputs: frozenset[str] | None = None
     fused_with: str | None = None
     sum_over_batch: Callable[[Array, Array, Array | None], float] | None = None
+    total_leaves_grad_a: bool = False
 
     def total(self, a: Array, y: Array, scratch: Array | None = None) -> float:
         """``Σ_x C_x`` over the batch's columns, as a float (the training loop records
@@ -72,7 +75,8 @@ def _quadratic(a: Array, y: Array) -> Array:
 
 
 def _quadratic_total(a: Array, y: Array, scratch: Array | None = None) -> float:
-    """Σ_x ½‖a_x − y_x‖² = ½ ‖A − Y‖² (Frobenius): one subtraction and one dot product."""
+    """Σ_x ½‖a_x − y_x‖² = ½ ‖A − Y‖² (Frobenius): one subtraction and one dot product.
+    ``scratch`` is left holding ``A − Y``, which is ∂C_x/∂a for every sample."""
     d = np.subtract(a, y, out=scratch)
     return 0.5 * float(np.vdot(d, d))
 
@@ -105,7 +109,8 @@ def _categorical_ce_grad(a: Array, y: Array, out: Array | None = None) -> Array:
 COSTS: dict[str, Cost] = {
     c.name: c
     for c in (
-        Cost("quadratic", _quadratic, _quadratic_grad, sum_over_batch=_quadratic_total),
+        Cost("quadratic", _quadratic, _quadratic_grad, sum_over_batch=_quadratic_total,
+             total_leaves_grad_a=True),
         Cost(
             "binary_cross_entropy",
             _binary_ce,
@@ -198,6 +203,7 @@ def output_delta(
     y: Array,
     out: Array | None = None,
     scratch: Array | None = None,
+    grad_a: Array | None = None,
 ) -> Array:
     """BP1: the output error ``δ^L = ∇_a C ⊙ σ'(z^L)``, shape (n_out, n_samples).
 
@@ -207,7 +213,11 @@ def output_delta(
     Args:
         out: receives δ^L if given. scratch: an array of the same shape for ``∇_a C``,
             so that nothing is allocated (used only on the general path).
+        grad_a: ``∇_a C`` when it is already at hand (see ``Cost.total_leaves_grad_a``);
+            must not be ``out``.
     """
     if cost.fused_with == output.name:
         return np.subtract(a, y, out=out)
-    return output.backward(z, a, cost.grad_a(a, y, out=scratch), out=out)
+    if grad_a is None:
+        grad_a = cost.grad_a(a, y, out=scratch)
+    return output.backward(z, a, grad_a, out=out)

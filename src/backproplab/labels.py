@@ -5,7 +5,8 @@
   is (−1, 1). :func:`low_target` is that rule.
 - One output neuron per class: one-hot rows.
 
-Reading the targets back (:func:`label_kind`, :func:`label_hits`): a single output is
+Reading the targets back (:func:`label_kind`, :func:`label_classes`,
+:func:`predicted_classes`, :func:`label_hits`): a single output is
 thresholded at the midpoint of its two targets (0.5 for 0/1, 0 for ±1); several outputs
 pick the largest.
 
@@ -98,18 +99,47 @@ def label_kind(Y: Array) -> str | None:
         if np.all(np.abs(Y) == 1):
             return "±1"
         return None
-    if np.all(Y.sum(axis=0) == 1) and np.all((Y == 0) | (Y == 1)):
+    if np.all((Y == 0) | (Y == 1)) and np.all(_column_sums(Y) == 1):
         return "one-hot"
     return None
 
 
+def label_classes(Y: Array, kind: str) -> Array:
+    """The class of each column of the targets ``Y`` (n_out, m) of the given ``kind``,
+    (m,): True/False for a single output, the row of the 1 for one-hot columns."""
+    if kind == "0/1":
+        return Y[0] > 0.5
+    if kind == "±1":
+        return Y[0] > 0
+    rows = _column_sums(Y, np.arange(Y.shape[0], dtype=Y.dtype if Y.dtype.kind == "f" else float))
+    return rows.astype(np.intp)  # the row of each column's 1, exactly
+
+
+def predicted_classes(A_out: Array, kind: str) -> Array:
+    """The class the outputs ``A_out`` (n_out, m) stand for, (m,), in the terms of
+    :func:`label_classes`: the output against the midpoint of the two targets, or the
+    largest output (the first of equal ones)."""
+    if kind == "0/1":
+        return A_out[0] > 0.5
+    if kind == "±1":
+        return A_out[0] > 0
+    return np.argmax(A_out, axis=0)
+
+
 def label_hits(A_out: Array, Y: Array, kind: str) -> int:
     """How many of the m samples are classified right; A_out and Y are (n_out, m)."""
-    if kind == "0/1":
-        return int(np.count_nonzero((A_out > 0.5) == (Y > 0.5)))
-    if kind == "±1":
-        return int(np.count_nonzero((A_out > 0) == (Y > 0)))
-    return int(np.count_nonzero(np.argmax(A_out, axis=0) == np.argmax(Y, axis=0)))
+    return int(np.count_nonzero(predicted_classes(A_out, kind) == label_classes(Y, kind)))
+
+
+def _column_sums(Y: Array, weights: Array | None = None) -> Array:
+    """``Σ_j w_j Y[j]`` for each column of Y (n_out, m), w = 1 unless given: a matrix
+    product for float Y (the targets are often a transposed view, along whose short
+    columns ``sum`` is slow); exact for 0/1 entries and small integer weights."""
+    if weights is None:
+        weights = np.ones(Y.shape[0], dtype=Y.dtype if Y.dtype.kind == "f" else float)
+    if Y.dtype.kind != "f":
+        return (weights[:, None] * Y).sum(axis=0)
+    return np.dot(weights, Y)
 
 
 def label_accuracy(A_out: Array, Y: Array) -> float | None:

@@ -13,6 +13,7 @@ the whole vector is a single NumPy operation that every array taken from the net
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,7 +30,7 @@ def views(vector: Array, shapes: Sequence[tuple[int, ...]]) -> list[Array]:
     """Consecutive pieces of ``vector`` reshaped to ``shapes`` (views, not copies)."""
     out, offset = [], 0
     for shape in shapes:
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         out.append(vector[offset : offset + size].reshape(shape))
         offset += size
     return out

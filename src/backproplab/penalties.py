@@ -14,6 +14,7 @@ penalised. With plain SGD the L2 step is network2's ``W ← (1 − ηλ₂/n) W 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,7 +30,7 @@ def check_penalties(l2, l1) -> tuple[float, float]:
             lam = float(lam)
         except (TypeError, ValueError):
             raise ValueError(f"{name} must be a number, got {lam!r}") from None
-        if not np.isfinite(lam) or lam < 0:
+        if not math.isfinite(lam) or lam < 0:
             raise ValueError(f"{name} (λ) must be a finite number ≥ 0, got {lam}")
         out.append(lam)
     return out[0], out[1]

@@ -36,7 +36,7 @@ import numpy as np
 
 from .forward import feedforward
 from .history import History
-from .labels import label_hits, label_kind
+from .labels import label_classes, label_hits, label_kind, predicted_classes
 from .penalties import check_penalties, penalty
 from .validation import check_positive_float, check_positive_int
 
@@ -153,6 +153,7 @@ def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator
     optimizer.prepare(ws.theta)  # keeps the state of an optimizer object used before
     schedule.start(s.eta, s.epochs, n)
     kind = label_kind(Y.T)
+    classes = None if kind is None else label_classes(Y.T, kind)  # (n,), for the accuracy
     steps_per_epoch = math.ceil(n / s.batch_size)
     history = History.empty(
         len(ws.weights), steps_per_epoch, labels=kind is not None,
@@ -164,7 +165,8 @@ def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator
         eta = schedule.eta_for(epoch, history.monitored())
         if not math.isfinite(eta) or eta <= 0:
             raise ValueError(f"the schedule gave eta = {eta} for epoch {epoch}")
-        loss_sum, hits = _epoch(ws, optimizer, X, Y, s, eta, rng, kind, net, history, callbacks)
+        loss_sum, hits = _epoch(ws, optimizer, X, Y, s, eta, rng, kind, classes, net, history,
+                                callbacks)  # fmt: skip
         if s.evaluate:
             loss_sum, hits = evaluate_cost(net, X, Y, kind)
             loss_sum = loss_sum * n + n * penalty(net.weights, s.l2, s.l1, n)
@@ -182,45 +184,53 @@ def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator
     return history
 
 
-def _epoch(ws, optimizer, X, Y, s: Settings, eta, rng, kind, net, history, callbacks):
+def _epoch(ws, optimizer, X, Y, s: Settings, eta, rng, kind, classes, net, history, callbacks):
     """One pass over the (shuffled) mini-batches: a step each. Returns the sum over the
     samples of the mini-batch losses, and how many samples were classified right then
-    (each step's outputs are kept, in the epoch's order, and compared in one pass at the
-    end: one copy a step instead of four comparisons)."""
+    (``classes``: each sample's class, see :func:`~backproplab.labels.label_classes`;
+    each step writes its outputs into the epoch's, which are compared in one pass at
+    the end).
+
+    The loop runs under one ``np.errstate`` (see :meth:`Workspace.gradients_unguarded`);
+    it checks the loss and the gradient itself, and callbacks run under the caller's.
+    """
     n = X.shape[0]
     order = rng.permutation(n) if s.shuffle else None
     on_step = [cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")]
+    caller_errstate = np.geterr()
     weight_norms = ws.weight_norms()
     loss_sum = 0.0
-    outputs = None if kind is None else ws.epoch_outputs(n)  # (n_L, n), this epoch's order
+    outputs = None if kind is None else ws.epoch_outputs(n, s.batch_size)  # per mini-batch
     # the loop's names bound once: on a small network each step is only a few microseconds
     batch, gradients, grad_norms_of, weight_norms_of = (
-        ws.batch, ws.gradients, ws.grad_norms, ws.weight_norms)  # fmt: skip
+        ws.batch, ws.gradients_unguarded, ws.grad_norms, ws.weight_norms)  # fmt: skip
     update, record, theta, grad = optimizer.update, history.record_step, ws.theta, ws.grad
     bs, dropout, penalised = s.batch_size, s.dropout, bool(s.l2 or s.l1)
-    for start in range(0, n, bs):
-        m = min(bs, n - start)
-        A0, Yb = batch(X, Y, order, start, m)
-        masks = ws.draw_masks(m, dropout, rng) if dropout else None
-        loss = gradients(A0, Yb, masks)
-        if penalised:
-            loss += ws.add_penalty(s.l2, s.l1, n, weight_norms[:-1])
-        grad_norms = grad_norms_of()
-        problem = ws.problem_with_step(loss, eta, grad_norms[-1], weight_norms[-1])
-        if problem:
-            raise _diverged(history, problem)
-        loss_sum += loss * m
-        if outputs is not None:
-            np.copyto(outputs[:, start : start + m], ws.output(m))
-        update(theta, grad, eta)
-        weight_norms = weight_norms_of()
-        record(loss, grad_norms[:-1], weight_norms[:-1])
-        for on_step_end in on_step:
-            on_step_end(net, history, history.n_steps)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, start in enumerate(range(0, n, bs)):
+            m = min(bs, n - start)
+            A0, Yb = batch(X, Y, order, start, m)
+            masks = ws.draw_masks(m, dropout, rng) if dropout else None
+            loss = gradients(A0, Yb, masks, None if outputs is None else outputs[k])
+            if penalised:
+                loss += ws.add_penalty(s.l2, s.l1, n, weight_norms[:-1])
+            grad_norms = grad_norms_of()
+            problem = ws.problem_with_step(loss, eta, grad_norms[-1], weight_norms[-1])
+            if problem:
+                raise _diverged(history, problem)
+            loss_sum += loss * m
+            update(theta, grad, eta)
+            weight_norms = weight_norms_of()
+            record(loss, grad_norms[:-1], weight_norms[:-1])
+            if on_step:
+                with np.errstate(**caller_errstate):
+                    for on_step_end in on_step:
+                        on_step_end(net, history, history.n_steps)
     if outputs is None:
         return loss_sum, 0
-    targets = Y.T if order is None else Y[order].T  # in the order the outputs were made
-    return loss_sum, label_hits(outputs, targets, kind)
+    predicted = predicted_classes(np.concatenate(outputs, axis=1), kind)  # (n,), in order
+    truth = classes if order is None else classes[order]
+    return loss_sum, int(np.count_nonzero(predicted == truth))
 
 
 def _validate(net, validation, s: Settings, n: int) -> dict[str, float | None]:

@@ -14,6 +14,7 @@ bytes than the machine has (its physical memory, or the address-space limit
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from numbers import Integral, Real
@@ -141,7 +142,7 @@ def check_positive_int(value, name: str) -> int:
 def check_positive_float(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
-    if not np.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value}")
     return float(value)
 

@@ -37,8 +37,11 @@ class Buffers:
     """The arrays one step on m samples writes, allocated once and reused.
 
     ``zs``, ``activations[1:]``, ``deltas`` and ``scratch`` are (n_ℓ, m) for ℓ = 1 … L;
-    ``activations[0]`` is set to each mini-batch's input; ``X_rows`` (m, n_0) and
-    ``Y_rows`` (m, n_L) receive the rows of a shuffled mini-batch; ``ones`` is (m, 1).
+    ``activations[0]`` is set to each mini-batch's input and ``activations[-1]`` to
+    ``output`` (n_L, m) or to an array the caller gives; ``X_rows`` (m, n_0) and
+    ``Y_rows`` (m, n_L) receive the rows of a shuffled mini-batch; ``ones`` is (m, 1) and
+    ``inv_m`` the 0-d array 1/m (an array of the data's dtype: NumPy would convert a
+    Python float anew at every step).
     With dropout, ``masks[ℓ−1]`` and ``kept[ℓ−1]`` (n_ℓ, m) hold each hidden layer's mask
     and its activations before the mask (allocated on first use).
     """
@@ -50,6 +53,8 @@ class Buffers:
     X_rows: Array
     Y_rows: Array
     ones: Array
+    inv_m: Array
+    output: Array
     masks: list[Array] | None = None
     kept: list[Array] | None = None
 
@@ -58,14 +63,17 @@ class Buffers:
         def layers() -> list[Array]:
             return [np.empty((n, m), dtype) for n in sizes[1:]]
 
+        activations = [np.empty((0, m), dtype), *layers()]
         return cls(
             zs=layers(),
-            activations=[np.empty((0, m), dtype), *layers()],
+            activations=activations,
             deltas=layers(),
             scratch=layers(),
             X_rows=np.empty((m, sizes[0]), dtype),
             Y_rows=np.empty((m, sizes[-1]), dtype),
             ones=np.ones((m, 1), dtype),
+            inv_m=np.array(1 / m, dtype),
+            output=activations[-1],
         )
 
 
@@ -103,7 +111,7 @@ class Workspace:
         self._buffers: dict[int, Buffers] = {}  # one set per batch size (the last may differ)
         self.limit = float(np.finfo(theta.dtype).max)
         self._penalty_scratch: Array | None = None
-        self._epoch_outputs: Array | None = None
+        self._epoch_outputs: tuple[tuple[int, int], list[Array]] | None = None
 
     def buffers(self, m: int) -> Buffers:
         """The buffers for mini-batches of m samples (allocated on first use)."""
@@ -136,40 +144,53 @@ class Workspace:
             mask *= 1 / (1 - p)
         return buf.masks
 
-    def gradients(self, A0: Array, Y: Array, masks: Sequence[Array] | None = None) -> float:
+    def gradients(self, A0: Array, Y: Array, masks: Sequence[Array] | None = None,
+                  A_L: Array | None = None) -> float:  # fmt: skip
         """Fill :attr:`grad` with the gradient of the mini-batch's mean cost and return
         that cost. A0 is (n_0, m), Y is (n_L, m).
 
         The equations are those of :func:`backproplab.backward.backprop`. With dropout
         ``masks`` (one per hidden layer, see :meth:`draw_masks`), each hidden layer's
         output is ``A^ℓ ⊙ mask^ℓ`` and BP2 carries the mask back: ``Δ^ℓ = ((W^{ℓ+1})ᵀ
-        Δ^{ℓ+1} ⊙ mask^ℓ) ⊙ σ'(Z^ℓ)``. Overflow and NaN are not warned about here: the
-        training loop checks the loss and the gradient's norm and stops with a clear error.
+        Δ^{ℓ+1} ⊙ mask^ℓ) ⊙ σ'(Z^ℓ)``. ``A_L``: an (n_L, m) array to receive the output
+        ``A^L`` instead of the workspace's own (the training loop passes its slice of
+        the epoch's outputs, see :meth:`epoch_outputs`). Overflow and NaN are not warned
+        about here: the training loop checks the loss and the gradient's norm and stops
+        with a clear error.
         """
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.gradients_unguarded(A0, Y, masks, A_L)
+
+    def gradients_unguarded(self, A0: Array, Y: Array, masks: Sequence[Array] | None = None,
+                            A_L: Array | None = None) -> float:  # fmt: skip
+        """:meth:`gradients`, for a loop that already runs under ``np.errstate(over=
+        "ignore", invalid="ignore")`` (σ's e^{−z} overflows by design; entering the
+        context costs about 1 µs, more than a tenth of a small network's step)."""
         m = A0.shape[1]
-        buf = self.buffers(m)
+        buf = self._buffers.get(m) or self.buffers(m)
         zs, activations, deltas, scratch = buf.zs, buf.activations, buf.deltas, buf.scratch
         acts, L = self.layer_activations, len(self.weights)
         activations[0] = A0
+        activations[-1] = buf.output if A_L is None else A_L
         kept = activations if masks is None else [A0, *buf.kept, activations[-1]]
-        with np.errstate(over="ignore", invalid="ignore"):
-            if masks is None:
-                feedforward_into(self.weights, self.biases, acts, zs, activations)
-            else:
-                self._forward_with_dropout(buf, masks)
-            loss = self.cost.total(activations[-1], Y, scratch=deltas[-1]) / m
-            delta = output_delta(self.cost, acts[-1], zs[-1], activations[-1], Y,
-                                 deltas[-1], scratch[-1])  # BP1  # fmt: skip
-            delta *= 1 / m  # the batch mean, once for every gradient below
-            for i in range(L - 1, -1, -1):  # i = ℓ − 1
-                np.dot(delta, buf.ones, out=self.grads_b[i])  # BP3: (n_ℓ, m) @ (m, 1)
-                np.dot(delta, activations[i].T, out=self.grads_w[i])  # BP4
-                if i > 0:  # BP2: ((W^ℓ)ᵀ Δ^ℓ) ⊙ σ'(Z^{ℓ−1})
-                    back = np.dot(self.weights[i].T, delta, out=scratch[i - 1])
-                    if masks is not None:
-                        back *= masks[i - 1]
-                    sigma_prime = acts[i - 1].prime(zs[i - 1], kept[i], out=deltas[i - 1])
-                    delta = np.multiply(back, sigma_prime, out=deltas[i - 1])
+        if masks is None:
+            feedforward_into(self.weights, self.biases, acts, zs, activations)
+        else:
+            self._forward_with_dropout(buf, masks)
+        cost = self.cost
+        loss = cost.total(activations[-1], Y, scratch=scratch[-1]) / m
+        delta = output_delta(cost, acts[-1], zs[-1], activations[-1], Y, deltas[-1], scratch[-1],
+                             scratch[-1] if cost.total_leaves_grad_a else None)  # BP1  # fmt: skip
+        np.multiply(delta, buf.inv_m, out=delta)  # the batch mean, once for all gradients below
+        for i in range(L - 1, -1, -1):  # i = ℓ − 1
+            np.dot(delta, buf.ones, out=self.grads_b[i])  # BP3: (n_ℓ, m) @ (m, 1)
+            np.dot(delta, activations[i].T, out=self.grads_w[i])  # BP4
+            if i > 0:  # BP2: ((W^ℓ)ᵀ Δ^ℓ) ⊙ σ'(Z^{ℓ−1})
+                back = np.dot(self.weights[i].T, delta, out=scratch[i - 1])
+                if masks is not None:
+                    back *= masks[i - 1]
+                sigma_prime = acts[i - 1].prime(zs[i - 1], kept[i], out=deltas[i - 1])
+                delta = np.multiply(back, sigma_prime, out=deltas[i - 1])
         return loss
 
     def _forward_with_dropout(self, buf: Buffers, masks: Sequence[Array]) -> None:
@@ -203,12 +224,21 @@ class Workspace:
             add_scaled(grad_w, l1 / n, np.sign(theta_w, out=scratch), scratch)
         return value
 
-    def epoch_outputs(self, n: int) -> Array:
-        """An array (n_L, n) the training loop fills with each step's output, for the
-        epoch's running accuracy (allocated once per training-set size)."""
-        if self._epoch_outputs is None or self._epoch_outputs.shape[1] != n:
-            self._epoch_outputs = np.empty((self.sizes[-1], n), self.theta.dtype)
-        return self._epoch_outputs
+    def epoch_outputs(self, n: int, batch_size: int) -> list[Array]:
+        """Where the steps of an epoch over n samples put their outputs, for the epoch's
+        running accuracy: one (n_L, m) array per mini-batch, in the epoch's order, each a
+        contiguous piece of one buffer (allocated once per n and batch size), to pass to
+        :meth:`gradients` as ``A_L`` — the forward pass writes there, nothing is copied.
+        ``np.concatenate(pieces, axis=1)`` gives the (n_L, n) outputs."""
+        key = (n, batch_size)
+        if self._epoch_outputs is None or self._epoch_outputs[0] != key:
+            n_L, full = self.sizes[-1], n // batch_size
+            flat = np.empty(n_L * n, self.theta.dtype)
+            pieces = list(flat[: n_L * batch_size * full].reshape(full, n_L, batch_size))
+            if n % batch_size:
+                pieces.append(flat[n_L * batch_size * full :].reshape(n_L, n % batch_size))
+            self._epoch_outputs = (key, pieces)
+        return self._epoch_outputs[1]
 
     def output(self, m: int) -> Array:
         """The last forward pass's output ``A^L`` for mini-batches of m samples, (n_L, m)."""
