@@ -93,13 +93,14 @@ def label_kind(Y: Array) -> str | None:
     ``"0/1"`` or ``"±1"`` for a single output (threshold at the midpoint), ``"one-hot"``
     for one-hot columns (predicted class: the largest output).
     """
+    zero_or_one = ((Y == 0) | (Y == 1)).all()
     if Y.shape[0] == 1:
-        if np.all((Y == 0) | (Y == 1)):
+        if zero_or_one:
             return "0/1"
-        if np.all(np.abs(Y) == 1):
+        if (np.abs(Y) == 1).all():
             return "±1"
         return None
-    if np.all((Y == 0) | (Y == 1)) and np.all(_column_sums(Y) == 1):
+    if zero_or_one and (_column_sums(Y) == 1).all():
         return "one-hot"
     return None
 
