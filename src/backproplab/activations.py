@@ -119,8 +119,9 @@ def _sigmoid_unguarded(z: Array, out: Array | None = None) -> Array:
     """:func:`sigmoid` for callers that already silence overflow (the forward pass
     runs a whole network under one ``np.errstate``, which costs more than the arithmetic
     on a small batch)."""
-    out = _result(z, out)
-    one = _one_like(out)
+    if out is None:
+        out = _result(z, out)
+    one = _ONE_BY_DTYPE.get(out.dtype, 1)  # _one_like, inlined: this runs at every layer
     np.negative(z, out=out)
     np.exp(out, out=out)
     np.add(out, one, out=out)
@@ -131,8 +132,9 @@ def sigmoid_prime(z: Array, a: Array | None = None, out: Array | None = None) ->
     """σ'(z) = σ(z)(1 − σ(z)); pass ``a = σ(z)`` to skip recomputing it."""
     if a is None:
         a = sigmoid(z)
-    out = _result(a, out)
-    np.subtract(_one_like(out), a, out=out)
+    if out is None:
+        out = _result(a, out)
+    np.subtract(_ONE_BY_DTYPE.get(out.dtype, 1), a, out=out)  # _one_like, inlined
     return np.multiply(out, a, out=out)
 
 
