@@ -1,17 +1,18 @@
 """Two versions of backproplab side by side: is a change slower?
 
     python -m benchmarks.compare_versions --against REF [--rounds N] [--only W1,W3] [--steps S]
-        [--options KEY=VALUE,...] [--ref-options KEY=VALUE,...]
+        [--epochs E] [--options KEY=VALUE,...] [--ref-options KEY=VALUE,...]
 
 The package as it was at git revision REF is unpacked from the repository into a temporary
 folder and imported under another name, so both versions run in one process, on the same
 workloads as the training benchmark (:mod:`benchmarks.training.workloads`), interleaved
 round after round by the benchmark's own protocol
 (:func:`benchmarks.training.timing.time_round_robin`). Each is timed on
-``Network(sizes, seed=0).train(X, Y, epochs=1, ...)``, the default path, plus any
-``--options`` (``--ref-options`` for REF's side; values are Python literals, e.g.
-``evaluate=False``). The table shows the median epoch time of each and the ratio
-current / REF (above 1: the current code is slower).
+``Network(sizes, seed=0).train(X, Y, epochs=E, ...)`` (E = 1 unless ``--epochs``; the
+time is divided by E), the default path, plus any ``--options`` (``--ref-options`` for
+REF's side; values are Python literals, e.g. ``evaluate=False``). The table shows the
+median epoch time of each and the ratio current / REF (above 1: the current code is
+slower).
 """
 
 from __future__ import annotations
@@ -60,15 +61,16 @@ def parse_options(text: str) -> dict:
     return {key: ast.literal_eval(value) for key, value in pairs}
 
 
-def trainer(package, options: dict):
-    """``prepare(problem) -> epoch`` for the given package's ``Network.train``."""
+def trainer(package, options: dict, epochs: int = 1):
+    """``prepare(problem) -> epoch`` for the given package's ``Network.train`` (``epochs``
+    epochs a call)."""
 
     def prepare(p):
         net = package.Network(p.sizes, seed=0, dtype=p.dtype)
 
         def epoch():
-            net.train(p.X, p.Y, epochs=1, batch_size=p.batch_size, eta=p.eta, shuffle=False,
-                      **options)  # fmt: skip
+            net.train(p.X, p.Y, epochs=epochs, batch_size=p.batch_size, eta=p.eta,
+                      shuffle=False, **options)  # fmt: skip
             return net
 
         return epoch
@@ -84,6 +86,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--only", default="W1,W2,W3", help="workloads, e.g. W1,W3")
     parser.add_argument("--steps", type=int, default=None, help="cut each epoch to S steps")
+    parser.add_argument("--epochs", type=int, default=1, help="epochs per train call")
     parser.add_argument("--options", default="", help="train options of the current side")
     parser.add_argument("--ref-options", default="", help="train options of REF's side")
     args = parser.parse_args(argv)
@@ -94,8 +97,8 @@ def main(argv=None) -> int:
         if args.current is not None:
             backproplab = import_version(args.current, Path(tmp) / "cur", "backproplab_cur")
         contestants = [
-            Contestant("current", trainer(backproplab, parse_options(args.options))),
-            Contestant(args.against, trainer(old, parse_options(args.ref_options))),
+            Contestant("current", trainer(backproplab, parse_options(args.options), args.epochs)),
+            Contestant(args.against, trainer(old, parse_options(args.ref_options), args.epochs)),
         ]
         cur = args.current or "current"
         print(f"| workload | {cur} (s) | {args.against} (s) | {cur} / {args.against} |")
@@ -108,7 +111,7 @@ def main(argv=None) -> int:
                 runs = [(c, p) for c in contestants]
                 with tqdm(total=2 * (args.rounds + 1), disable=None, leave=False) as bar:
                     new, ref = time_round_robin(runs, p.steps, args.rounds, True, bar)
-                a, b = new.epoch_seconds, ref.epoch_seconds
+                a, b = new.epoch_seconds / args.epochs, ref.epoch_seconds / args.epochs
                 print(f"| {name} {dtype} | {a:.5f} | {b:.5f} | {a / b:.3f} |", flush=True)
     return 0
 

@@ -209,3 +209,30 @@ def test_profile_command_prints_a_table_per_dtype(capsys, tmp_path):
     text = capsys.readouterr().out
     assert "Where a backproplab step on W1 float64 spends its time" in text
     assert "| loss and backward pass (BP1–BP4) |" in out.read_text()
+
+
+def _have_revision(rev: str) -> bool:
+    import subprocess
+
+    from benchmarks.compare_versions import ROOT
+
+    found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{rev}^{{commit}}"],
+                           capture_output=True)  # fmt: skip
+    return found.returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _have_revision("20df48f"), reason="a clone without that revision")
+def test_the_engine_before_its_contract_trains_the_same_weights(tiny, tmp_path):
+    """compare_versions imports an old revision beside today's package; the default SGD of
+    both gives the same weights, to rounding (η was folded into BP1 then: η/m · Δ^L; it
+    is a separate update now: θ − η g)."""
+    from benchmarks.compare_versions import import_version, trainer
+
+    import backproplab
+
+    old = import_version("20df48f", tmp_path, "backproplab_before_contract")
+    nets = [trainer(package, options)(tiny)() for package, options in
+            ((old, {"evaluate": False}), (backproplab, {}))]  # fmt: skip
+    for W_old, W_new in zip(nets[0].weights, nets[1].weights, strict=True):
+        np.testing.assert_allclose(W_new, W_old, rtol=1e-12, atol=1e-15)
