@@ -117,7 +117,6 @@ class Network:
         biases = b0 if biases is None else self._checked(biases, "biases", self.bias_shapes)
         self.theta, self.weights, self.biases = parameters.as_views(weights, biases, self.dtype)
         self._views = [*self.weights, *self.biases]  # to tell cheaply whether they are still there
-        self._workspace: Workspace | None = None
 
     @property
     def weight_shapes(self) -> list[tuple[int, int]]:
@@ -198,17 +197,11 @@ class Network:
         self._views = [*self.weights, *self.biases]
 
     def workspace(self) -> Workspace:
-        """The training step's :class:`~backproplab.workspace.Workspace` for this network's
-        θ, kept between calls to :meth:`train` so that its buffers are allocated once."""
-        ws = self._workspace
-        if ws is None or ws.theta is not self.theta:
-            ws = Workspace(self.theta, self.weights, self.biases, self.layer_activations,
-                           self.cost_function)  # fmt: skip
-            self._workspace = ws
-        return ws
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_workspace": None}  # buffers, rebuilt when needed
+        """A training step's :class:`~backproplab.workspace.Workspace` on this network's θ
+        (a new one each call: :meth:`train` makes one per call, and its buffers go back to
+        the allocator when it ends, as a step's temporaries would)."""
+        return Workspace(self.theta, self.weights, self.biases, self.layer_activations,
+                         self.cost_function)  # fmt: skip
 
     def __setstate__(self, state) -> None:
         """After unpickling (or a deep copy), the arrays are copies of their own: make them

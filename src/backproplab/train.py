@@ -142,7 +142,7 @@ def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator
     ``validation`` is None or ``(X_val, Y_val)`` in the same layout.
 
     ``net`` is used through its public attributes: ``workspace()`` (the step's buffers
-    on θ, kept between calls), ``weights``, ``biases``, ``layer_activations``,
+    on θ, for this call), ``weights``, ``biases``, ``layer_activations``,
     ``cost_function``, ``sizes``; it is also what callbacks receive. Inputs must already
     be validated and of the network's dtype.
     """
