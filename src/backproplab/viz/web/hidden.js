@@ -69,7 +69,8 @@
     const layout = { uirevision: "hidden", margin: { l: 0, r: 0, t: 10, b: 0 },
                      legend: { x: 0, y: 1 }, height: 460 };
     if (d === 3) {
-      layout.scene = { xaxis: axis(0), yaxis: axis(1), zaxis: axis(2), aspectmode: "cube" };
+      layout.scene = { xaxis: axis(0), yaxis: axis(1), zaxis: axis(2), aspectmode: "cube",
+                       annotations: anchors(lo, hi) };
     } else {
       layout.margin = { l: 60, r: 10, t: 10, b: 50 };
       layout.xaxis = axis(0);
@@ -80,11 +81,20 @@
     BPL.plot(el, data, layout, fit || BPL.isLive ? layoutRanges(layout) : {});
   }
 
+  // Two empty annotations at the box's corners. plotly.js scales a 3-D scene by the extent
+  // of its data and annotations, and gives its axes new tick marks (new WebGL programs:
+  // a slow shader compile without a GPU) whenever that scale changes; with the box in
+  // the extent, a moment whose points lie inside the box keeps the scale and the ticks.
+  function anchors(lo, hi) {
+    return [lo, hi].map((c) => ({ x: c[0], y: c[1], z: c[2], text: "", showarrow: false }));
+  }
+
   // The axis ranges of a layout, as a Plotly.update layout argument.
   function layoutRanges(layout) {
     const out = {};
     if (layout.scene) {
       for (const a of ["xaxis", "yaxis", "zaxis"]) out[`scene.${a}.range`] = layout.scene[a].range;
+      out["scene.annotations"] = layout.scene.annotations;
     } else {
       out["xaxis.range"] = layout.xaxis.range;
       if (layout.yaxis.range) out["yaxis.range"] = layout.yaxis.range;
