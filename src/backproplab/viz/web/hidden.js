@@ -81,12 +81,18 @@
     BPL.plot(el, data, layout, fit || BPL.isLive ? layoutRanges(layout) : {});
   }
 
-  // Two empty annotations at the box's corners. plotly.js scales a 3-D scene by the extent
-  // of its data and annotations, and gives its axes new tick marks (new WebGL programs:
-  // a slow shader compile without a GPU) whenever that scale changes; with the box in
-  // the extent, a moment whose points lie inside the box keeps the scale and the ticks.
+  // Two empty annotations just outside the box's corners. plotly.js scales a 3-D scene by
+  // the extent of its data and annotations, and gives its axes new tick marks (new WebGL
+  // programs: a slow shader compile without a GPU) whenever that scale changes. With these
+  // in the extent, a moment whose points and plane lie in the box (the plane's rim lies on
+  // its faces, give or take float32 rounding: hence 1 % outside) keeps scale and ticks.
+  // The axes' ranges, not this extent, decide what is shown.
   function anchors(lo, hi) {
-    return [lo, hi].map((c) => ({ x: c[0], y: c[1], z: c[2], text: "", showarrow: false }));
+    const pad = (k) => 0.01 * (hi[k] - lo[k]);
+    return [-1, 1].map((s) => {
+      const c = [0, 1, 2].map((k) => (s < 0 ? lo[k] : hi[k]) + s * pad(k));
+      return { x: c[0], y: c[1], z: c[2], text: "", showarrow: false };
+    });
   }
 
   // The axis ranges of a layout, as a Plotly.update layout argument.
