@@ -79,6 +79,41 @@
     }
     // A live page's "fixed" axes are this moment's too: there is no whole run to span.
     BPL.plot(el, data, layout, fit || BPL.isLive ? layoutRanges(layout) : {});
+    if (d === 3) pickOnlyUnderPointer();
+  }
+
+  // For hover, plotly.js draws each change of a 3-D scene twice: on screen, and into an
+  // offscreen buffer of point ids that it reads back. Without a GPU that second drawing
+  // costs as much as the first, and it serves only a pointer over the view: so the id
+  // buffer is drawn while the pointer is over the hidden space (entering it redraws the
+  // buffer at once), and left stale otherwise. This reaches into plotly.js's scene object
+  // (gl-plot3d's public ``update`` and its drawables' ``drawPick``); if those are not
+  // there, every change is drawn twice as before.
+  let pointerOver = false;
+  function glplot() {
+    const scene = el._fullLayout && el._fullLayout.scene && el._fullLayout.scene._scene;
+    return scene && scene.glplot && Array.isArray(scene.glplot.objects) ? scene.glplot : null;
+  }
+
+  function pickOnlyUnderPointer() {
+    const g = glplot();
+    if (!g || typeof g.update !== "function") return;
+    for (const obj of g.objects) {
+      if (typeof obj.drawPick !== "function" || obj.drawPick.bpl) continue;
+      const drawPick = obj.drawPick;
+      obj.drawPick = function (...args) {
+        if (pointerOver) drawPick.apply(this, args);
+      };
+      obj.drawPick.bpl = true;
+    }
+    if (el.dataset.pickWired) return;
+    el.dataset.pickWired = "true";
+    el.addEventListener("pointerenter", () => {
+      pointerOver = true;
+      const now = glplot();
+      if (now) now.update({}); // the id buffer drawn again on the next frame
+    });
+    el.addEventListener("pointerleave", () => { pointerOver = false; });
   }
 
   // Two empty annotations just outside the box's corners. plotly.js scales a 3-D scene by
