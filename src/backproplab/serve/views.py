@@ -58,7 +58,7 @@ def losses(m) -> tuple[float, float | None]:
 def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     """The ``view`` message of moment ``m``; ``fresh``: the page builds its panels anew."""
     run = run_of(m)
-    meta, arrays = page.page_data(run, grid=grid)
+    meta, arrays = page.page_data(run, grid=grid, nice_box=True)
     centres = m.curves.centres()
     arrays["curve_step"] = centres.astype(np.float32)  # the buckets' steps (StepCurves)
     meta["steps_per_point"] = int(m.curves.k)
