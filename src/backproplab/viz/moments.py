@@ -70,11 +70,12 @@ def nice_box(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     span = np.maximum(hi - lo, 1e-12) / 10
     power = 10.0 ** np.floor(np.log10(span))
     step = power * np.select([span >= 5 * power, span >= 2 * power], [5.0, 2.0], 1.0)
-    # rounded to the step's own precision: -1.2, not -1.2000000000000002
     digits = np.maximum(0, -np.floor(np.log10(step)).astype(int) + 1)
-    lo = np.array([round(v, d) for v, d in zip(np.floor(lo / step) * step, digits)])
-    hi = np.array([round(v, d) for v, d in zip(np.ceil(hi / step) * step, digits)])
-    return lo, hi
+
+    def rounded(v: np.ndarray) -> np.ndarray:  # to the step's precision: -1.2, not -1.2000…02
+        return np.array([round(float(x), int(k)) for x, k in zip(v, digits, strict=True)])
+
+    return rounded(np.floor(lo / step) * step), rounded(np.ceil(hi / step) * step)
 
 
 def plane_in_box(w: np.ndarray, b: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
