@@ -77,7 +77,8 @@
       layout.yaxis = d === 2 ? axis(1) : { tickvals: meta.classes.map((_, c) => c),
         ticktext: meta.classes.map((c) => `class ${c}`), range: [-0.5, meta.classes.length - 0.5] };
     }
-    // A live page's "fixed" axes are this moment's too: there is no whole run to span.
+    // A live page's "fixed" axes are this moment's too (widened to round steps in Python):
+    // there is no whole run to span.
     BPL.plot(el, data, layout, fit || BPL.isLive ? layoutRanges(layout) : {});
     if (d === 3) pickOnlyUnderPointer();
   }
