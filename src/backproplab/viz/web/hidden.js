@@ -109,11 +109,14 @@
     }
     if (el.dataset.pickWired) return;
     el.dataset.pickWired = "true";
-    el.addEventListener("pointerenter", () => {
+    const enter = () => { // (a pointer already over the view at load only moves)
+      if (pointerOver) return;
       pointerOver = true;
       const now = glplot();
       if (now) now.update({}); // the id buffer drawn again on the next frame
-    });
+    };
+    el.addEventListener("pointerenter", enter);
+    el.addEventListener("pointermove", enter);
     el.addEventListener("pointerleave", () => { pointerOver = false; });
   }
 
