@@ -442,3 +442,25 @@ def test_the_hosts_answered():
     assert {"127.0.0.1", "localhost", "::1"} <= set(local)
     assert socket.gethostname() not in local or socket.gethostname() == "localhost"
     assert socket.gethostname() in serve.allowed_hosts("0.0.0.0")  # reachable by its name
+
+
+def test_the_live_loss_panel_draws_at_most_400_points_per_curve_as_block_means():
+    from backproplab.serve.views import thin_curves
+
+    T, E, spe = 1000, 900, 35
+    loss, grad = np.arange(T, dtype=float), np.arange(2.0 * T).reshape(T, 2)
+    arrays = {"loss_step": loss, "grad_norm": grad, "curve_step": np.arange(1.0, T + 1),
+              "loss_epoch": np.linspace(1, 0, E), "accuracy_epoch": np.linspace(0, 1, E)}
+    meta = {"steps_per_point": 1}
+    thin_curves(meta, arrays, spe, most=400)
+    # 1000 points → blocks of k = 3 (334 points, the last block of one); 900 epochs → k = 3
+    assert meta["steps_per_point"] == 3 and meta["epochs_per_point"] == 3
+    np.testing.assert_allclose(arrays["loss_step"][:333], loss[:999].reshape(333, 3).mean(1))
+    assert arrays["loss_step"][-1] == loss[-1]
+    np.testing.assert_allclose(arrays["grad_norm"][5], grad[15:18].mean(0))
+    np.testing.assert_allclose(arrays["curve_epoch"][:2], [2 * spe, 5 * spe])  # epochs 1-3, 4-6
+    assert len(arrays["accuracy_epoch"]) == len(arrays["curve_epoch"]) == 300
+    short = {"loss_step": loss[:10], "grad_norm": grad[:10], "curve_step": loss[:10],
+             "loss_epoch": loss[:5]}
+    thin_curves({"steps_per_point": 1}, short, spe, most=400)
+    assert len(short["loss_step"]) == 10 and "curve_epoch" not in short  # short: as they are

@@ -11,10 +11,11 @@ Starlette routes:
 Security: a request whose Host header is not one of ``allowed_hosts`` gets 400 (Starlette's
 ``TrustedHostMiddleware``, against DNS rebinding); a WebSocket whose Origin is not the
 page's own (the same host and port) is refused before it is accepted; views go one at a
-time (the page answers ``drawn``), so a slow page is sent fewer, newer views; every message is
-size-limited and checked, and a bad one is answered with an ``error`` message while the
-session goes on; a tab that sends more than :data:`MAX_BAD_MESSAGES` bad messages within
-:data:`BAD_WINDOW` seconds is disconnected, and other tabs never notice.
+time (the page answers ``drawn``; the next is computed while the page draws), so a slow
+page is sent fewer, newer views; every message is size-limited and checked, and a bad one
+is answered with an ``error`` message while the session goes on; a tab that sends more
+than :data:`MAX_BAD_MESSAGES` bad messages within :data:`BAD_WINDOW` seconds is
+disconnected, and other tabs never notice.
 """
 
 from __future__ import annotations
@@ -194,21 +195,22 @@ async def playground_socket(websocket: WebSocket) -> None:
         while True:
             item = await outbox.get()
             if item == "view":
-                try:  # one view in flight: a slow page gets fewer, newer views
-                    await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
-                except TimeoutError:
-                    pass
-                drawn.clear()
                 state["view_queued"] = False
                 m = state["moment"]
                 fresh = m.version != state["version"]
-                try:
+                try:  # computed while the page still draws the last view
                     text = await loop.run_in_executor(None, view_text, m, fresh)
                     state["version"] = m.version
-                    await websocket.send_text(text)
-                    continue
                 except Exception as exc:  # drawing failed: say so, keep serving
                     item = {"type": "error", "message": f"could not draw: {exc}"}
+                else:
+                    try:  # one view in flight: a slow page gets fewer, newer views
+                        await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
+                    except TimeoutError:
+                        pass
+                    drawn.clear()
+                    await websocket.send_text(text)
+                    continue
             await websocket.send_text(json.dumps(item, allow_nan=False))
 
     session = Session(emit, publish)

@@ -20,6 +20,7 @@ from ..viz import page
 from . import lab
 
 GRID = 50  # the input-plane grid of the live page: GRID × GRID points
+CURVE_POINTS = 400  # the live loss panel draws at most this many points per curve
 
 
 def run_of(m, snapshots=None):
@@ -57,10 +58,11 @@ def losses(m) -> tuple[float, float | None]:
 def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     """The ``view`` message of moment ``m``; ``fresh``: the page builds its panels anew."""
     run = run_of(m)
-    meta, arrays = page.page_data(run, grid=grid)
+    meta, arrays = page.page_data(run, grid=grid, nice_box=True)
     centres = m.curves.centres()
     arrays["curve_step"] = centres.astype(np.float32)  # the buckets' steps (StepCurves)
     meta["steps_per_point"] = int(m.curves.k)
+    thin_curves(meta, arrays, m.steps_per_epoch)
     header, data = page.pack(arrays, compress=False)
     train_loss, test_loss = losses(m)
     status = {
@@ -83,6 +85,28 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     }
     return {"type": "view", "fresh": fresh, "version": m.version, "meta": meta,
             "arrays": header, "data": data, "status": status}  # fmt: skip
+
+
+def thin_curves(meta: dict, arrays: dict, steps_per_epoch: int, most: int = CURVE_POINTS) -> None:
+    """Draw at most ``most`` points per loss-panel curve: longer ones become means of k
+    consecutive points (a live session runs hundreds of epochs a second; redrawing
+    thousands of points 2.5 times a second would cost the page most of its time). The
+    per-epoch curves then get their steps in ``curve_epoch`` (the mean of each block's).
+    """
+    B = len(arrays["loss_step"])
+    k = -(-B // most)
+    if k > 1:
+        for name in ("loss_step", "grad_norm", "curve_step"):
+            arrays[name] = page.block_means(arrays[name], k)
+        meta["steps_per_point"] *= k
+    E = len(arrays["loss_epoch"])
+    k = -(-E // most)
+    if k > 1:
+        for name in ("loss_epoch", "accuracy_epoch", "val_loss_epoch", "val_accuracy_epoch"):
+            if name in arrays:
+                arrays[name] = page.block_means(arrays[name], k)
+        arrays["curve_epoch"] = page.block_means(np.arange(1, E + 1.0) * steps_per_epoch, k)
+        meta["epochs_per_point"] = k
 
 
 def view_text(m, fresh: bool) -> str:

@@ -57,6 +57,27 @@ def box(P: np.ndarray, pad: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     return lo - margin, hi + margin
 
 
+def nice_box(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(lo, hi)`` widened to multiples of a round step (1, 2 or 5 × 10^k, at most a tenth
+    of each side's length): points that move a little keep the same box, and the same
+    axes. Each end moves out by less than a tenth of its side's length.
+
+    >>> lo, hi = nice_box(np.array([-1.05, 0.013]), np.array([1.05, 0.31]))
+    >>> lo.tolist(), hi.tolist()
+    ([-1.2, 0.0], [1.2, 0.32])
+    """
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    span = np.maximum(hi - lo, 1e-12) / 10
+    power = 10.0 ** np.floor(np.log10(span))
+    step = power * np.select([span >= 5 * power, span >= 2 * power], [5.0, 2.0], 1.0)
+    digits = np.maximum(0, -np.floor(np.log10(step)).astype(int) + 1)
+
+    def rounded(v: np.ndarray) -> np.ndarray:  # to the step's precision: -1.2, not -1.2000…02
+        return np.array([round(float(x), int(k)) for x, k in zip(v, digits, strict=True)])
+
+    return rounded(np.floor(lo / step) * step), rounded(np.ceil(hi / step) * step)
+
+
 def plane_in_box(w: np.ndarray, b: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """The part of ``w · a + b = 0`` inside the box [lo, hi], as ordered vertices (k, d).
 

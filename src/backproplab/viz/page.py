@@ -62,13 +62,16 @@ def pack(arrays: dict[str, np.ndarray], compress: bool = True) -> tuple[dict, st
     return header, _gz64(raw) if compress else base64.b64encode(raw).decode("ascii")
 
 
-def _hidden(run, meta: dict, arrays: dict) -> None:
-    """The watched layer's points, fixed and per-moment boxes, and decision surfaces."""
+def _hidden(run, meta: dict, arrays: dict, nice: bool = False) -> None:
+    """The watched layer's points, fixed and per-moment boxes, and decision surfaces;
+    ``nice``: the fixed box widened to round steps (:func:`moments.nice_box`)."""
     a = run.layers[run.watch]  # (S, n, n_ℓ)
     project, labels, exact = moments.fixed_projection(a[-1], run.units)
     P = np.asarray(project(a), dtype=float)  # (S, n, d)
     d = P.shape[-1]
     lo, hi = moments.box(P)
+    if nice:
+        lo, hi = moments.nice_box(lo, hi)
     fit = np.stack([np.stack(moments.box(P[t])) for t in range(len(P))])  # (S, 2, d)
     plane = exact and run.weights is not None and run.watch == run.L - 1 and run.sizes[-1] == 1
     arrays["H"] = P.astype(np.float32)
@@ -242,9 +245,11 @@ def block_means(values: np.ndarray, k: int) -> np.ndarray:
     return (sums / counts).astype(np.float32)
 
 
-def page_data(run, grid: int = GRID) -> tuple[dict, dict[str, np.ndarray]]:
+def page_data(run, grid: int = GRID, nice_box: bool = False) -> tuple[dict, dict[str, np.ndarray]]:
     """``(meta, arrays)``: everything the page draws, for every recorded moment; ``grid``:
-    the side of the input-plane grid of the decision regions and heatmaps."""
+    the side of the input-plane grid of the decision regions and heatmaps; ``nice_box``:
+    the hidden space's fixed box widened to round steps (a live page, whose box is each
+    moment's own, then keeps its axes while the points move a little)."""
     meta = {
         "classes": run.classes,
         "colors": [class_color(c, len(run.classes)) for c in range(len(run.classes))],
@@ -255,7 +260,7 @@ def page_data(run, grid: int = GRID) -> tuple[dict, dict[str, np.ndarray]]:
         "steps_per_epoch": run.steps_per_epoch,
     }
     arrays = {"y": run.y.astype(np.int32)}
-    _hidden(run, meta, arrays)
+    _hidden(run, meta, arrays, nice_box)
     _input(run, meta, arrays, grid)
     _network(run, meta, arrays)
     h = run.history

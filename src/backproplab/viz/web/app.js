@@ -9,6 +9,32 @@
   // default: four times the pixels for no gain on an ordinary screen).
   BPL.config = { displaylogo: false, responsive: true, plotGlPixelRatio: Math.max(1, window.devicePixelRatio || 1) };
 
+  // Is WebGL drawn by the CPU here (SwiftShader, llvmpipe: a machine or browser without a
+  // GPU)? Asked of a throwaway canvas, by the renderer's name.
+  function softwareWebGL() {
+    const gl = document.createElement("canvas").getContext("webgl");
+    if (!gl) return false;
+    const info = gl.getExtension("WEBGL_debug_renderer_info");
+    const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    const lose = gl.getExtension("WEBGL_lose_context");
+    if (lose) lose.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+  }
+
+  // plotly.js asks every 3-D view for a multisampled (antialiased) WebGL canvas. On a GPU
+  // that is free; drawn by the CPU it is a third of each redraw's cost (four samples per
+  // pixel to fill, then to resolve). Without a GPU the page's WebGL canvases are therefore
+  // created without multisampling (plotly.js offers no option for it: the page adds
+  // ``antialias: false`` to the canvas's own request); with a GPU nothing changes.
+  BPL.softwareWebGL = softwareWebGL();
+  if (BPL.softwareWebGL) {
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (kind, options) {
+      if (/^(experimental-)?webgl2?$/.test(kind)) options = { ...options, antialias: false };
+      return getContext.call(this, kind, options);
+    };
+  }
+
   // A slice of an array of shape (S, ...) at moment t, as a typed-array view.
   BPL.at = function (a, t) {
     const size = a.length / a.shape[0];

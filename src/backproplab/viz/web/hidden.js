@@ -69,15 +69,69 @@
     const layout = { uirevision: "hidden", margin: { l: 0, r: 0, t: 10, b: 0 },
                      legend: { x: 0, y: 1 }, height: 460 };
     if (d === 3) {
-      layout.scene = { xaxis: axis(0), yaxis: axis(1), zaxis: axis(2), aspectmode: "cube" };
+      layout.scene = { xaxis: axis(0), yaxis: axis(1), zaxis: axis(2), aspectmode: "cube",
+                       annotations: anchors(lo, hi) };
     } else {
       layout.margin = { l: 60, r: 10, t: 10, b: 50 };
       layout.xaxis = axis(0);
       layout.yaxis = d === 2 ? axis(1) : { tickvals: meta.classes.map((_, c) => c),
         ticktext: meta.classes.map((c) => `class ${c}`), range: [-0.5, meta.classes.length - 0.5] };
     }
-    // A live page's "fixed" axes are this moment's too: there is no whole run to span.
+    // A live page's "fixed" axes are this moment's too (widened to round steps in Python):
+    // there is no whole run to span.
     BPL.plot(el, data, layout, fit || BPL.isLive ? layoutRanges(layout) : {});
+    if (d === 3) pickOnlyUnderPointer();
+  }
+
+  // For hover, plotly.js draws each change of a 3-D scene twice: on screen, and into an
+  // offscreen buffer of point ids that it reads back. Without a GPU that second drawing
+  // costs as much as the first, and it serves only a pointer over the view: so the id
+  // buffer is drawn while the pointer is over the hidden space (entering it redraws the
+  // buffer at once), and left stale otherwise. This reaches into plotly.js's scene object
+  // (gl-plot3d's public ``update`` and its drawables' ``drawPick``); if those are not
+  // there, every change is drawn twice as before.
+  let pointerOver = false;
+  function glplot() {
+    const scene = el._fullLayout && el._fullLayout.scene && el._fullLayout.scene._scene;
+    return scene && scene.glplot && Array.isArray(scene.glplot.objects) ? scene.glplot : null;
+  }
+
+  function pickOnlyUnderPointer() {
+    const g = glplot();
+    if (!g || typeof g.update !== "function") return;
+    for (const obj of g.objects) {
+      if (typeof obj.drawPick !== "function" || obj.drawPick.bpl) continue;
+      const drawPick = obj.drawPick;
+      obj.drawPick = function (...args) {
+        if (pointerOver) drawPick.apply(this, args);
+      };
+      obj.drawPick.bpl = true;
+    }
+    if (el.dataset.pickWired) return;
+    el.dataset.pickWired = "true";
+    const enter = () => { // (a pointer already over the view at load only moves)
+      if (pointerOver) return;
+      pointerOver = true;
+      const now = glplot();
+      if (now) now.update({}); // the id buffer drawn again on the next frame
+    };
+    el.addEventListener("pointerenter", enter);
+    el.addEventListener("pointermove", enter);
+    el.addEventListener("pointerleave", () => { pointerOver = false; });
+  }
+
+  // Two empty annotations just outside the box's corners. plotly.js scales a 3-D scene by
+  // the extent of its data and annotations, and gives its axes new tick marks (new WebGL
+  // programs: a slow shader compile without a GPU) whenever that scale changes. With these
+  // in the extent, a moment whose points and plane lie in the box (the plane's rim lies on
+  // its faces, give or take float32 rounding: hence 1 % outside) keeps scale and ticks.
+  // The axes' ranges, not this extent, decide what is shown.
+  function anchors(lo, hi) {
+    const pad = (k) => 0.01 * (hi[k] - lo[k]);
+    return [-1, 1].map((s) => {
+      const c = [0, 1, 2].map((k) => (s < 0 ? lo[k] : hi[k]) + s * pad(k));
+      return { x: c[0], y: c[1], z: c[2], text: "", showarrow: false };
+    });
   }
 
   // The axis ranges of a layout, as a Plotly.update layout argument.
@@ -85,6 +139,7 @@
     const out = {};
     if (layout.scene) {
       for (const a of ["xaxis", "yaxis", "zaxis"]) out[`scene.${a}.range`] = layout.scene[a].range;
+      out["scene.annotations"] = layout.scene.annotations;
     } else {
       out["xaxis.range"] = layout.xaxis.range;
       if (layout.yaxis.range) out["yaxis.range"] = layout.yaxis.range;

@@ -15,11 +15,12 @@
     const a = BPL.arr, spe = meta.steps_per_epoch, T = a.loss_step.length;
     const steps = Array.from(a.curve_step), k = meta.steps_per_point;
     const perStep = k > 1 ? ` (mean of ${k} steps)` : "";
-    const epochs = Array.from(a.loss_epoch, (_, e) => (e + 1) * spe);
+    const ke = meta.epochs_per_point || 1, perEpoch = ke > 1 ? ` (mean of ${ke} epochs)` : "";
+    const epochs = a.curve_epoch ? Array.from(a.curve_epoch) : Array.from(a.loss_epoch, (_, e) => (e + 1) * spe);
     const data = [
       { type: "scatter", mode: "lines", name: `loss per step${perStep}`, x: steps, y: Array.from(a.loss_step),
         line: { color: "#aaa", width: 1 } },
-      { type: "scatter", mode: "lines+markers", name: "loss per epoch", x: epochs, y: Array.from(a.loss_epoch),
+      { type: "scatter", mode: "lines+markers", name: `loss per epoch${perEpoch}`, x: epochs, y: Array.from(a.loss_epoch),
         line: { color: "#d62728" }, marker: { size: 4 } },
     ];
     if (a.val_loss_epoch) {
@@ -27,7 +28,7 @@
         y: Array.from(a.val_loss_epoch), line: { color: "#d62728", dash: "dash" }, marker: { size: 4 } });
     }
     if (a.accuracy_epoch) {
-      data.push({ type: "scatter", mode: "lines+markers", name: "accuracy", x: epochs,
+      data.push({ type: "scatter", mode: "lines+markers", name: `accuracy${perEpoch}`, x: epochs,
         y: Array.from(a.accuracy_epoch), yaxis: "y2", line: { color: "#2ca02c" }, marker: { size: 4 } });
     }
     if (a.val_accuracy_epoch) {
