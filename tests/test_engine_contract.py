@@ -276,3 +276,21 @@ def test_a_copied_network_trains_its_own_arrays(circles):
     twin.train(X, y, epochs=1, batch_size=100, eta=1.0)
     assert W is twin.weights[0] and not np.array_equal(W, net.weights[0])
     assert np.shares_memory(twin.theta, W) and not np.shares_memory(twin.theta, net.theta)
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(), lambda: SGD(momentum=0.9),
+                                  lambda: SGD(momentum=0.9, nesterov=True)])  # fmt: skip
+def test_the_training_loops_update_moves_theta_as_update_does(make):
+    """update_overwriting_grad (the loop's: it may use g as scratch) gives θ the same bits
+    as update, step after step, with momentum's state carried the same way."""
+    rng = np.random.default_rng(9)
+    theta_a = rng.standard_normal(50)
+    theta_b = theta_a.copy()
+    a, b = make(), make()
+    a.init(theta_a)
+    b.init(theta_b)
+    for _ in range(4):
+        g = rng.standard_normal(50)
+        a.update(theta_a, g.copy(), 0.3)
+        b.update_overwriting_grad(theta_b, g.copy(), 0.3)
+        np.testing.assert_array_equal(theta_a, theta_b)
