@@ -278,19 +278,19 @@ def test_a_copied_network_trains_its_own_arrays(circles):
     assert np.shares_memory(twin.theta, W) and not np.shares_memory(twin.theta, net.theta)
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("scratch_is", ["short", "x itself", "full"])
-def test_add_scaled_in_chunks_gives_the_bits_of_whole_vector_passes(dtype, scratch_is):
-    """A vector of three chunks and a piece, through the short scratch SGD keeps, through x
-    itself (Nesterov's step, l1's sign) or through a full-size one (Adam's): y + αx."""
-    from backproplab import optim
-
-    rng = np.random.default_rng(3)
-    n = 3 * (optim._CHUNK_BYTES // np.dtype(dtype).itemsize) + 17
-    y, x = rng.standard_normal(n).astype(dtype), rng.standard_normal(n).astype(dtype)
-    want = y + x * -0.3  # whole-vector passes, in the same order: αx, then the sum
-    scratch = {"short": np.empty(optim.scratch_size(x), dtype), "x itself": x,
-               "full": np.empty(n, dtype)}[scratch_is]  # fmt: skip
-    assert optim.scratch_size(x) < n
-    optim.add_scaled(y, -0.3, x, scratch)
-    np.testing.assert_array_equal(y, want)
+@pytest.mark.parametrize("make", [lambda: SGD(), lambda: SGD(momentum=0.9),
+                                  lambda: SGD(momentum=0.9, nesterov=True)])  # fmt: skip
+def test_the_training_loops_update_moves_theta_as_update_does(make):
+    """update_overwriting_grad (the loop's: it may use g as scratch) gives θ the same bits
+    as update, step after step, with momentum's state carried the same way."""
+    rng = np.random.default_rng(9)
+    theta_a = rng.standard_normal(50)
+    theta_b = theta_a.copy()
+    a, b = make(), make()
+    a.init(theta_a)
+    b.init(theta_b)
+    for _ in range(4):
+        g = rng.standard_normal(50)
+        a.update(theta_a, g.copy(), 0.3)
+        b.update_overwriting_grad(theta_b, g.copy(), 0.3)
+        np.testing.assert_array_equal(theta_a, theta_b)

@@ -204,7 +204,8 @@ def _epoch(ws, optimizer, X, Y, s: Settings, eta, rng, kind, classes, net, histo
     # the loop's names bound once: on a small network each step is only a few microseconds
     batch, gradients, grad_norms_of, weight_norms_of = (
         ws.batch, ws.gradients_unguarded, ws.grad_norms, ws.weight_norms)  # fmt: skip
-    update, record, theta, grad = optimizer.update, history.record_step, ws.theta, ws.grad
+    update, record = optimizer.update_overwriting_grad, history.record_step
+    theta, grad = ws.theta, ws.grad
     bs, dropout, penalised = s.batch_size, s.dropout, bool(s.l2 or s.l1)
     with np.errstate(over="ignore", invalid="ignore"):
         for k, start in enumerate(range(0, n, bs)):
