@@ -25,7 +25,8 @@ writes; ``Workspace.gradients(A0, Y)`` computes g and the loss with the same equ
 as ``feedforward`` and ``backprop`` (a test proves them equal) and allocates nothing.
 
 **The update** is a separate, visible step: an optimizer's ``update(theta, grad, eta)``;
-plain SGD is ``θ ← θ − η g`` (:class:`SGD`).
+plain SGD is ``θ ← θ − η g`` (:class:`SGD`). The training loop calls
+``update_overwriting_grad``, the same update with g free to serve as its scratch.
 
 >>> import numpy as np
 >>> from backproplab.activations import get_activation
