@@ -112,8 +112,7 @@ def label_classes(Y: Array, kind: str) -> Array:
         return Y[0] > 0.5
     if kind == "±1":
         return Y[0] > 0
-    rows = _column_sums(Y, np.arange(Y.shape[0], dtype=Y.dtype if Y.dtype.kind == "f" else float))
-    return rows.astype(np.intp)  # the row of each column's 1, exactly
+    return _column_sums(Y, np.arange(Y.shape[0])).astype(np.intp)  # the 1's row, exactly
 
 
 def predicted_classes(A_out: Array, kind: str) -> Array:
@@ -136,11 +135,10 @@ def _column_sums(Y: Array, weights: Array | None = None) -> Array:
     """``Σ_j w_j Y[j]`` for each column of Y (n_out, m), w = 1 unless given: a matrix
     product for float Y (the targets are often a transposed view, along whose short
     columns ``sum`` is slow); exact for 0/1 entries and small integer weights."""
-    if weights is None:
-        weights = np.ones(Y.shape[0], dtype=Y.dtype if Y.dtype.kind == "f" else float)
+    w = np.ones(Y.shape[0]) if weights is None else weights
     if Y.dtype.kind != "f":
-        return (weights[:, None] * Y).sum(axis=0)
-    return np.dot(weights, Y)
+        return (w[:, None] * Y).sum(axis=0)
+    return np.dot(w.astype(Y.dtype), Y)
 
 
 def label_accuracy(A_out: Array, Y: Array) -> float | None:
