@@ -13,7 +13,9 @@ package, as a page would) presses play and reads views for S seconds. Reported:
 - **training speed**: mini-batch steps per second while it streams, against
   ``Network.train`` alone on the same data and settings, timed in between (rounds
   interleaved; medians);
-- with ``--browser``: the views per second Debian's chromium actually drew (``BPL.views``).
+- with ``--browser``: the views per second Debian's chromium actually drew (``BPL.views``),
+  and the training speed meanwhile (the steps the views reported), against ``Network.train``
+  alone timed just before: on 2 cores the browser's drawing and the training share them.
 """
 
 from __future__ import annotations
@@ -92,8 +94,9 @@ def live_round(url: str, seconds: float) -> tuple[float, float]:
     return (views - 1) / span, (last[1] - first[1]) / span
 
 
-def browser_views(url: str, seconds: float) -> float:
-    """Views per second that Debian's chromium drew (the page's own counter)."""
+def browser_views(url: str, seconds: float) -> tuple[float, float]:
+    """``(views per second, steps per second)`` that Debian's chromium drew (the page's
+    own counter) and that the session trained meanwhile (the steps its views reported)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -103,12 +106,13 @@ def browser_views(url: str, seconds: float) -> float:
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=30_000)
         page.get_by_test_id("play").click()
         page.wait_for_timeout(1000)
-        v0, t0 = page.evaluate("[BPL.views, performance.now()]")
+        v0, s0, t0 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
         page.wait_for_timeout(seconds * 1000)
-        v1, t1 = page.evaluate("[BPL.views, performance.now()]")
+        v1, s1, t1 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
         page.get_by_test_id("pause").click()
         b.close()
-    return (v1 - v0) / ((t1 - t0) / 1000)
+    span = (t1 - t0) / 1000
+    return (v1 - v0) / span, (s1 - s0) / span
 
 
 def main(argv=None) -> int:
@@ -130,14 +134,17 @@ def main(argv=None) -> int:
                 v, s = pool.submit(live_round, url, args.seconds).result()
             views.append(v)
             live.append(s)
-        drawn = browser_views(url, args.seconds) if args.browser else None
+        if args.browser:
+            drawn_alone = reference_steps_per_second(min(args.seconds, 2.0))
+            drawn, drawn_steps = browser_views(url, args.seconds)
     finally:
         srv.should_exit = True
     v, s, a = (statistics.median(x) for x in (views, live, alone))
     print("backproplab serve: [2, 8, 8, 1] on circles, batch 10, 50x50 heatmaps, 3-D view")
     print(f"  views sent per second          {v:8.1f}")
-    if drawn is not None:
+    if args.browser:
         print(f"  views drawn per second (chromium) {drawn:5.1f}")
+        print(f"  training speed kept meanwhile  {drawn_steps / drawn_alone:8.0%}")
     print(f"  steps/s while streaming        {s:8.0f}")
     print(f"  steps/s, Network.train alone   {a:8.0f}")
     print(f"  training speed kept            {s / a:8.0%}")

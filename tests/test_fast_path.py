@@ -129,6 +129,24 @@ def test_float32_training_allocates_no_float64_arrays():
     assert set(seen) == {np.dtype(np.float32)}
 
 
+@pytest.mark.parametrize("caller", [{}, {"over": "ignore", "invalid": "ignore"}, {"all": "raise"}])
+def test_step_callbacks_run_under_the_callers_error_state(circles, caller):
+    """The loop ignores σ's overflow; a callback sees the caller's error state, whether
+    it differs from the loop's (default warnings, raise) or not."""
+    X, y = circles
+    seen = []
+
+    class Spy:
+        def on_step_end(self, net, history, step):
+            seen.append(np.geterr())
+
+    with np.errstate(**caller):
+        expected = np.geterr()
+        Network([2, 3, 1], seed=0).train(X, y, epochs=1, batch_size=100, eta=1.0,
+                                          callbacks=[Spy()])  # fmt: skip
+    assert len(seen) == 10 and all(s == expected for s in seen)  # 1000 samples, batch 100
+
+
 def test_a_step_that_would_overflow_a_parameter_is_refused():
     """Softmax keeps the loss and δ^L = a − y finite while a weight heads past float32's
     largest value: the step is refused and the parameters stay as they were."""

@@ -411,6 +411,46 @@ def test_closing_a_session_ends_its_thread():
     assert session.steps == steps
 
 
+def test_a_session_offers_moments_only_when_the_page_is_ready():
+    """While a view waits to be sent, training offers no new moments; the moments a
+    change forces (here: pause) still come; once ready, moments come again."""
+    import threading
+    import time
+
+    from backproplab.serve.session import MAX_QUEUED, Session
+
+    ready, offered = threading.Event(), []
+    session = Session(lambda m: None, lambda m: offered.append(m.steps), ready=ready.is_set)
+    session.setup(session.settings)
+    session.start()
+    try:
+        session.submit({"type": "play"})
+        deadline = time.monotonic() + 20
+        while session.steps < 20_000 and time.monotonic() < deadline:  # ~1 s
+            time.sleep(0.01)
+        assert session.steps >= 20_000
+        assert len(offered) <= 2  # the first moments only (set-up), none while training
+        ready.set()
+        n, deadline = len(offered), time.monotonic() + 20
+        while len(offered) < n + 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(offered) >= n + 3 and offered[-1] > offered[n]  # training, and offered
+        ready.clear()
+        time.sleep(0.1)
+        n = len(offered)
+        session.submit({"type": "pause"})
+        deadline = time.monotonic() + 20
+        while len(offered) == n and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(offered) > n  # a pause is shown though the page is not ready
+    finally:
+        session.close()
+        session.thread.join(timeout=10)
+    with pytest.raises(ValueError, match=f"more than {MAX_QUEUED} messages"):
+        for _ in range(MAX_QUEUED + 1):
+            session.submit({"type": "step"})  # the thread has ended: nobody reads them
+
+
 @pytest.mark.parametrize(
     ("settings", "mode", "sizes"),
     [

@@ -113,10 +113,26 @@ def test_play_pause_step_and_the_losses(server, browser, shots):
     # what the panels drew: the network's wires and the regions image are there
     n_traces = page.evaluate("document.getElementById('network-diagram').data.length")
     assert n_traces > 3
-    images = page.evaluate("document.getElementById('input-space').layout.images.length")
-    assert images == 1
+    assert page.evaluate(REGIONS_DRAWN), "the decision regions are not drawn over the plot area"
     tab.check_clean(_base(server))
     tab.close()
+
+
+# The regions canvas behind the input plot: clipped to the plot area, which it covers (the
+# grid's cells reach half a cell past the axes' ranges), showing several colours (both
+# classes' and the boundary).
+REGIONS_DRAWN = """() => {
+  const el = document.getElementById('input-space'), c = el.querySelector('.regions canvas');
+  if (!c || c.parentElement.hidden) return false;
+  const r = c.getBoundingClientRect(), box = c.parentElement.getBoundingClientRect();
+  const area = el.querySelector('.nsewdrag').getBoundingClientRect();
+  const covers = Math.abs(box.left - area.left) < 1 && Math.abs(box.right - area.right) < 1 &&
+                 Math.abs(box.top - area.top) < 1 && Math.abs(box.bottom - area.bottom) < 1 &&
+                 r.left <= area.left && r.right >= area.right && r.top <= area.top && r.bottom >= area.bottom;
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = new Set();
+  for (let i = 0; i < d.length; i += 4 * 37) seen.add(`${d[i] >> 5},${d[i + 1] >> 5},${d[i + 2] >> 5}`);
+  return covers && seen.size > 3;
+}"""
 
 
 def test_changing_layers_rebuilds_and_the_address_keeps_the_settings(server, browser, shots):
@@ -211,12 +227,10 @@ def test_check_gradients_shows_passing_errors(server, browser, shots):
     tab.close()
 
 
-def test_a_weight_edited_from_the_diagram(server, browser):
-    tab = Tab(browser, server)
-    page = tab.page
-    # click the marker of W³[0, 4] (a third of the way along its wire) where Plotly drew it
+def _marker_of_W3_0_4(page) -> tuple[float, float]:
+    """Where on the screen the diagram's hover marker of W³[0, 4] is (scrolled into view)."""
     page.get_by_test_id("network-diagram").scroll_into_view_if_needed()
-    x, y = page.evaluate("""() => {
+    return page.evaluate("""() => {
         const gd = document.getElementById('network-diagram'), L = gd._fullLayout;
         const tr = gd.data.find((d) => d.name === 'weights');
         const i = tr.customdata.findIndex((c) => c[1] === 3 && c[2] === 0 && c[3] === 4);
@@ -224,6 +238,13 @@ def test_a_weight_edited_from_the_diagram(server, browser):
         return [box.left + L.xaxis._offset + L.xaxis.l2p(tr.x[i]),
                 box.top + L.yaxis._offset + L.yaxis.l2p(tr.y[i])];
     }""")
+
+
+def test_a_weight_edited_from_the_diagram(server, browser):
+    tab = Tab(browser, server)
+    page = tab.page
+    # click the marker of W³[0, 4] (a third of the way along its wire) where Plotly drew it
+    x, y = _marker_of_W3_0_4(page)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
     page.wait_for_function(
@@ -238,11 +259,15 @@ def test_a_weight_edited_from_the_diagram(server, browser):
         "document.querySelector('[data-testid=message]').textContent.includes('W3[0, 4] set to 2.5')",
         timeout=30_000,
     )
-    page.wait_for_function(  # the diagram's hover text for that wire shows the new value
+    page.mouse.move(*_marker_of_W3_0_4(page))  # back over the wire: its label shows the value
+    page.wait_for_function(
         "document.getElementById('network-diagram').data.find(d => d.name === 'weights')"
         ".text.includes('W<sup>3</sup><sub>0,4</sub> = 2.500')",
         timeout=30_000,
     )
+    label = page.locator("#network-diagram .hoverlayer .hovertext")
+    label.wait_for(timeout=10_000)
+    assert "= 2.500" in label.text_content()
     tab.close()
 
 

@@ -49,6 +49,7 @@ def make_server(sock: socket.socket, host: str):
     config = uvicorn.Config(
         create_app(allowed_hosts(host)), log_level="warning", ws_max_size=MAX_MESSAGE_BYTES,
         ws="websockets-sansio", lifespan="off",
+        ws_per_message_deflate=False,  # 1.5 MB/s of views: compressing costs more than it saves
     )  # fmt: skip
     return uvicorn.Server(config)
 

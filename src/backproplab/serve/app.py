@@ -11,11 +11,11 @@ Starlette routes:
 Security: a request whose Host header is not one of ``allowed_hosts`` gets 400 (Starlette's
 ``TrustedHostMiddleware``, against DNS rebinding); a WebSocket whose Origin is not the
 page's own (the same host and port) is refused before it is accepted; views go one at a
-time (the page answers ``drawn``; the next is computed while the page draws), so a slow
-page is sent fewer, newer views; every message is size-limited and checked, and a bad one
-is answered with an ``error`` message while the session goes on; a tab that sends more
-than :data:`MAX_BAD_MESSAGES` bad messages within :data:`BAD_WINDOW` seconds is
-disconnected, and other tabs never notice.
+time (the page answers ``drawn``; the next is computed while the page draws, and no other
+until it is sent), so a slow page is sent fewer, newer views; every message is size-limited
+and checked, and a bad one is answered with an ``error`` message while the session goes
+on; a tab that sends more than :data:`MAX_BAD_MESSAGES` bad messages within
+:data:`BAD_WINDOW` seconds is disconnected, and other tabs never notice.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ async def playground_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     loop = asyncio.get_running_loop()
     outbox: asyncio.Queue = asyncio.Queue(maxsize=MAX_OUTBOX)
-    state = {"moment": None, "view_queued": False, "version": None}
+    state = {"view": None, "version": None}  # the next view's text, waiting to be sent
     drawn = asyncio.Event()  # the page drew the last view: the next may go
     drawn.set()
 
@@ -167,10 +167,10 @@ async def playground_socket(websocket: WebSocket) -> None:
         except asyncio.QueueFull:
             pass  # the page is not reading: drop (views are offered again)
 
-    def queue_view() -> None:
-        if not state["view_queued"]:
-            state["view_queued"] = True
+    def queue_view(text: str) -> None:
+        if state["view"] is None:
             put("view")
+        state["view"] = text  # a newer view replaces one not sent yet
 
     def later(fn, *args) -> None:  # from the session's thread
         try:
@@ -182,8 +182,21 @@ async def playground_socket(websocket: WebSocket) -> None:
         later(put, message)
 
     def publish(moment) -> None:
-        state["moment"] = moment
-        later(queue_view)
+        """On the session's thread, between two mini-batches: the view is computed there,
+        not in a thread of its own, which would contend with training for the GIL and
+        slow it more than the computation itself does."""
+        fresh = moment.version != state["version"]  # the page also compares versions
+        state["version"] = moment.version
+        try:
+            text = view_text(moment, fresh)
+        except Exception as exc:  # drawing failed: say so, keep serving
+            emit({"type": "error", "message": f"could not draw: {exc}"})
+        else:
+            later(queue_view, text)
+
+    def ready() -> bool:
+        """Whether no computed view waits to be sent (the session asks before offering)."""
+        return state["view"] is None
 
     async def sender() -> None:
         try:
@@ -195,25 +208,17 @@ async def playground_socket(websocket: WebSocket) -> None:
         while True:
             item = await outbox.get()
             if item == "view":
-                state["view_queued"] = False
-                m = state["moment"]
-                fresh = m.version != state["version"]
-                try:  # computed while the page still draws the last view
-                    text = await loop.run_in_executor(None, view_text, m, fresh)
-                    state["version"] = m.version
-                except Exception as exc:  # drawing failed: say so, keep serving
-                    item = {"type": "error", "message": f"could not draw: {exc}"}
-                else:
-                    try:  # one view in flight: a slow page gets fewer, newer views
-                        await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
-                    except TimeoutError:
-                        pass
-                    drawn.clear()
-                    await websocket.send_text(text)
-                    continue
+                try:  # one view in flight: a slow page gets fewer, newer views
+                    await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
+                except TimeoutError:
+                    pass
+                drawn.clear()
+                text, state["view"] = state["view"], None
+                await websocket.send_text(text)
+                continue
             await websocket.send_text(json.dumps(item, allow_nan=False))
 
-    session = Session(emit, publish)
+    session = Session(emit, publish, ready=ready)
     send_task = asyncio.create_task(sender())
     put({"type": "hello", "settings": limits.Settings().to_dict()})  # first, before the
     session.start()  # session's own messages

@@ -6,8 +6,7 @@ the session is a training callback, so between two mini-batches it
 - takes the page's messages from its inbox (the only way anything reaches the network:
   no other thread touches it), pausing there while the page has paused;
 - offers a :class:`Moment` (copies of W, b and the curves) at most every
-  :data:`UPDATE_INTERVAL` seconds; another thread turns it into the page's arrays, so
-  training does not wait for drawing;
+  :data:`UPDATE_INTERVAL` seconds, and only when the page is ready for another view;
 - ends the ``train`` call (:class:`_Restart`) when the page changed how to train, and the
   loop starts a new one on the same network.
 
@@ -19,9 +18,9 @@ from __future__ import annotations
 
 import base64
 import math
-import queue
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -135,11 +134,17 @@ class Session:
             to the page (must be thread-safe).
         publish: ``publish(moment: Moment)``, the same for the newest moment.
         settings: the first settings (the defaults if None).
+        ready: ``ready() -> bool``, whether the page can take another view now; while it
+            cannot, the session offers only the moments it must (after a change).
     """
 
-    def __init__(self, emit, publish, settings: Settings | None = None):
-        self.emit, self.publish = emit, publish
-        self.inbox: queue.Queue = queue.Queue(maxsize=MAX_QUEUED)
+    def __init__(self, emit, publish, settings: Settings | None = None, ready=None):
+        self.emit, self.publish, self.ready = emit, publish, ready or (lambda: True)
+        # the page's messages; a deque and an Event rather than a queue.Queue: the
+        # training thread looks at it after every mini-batch, and Queue's lock and
+        # exception cost 2 % of a small network's training
+        self.inbox: deque = deque()
+        self._mail = threading.Event()
         self.closed = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="backproplab-session", daemon=True)
         self.settings = settings or Settings()
@@ -156,20 +161,15 @@ class Session:
 
     def submit(self, message: dict) -> None:
         """Queue a message for the training thread; ValueError when too many wait."""
-        try:
-            self.inbox.put_nowait(message)
-        except queue.Full:
-            raise ValueError(
-                f"more than {MAX_QUEUED} messages are waiting; this one was dropped"
-            ) from None
+        if len(self.inbox) >= MAX_QUEUED:
+            raise ValueError(f"more than {MAX_QUEUED} messages are waiting; this one was dropped")
+        self.inbox.append(message)
+        self._mail.set()
 
     def close(self) -> None:
         """Stop the session: its thread ends at the next mini-batch (or at once if idle)."""
         self.closed.set()
-        try:
-            self.inbox.put_nowait({"type": "close"})
-        except queue.Full:
-            pass
+        self._mail.set()
 
     def setup(self, settings: Settings) -> None:
         """Build data and network for ``settings`` now, on the caller's thread (before
@@ -183,11 +183,18 @@ class Session:
             if self.net is not None and (self.running or self.pending_steps):
                 self._guard(self._train)
                 continue
-            try:
-                message = self.inbox.get(timeout=0.25)
-            except queue.Empty:
-                continue
-            self._guard(lambda m=message: self._handle(m))
+            message = self._next_message(timeout=0.25)
+            if message is not None:
+                self._guard(lambda m=message: self._handle(m))
+
+    def _next_message(self, timeout: float | None = None) -> dict | None:
+        """The oldest waiting message; None if there is none (after waiting up to
+        ``timeout`` seconds for one, if given)."""
+        if not self.inbox and timeout is not None:
+            self._mail.clear()  # then look again: a message sent meanwhile sets it
+            if not self.inbox:
+                self._mail.wait(timeout)
+        return self.inbox.popleft() if self.inbox else None
 
     def _guard(self, fn) -> None:
         """Run ``fn``; report a ValueError's message, or any other error, to the page."""
@@ -226,13 +233,14 @@ class Session:
     def _train(self) -> None:
         s = self.settings
         self._restart, self._history, self._read = False, None, 0
-        try:
-            self.net.train(
-                self.X_train, self.Y_train, epochs=10**9,
-                batch_size=min(s.batch_size, self.data.n_train), eta=s.eta, seed=self.rng,
-                callbacks=[self], optimizer=self.optimizer, l1=s.l1, l2=s.l2,
-                dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
-            )  # fmt: skip
+        try:  # under the loop's own error state, the callbacks cost less (see train._epoch)
+            with np.errstate(over="ignore", invalid="ignore"):
+                self.net.train(
+                    self.X_train, self.Y_train, epochs=10**9,
+                    batch_size=min(s.batch_size, self.data.n_train), eta=s.eta, seed=self.rng,
+                    callbacks=[self], optimizer=self.optimizer, l1=s.l1, l2=s.l2,
+                    dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
+                )  # fmt: skip
         except TrainingDivergedError as exc:
             self.running, self.pending_steps = False, 0
             self.emit({"type": "error", "message": f"training stopped: {exc}; press reset"})
@@ -265,14 +273,12 @@ class Session:
             if self.closed.is_set() or self._restart:
                 raise _Restart
             if self.running or self.pending_steps:
-                try:
-                    message = self.inbox.get_nowait()
-                except queue.Empty:
+                if not self.inbox:
                     return
+                message = self.inbox.popleft()
             else:
-                try:
-                    message = self.inbox.get(timeout=0.25)
-                except queue.Empty:
+                message = self._next_message(timeout=0.25)
+                if message is None:
                     continue
             self._guard(lambda m=message: self._handle(m))
 
@@ -288,7 +294,7 @@ class Session:
 
     def _offer(self, force: bool = False) -> None:
         now = time.perf_counter()
-        if not force and now - self._last_publish < UPDATE_INTERVAL:
+        if not force and (now - self._last_publish < UPDATE_INTERVAL or not self.ready()):
             return
         self._last_publish = now
         self.publish(self.moment())

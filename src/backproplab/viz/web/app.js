@@ -44,24 +44,28 @@
   // Draw a Plotly figure. When its traces are the ones drawn last time (same types and
   // names, same marked samples), only what changed is sent: the coordinates and texts of
   // traces that are new objects (a trace passed again as the same object is left as it
-  // is), and the layout keys in ``layoutUpdate``. Plotly then moves what it drew instead
-  // of rebuilding the figure. Anything else is drawn anew.
+  // is), and the layout keys in ``layoutUpdate`` if they differ from the last ones sent.
+  // Plotly then moves what it drew instead of rebuilding the figure (and a figure where
+  // nothing changed costs nothing). Anything else is drawn anew.
   BPL.plot = function (el, data, layout, layoutUpdate) {
     const shape = data.map((d) => `${d.type}:${d.name}:${d.name === "marked sample" ? d.customdata : ""}`).join("|");
     const last = el._bplData || [];
+    const layoutKey = JSON.stringify(layoutUpdate || {});
     if (el.dataset.shape === shape && el.data) {
       const traces = data.map((_, i) => i).filter((i) => data[i] !== last[i]);
       const update = {};
       for (const key of ["x", "y", "z", "text"]) {
         if (traces.some((i) => data[i][key] !== undefined)) update[key] = traces.map((i) => data[i][key]);
       }
-      if (traces.length) Plotly.update(el, update, layoutUpdate || {}, traces);
-      else if (layoutUpdate && Object.keys(layoutUpdate).length) Plotly.relayout(el, layoutUpdate);
+      const relayout = layoutKey === el._bplLayoutKey ? {} : layoutUpdate || {};
+      if (traces.length) Plotly.update(el, update, relayout, traces);
+      else if (Object.keys(relayout).length) Plotly.relayout(el, relayout);
     } else {
       Plotly.react(el, data, layout, BPL.config);
       el.dataset.shape = shape;
     }
     el._bplData = data;
+    el._bplLayoutKey = layoutKey;
   };
 
   // Redraw every panel (but the one named by ``except``, where the pointer is).
@@ -189,7 +193,9 @@
         // the panel's init adds its Plotly event handlers again.
         delete el.dataset.shape;
         if (el.removeAllListeners) {
-          for (const name of ["plotly_click", "plotly_hover", "plotly_unhover"]) el.removeAllListeners(name);
+          for (const name of ["plotly_click", "plotly_hover", "plotly_unhover", "plotly_relayout"]) {
+            el.removeAllListeners(name);
+          }
         }
         p.active = true;
         p.started = true;

@@ -27,20 +27,40 @@
     ctx.putImageData(img, 0, 0);
   }
 
-  // The enlarged heatmap: the thumbnail's image placed on axes in input coordinates.
+  // The enlarged heatmap: plotly.js draws the axes, in input coordinates, once per neuron;
+  // the thumbnail's image is copied at each moment onto a canvas laid exactly over the plot
+  // area (the axes' ranges are the image's edges), which costs next to nothing, where
+  // giving plotly.js a new image would encode and decode a PNG at every moment.
+  const BIG = { height: 360, margin: { l: 50, r: 10, t: 40, b: 40 } };
+  let bigCanvas = null, bigKey = null;
+
   function drawBig() {
     if (big === null) return;
     const h = meta.heatmaps, inp = meta.input, G = h.G, [ell, j] = h.neurons[big];
     const dx = (inp.gx[G - 1] - inp.gx[0]) / (G - 1), dy = (inp.gy[G - 1] - inp.gy[0]) / (G - 1);
     const x0 = inp.gx[0] - dx / 2, y1 = inp.gy[G - 1] + dy / 2;
-    const image = { source: canvases[big].toDataURL(), xref: "x", yref: "y", x: x0, y: y1,
-                    sizex: G * dx, sizey: G * dy, sizing: "stretch", layer: "below" };
-    Plotly.react(bigEl, [], {
-      title: { text: `layer ${ell}, neuron ${j}: orange ${h.range[0]}, white mid-way, blue ${h.range[1]}` },
-      height: 360, margin: { l: 50, r: 10, t: 40, b: 40 }, images: [image],
-      xaxis: { title: { text: inp.labels[0] }, range: [x0, x0 + G * dx], showgrid: false, zeroline: false },
-      yaxis: { title: { text: inp.labels[1] }, range: [y1 - G * dy, y1], showgrid: false, zeroline: false },
-    }, BPL.config);
+    const title = `layer ${ell}, neuron ${j}: orange ${h.range[0]}, white mid-way, blue ${h.range[1]}`;
+    const key = JSON.stringify([title, x0, y1, dx, dy, G]);
+    if (key !== bigKey || !bigEl.contains(bigCanvas)) {
+      Plotly.react(bigEl, [], { ...BIG, title: { text: title },
+        xaxis: { title: { text: inp.labels[0] }, range: [x0, x0 + G * dx], showgrid: false, zeroline: false,
+                 fixedrange: true }, // (the image does not follow a zoom: there is none)
+        yaxis: { title: { text: inp.labels[1] }, range: [y1 - G * dy, y1], showgrid: false, zeroline: false,
+                 fixedrange: true },
+      }, BPL.config);
+      bigKey = key;
+      if (!bigEl.contains(bigCanvas)) {
+        const m = BIG.margin;
+        bigCanvas = Object.assign(document.createElement("canvas"), { className: "heatmap-image" });
+        bigCanvas.setAttribute("role", "img");
+        Object.assign(bigCanvas.style, { left: `${m.l}px`, top: `${m.t}px`, width: `calc(100% - ${m.l + m.r}px)`,
+                                         height: `${BIG.height - m.t - m.b}px` });
+        bigEl.append(bigCanvas);
+      }
+      bigCanvas.width = bigCanvas.height = G;
+      bigCanvas.setAttribute("aria-label", `heatmap of ${title}`);
+    }
+    bigCanvas.getContext("2d").drawImage(canvases[big], 0, 0);
   }
 
   function draw(state) {

@@ -16,7 +16,7 @@
   function coords(t, idx) {
     const d = meta.hidden.dim, P = BPL.at(H, t);
     const cols = [];
-    for (let k = 0; k < d; k++) cols.push(idx.map((i) => P[i * d + k]));
+    for (let k = 0; k < d; k++) cols.push(Float32Array.from(idx, (i) => P[i * d + k]));
     if (d === 1) cols.push(idx.map((i) => BPL.arr.y[i]));
     return cols;
   }

@@ -22,13 +22,17 @@
   }
 
   const SCALE = 8; // image pixels per grid cell: the regions smoothed, the boundary sharp
+  const LAYOUT = { height: 460, margin: { l: 60, r: 10, t: 10, b: 50 } };
 
-  // The decision regions of moment t, and its decision boundary, as one image placed under
-  // the data (a layout image: a new moment redraws the image, not the plot).
-  function regionImage(t) {
+  // The decision regions of moment t, and its decision boundary, drawn on a canvas behind
+  // the plot (whose background is transparent there): a new moment redraws the canvas,
+  // not the plot, and no image is encoded for plotly.js to decode.
+  function drawRegions(t) {
     const inp = meta.input, G = inp.gx.length, R = BPL.at(BPL.arr.regions, t);
-    canvas = canvas || Object.assign(document.createElement("canvas"), { width: G, height: G });
-    big = big || Object.assign(document.createElement("canvas"), { width: G * SCALE, height: G * SCALE });
+    canvas = canvas || document.createElement("canvas");
+    big = big || regionCanvas();
+    if (canvas.width !== G) canvas.width = canvas.height = G;
+    if (big.width !== G * SCALE) big.width = big.height = G * SCALE;
     palette = palette || makePalette();
     const ctx = canvas.getContext("2d"), img = ctx.createImageData(G, G);
     for (let r = 0; r < G; r++) {
@@ -63,8 +67,31 @@
       }
       out.stroke();
     }
-    return { source: big.toDataURL(), xref: "x", yref: "y", layer: "below",
-      x: x0, y: y1, sizex: G * dx, sizey: G * dy, sizing: "stretch" };
+    big.dataset.extent = JSON.stringify([x0, x0 + G * dx, y1 - G * dy, y1]);
+    placeRegions();
+  }
+
+  // The regions' canvas, in a box over the plot area (the layout's margins) that clips it.
+  function regionCanvas() {
+    const m = LAYOUT.margin, box = document.createElement("div");
+    box.className = "regions";
+    Object.assign(box.style, { left: `${m.l}px`, top: `${m.t}px`, width: `calc(100% - ${m.l + m.r}px)`,
+                               height: `${LAYOUT.height - m.t - m.b}px` });
+    const c = document.createElement("canvas");
+    c.setAttribute("role", "img");
+    c.setAttribute("aria-label", "the network's decision regions and boundary");
+    box.append(c);
+    el.prepend(box); // before plotly.js's own layers: drawn behind them
+    return c;
+  }
+
+  // Place the regions where the axes' current ranges put them (after a zoom or pan too).
+  function placeRegions() {
+    if (!big || !big.dataset.extent || !el.layout) return;
+    const [x0, x1, y0, y1] = JSON.parse(big.dataset.extent);
+    const [a, b] = el.layout.xaxis.range, [c, d] = el.layout.yaxis.range;
+    Object.assign(big.style, { left: `${((x0 - a) / (b - a)) * 100}%`, width: `${((x1 - x0) / (b - a)) * 100}%`,
+                               top: `${((d - y1) / (d - c)) * 100}%`, height: `${((y1 - y0) / (d - c)) * 100}%` });
   }
 
   let classTraces = null; // the data never move: built once, passed again unchanged
@@ -125,12 +152,15 @@
     else if (inp.mode === "plane") data = pointTraces(t);
     else data = pointTraces(t);
     data.push(...markedTrace(t));
-    const layout = { uirevision: "input", height: 460, margin: { l: 60, r: 10, t: 10, b: 50 },
+    const clear = "rgba(0,0,0,0)", plane = inp.mode === "plane"; // (the regions show through)
+    const layout = { ...LAYOUT, uirevision: "input",
       xaxis: { title: { text: inp.labels[0] }, range: inp.xrange, autorange: false },
       yaxis: { title: { text: inp.labels[1] }, range: inp.yrange, autorange: false },
       legend: { x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.7)" }, hovermode: "closest",
-      images: inp.mode === "plane" ? [regionImage(t)] : [] };
-    BPL.plot(el, data, layout, { images: layout.images });
+      paper_bgcolor: plane ? clear : "#fff", plot_bgcolor: plane ? clear : "#fff" };
+    BPL.plot(el, data, layout);
+    if (big) big.parentElement.hidden = !plane;
+    if (plane) drawRegions(t);
   }
 
   BPL.panels.push({
@@ -147,6 +177,7 @@
       el.on("plotly_click", (ev) => { const i = sample(ev); if (i !== null) BPL.select(i); });
       el.on("plotly_hover", (ev) => { const i = sample(ev); if (i !== null) BPL.hover(i, "input-space"); });
       el.on("plotly_unhover", () => BPL.hover(null, "input-space"));
+      el.on("plotly_relayout", placeRegions);
     },
     draw,
     update(state, m) { // a live page's new moment, on the same data
