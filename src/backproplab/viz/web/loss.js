@@ -4,6 +4,7 @@
   "use strict";
   const BPL = (window.BPL = window.BPL || { panels: [] });
   let el, meta;
+  const MAX_MARKERS = 100;
 
   function cursor(t) {
     const x = meta.step[t];
@@ -17,22 +18,25 @@
     const perStep = k > 1 ? ` (mean of ${k} steps)` : "";
     const ke = meta.epochs_per_point || 1, perEpoch = ke > 1 ? ` (mean of ${ke} epochs)` : "";
     const epochs = a.curve_epoch ? Array.from(a.curve_epoch) : Array.from(a.loss_epoch, (_, e) => (e + 1) * spe);
+    // a marker per epoch while they can be told apart; beyond that a marker is one more SVG
+    // element to draw (a live page's curves reach 400 points) and the line says the same
+    const perEpochMode = epochs.length <= MAX_MARKERS ? "lines+markers" : "lines";
     const data = [
       { type: "scatter", mode: "lines", name: `loss per step${perStep}`, x: steps, y: Array.from(a.loss_step),
         line: { color: "#aaa", width: 1 } },
-      { type: "scatter", mode: "lines+markers", name: `loss per epoch${perEpoch}`, x: epochs, y: Array.from(a.loss_epoch),
+      { type: "scatter", mode: perEpochMode, name: `loss per epoch${perEpoch}`, x: epochs, y: Array.from(a.loss_epoch),
         line: { color: "#d62728" }, marker: { size: 4 } },
     ];
     if (a.val_loss_epoch) {
-      data.push({ type: "scatter", mode: "lines+markers", name: "validation loss", x: epochs,
+      data.push({ type: "scatter", mode: perEpochMode, name: "validation loss", x: epochs,
         y: Array.from(a.val_loss_epoch), line: { color: "#d62728", dash: "dash" }, marker: { size: 4 } });
     }
     if (a.accuracy_epoch) {
-      data.push({ type: "scatter", mode: "lines+markers", name: `accuracy${perEpoch}`, x: epochs,
+      data.push({ type: "scatter", mode: perEpochMode, name: `accuracy${perEpoch}`, x: epochs,
         y: Array.from(a.accuracy_epoch), yaxis: "y2", line: { color: "#2ca02c" }, marker: { size: 4 } });
     }
     if (a.val_accuracy_epoch) {
-      data.push({ type: "scatter", mode: "lines+markers", name: "validation accuracy", x: epochs,
+      data.push({ type: "scatter", mode: perEpochMode, name: "validation accuracy", x: epochs,
         y: Array.from(a.val_accuracy_epoch), yaxis: "y2", line: { color: "#2ca02c", dash: "dash" },
         marker: { size: 4 } });
     }
