@@ -411,6 +411,30 @@ def test_closing_a_session_ends_its_thread():
     assert session.steps == steps
 
 
+def test_a_view_slot_keeps_the_newest_view_and_wakes_the_loop_only_for_a_waiting_sender():
+    import asyncio
+    import threading
+
+    from backproplab.serve.app import ViewSlot
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        wakes, call_soon_threadsafe = [], loop.call_soon_threadsafe
+        loop.call_soon_threadsafe = lambda *a: (wakes.append(a), call_soon_threadsafe(*a))
+        slot = ViewSlot(loop)
+        session = threading.Thread(target=lambda: [slot.put(text) for text in ("a", "b")])
+        session.start()  # while the page draws: views wait, the newest wins
+        await asyncio.sleep(0.2)
+        assert not slot.empty() and wakes == []
+        assert await slot.take() == "b" and slot.empty()
+        waiting = asyncio.create_task(slot.take())
+        await asyncio.sleep(0.05)  # the sender waits for a view: the next one wakes it
+        threading.Thread(target=slot.put, args=("c",)).start()
+        assert await asyncio.wait_for(waiting, 5) == "c" and len(wakes) == 1
+
+    asyncio.run(main())
+
+
 def test_a_session_offers_moments_only_when_the_page_is_ready():
     """While a view waits to be sent, training offers no new moments; the moments a
     change forces (here: pause) still come; once ready, moments come again."""

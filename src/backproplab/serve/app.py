@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import threading
 import time
 from functools import cache, lru_cache
 from importlib import resources
@@ -149,6 +150,49 @@ def check_message(text) -> dict:
     return message
 
 
+class ViewSlot:
+    """The next view's text, handed from a tab's session thread to its sender task.
+
+    The session puts a view in while the page draws the last one; the sender takes it
+    once the page says ``drawn``. A view wakes the event loop only if the sender already
+    waits for one: each wake makes the training thread hand over the interpreter lock,
+    and with a browser busy on the other core every handover costs training time.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self._loop, self._lock = loop, threading.Lock()
+        self._text: str | None = None
+        self._waiting = False  # the sender waits for a view
+        self._arrived = asyncio.Event()
+
+    def empty(self) -> bool:
+        """No view waits to be sent (the session offers a new one only then)."""
+        return self._text is None
+
+    def put(self, text: str) -> None:
+        """From the session's thread: ``text`` replaces any view not sent yet."""
+        with self._lock:
+            self._text = text
+            wake, self._waiting = self._waiting, False
+        if wake:
+            try:
+                self._loop.call_soon_threadsafe(self._arrived.set)
+            except RuntimeError:  # the tab has gone and its loop with it
+                pass
+
+    async def take(self) -> str:
+        """The newest view, once there is one."""
+        while True:
+            with self._lock:
+                text, self._text = self._text, None
+                if text is None:
+                    self._waiting = True
+                    self._arrived.clear()
+            if text is not None:
+                return text
+            await self._arrived.wait()
+
+
 async def playground_socket(websocket: WebSocket) -> None:
     """One tab: its session's messages and views out, the page's messages in."""
     if not same_origin(websocket):
@@ -156,72 +200,62 @@ async def playground_socket(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     loop = asyncio.get_running_loop()
-    outbox: asyncio.Queue = asyncio.Queue(maxsize=MAX_OUTBOX)
-    state = {"view": None, "version": None}  # the next view's text, waiting to be sent
+    outbox: asyncio.Queue = asyncio.Queue(maxsize=MAX_OUTBOX)  # every message but views
+    views = ViewSlot(loop)
     drawn = asyncio.Event()  # the page drew the last view: the next may go
     drawn.set()
+    last_version = [None]  # of the last view computed
 
     def put(item) -> None:
         try:
             outbox.put_nowait(item)
         except asyncio.QueueFull:
-            pass  # the page is not reading: drop (views are offered again)
+            pass  # the page is not reading: drop
 
-    def queue_view(text: str) -> None:
-        if state["view"] is None:
-            put("view")
-        state["view"] = text  # a newer view replaces one not sent yet
-
-    def later(fn, *args) -> None:  # from the session's thread
+    def emit(message: dict) -> None:  # from the session's thread
         try:
-            loop.call_soon_threadsafe(fn, *args)
+            loop.call_soon_threadsafe(put, message)
         except RuntimeError:  # the tab has gone and its loop with it
             pass
-
-    def emit(message: dict) -> None:
-        later(put, message)
 
     def publish(moment) -> None:
         """On the session's thread, between two mini-batches: the view is computed there,
         not in a thread of its own, which would contend with training for the GIL and
         slow it more than the computation itself does."""
-        fresh = moment.version != state["version"]  # the page also compares versions
-        state["version"] = moment.version
+        fresh = moment.version != last_version[0]  # (the page also compares versions)
+        last_version[0] = moment.version
         try:
             text = view_text(moment, fresh)
         except Exception as exc:  # drawing failed: say so, keep serving
             emit({"type": "error", "message": f"could not draw: {exc}"})
         else:
-            later(queue_view, text)
+            views.put(text)
 
-    def ready() -> bool:
-        """Whether no computed view waits to be sent (the session asks before offering)."""
-        return state["view"] is None
+    async def send_messages() -> None:
+        while True:
+            await websocket.send_text(json.dumps(await outbox.get(), allow_nan=False))
 
-    async def sender() -> None:
+    async def send_views() -> None:
+        while True:
+            try:  # one view in flight: a slow page gets fewer, newer views
+                await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
+            except TimeoutError:
+                pass
+            text = await views.take()
+            drawn.clear()
+            await websocket.send_text(text)
+
+    async def quietly(sender) -> None:
         try:
-            await send_all()
+            await sender()
         except (WebSocketDisconnect, RuntimeError):  # the tab closed while a message went
             pass  # (Starlette's "cannot send once closed" is a RuntimeError)
 
-    async def send_all() -> None:
-        while True:
-            item = await outbox.get()
-            if item == "view":
-                try:  # one view in flight: a slow page gets fewer, newer views
-                    await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
-                except TimeoutError:
-                    pass
-                drawn.clear()
-                text, state["view"] = state["view"], None
-                await websocket.send_text(text)
-                continue
-            await websocket.send_text(json.dumps(item, allow_nan=False))
-
-    session = Session(emit, publish, ready=ready)
-    send_task = asyncio.create_task(sender())
-    put({"type": "hello", "settings": limits.Settings().to_dict()})  # first, before the
-    session.start()  # session's own messages
+    hello = {"type": "hello", "settings": limits.Settings().to_dict()}
+    await websocket.send_text(json.dumps(hello))  # first: the session's messages come after
+    session = Session(emit, publish, ready=views.empty)
+    senders = [asyncio.create_task(quietly(fn)) for fn in (send_messages, send_views)]
+    session.start()
     bad: list[float] = []
     try:
         while True:
@@ -245,7 +279,8 @@ async def playground_socket(websocket: WebSocket) -> None:
         pass
     finally:
         session.close()
-        send_task.cancel()
+        for task in senders:
+            task.cancel()
 
 
 def create_app(allowed_hosts=LOCAL_HOSTS) -> Starlette:
