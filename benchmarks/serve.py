@@ -15,7 +15,8 @@ package, as a page would) presses play and reads views for S seconds. Reported:
   interleaved; medians);
 - with ``--browser``: the views per second Debian's chromium actually drew (``BPL.views``),
   and the training speed meanwhile (the steps the views reported), against ``Network.train``
-  alone timed just before: on 2 cores the browser's drawing and the training share them.
+  alone timed before each round with the page paused (the same number of rounds; medians):
+  on 2 cores the browser's drawing and the training share them.
 """
 
 from __future__ import annotations
@@ -94,25 +95,33 @@ def live_round(url: str, seconds: float) -> tuple[float, float]:
     return (views - 1) / span, (last[1] - first[1]) / span
 
 
-def browser_views(url: str, seconds: float) -> tuple[float, float]:
-    """``(views per second, steps per second)`` that Debian's chromium drew (the page's
-    own counter) and that the session trained meanwhile (the steps its views reported)."""
+def browser_views(url: str, seconds: float, rounds: int) -> tuple[list[float], list[float]]:
+    """Views per second that Debian's chromium drew (the page's own counter), and the
+    session's training speed meanwhile (the steps its views reported) as a share of
+    ``Network.train`` alone, timed before each round with the page paused."""
     from playwright.sync_api import sync_playwright
 
+    drawn, kept = [], []
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=30_000)
-        page.get_by_test_id("play").click()
-        page.wait_for_timeout(1000)
-        v0, s0, t0 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
-        page.wait_for_timeout(seconds * 1000)
-        v1, s1, t1 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
+        for _ in range(rounds):
+            page.get_by_test_id("pause").click()
+            page.wait_for_function("BPL.status.running === false", timeout=30_000)
+            alone = reference_steps_per_second(min(seconds, 2.0))
+            page.get_by_test_id("play").click()
+            page.wait_for_timeout(1000)
+            v0, s0, t0 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
+            page.wait_for_timeout(seconds * 1000)
+            v1, s1, t1 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
+            span = (t1 - t0) / 1000
+            drawn.append((v1 - v0) / span)
+            kept.append((s1 - s0) / span / alone)
         page.get_by_test_id("pause").click()
         b.close()
-    span = (t1 - t0) / 1000
-    return (v1 - v0) / span, (s1 - s0) / span
+    return drawn, kept
 
 
 def main(argv=None) -> int:
@@ -135,16 +144,17 @@ def main(argv=None) -> int:
             views.append(v)
             live.append(s)
         if args.browser:
-            drawn_alone = reference_steps_per_second(min(args.seconds, 2.0))
-            drawn, drawn_steps = browser_views(url, args.seconds)
+            drawn, kept = browser_views(url, args.seconds, args.rounds)
     finally:
         srv.should_exit = True
     v, s, a = (statistics.median(x) for x in (views, live, alone))
     print("backproplab serve: [2, 8, 8, 1] on circles, batch 10, 50x50 heatmaps, 3-D view")
     print(f"  views sent per second          {v:8.1f}")
     if args.browser:
-        print(f"  views drawn per second (chromium) {drawn:5.1f}")
-        print(f"  training speed kept meanwhile  {drawn_steps / drawn_alone:8.0%}")
+        print(f"  views drawn per second (chromium) {statistics.median(drawn):5.1f}")
+        print(f"  training speed kept meanwhile  {statistics.median(kept):8.0%}")
+        print(f"  (chromium rounds: {np.round(drawn, 1).tolist()} views/s, "
+              f"{np.round(kept, 2).tolist()} kept)")  # fmt: skip
     print(f"  steps/s while streaming        {s:8.0f}")
     print(f"  steps/s, Network.train alone   {a:8.0f}")
     print(f"  training speed kept            {s / a:8.0%}")
