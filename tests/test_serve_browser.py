@@ -72,6 +72,14 @@ class Tab:
     def click(self, testid: str) -> None:
         self.page.get_by_test_id(testid).click()
 
+    def train_until(self, epochs: int) -> None:
+        """Play until the page shows at least ``epochs`` epochs, then pause (and wait until
+        the session says it stopped)."""
+        self.click("play")
+        self.page.wait_for_function(f"BPL.status.epochs >= {epochs}", timeout=60_000)
+        self.click("pause")
+        self.page.wait_for_function("!BPL.status.running", timeout=30_000)
+
     def check_clean(self, base: str) -> None:
         assert self.errors == []
         outside = [u for u in self.requests if not (u.startswith(base) or u.startswith("blob:")
@@ -202,9 +210,7 @@ def test_two_tabs_train_independently(server, browser):
 def test_check_gradients_shows_passing_errors(server, browser, shots):
     tab = Tab(browser, server)
     page = tab.page
-    tab.click("play")
-    page.wait_for_function("BPL.status.epochs >= 3", timeout=60_000)
-    tab.click("pause")
+    tab.train_until(epochs=3)
     tab.click("gradcheck")
     page.wait_for_function(
         "document.querySelector('[data-testid=gradcheck-result]').dataset.verdict", timeout=30_000
@@ -276,10 +282,7 @@ def test_the_exported_model_predicts_what_the_page_shows(server, browser, tmp_pa
 
     tab = Tab(browser, server)
     page = tab.page
-    tab.click("play")
-    page.wait_for_function("BPL.status.epochs >= 20", timeout=60_000)
-    tab.click("pause")
-    page.wait_for_function("!BPL.status.running", timeout=30_000)
+    tab.train_until(epochs=20)
     page.wait_for_timeout(300)
     with page.expect_download() as info:
         tab.click("export-model")
