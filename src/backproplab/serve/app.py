@@ -204,7 +204,7 @@ async def playground_socket(websocket: WebSocket) -> None:
     views = ViewSlot(loop)
     drawn = asyncio.Event()  # the page drew the last view: the next may go
     drawn.set()
-    last_version = [None]  # of the last view computed
+    last_version = None  # of the last view computed
 
     def put(item) -> None:
         try:
@@ -222,8 +222,9 @@ async def playground_socket(websocket: WebSocket) -> None:
         """On the session's thread, between two mini-batches: the view is computed there,
         not in a thread of its own, which would contend with training for the GIL and
         slow it more than the computation itself does."""
-        fresh = moment.version != last_version[0]  # (the page also compares versions)
-        last_version[0] = moment.version
+        nonlocal last_version
+        fresh = moment.version != last_version  # (the page also compares versions)
+        last_version = moment.version
         try:
             text = view_text(moment, fresh)
         except Exception as exc:  # drawing failed: say so, keep serving
