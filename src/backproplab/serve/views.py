@@ -110,5 +110,5 @@ def thin_curves(meta: dict, arrays: dict, steps_per_epoch: int, most: int = CURV
 
 
 def view_text(m, fresh: bool) -> str:
-    """:func:`view_message` as JSON text: what a view worker process hands back."""
+    """:func:`view_message` as JSON text: what the session's thread hands to the server."""
     return json.dumps(view_message(m, fresh), allow_nan=False, separators=(",", ":"))
