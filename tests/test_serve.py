@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from backproplab.serve import lab
-from backproplab.serve.session import StepCurves
+from backproplab.serve.curves import StepCurves
 from backproplab.serve.settings import (
     FEATURES,
     MAX_CSV_BYTES,
