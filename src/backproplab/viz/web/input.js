@@ -9,6 +9,7 @@
   // RGB of a "#rrggbb" colour.
   const rgb = (hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
   let canvas = null, big = null, palette = null;
+  let extent = null; // the regions' [x0, x1, y0, y1] in input coordinates
 
   // 256 colours for the region codes: class 0's colour, through white, to class 1's
   // (one output), or each class's own colour (several outputs).
@@ -67,7 +68,7 @@
       }
       out.stroke();
     }
-    big.dataset.extent = JSON.stringify([x0, x0 + G * dx, y1 - G * dy, y1]);
+    extent = [x0, x0 + G * dx, y1 - G * dy, y1];
     placeRegions();
   }
 
@@ -87,8 +88,8 @@
 
   // Place the regions where the axes' current ranges put them (after a zoom or pan too).
   function placeRegions() {
-    if (!big || !big.dataset.extent || !el.layout) return;
-    const [x0, x1, y0, y1] = JSON.parse(big.dataset.extent);
+    if (!big || !extent || !el.layout) return;
+    const [x0, x1, y0, y1] = extent;
     const [a, b] = el.layout.xaxis.range, [c, d] = el.layout.yaxis.range;
     Object.assign(big.style, { left: `${((x0 - a) / (b - a)) * 100}%`, width: `${((x1 - x0) / (b - a)) * 100}%`,
                                top: `${((d - y1) / (d - c)) * 100}%`, height: `${((y1 - y0) / (d - c)) * 100}%` });

@@ -23,9 +23,9 @@
       members[`${w[i] >= 0 ? "+" : "-"}${bin}`].push(i);
     });
     const keys = Object.keys(members), last = drawn; // (init starts afresh: new wires)
+    const wires = keys.map((key) => members[key].join(","));
     const data = keys.map((key, g) => {
-      const wires = members[key].join(",");
-      if (last && last.wires[g] === wires) return last.data[g];
+      if (last && last.wires[g] === wires[g]) return last.data[g];
       const x = [], y = [];
       for (const i of members[key]) {
         const [, , , x0, y0, x1, y1] = net.wires[i];
@@ -38,7 +38,7 @@
     });
     if (last && !pointerOver) data.push(...last.data.slice(keys.length));
     else data.push(weightMarkers(w), neuronMarkers(state));
-    drawn = { data, wires: keys.map((key) => members[key].join(",")) };
+    drawn = { data, wires };
     const layout = { uirevision: "network", height: 360, margin: { l: 10, r: 10, t: 10, b: 30 },
       xaxis: { visible: true, showgrid: false, zeroline: false, tickvals: net.columns.map((_, c) => c),
                ticktext: net.columns, range: [-0.5, net.columns.length - 0.5] },
