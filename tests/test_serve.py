@@ -415,22 +415,67 @@ def test_a_view_slot_keeps_the_newest_view_and_wakes_the_loop_only_for_a_waiting
     import asyncio
     import threading
 
-    from backproplab.serve.app import ViewSlot
+    from backproplab.serve.outbox import ViewSlot
 
     async def main():
         loop = asyncio.get_running_loop()
         wakes, call_soon_threadsafe = [], loop.call_soon_threadsafe
         loop.call_soon_threadsafe = lambda *a: (wakes.append(a), call_soon_threadsafe(*a))
         slot = ViewSlot(loop)
-        session = threading.Thread(target=lambda: [slot.put(text) for text in ("a", "b")])
+        session = threading.Thread(target=lambda: [slot.put(text, 1) for text in ("a", "b")])
         session.start()  # while the page draws: views wait, the newest wins
         await asyncio.sleep(0.2)
         assert not slot.empty() and wakes == []
-        assert await slot.take() == "b" and slot.empty()
+        assert await slot.take() == ("b", 1) and slot.empty()
         waiting = asyncio.create_task(slot.take())
         await asyncio.sleep(0.05)  # the sender waits for a view: the next one wakes it
-        threading.Thread(target=slot.put, args=("c",)).start()
-        assert await asyncio.wait_for(waiting, 5) == "c" and len(wakes) == 1
+        threading.Thread(target=slot.put, args=("c", 2)).start()
+        assert await asyncio.wait_for(waiting, 5) == ("c", 2) and len(wakes) == 1
+
+    asyncio.run(main())
+
+
+def test_a_view_never_overtakes_a_message_emitted_before_it():
+    """At set-up the session emits its settings, then offers a view, before either sender
+    has run; the view's sender runs first, yet the settings go first. A message dropped
+    because the page does not read holds no view back."""
+    import asyncio
+    import threading
+
+    from backproplab.serve.outbox import Outbox, ViewSlot
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        outbox, slot, sent = Outbox(loop, maxsize=2), ViewSlot(loop), []
+
+        async def send(text):
+            await asyncio.sleep(0.01)  # a socket write lets other tasks run
+            sent.append(text)
+
+        async def send_view():
+            text, after = await slot.take()
+            await outbox.sent(after)
+            sent.append(text)
+
+        def session(*messages):
+            for m in messages:
+                outbox.emit({"type": m})
+            slot.put(f"view after {outbox.emitted}", after=outbox.emitted)
+
+        thread = threading.Thread(target=session, args=("settings", "info"))
+        thread.start()
+        thread.join()
+        view = asyncio.create_task(send_view())  # first in line
+        messages = asyncio.create_task(outbox.send_all(send))
+        await asyncio.wait_for(view, 5)
+        assert sent == ['{"type": "settings"}', '{"type": "info"}', "view after 2"]
+        messages.cancel()  # the page stops reading: the queue fills, then drops
+        thread = threading.Thread(target=session, args=("a", "b", "c"))
+        thread.start()
+        thread.join()
+        await asyncio.sleep(0.05)  # the emitted messages reach the queue
+        await asyncio.wait_for(send_view(), 5)  # "c" was dropped: the view still goes
+        assert sent[-1] == "view after 5"
 
     asyncio.run(main())
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-import threading
 import time
 from functools import cache, lru_cache
 from importlib import resources
@@ -41,6 +40,7 @@ from ..costs import COSTS
 from ..init import INITIALISERS
 from ..optim import OPTIMIZERS
 from . import settings as limits
+from .outbox import Outbox, ViewSlot
 from .session import MESSAGE_TYPES, Session
 from .views import view_text
 
@@ -50,7 +50,6 @@ PAGE_FILES = ("live.js", "playground.css")
 FEATURE_LABELS = ("x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin x₁", "sin x₂")
 MAX_BAD_MESSAGES = 50
 BAD_WINDOW = 10.0
-MAX_OUTBOX = 256
 VIEW_ACK_TIMEOUT = 1.0  # seconds a view waits for the page to say it drew the one before
 
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -150,49 +149,6 @@ def check_message(text) -> dict:
     return message
 
 
-class ViewSlot:
-    """The next view's text, handed from a tab's session thread to its sender task.
-
-    The session puts a view in while the page draws the last one; the sender takes it
-    once the page says ``drawn``. A view wakes the event loop only if the sender already
-    waits for one: each wake makes the training thread hand over the interpreter lock,
-    and with a browser busy on the other core every handover costs training time.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop):
-        self._loop, self._lock = loop, threading.Lock()
-        self._text: str | None = None
-        self._waiting = False  # the sender waits for a view
-        self._arrived = asyncio.Event()
-
-    def empty(self) -> bool:
-        """No view waits to be sent (the session offers a new one only then)."""
-        return self._text is None
-
-    def put(self, text: str) -> None:
-        """From the session's thread: ``text`` replaces any view not sent yet."""
-        with self._lock:
-            self._text = text
-            wake, self._waiting = self._waiting, False
-        if wake:
-            try:
-                self._loop.call_soon_threadsafe(self._arrived.set)
-            except RuntimeError:  # the tab has gone and its loop with it
-                pass
-
-    async def take(self) -> str:
-        """The newest view, once there is one."""
-        while True:
-            with self._lock:
-                text, self._text = self._text, None
-                if text is None:
-                    self._waiting = True
-                    self._arrived.clear()
-            if text is not None:
-                return text
-            await self._arrived.wait()
-
-
 async def playground_socket(websocket: WebSocket) -> None:
     """One tab: its session's messages and views out, the page's messages in."""
     if not same_origin(websocket):
@@ -200,23 +156,10 @@ async def playground_socket(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     loop = asyncio.get_running_loop()
-    outbox: asyncio.Queue = asyncio.Queue(maxsize=MAX_OUTBOX)  # every message but views
-    views = ViewSlot(loop)
+    outbox, views = Outbox(loop), ViewSlot(loop)
     drawn = asyncio.Event()  # the page drew the last view: the next may go
     drawn.set()
     last_version = None  # of the last view computed
-
-    def put(item) -> None:
-        try:
-            outbox.put_nowait(item)
-        except asyncio.QueueFull:
-            pass  # the page is not reading: drop
-
-    def emit(message: dict) -> None:  # from the session's thread
-        try:
-            loop.call_soon_threadsafe(put, message)
-        except RuntimeError:  # the tab has gone and its loop with it
-            pass
 
     def publish(moment) -> None:
         """On the session's thread, between two mini-batches: the view is computed there,
@@ -228,13 +171,12 @@ async def playground_socket(websocket: WebSocket) -> None:
         try:
             text = view_text(moment, fresh)
         except Exception as exc:  # drawing failed: say so, keep serving
-            emit({"type": "error", "message": f"could not draw: {exc}"})
+            outbox.emit({"type": "error", "message": f"could not draw: {exc}"})
         else:
-            views.put(text)
+            views.put(text, after=outbox.emitted)
 
     async def send_messages() -> None:
-        while True:
-            await websocket.send_text(json.dumps(await outbox.get(), allow_nan=False))
+        await outbox.send_all(websocket.send_text)
 
     async def send_views() -> None:
         while True:
@@ -242,7 +184,8 @@ async def playground_socket(websocket: WebSocket) -> None:
                 await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
             except TimeoutError:
                 pass
-            text = await views.take()
+            text, after = await views.take()
+            await outbox.sent(after)  # the messages emitted before it go first
             drawn.clear()
             await websocket.send_text(text)
 
@@ -254,7 +197,7 @@ async def playground_socket(websocket: WebSocket) -> None:
 
     hello = {"type": "hello", "settings": limits.Settings().to_dict()}
     await websocket.send_text(json.dumps(hello))  # first: the session's messages come after
-    session = Session(emit, publish, ready=views.empty)
+    session = Session(outbox.emit, publish, ready=views.empty)
     senders = [asyncio.create_task(quietly(fn)) for fn in (send_messages, send_views)]
     session.start()
     bad: list[float] = []
@@ -272,7 +215,7 @@ async def playground_socket(websocket: WebSocket) -> None:
             except ValueError as exc:
                 now = time.monotonic()
                 bad = [t for t in bad if now - t < BAD_WINDOW] + [now]
-                put({"type": "error", "message": str(exc)})
+                outbox.put({"type": "error", "message": str(exc)})
                 if len(bad) > MAX_BAD_MESSAGES:
                     await websocket.close(code=1008)
                     break
