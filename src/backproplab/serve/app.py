@@ -225,6 +225,7 @@ async def playground_socket(websocket: WebSocket) -> None:
         session.close()
         for task in senders:
             task.cancel()
+        await asyncio.gather(*senders, return_exceptions=True)  # gone before the tab is
 
 
 def create_app(allowed_hosts=LOCAL_HOSTS) -> Starlette:
