@@ -388,6 +388,38 @@ def test_a_real_server_refuses_a_foreign_host():
         sock.close()
 
 
+@pytest.mark.end_to_end
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_the_server_stops_on_a_signal_after_a_tab_trained_and_closed(stop):
+    """``backproplab serve`` in its own process: a tab plays, draws and closes; Ctrl-C (or
+    a SIGTERM) then stops the server at once, every tab's tasks ended."""
+    import signal
+    import subprocess
+    import sys
+
+    _client()
+    from websockets.sync.client import connect
+
+    server = subprocess.Popen([sys.executable, "-m", "backproplab", "serve", "--no-browser"],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        url = server.stdout.readline().split()[3]  # "backproplab playground at URL …"
+        with connect(url.replace("http", "ws") + "ws", origin=url.rstrip("/")) as ws:
+            ws.send(json.dumps({"type": "play"}))
+            for _ in range(20):
+                if json.loads(ws.recv())["type"] == "view":
+                    ws.send(json.dumps({"type": "drawn"}))
+        server.send_signal(getattr(signal, stop))
+        code = server.wait(timeout=10)
+        if stop == "SIGINT":  # Ctrl-C: a clean exit, said so
+            assert code == 0 and "stopped" in server.stdout.read()
+        else:  # uvicorn shuts down, then ends by the signal it was sent
+            assert code == -signal.SIGTERM
+    finally:
+        server.kill()
+        server.stdout.close()
+
+
 def test_closing_a_session_ends_its_thread():
     """A closed tab's session stops training at the next mini-batch, and its thread ends."""
     import threading

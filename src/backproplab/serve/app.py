@@ -181,7 +181,8 @@ async def playground_socket(websocket: WebSocket) -> None:
     async def send_views() -> None:
         while True:
             try:  # one view in flight: a slow page gets fewer, newer views
-                await asyncio.wait_for(drawn.wait(), VIEW_ACK_TIMEOUT)
+                async with asyncio.timeout(VIEW_ACK_TIMEOUT):  # (3.11's wait_for could
+                    await drawn.wait()  # swallow the cancel of a closing tab)
             except TimeoutError:
                 pass
             text, after = await views.take()
