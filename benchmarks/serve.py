@@ -3,9 +3,10 @@
     python -m benchmarks.serve [--seconds S] [--rounds N] [--browser] [--smoke]
 
 The issue's setting: [2, 8, 8, 1] (tanh, sigmoid output, cross-entropy) on 500 circles (70 %
-for training), batch 10, η = 0.1, 50 × 50 heatmaps and the 3-D hidden view. A real server
-runs in this process on a free port of 127.0.0.1; a WebSocket client (the ``websockets``
-package, as a page would) presses play and reads views for S seconds. Reported:
+for training), batch 10, η = 0.1, 50 × 50 heatmaps and the 3-D hidden view. The server is
+``backproplab serve --no-browser`` in a process of its own, as a user starts it; a
+WebSocket client (the ``websockets`` package, as a page would) presses play and reads
+views for S seconds. Reported:
 
 - **views per second**: the view messages (every panel's arrays) the server sent to a
   client in another process that answers each at once (the server sends one view at a
@@ -16,36 +17,38 @@ package, as a page would) presses play and reads views for S seconds. Reported:
 - with ``--browser``: the views per second Debian's chromium actually drew (``BPL.views``),
   and the training speed meanwhile (the steps the views reported), against ``Network.train``
   alone timed before each round with the page paused (the same number of rounds; medians):
-  on 2 cores the browser's drawing and the training share them.
+  on 2 cores the browser's drawing and the training share them. The page is read only
+  before and after a round: while it runs, playwright stays idle (it would otherwise
+  decode an event with every view's frame).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
+import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 import numpy as np
 
-from backproplab import serve
 from backproplab.serve import lab
 from backproplab.serve.settings import Settings
 
 
-def start_server():
-    sock = serve.open_socket("127.0.0.1", 0)
-    url = serve.url_of(sock, "127.0.0.1")
-    srv = serve.make_server(sock, "127.0.0.1")
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not srv.started:
-        time.sleep(0.02)
-    return srv, url
+def start_server() -> tuple[subprocess.Popen, str]:
+    """``backproplab serve`` in a process of its own, and the URL it printed."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "backproplab", "serve", "--no-browser"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    for line in server.stdout:
+        found = re.search(r"http://\S+", line)
+        if found:
+            return server, found.group(0)
+    raise RuntimeError(f"backproplab serve printed no URL (exit code {server.wait()})")
 
 
 def reference_steps_per_second(seconds: float) -> float:
@@ -114,7 +117,7 @@ def browser_views(url: str, seconds: float, rounds: int) -> tuple[list[float], l
             page.get_by_test_id("play").click()
             page.wait_for_timeout(1000)
             v0, s0, t0 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
-            page.wait_for_timeout(seconds * 1000)
+            time.sleep(seconds)  # (playwright idle: no event decoded meanwhile)
             v1, s1, t1 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
             span = (t1 - t0) / 1000
             drawn.append((v1 - v0) / span)
@@ -133,20 +136,19 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.smoke:
         args.seconds, args.rounds = 1.0, 1
-    srv, url = start_server()
+    server, url = start_server()
     views, live, alone = [], [], []
     try:
         for _ in range(args.rounds):
             alone.append(reference_steps_per_second(min(args.seconds, 2.0)))
-            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-                # the client in its own process, as a browser is: it takes no GIL from the server
-                v, s = pool.submit(live_round, url, args.seconds).result()
+            v, s = live_round(url, args.seconds)
             views.append(v)
             live.append(s)
         if args.browser:
             drawn, kept = browser_views(url, args.seconds, args.rounds)
     finally:
-        srv.should_exit = True
+        server.terminate()
+        server.wait(timeout=30)
     v, s, a = (statistics.median(x) for x in (views, live, alone))
     print("backproplab serve: [2, 8, 8, 1] on circles, batch 10, 50x50 heatmaps, 3-D view")
     print(f"  views sent per second          {v:8.1f}")
