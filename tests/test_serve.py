@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from backproplab.serve import lab
-from backproplab.serve.curves import StepCurves
+from backproplab.serve.curves import CurveBuckets
 from backproplab.serve.settings import (
     FEATURES,
     MAX_CSV_BYTES,
@@ -270,20 +270,18 @@ def test_features_are_the_playgrounds_formulas():
     assert lab.features_for(Settings(features=["x2", "x1x2"]), 1) == ["x1"]
 
 
-def test_step_curves_are_block_means():
+def test_curve_buckets_are_block_means():
     rng = np.random.default_rng(1)
-    loss, grad = rng.random(5003), rng.random((5003, 2))
-    c = StepCurves(2, max_buckets=100)
+    rows = rng.random((5003, 3))
+    c = CurveBuckets(3, max_buckets=100)
     for chunk in np.array_split(np.arange(5003), 17):  # arriving in uneven pieces
-        c.add(loss[chunk], grad[chunk])
-    means, gmeans = c.means()
-    k = c.k
-    assert len(means) <= 100 and k == 64
-    for b in (0, 7, len(means) - 1):  # a second way: slice the raw steps
-        rows = slice(b * k, min((b + 1) * k, 5003))
-        assert means[b] == pytest.approx(loss[rows].mean())
-        np.testing.assert_allclose(gmeans[b], grad[rows].mean(axis=0))
-        assert c.centres()[b] == pytest.approx((rows.start + 1 + rows.stop) / 2)
+        c.add(rows[chunk])
+    means, k = c.means(), c.k
+    assert len(c) == len(means) <= 100 and k == 64
+    for b in (0, 7, len(means) - 1):  # a second way: slice the raw rows
+        block = slice(b * k, min((b + 1) * k, 5003))
+        np.testing.assert_allclose(means[b], rows[block].mean(axis=0))
+        assert c.centres()[b] == pytest.approx((block.start + 1 + block.stop) / 2)
 
 
 def test_targets_and_outputs():
@@ -585,23 +583,90 @@ def test_the_hosts_answered():
     assert socket.gethostname() in serve.allowed_hosts("0.0.0.0")  # reachable by its name
 
 
-def test_the_live_loss_panel_draws_at_most_400_points_per_curve_as_block_means():
-    from backproplab.serve.views import thin_curves
+def test_a_loss_panel_draws_at_most_its_points_per_curve_as_block_means():
+    from types import SimpleNamespace
+
+    from backproplab.viz.page import _curves
 
     T, E, spe = 1000, 900, 35
     loss, grad = np.arange(T, dtype=float), np.arange(2.0 * T).reshape(T, 2)
-    arrays = {"loss_step": loss, "grad_norm": grad, "curve_step": np.arange(1.0, T + 1),
-              "loss_epoch": np.linspace(1, 0, E), "accuracy_epoch": np.linspace(0, 1, E)}
-    meta = {"steps_per_point": 1}
-    thin_curves(meta, arrays, spe, most=400)
+    h = {"loss_step": loss, "grad_norm": grad, "loss_epoch": np.linspace(1, 0, E),
+         "accuracy_epoch": np.linspace(0, 1, E)}  # fmt: skip
+    meta, arrays = {}, {}
+    _curves(SimpleNamespace(history=h, steps_per_epoch=spe), meta, arrays, most=400)
     # 1000 points → blocks of k = 3 (334 points, the last block of one); 900 epochs → k = 3
     assert meta["steps_per_point"] == 3 and meta["epochs_per_point"] == 3
     np.testing.assert_allclose(arrays["loss_step"][:333], loss[:999].reshape(333, 3).mean(1))
     assert arrays["loss_step"][-1] == loss[-1]
+    np.testing.assert_allclose(arrays["curve_step"][:2], [2, 5])  # steps 1-3, 4-6
     np.testing.assert_allclose(arrays["grad_norm"][5], grad[15:18].mean(0))
     np.testing.assert_allclose(arrays["curve_epoch"][:2], [2 * spe, 5 * spe])  # epochs 1-3, 4-6
     assert len(arrays["accuracy_epoch"]) == len(arrays["curve_epoch"]) == 300
-    short = {"loss_step": loss[:10], "grad_norm": grad[:10], "curve_step": loss[:10],
-             "loss_epoch": loss[:5]}
-    thin_curves({"steps_per_point": 1}, short, spe, most=400)
-    assert len(short["loss_step"]) == 10 and "curve_epoch" not in short  # short: as they are
+    # rows that are already means of 8 steps / 4 epochs, drawn where the history says
+    h |= {"curve_step": 8.0 * np.arange(T) + 4.5, "steps_per_row": np.array(8),
+          "curve_epoch": np.linspace(100, 200, E), "epochs_per_row": np.array(4)}  # fmt: skip
+    meta, arrays = {}, {}
+    _curves(SimpleNamespace(history=h, steps_per_epoch=spe), meta, arrays, most=400)
+    assert meta["steps_per_point"] == 24 and meta["epochs_per_point"] == 12
+    np.testing.assert_allclose(arrays["curve_step"][0], h["curve_step"][:3].mean())
+    np.testing.assert_allclose(arrays["curve_epoch"][-1], h["curve_epoch"][-3:].mean(), rtol=1e-6)
+
+
+
+
+class _StopAt(Exception):
+    pass
+
+
+def test_a_playing_session_trains_exactly_as_one_long_train_call(monkeypatch):
+    """The session trains in ``train`` calls of a few epochs each (so no History grows
+    without bound); the optimizer's state and the shuffling carry over, so the weights
+    are bit for bit those of one ``Network.train`` call stopped at the same step. Its
+    curves stay bounded and hold every step and epoch trained."""
+    import time
+
+    from backproplab import Network
+    from backproplab.optim import get_optimizer
+    from backproplab.serve import curves
+    from backproplab.serve import session as session_module
+
+    monkeypatch.setattr(session_module, "CHUNK_STEPS", 100)  # 2 epochs of 35 steps a call
+    s = Settings(optimizer="adam", dropout=0.2, eta=0.01, seed=3)
+    calls = []
+    real_train = Network.train
+    monkeypatch.setattr(Network, "train", lambda self, *a, **k: (calls.append(k["epochs"]),
+                                                                real_train(self, *a, **k))[1])
+    session = session_module.Session(lambda m: None, lambda m: None, s)
+    session.start()
+    session.submit({"type": "play"})
+    deadline = time.monotonic() + 30
+    while session.epochs < 300 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    session.submit({"type": "pause"})
+    while session.running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    steps = session.steps
+    assert steps > 300 * 35 and session.steps == steps and len(calls) > 100
+    assert set(calls) == {2}
+    sc, ec = session.step_curves, session.epoch_curves
+    assert len(sc) <= curves.MAX_CURVE_BUCKETS < steps and sc.k > 1 and len(ec) <= 2000
+    assert sc.count.sum() == steps and ec.count.sum() == session.epochs
+    assert len(session._history.loss_step) <= 100  # the History of one call
+
+    session.close()
+    session.thread.join(timeout=10)
+    net = lab.build_network(s, 2, 2)
+
+    class Stop:
+        def on_step_end(self, net, history, step):
+            if history.n_steps == steps:
+                raise _StopAt
+
+    with pytest.raises(_StopAt), np.errstate(over="ignore", invalid="ignore"):
+        net.train(session.X_train, session.Y_train, epochs=10**6, batch_size=10, eta=0.01,
+                  seed=np.random.default_rng(3), callbacks=[Stop()],
+                  optimizer=get_optimizer("adam"), dropout=0.2)  # fmt: skip
+    for mine, theirs in zip(session.net.weights + session.net.biases,
+                            net.weights + net.biases, strict=True):  # fmt: skip
+        np.testing.assert_array_equal(mine, theirs)

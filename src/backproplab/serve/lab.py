@@ -93,36 +93,15 @@ def build_network(s: Settings, n_inputs: int, n_classes: int) -> Network:
                    cost=s.cost, init=s.init, seed=s.seed)  # fmt: skip
 
 
-@dataclass
-class Curves:
-    """The training so far, as the loss panel draws it (T steps, E epochs, L layers)."""
-
-    loss_step: list
-    grad_norm: list  # of (L,) arrays
-    loss_epoch: list
-    accuracy_epoch: list
-    steps_per_epoch: int
-
-    def as_history(self, L: int) -> dict[str, np.ndarray]:
-        grad = np.array(self.grad_norm, dtype=float).reshape(len(self.grad_norm), L)
-        h = {
-            "loss_step": np.array(self.loss_step, dtype=float),
-            "grad_norm": grad,
-            "loss_epoch": np.array(self.loss_epoch, dtype=float),
-            "gradcheck_history": np.zeros((0, 2)),
-        }
-        if len(self.accuracy_epoch) == len(self.loss_epoch):
-            h["accuracy_epoch"] = np.array(self.accuracy_epoch, dtype=float)
-        return h
-
-
 def make_run(s: Settings, data: Data, features: list[str], net_config: dict,
-             snapshots: list[tuple[list, list, int, float]], curves: Curves) -> Run:  # fmt: skip
+             snapshots: list[tuple[list, list, int, float]], history: dict,
+             steps_per_epoch: int) -> Run:  # fmt: skip
     """A :class:`Run` of the given moments, drawn over the samples the page shows.
 
     Args:
         net_config: ``sizes``, ``activation``, ``output_activation``, ``cost``.
         snapshots: ``(weights, biases, step, epoch)`` per moment; ``biases[ℓ−1]`` (n_ℓ, 1).
+        history: the training curves, as :func:`backproplab.viz.page.page_data` reads them.
     """
     n = len(data.X) if s.show_test else data.n_train
     X, y = data.X[:n], data.y[:n]
@@ -162,8 +141,8 @@ def make_run(s: Settings, data: Data, features: list[str], net_config: dict,
         layers={k: np.stack(v) for k, v in layers.items()},
         weights=[np.stack([m[0][i] for m in snapshots]) for i in range(L)],
         biases=[np.stack([m[1][i][:, 0] for m in snapshots]) for i in range(L)],
-        history=curves.as_history(L),
-        steps_per_epoch=curves.steps_per_epoch,
+        history=history,
+        steps_per_epoch=steps_per_epoch,
         title="backproplab playground",
         summary=f"{s.data}, features {', '.join(features)}, sizes {list(sizes)}",
         settings=s.to_dict(),

@@ -30,7 +30,7 @@ from ..nudge import nudge
 from ..optim import get_optimizer
 from ..train import TrainingDivergedError
 from . import lab
-from .curves import StepCurves
+from .curves import CurveBuckets
 from .settings import TRAINING_FIELDS, Settings, parse_csv, parse_settings
 
 UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
@@ -39,6 +39,7 @@ MAX_KEPT_MOMENTS = 60  # moments kept for the exported report
 GRADCHECK_SAMPLES = 20
 GRADCHECK_EPSILON = 1e-5  # CS231n's h: a trained network's tiny gradients drown at 1e-7
 MAX_WEIGHT = 100.0
+CHUNK_STEPS = 20_000  # one ``train`` call's steps, at most: its History stays small
 
 
 class _Restart(Exception):
@@ -58,9 +59,8 @@ class Moment:
     steps: int
     epochs: int
     steps_per_epoch: int
-    curves: StepCurves
-    loss_epoch: list
-    accuracy_epoch: list
+    step_curves: CurveBuckets  # per step: the loss, then ‖∂C/∂W^ℓ‖ for ℓ = 1 … L
+    epoch_curves: CurveBuckets  # per epoch: the step it ended at, its loss, its accuracy
     running: bool
     version: int  # changes when the panels must be built anew
 
@@ -160,8 +160,7 @@ class Session:
         self.rng = np.random.default_rng(s.seed)
         self.optimizer = get_optimizer(s.optimizer)
         self.steps = self.epochs = 0
-        self.curves = StepCurves(len(net.sizes) - 1)
-        self.loss_epoch, self.accuracy_epoch = [], []
+        self.step_curves, self.epoch_curves = CurveBuckets(len(net.sizes)), CurveBuckets(3)
         self.running, self.pending_steps = False, 0
         self._kept, self._history = [], None  # a train call under way ends: it trains the old
         self._restart = True  # network
@@ -170,27 +169,34 @@ class Session:
         self._offer(force=True)
 
     def _train(self) -> None:
+        """One ``train`` call of at most :data:`CHUNK_STEPS` steps (whole epochs), ended
+        early by a change. The loop calls again while the page plays: the optimizer's
+        state and the shuffling generator carry over, so the calls train exactly as one
+        long call would, and no History grows without bound."""
         s = self.settings
-        self._restart, self._history, self._read = False, None, 0
+        self._restart, self._history = False, None
+        batch_size = min(s.batch_size, self.data.n_train)
+        epochs = max(1, CHUNK_STEPS // math.ceil(self.data.n_train / batch_size))
+        whole = False  # the call ran all its epochs: nothing to show that views don't
         try:  # under the loop's own error state, the callbacks cost less (see train._epoch)
             with np.errstate(over="ignore", invalid="ignore"):
                 self.net.train(
-                    self.X_train, self.Y_train, epochs=10**9,
-                    batch_size=min(s.batch_size, self.data.n_train), eta=s.eta, seed=self.rng,
-                    callbacks=[self], optimizer=self.optimizer, l1=s.l1, l2=s.l2,
-                    dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
+                    self.X_train, self.Y_train, epochs=epochs, batch_size=batch_size,
+                    eta=s.eta, seed=self.rng, callbacks=[self], optimizer=self.optimizer,
+                    l1=s.l1, l2=s.l2, dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
                 )  # fmt: skip
+            whole = True
         except TrainingDivergedError as exc:
             self.running, self.pending_steps = False, 0
             self.emit({"type": "error", "message": f"training stopped: {exc}; press reset"})
         finally:
             self._flush()
-            if not self.closed.is_set():
+            if not (whole or self.closed.is_set()):
                 self._offer(force=True)
 
     # Network.train's callbacks
     def on_train_begin(self, net, history) -> None:
-        self._history, self._read = history, 0
+        self._history, self._read_steps, self._read_epochs = history, 0, 0
         self._steps0, self._epochs0 = self.steps, self.epochs
 
     def on_step_end(self, net, history, step: int) -> None:
@@ -202,9 +208,6 @@ class Session:
 
     def on_epoch_end(self, net, history, epoch: int) -> None:
         self.epochs = self._epochs0 + history.n_epochs
-        self.loss_epoch.append(float(history.loss_epoch[history.n_epochs - 1]))
-        if history.accuracy_epoch is not None:
-            self.accuracy_epoch.append(float(history.accuracy_epoch[history.n_epochs - 1]))
 
     def _between_steps(self) -> None:
         """Handle waiting messages; wait here while paused; end ``train`` if asked."""
@@ -222,14 +225,22 @@ class Session:
             self._guard(lambda m=message: self._handle(m))
 
     def _flush(self) -> None:
-        """Move the steps the current history recorded since the last call to the curves."""
+        """Move what the current history recorded since the last call to the curves."""
         h = self._history
         if h is None:
             return
-        n = h.n_steps
-        if n > self._read:
-            self.curves.add(h.loss_step[self._read : n].copy(), h.grad_norm[self._read : n].copy())
-            self._read = n
+        n, e = h.n_steps, h.n_epochs
+        if n > self._read_steps:
+            rows = slice(self._read_steps, n)
+            self.step_curves.add(np.column_stack([h.loss_step[rows], h.grad_norm[rows]]))
+            self._read_steps = n
+        if e > self._read_epochs:
+            rows = slice(self._read_epochs, e)
+            ended = self._steps0 + h.steps_per_epoch * np.arange(self._read_epochs + 1, e + 1)
+            accuracy = h.accuracy_epoch[rows] if h.accuracy_epoch is not None else np.nan
+            self.epoch_curves.add(np.column_stack(np.broadcast_arrays(
+                ended, h.loss_epoch[rows], accuracy)))  # fmt: skip
+            self._read_epochs = e
 
     def _offer(self, force: bool = False) -> None:
         now = time.perf_counter()
@@ -248,8 +259,8 @@ class Session:
         return Moment(
             settings=self.settings, data=self.data, features=self.features,
             net_config=self.config(), weights=W, biases=b, steps=self.steps,
-            epochs=self.epochs, steps_per_epoch=spe, curves=self.curves.copy(),
-            loss_epoch=list(self.loss_epoch), accuracy_epoch=list(self.accuracy_epoch),
+            epochs=self.epochs, steps_per_epoch=spe, step_curves=self.step_curves.copy(),
+            epoch_curves=self.epoch_curves.copy(),
             running=self.running, version=self.version,
         )  # fmt: skip
 

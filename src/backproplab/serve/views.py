@@ -25,12 +25,28 @@ CURVE_POINTS = 400  # the live loss panel draws at most this many points per cur
 
 def run_of(m, snapshots=None):
     """The :class:`Run` of moment ``m`` (or of ``snapshots``: ``(W, b, step, epoch)``)."""
-    curves = lab.Curves([], [], m.loss_epoch, m.accuracy_epoch, m.steps_per_epoch)
     snaps = snapshots or [(m.weights, m.biases, m.steps, m.steps / m.steps_per_epoch)]
-    run = lab.make_run(m.settings, m.data, m.features, m.net_config, snaps, curves)
-    loss, grad = m.curves.means()
-    run.history["loss_step"], run.history["grad_norm"] = loss, grad
-    return run
+    return lab.make_run(m.settings, m.data, m.features, m.net_config, snaps,
+                        curve_history(m), m.steps_per_epoch)  # fmt: skip
+
+
+def curve_history(m) -> dict[str, np.ndarray]:
+    """Moment ``m``'s curves (:class:`~.curves.CurveBuckets`) as a run's history: each
+    bucket's means, drawn at its steps (``curve_step``, ``curve_epoch``)."""
+    steps, epochs = m.step_curves.means(), m.epoch_curves.means()
+    h = {
+        "loss_step": steps[:, 0],
+        "grad_norm": steps[:, 1:],
+        "curve_step": m.step_curves.centres(),
+        "steps_per_row": np.array(m.step_curves.k),
+        "loss_epoch": epochs[:, 1],
+        "curve_epoch": epochs[:, 0],
+        "epochs_per_row": np.array(m.epoch_curves.k),
+        "gradcheck_history": np.zeros((0, 2)),
+    }
+    if np.isfinite(epochs[:, 2]).all():  # (a history without accuracy holds NaN)
+        h["accuracy_epoch"] = epochs[:, 2]
+    return h
 
 
 def losses(m) -> tuple[float, float | None]:
@@ -58,11 +74,7 @@ def losses(m) -> tuple[float, float | None]:
 def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     """The ``view`` message of moment ``m``; ``fresh``: the page builds its panels anew."""
     run = run_of(m)
-    meta, arrays = page.page_data(run, grid=grid, nice_box=True)
-    centres = m.curves.centres()
-    arrays["curve_step"] = centres.astype(np.float32)  # the buckets' steps (StepCurves)
-    meta["steps_per_point"] = int(m.curves.k)
-    thin_curves(meta, arrays, m.steps_per_epoch)
+    meta, arrays = page.page_data(run, grid=grid, nice_box=True, curve_points=CURVE_POINTS)
     header, data = page.pack(arrays, compress=False)
     train_loss, test_loss = losses(m)
     status = {
@@ -85,28 +97,6 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     }
     return {"type": "view", "fresh": fresh, "version": m.version, "meta": meta,
             "arrays": header, "data": data, "status": status}  # fmt: skip
-
-
-def thin_curves(meta: dict, arrays: dict, steps_per_epoch: int, most: int = CURVE_POINTS) -> None:
-    """Draw at most ``most`` points per loss-panel curve: longer ones become means of k
-    consecutive points (a live session runs hundreds of epochs a second; redrawing
-    thousands of points 2.5 times a second would cost the page most of its time). The
-    per-epoch curves then get their steps in ``curve_epoch`` (the mean of each block's).
-    """
-    B = len(arrays["loss_step"])
-    k = -(-B // most)
-    if k > 1:
-        for name in ("loss_step", "grad_norm", "curve_step"):
-            arrays[name] = page.block_means(arrays[name], k)
-        meta["steps_per_point"] *= k
-    E = len(arrays["loss_epoch"])
-    k = -(-E // most)
-    if k > 1:
-        for name in ("loss_epoch", "accuracy_epoch", "val_loss_epoch", "val_accuracy_epoch"):
-            if name in arrays:
-                arrays[name] = page.block_means(arrays[name], k)
-        arrays["curve_epoch"] = page.block_means(np.arange(1, E + 1.0) * steps_per_epoch, k)
-        meta["epochs_per_point"] = k
 
 
 def view_text(m, fresh: bool) -> str:

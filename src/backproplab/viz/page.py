@@ -25,7 +25,7 @@ from .plots import class_color
 SCRIPTS = ["app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js", "loader.js"]
 GRID = 40  # the input-plane grid of decision regions and heatmaps: GRID × GRID points
 MAX_NEURONS_SHOWN = 16  # per layer, in the diagram and the heatmaps
-MAX_CURVE_POINTS = 2000  # per-step curves longer than this are drawn as means of k steps
+MAX_CURVE_POINTS = 2000  # a longer training curve is drawn as means of k rows
 
 
 def _web(name: str) -> str:
@@ -245,11 +245,14 @@ def block_means(values: np.ndarray, k: int) -> np.ndarray:
     return (sums / counts).astype(np.float32)
 
 
-def page_data(run, grid: int = GRID, nice_box: bool = False) -> tuple[dict, dict[str, np.ndarray]]:
+def page_data(
+    run, grid: int = GRID, nice_box: bool = False, curve_points: int = MAX_CURVE_POINTS
+) -> tuple[dict, dict[str, np.ndarray]]:
     """``(meta, arrays)``: everything the page draws, for every recorded moment; ``grid``:
     the side of the input-plane grid of the decision regions and heatmaps; ``nice_box``:
     the hidden space's fixed box widened to round steps (a live page, whose box is each
-    moment's own, then keeps its axes while the points move a little)."""
+    moment's own, then keeps its axes while the points move a little); ``curve_points``:
+    the most points a training curve is drawn with (see :func:`_curves`)."""
     meta = {
         "classes": run.classes,
         "colors": [class_color(c, len(run.classes)) for c in range(len(run.classes))],
@@ -263,17 +266,35 @@ def page_data(run, grid: int = GRID, nice_box: bool = False) -> tuple[dict, dict
     _hidden(run, meta, arrays, nice_box)
     _input(run, meta, arrays, grid)
     _network(run, meta, arrays)
+    _curves(run, meta, arrays, curve_points)
+    return meta, arrays
+
+
+def _curves(run, meta: dict, arrays: dict, most: int) -> None:
+    """The training curves, each drawn with at most ``most`` points: a longer one becomes
+    means over blocks of k consecutive rows, placed at the mean of their steps.
+
+    The history holds a row per step (``loss_step``, ``grad_norm``) and per epoch
+    (``loss_epoch`` and the accuracy and validation curves). A history whose rows are
+    already means (a live session's, :class:`backproplab.serve.curves.CurveBuckets`) says
+    where each row is drawn, ``curve_step`` and ``curve_epoch`` (by default: step t at t,
+    epoch e at its last step e · steps_per_epoch), and how many steps or epochs a row
+    stands for, ``steps_per_row`` and ``epochs_per_row`` (by default 1).
+    """
     h = run.history
-    k = max(1, -(-len(h["loss_step"]) // MAX_CURVE_POINTS))  # steps per drawn point
-    meta["steps_per_point"] = k
-    arrays["curve_step"] = block_means(np.arange(1, len(h["loss_step"]) + 1.0), k)
+    T, E = len(h["loss_step"]), len(h["loss_epoch"])
+    at_step = h.get("curve_step", np.arange(1, T + 1.0))
+    at_epoch = h.get("curve_epoch", np.arange(1, E + 1.0) * run.steps_per_epoch)
+    k, ke = max(1, -(-T // most)), max(1, -(-E // most))
+    meta["steps_per_point"] = k * int(h.get("steps_per_row", 1))
+    meta["epochs_per_point"] = ke * int(h.get("epochs_per_row", 1))
+    arrays["curve_step"] = block_means(at_step, k)
     arrays["loss_step"] = block_means(h["loss_step"], k)
     arrays["grad_norm"] = block_means(h["grad_norm"], k)
-    arrays["loss_epoch"] = h["loss_epoch"].astype(np.float32)
-    for name in ("accuracy_epoch", "val_loss_epoch", "val_accuracy_epoch"):
+    arrays["curve_epoch"] = block_means(at_epoch, ke)
+    for name in ("loss_epoch", "accuracy_epoch", "val_loss_epoch", "val_accuracy_epoch"):
         if name in h:
-            arrays[name] = h[name].astype(np.float32)
-    return meta, arrays
+            arrays[name] = block_means(h[name], ke)
 
 
 def snippet(run) -> str:

@@ -13,11 +13,11 @@
   }
 
   function build() {
-    const a = BPL.arr, spe = meta.steps_per_epoch, T = a.loss_step.length;
+    const a = BPL.arr, T = a.loss_step.length;
     const steps = Array.from(a.curve_step), k = meta.steps_per_point;
     const perStep = k > 1 ? ` (mean of ${k} steps)` : "";
-    const ke = meta.epochs_per_point || 1, perEpoch = ke > 1 ? ` (mean of ${ke} epochs)` : "";
-    const epochs = a.curve_epoch ? Array.from(a.curve_epoch) : Array.from(a.loss_epoch, (_, e) => (e + 1) * spe);
+    const ke = meta.epochs_per_point, perEpoch = ke > 1 ? ` (mean of ${ke} epochs)` : "";
+    const epochs = Array.from(a.curve_epoch);
     // a marker per epoch while they can be told apart; beyond that a marker is one more SVG
     // element to draw (a live page's curves reach 400 points) and the line says the same
     const perEpochMode = epochs.length <= MAX_MARKERS ? "lines+markers" : "lines";
