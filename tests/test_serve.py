@@ -670,3 +670,14 @@ def test_a_playing_session_trains_exactly_as_one_long_train_call(monkeypatch):
     for mine, theirs in zip(session.net.weights + session.net.biases,
                             net.weights + net.biases, strict=True):  # fmt: skip
         np.testing.assert_array_equal(mine, theirs)
+
+
+def test_a_view_text_is_its_message_as_json():
+    """The view's base64 buffer is spliced into the JSON text, not encoded by ``json``."""
+    from backproplab.serve.session import Session
+    from backproplab.serve.views import view_message, view_text
+
+    session = Session(lambda m: None, lambda m: None)
+    session.setup(Settings(data="spirals", hidden=[5, 4]))
+    m = session.moment()
+    assert json.loads(view_text(m, True)) == json.loads(json.dumps(view_message(m, True)))

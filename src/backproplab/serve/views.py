@@ -100,5 +100,11 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
 
 
 def view_text(m, fresh: bool) -> str:
-    """:func:`view_message` as JSON text: what the session's thread hands to the server."""
-    return json.dumps(view_message(m, fresh), allow_nan=False, separators=(",", ":"))
+    """:func:`view_message` as JSON text: what the session's thread hands to the server.
+
+    The base64 buffer (most of the text) is spliced in as it is: base64 needs no JSON
+    escaping, and scanning it for escapes would take a tenth of the view's time."""
+    message = view_message(m, fresh)
+    data = message.pop("data")
+    head = json.dumps(message, allow_nan=False, separators=(",", ":"))
+    return f'{head[:-1]},"data":"{data}"}}'
