@@ -210,3 +210,23 @@ def test_the_decision_boundary_is_where_the_output_is_one_half():
         np.testing.assert_allclose(a[0], 0.5, atol=0.01)
         checked += len(P)
     assert checked > 0
+
+
+def test_the_pca_is_scikit_learns():
+    """moments.pca against scikit-learn's PCA (an independent implementation): the same
+    coordinates, signs included, and the same shares of the variance."""
+    from sklearn.decomposition import PCA
+
+    from backproplab.viz.moments import pca
+
+    rng = np.random.default_rng(4)
+    for n, d, k in ((350, 8, 3), (40, 5, 2), (12, 3, 3)):
+        X = rng.normal(size=(n, d)) @ rng.normal(size=(d, d))
+        project, share = pca(X, k)
+        ref = PCA(n_components=k).fit(X)
+        np.testing.assert_allclose(project(X), ref.transform(X), atol=1e-10)
+        np.testing.assert_allclose(share, ref.explained_variance_ratio_, rtol=1e-10)
+        np.testing.assert_allclose(project(X[None, :5]), ref.transform(X[:5])[None], atol=1e-10)
+    project, share = pca(np.ones((2, 8)) * [[0], [1]], 3)  # 2 samples: 2 directions at most
+    np.testing.assert_allclose(share, [1, 0, 0], atol=1e-12)
+    assert project(np.zeros((1, 8)))[0, 2] == 0  # the third, which the data lacks

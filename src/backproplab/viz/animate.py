@@ -22,6 +22,7 @@ from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
 from ..io import atomic_path
+from . import moments
 from .figure import NotebookFigure
 from .moments import plane_in_box
 from .plots import CLASS_MARKERS, class_color, class_label
@@ -67,11 +68,8 @@ def _projection(snapshots, layer: int, units):
         return (lambda a: a[:, units]), [f"unit {u}" for u in units], len(units) == width
     if width <= 3:
         return (lambda a: a), [f"$a_{u}$" for u in range(width)], True
-    from sklearn.decomposition import PCA
-
-    pca = PCA(n_components=3).fit(snapshots[-1].layers[layer])
-    share = pca.explained_variance_ratio_
-    return pca.transform, [f"PC{i + 1} ({share[i]:.0%})" for i in range(3)], False
+    project, share = moments.pca(snapshots[-1].layers[layer], 3)
+    return project, [f"PC{i + 1} ({share[i]:.0%})" for i in range(3)], False
 
 
 def _limits(points: list[np.ndarray]):

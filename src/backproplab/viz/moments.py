@@ -38,15 +38,36 @@ def fixed_projection(final: np.ndarray, units=None):
         return (lambda a: a[..., units]), [f"unit {u}" for u in units], len(units) == width
     if width <= 3:
         return (lambda a: a), [f"a{u}" for u in range(width)], True
-    from sklearn.decomposition import PCA
+    project, share = pca(final, 3)
+    return project, [f"PC{i + 1} ({share[i]:.0%})" for i in range(3)], False
 
-    pca = PCA(n_components=3).fit(final)
-    share = pca.explained_variance_ratio_
+
+def pca(X: np.ndarray, k: int):
+    """The principal components of the rows of ``X`` (n, d): ``(project, share)``.
+
+    ``project`` maps rows (..., d) to their first k coordinates (..., k) along the
+    directions of largest variance, the right singular vectors of the centred ``X``
+    (signs as scikit-learn's ``PCA`` sets them: each direction's largest entry positive;
+    a direction the data lacks is zero); ``share`` (k,) is each one's share of the
+    variance. NumPy's SVD directly: scikit-learn's checks cost the live playground's
+    training thread more than the decomposition itself.
+    """
+    X = np.asarray(X, dtype=float)
+    mean = X.mean(axis=0)
+    _, s, vt = np.linalg.svd(X - mean, full_matrices=False)
+    V = np.zeros((k, X.shape[1]))
+    V[: min(k, len(vt))] = vt[:k]
+    largest = V[np.arange(k), np.argmax(np.abs(V), axis=1)]
+    V *= np.where(largest < 0, -1.0, 1.0)[:, None]
+    variance = np.zeros(k)
+    variance[: min(k, len(s))] = s[:k] ** 2
+    total = float(np.sum(s**2))
+    share = variance / total if total > 0 else variance
 
     def project(a):
-        return pca.transform(a.reshape(-1, width)).reshape(*a.shape[:-1], 3)
+        return (np.asarray(a, dtype=float) - mean) @ V.T
 
-    return project, [f"PC{i + 1} ({share[i]:.0%})" for i in range(3)], False
+    return project, share
 
 
 def box(P: np.ndarray, pad: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -228,11 +249,8 @@ def class_codes(index: np.ndarray, n_classes: int) -> np.ndarray:
 
 def input_pca(X: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Inputs with more than 2 features through one PCA fitted on them: (n, 2) and labels."""
-    from sklearn.decomposition import PCA
-
-    pca = PCA(n_components=2).fit(X)
-    share = pca.explained_variance_ratio_
-    return pca.transform(X), [f"input PC{i + 1} ({share[i]:.0%})" for i in range(2)]
+    project, share = pca(X, 2)
+    return project(X), [f"input PC{i + 1} ({share[i]:.0%})" for i in range(2)]
 
 
 def output_grid(run, gx, gy) -> np.ndarray:

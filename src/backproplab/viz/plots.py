@@ -93,11 +93,10 @@ def plot_dataset(X, y, title: str = "the data") -> Figure:
     ax = fig.add_subplot()
     X = np.asarray(X, dtype=float)
     if X.shape[1] > 2:
-        from sklearn.decomposition import PCA
+        from .moments import pca
 
-        pca = PCA(n_components=2).fit(X)
-        share = pca.explained_variance_ratio_
-        scatter_classes(ax, pca.transform(X), y)
+        project, share = pca(X, 2)
+        scatter_classes(ax, project(X), y)
         ax.set(xlabel=f"PC1 ({share[0]:.0%} of the variance)",
                ylabel=f"PC2 ({share[1]:.0%} of the variance)")  # fmt: skip
         ax.set_title(f"{title}\n(PCA of {X.shape[1]} features onto 2)", fontsize=11)
