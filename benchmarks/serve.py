@@ -130,7 +130,7 @@ def browser_views(url: str, seconds: float, rounds: int) -> tuple[list[float], l
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.serve")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of a live round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--browser", action="store_true", help="also time drawing in chromium")
     parser.add_argument("--smoke", action="store_true", help="one short round, no claims")
     args = parser.parse_args(argv)
