@@ -195,7 +195,9 @@ def test_profile_splits_a_step_into_the_engines_parts(tiny):
     parts = bench.step_parts(tiny, epochs=1)
     names = [name for name, _ in parts]
     assert names[0] == "whole step, in an epoch" and names[-1] == "the rest of the loop"
-    assert {"forward pass", "loss and backward pass (BP1–BP4)", "norms of the gradient"} <= set(names)
+    assert {"forward pass", "loss and backward pass (BP1–BP4)", "norms of the gradient"} <= set(
+        names
+    )
     seconds = dict(parts[:-1])
     assert all(s > 0 for s in seconds.values())
     top_level = sum(s for name, s in parts[1:-1] if not name.startswith(" "))

@@ -28,6 +28,8 @@ def _page_meta(path) -> dict:
     """The JSON the page's panels draw from."""
     text = path.read_text()
     return json.loads(re.search(r'id="bpl-meta">(.*?)</script>', text).group(1))
+
+
 SMALL = ["--samples", "200", "--epochs", "3", "--frames", "4"]
 
 
@@ -75,7 +77,9 @@ def test_train_writes_every_file_and_they_agree(tmp_path, capsys):
     assert meta["step"] == [0, 20, 40, 60] and meta["input"]["mode"] == "plane"
 
     # the page's snippet reproduces the run: the same network, bit for bit
-    snippet = re.search(r'data-testid="snippet">(.*?)</pre>', (out / "report.html").read_text(), re.S)
+    snippet = re.search(
+        r'data-testid="snippet">(.*?)</pre>', (out / "report.html").read_text(), re.S
+    )
     code = snippet.group(1).replace("&#x27;", "'").replace("&quot;", '"').replace("&gt;", ">")
     scope: dict = {}
     with contextlib.redirect_stdout(io.StringIO()):

@@ -35,7 +35,10 @@ def test_help_shows_every_default_worth_showing():
             if a.default is None or a.default is False or a.default in ([], argparse.SUPPRESS):
                 continue
             shown = str(a.default)
-            assert "default" in " ".join(a.help.split()) or f"(default: {shown})" in text, (name, a.dest)
+            assert "default" in " ".join(a.help.split()) or f"(default: {shown})" in text, (
+                name,
+                a.dest,
+            )
 
 
 def test_demo_help_says_what_it_adds_over_train(capsys):

@@ -28,7 +28,9 @@ def _trained(tmp_path, argv):
 @pytest.mark.end_to_end
 def test_iris_with_cross_entropy_learns_with_the_defaults(tmp_path):
     # Before: 33% (chance) — eta 3 on raw features.
-    net, extra = _trained(tmp_path, ["--data", "iris", "--layers", "4,6,3", "--cost", "cross-entropy"])
+    net, extra = _trained(
+        tmp_path, ["--data", "iris", "--layers", "4,6,3", "--cost", "cross-entropy"]
+    )
     X, y = datasets.iris()
     mean, std = X.mean(axis=0), X.std(axis=0)
     np.testing.assert_allclose(extra["standardize"]["mean"], mean, rtol=1e-12)
@@ -68,14 +70,21 @@ def test_warnings_name_a_dead_layer_and_chance_level(tmp_path, capsys):
 
 def test_the_demo_keeps_its_tuned_settings():
     s = _settings(build_parser().parse_args(["demo"]))
-    assert (s.data, s.layers, s.activation, s.cost) == ("circles", [2, 3, 3, 1], "sigmoid", "quadratic")
+    assert (s.data, s.layers, s.activation, s.cost) == (
+        "circles",
+        [2, 3, 3, 1],
+        "sigmoid",
+        "quadratic",
+    )
     assert (s.eta, s.init, s.standardize, s.hidden_bias) == (3.0, "gaussian", False, None)
     assert (s.epochs, s.batch_size, s.seed) == (200, 10, 0)
     assert DEMO_DEFAULTS["eta"] == 3.0
 
 
 def test_train_chooses_init_and_eta_from_the_activation_and_cost():
-    s = _settings(build_parser().parse_args(["train", "--activation", "relu", "--cost", "cross-entropy"]))
+    s = _settings(
+        build_parser().parse_args(["train", "--activation", "relu", "--cost", "cross-entropy"])
+    )
     assert (s.eta, s.init, s.standardize, s.hidden_bias) == (0.1, "he", True, 0.1)
     s = _settings(build_parser().parse_args(["train", "--eta", "2", "--init", "xavier"]))
     assert (s.eta, s.init, s.hidden_bias) == (2.0, "xavier", None)

@@ -227,8 +227,14 @@ def test_recorded_gradient_norms_equal_an_independent_backprop(setting):
     v = vanishing_gradients(sizes=sizes, settings=[setting], epochs=1, batch_size=200,
                             n_samples=200, seed=3)  # fmt: skip
     activation, init = VANISHING_SETTINGS[setting]
-    net = Network(sizes, activation=activation, output_activation="softmax",
-                  cost="cross_entropy", init=init, seed=3)  # the same initial weights
+    net = Network(
+        sizes,
+        activation=activation,
+        output_activation="softmax",
+        cost="cross_entropy",
+        init=init,
+        seed=3,
+    )  # the same initial weights
     X, Y = digits_standardised(200, seed=3)
     expected = _gradient_norms_by_hand(net.weights, net.biases, X, Y, activation)
     np.testing.assert_allclose(v.runs[setting].grad_norm[0], expected, rtol=1e-10)
@@ -311,7 +317,9 @@ def test_demo_slowdown_writes_its_files_as_a_run_and_says_so(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["demo", "slowdown", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "a < 0.5 after epoch" in printed and f"wrote {out}/: slowdown.png slowdown.txt" in printed
+    assert (
+        "a < 0.5 after epoch" in printed and f"wrote {out}/: slowdown.png slowdown.txt" in printed
+    )
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "slowdown.png", "slowdown.txt"]
     assert "first dC/dw = 0.01735" in (out / "slowdown.txt").read_text()
     assert main(["demo", "slowdown", "--out", str(out), "--quiet"]) == 0  # a run's folder

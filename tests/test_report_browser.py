@@ -20,8 +20,6 @@ pytestmark = pytest.mark.browser
 SNAPSHOTS = 6
 
 
-
-
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
@@ -173,9 +171,7 @@ def test_fit_this_moment_uses_the_moments_own_box(browser, run_dir, run):
     page.close()
 
 
-def test_selecting_a_sample_in_the_input_space_marks_it_in_the_hidden_space(
-    browser, run_dir, run
-):
+def test_selecting_a_sample_in_the_input_space_marks_it_in_the_hidden_space(browser, run_dir, run):
     page, errors, _ = _open(browser, run_dir / "report.html")
     _set_slider(page, SNAPSHOTS - 1)
     i = 17

@@ -111,7 +111,10 @@ def _meta(update):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda m: m.update({"a2.npy": _npy(np.array([object()]), allow_pickle=True)}), "Python objects"),
+        (
+            lambda m: m.update({"a2.npy": _npy(np.array([object()]), allow_pickle=True)}),
+            "Python objects",
+        ),
         (lambda m: m.update({"evil.npy": _npy(np.zeros(2))}), "unexpected ['evil.npy']"),
         (lambda m: m.pop("W1.npy"), "missing ['W1.npy']"),
         (lambda m: m.update({"a2.npy": _npy(np.zeros((3, 80, 4)))}), "a2.npy has shape"),

@@ -129,8 +129,15 @@ BAD = [
     (json.dumps({"type": "settings", "settings": {"eta": -1}}), "learning rate"),
     (json.dumps({"type": "settings", "settings": {"data": "/etc/passwd"}}), "data must be one of"),
     (json.dumps({"type": "settings", "settings": {"features": []}}), "at least one input feature"),
-    (json.dumps({"type": "settings", "settings": {"cost": "binary_cross_entropy",
-                                                  "output_activation": "tanh"}}), "cost"),
+    (
+        json.dumps(
+            {
+                "type": "settings",
+                "settings": {"cost": "binary_cross_entropy", "output_activation": "tanh"},
+            }
+        ),
+        "cost",
+    ),
     (json.dumps({"type": "settings", "settings": {"path": "x"}}), "unknown setting"),
     (json.dumps({"type": "csv", "text": "a,b\n1,2\n"}), "columns"),
     (json.dumps({"type": "csv", "text": "1,2,a\n" * (MAX_CSV_BYTES // 6 + 1)}), "larger than"),
@@ -306,7 +313,8 @@ def test_the_exported_script_reproduces_the_setup(tmp_path):
     session = Session(lambda m: None, lambda m: None)
     session.setup(Settings(hidden=[4], features=["x1", "x2", "x1x2"]))  # no thread needed
     text = exports.script(session).replace(
-        "history = net.train(", "print('initial', net.cost(F[:n_train], Y[:n_train]))\nhistory = net.train("
+        "history = net.train(",
+        "print('initial', net.cost(F[:n_train], Y[:n_train]))\nhistory = net.train(",
     )
     path = tmp_path / "playground.py"
     path.write_text(text)
@@ -555,8 +563,11 @@ def test_a_session_offers_moments_only_when_the_page_is_ready():
     [
         ({"data": "toy"}, "curve", [1, 8, 8, 1]),
         ({"data": "toy", "features": ["x1", "x1^2", "x2"]}, "curve", [2, 8, 8, 1]),
-        ({"data": "blobs", "output_activation": "softmax", "cost": "categorical_cross_entropy"},
-         "plane", [2, 8, 8, 3]),
+        (
+            {"data": "blobs", "output_activation": "softmax", "cost": "categorical_cross_entropy"},
+            "plane",
+            [2, 8, 8, 3],
+        ),
         ({"data": "xor", "features": list(FEATURES), "hidden": []}, "plane", [7, 1]),
         ({"data": "moons", "hidden": [3], "show_test": True}, "plane", [2, 3, 1]),
     ],
@@ -568,7 +579,9 @@ def test_every_data_set_draws(client, settings, mode, sizes):
         view = _stepped(ws, 1)
         assert view["meta"]["input"]["mode"] == mode
         assert view["status"]["sizes"] == sizes
-        n = view["status"]["n_train"] + (view["status"]["n_test"] if settings.get("show_test") else 0)
+        n = view["status"]["n_train"] + (
+            view["status"]["n_test"] if settings.get("show_test") else 0
+        )
         assert view["meta"]["n_samples"] == n
 
 
@@ -612,8 +625,6 @@ def test_a_loss_panel_draws_at_most_its_points_per_curve_as_block_means():
     np.testing.assert_allclose(arrays["curve_epoch"][-1], h["curve_epoch"][-3:].mean(), rtol=1e-6)
 
 
-
-
 class _StopAt(Exception):
     pass
 
@@ -634,8 +645,11 @@ def test_a_playing_session_trains_exactly_as_one_long_train_call(monkeypatch):
     s = Settings(optimizer="adam", dropout=0.2, eta=0.01, seed=3)
     calls = []
     real_train = Network.train
-    monkeypatch.setattr(Network, "train", lambda self, *a, **k: (calls.append(k["epochs"]),
-                                                                real_train(self, *a, **k))[1])
+    monkeypatch.setattr(
+        Network,
+        "train",
+        lambda self, *a, **k: (calls.append(k["epochs"]), real_train(self, *a, **k))[1],
+    )
     session = session_module.Session(lambda m: None, lambda m: None, s)
     session.start()
     session.submit({"type": "play"})

@@ -20,7 +20,6 @@ from optional import need
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-
 @pytest.fixture(scope="module")
 def server():
     try:
@@ -44,7 +43,6 @@ def server():
     sock.close()
 
 
-
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     return tmp_path_factory.mktemp("playground-shots")
@@ -54,11 +52,17 @@ class Tab:
     """One page of the playground, with its console errors and every request it made."""
 
     def __init__(self, browser, url: str, context=None):
-        self.ctx = context or browser.new_context(viewport={"width": 1400, "height": 1000},
-                                                  accept_downloads=True)
+        self.ctx = context or browser.new_context(
+            viewport={"width": 1400, "height": 1000}, accept_downloads=True
+        )
         self.page = self.ctx.new_page()
         self.errors, self.requests = [], []
-        self.page.on("console", lambda m: self.errors.append(f"{m.text} at {m.location}") if m.type == "error" else None)
+        self.page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"{m.text} at {m.location}") if m.type == "error" else None
+            ),
+        )
         self.page.on("pageerror", lambda exc: self.errors.append(f"{exc}\n{exc.stack}"))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.url = url
@@ -82,8 +86,11 @@ class Tab:
 
     def check_clean(self, base: str) -> None:
         assert self.errors == []
-        outside = [u for u in self.requests if not (u.startswith(base) or u.startswith("blob:")
-                                                    or u.startswith("data:"))]
+        outside = [
+            u
+            for u in self.requests
+            if not (u.startswith(base) or u.startswith("blob:") or u.startswith("data:"))
+        ]
         assert outside == [], outside
 
     def close(self) -> None:

@@ -32,7 +32,15 @@ GRID = {"eta": [0.5, 3.0], "activation": ["sigmoid", "tanh"]}
 def test_table_is_tidy_and_equals_networks_trained_one_by_one(data):
     X, y = data
     df = sweep(X, y, grid=GRID, seeds=[0, 7], eta=1.0, **COMMON)
-    assert list(df.columns) == ["eta", "activation", "seed", "epoch", "loss", "accuracy", "diverged"]
+    assert list(df.columns) == [
+        "eta",
+        "activation",
+        "seed",
+        "epoch",
+        "loss",
+        "accuracy",
+        "diverged",
+    ]
     assert len(df) == 2 * 2 * 2 * 4
     # rows: grid order (last key fastest), then seed, then epoch
     first = df.drop_duplicates(["eta", "activation", "seed"])

@@ -154,8 +154,16 @@ def test_dropout_gradient_with_a_fixed_mask_matches_finite_differences():
     analytic = ws.grad.copy()
 
     def masked_cost(theta):
-        W1, W2, W3 = theta[:18].reshape(6, 3), theta[18:48].reshape(5, 6), theta[48:58].reshape(2, 5)
-        b1, b2, b3 = theta[58:64].reshape(6, 1), theta[64:69].reshape(5, 1), theta[69:71].reshape(2, 1)
+        W1, W2, W3 = (
+            theta[:18].reshape(6, 3),
+            theta[18:48].reshape(5, 6),
+            theta[48:58].reshape(2, 5),
+        )
+        b1, b2, b3 = (
+            theta[58:64].reshape(6, 1),
+            theta[64:69].reshape(5, 1),
+            theta[69:71].reshape(2, 1),
+        )
         a1 = np.tanh(W1 @ A0 + b1) * masks[0]
         a2 = np.tanh(W2 @ a1 + b2) * masks[1]
         a3 = np.tanh(W3 @ a2 + b3)

@@ -133,7 +133,9 @@ def test_one_input_feature_shows_the_output_curve():
     net, rec, run = _run([1, 2, 1], X, y, watch=1, activation="tanh")
     meta, arrays = page_data(run)
     assert meta["input"]["mode"] == "curve" and meta["heatmaps"] is None
-    np.testing.assert_array_equal(arrays["sampleOut"][-1], rec.snapshots[-1].layers[2][:, 0].astype(np.float32))
+    np.testing.assert_array_equal(
+        arrays["sampleOut"][-1], rec.snapshots[-1].layers[2][:, 0].astype(np.float32)
+    )
     np.testing.assert_array_equal(arrays["Xin"][:, 1], np.where(y == 1, 1.0, -1.0))
     assert meta["hidden"]["dim"] == 2  # a width-2 layer is drawn as it is
 
@@ -152,7 +154,9 @@ def test_the_page_embeds_its_arrays_exactly_and_fetches_nothing(circles_run):
     h = meta["arrays"]["H"]
     H = np.frombuffer(raw, np.float32, count=int(np.prod(h["shape"])), offset=h["offset"])
     np.testing.assert_array_equal(H.reshape(h["shape"]), page_data(run)[1]["H"])
-    without_data = re.sub(r'<script type="application/octet-stream".*?</script>', "", page, flags=re.S)
+    without_data = re.sub(
+        r'<script type="application/octet-stream".*?</script>', "", page, flags=re.S
+    )
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", without_data)
     for testid in ("hidden-space", "time-slider", "play", "input-space", "neuron-heatmaps",
                    "network-diagram", "loss-curve", "gradient-check", "settings", "snippet"):  # fmt: skip

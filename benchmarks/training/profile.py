@@ -71,6 +71,7 @@ def step_parts(p: Problem, epochs: int = 5) -> list[tuple[str, float]]:
     def update():
         sgd.update(ws.theta, ws.grad, p.eta)
         ws.weight_norms()
+
     products = step_gemms(p.sizes, m, p.dtype, np.random.default_rng(0))
 
     def multiply(gemms):

@@ -109,8 +109,13 @@ def _categorical_ce_grad(a: Array, y: Array, out: Array | None = None) -> Array:
 COSTS: dict[str, Cost] = {
     c.name: c
     for c in (
-        Cost("quadratic", _quadratic, _quadratic_grad, sum_over_batch=_quadratic_total,
-             total_leaves_grad_a=True),
+        Cost(
+            "quadratic",
+            _quadratic,
+            _quadratic_grad,
+            sum_over_batch=_quadratic_total,
+            total_leaves_grad_a=True,
+        ),
         Cost(
             "binary_cross_entropy",
             _binary_ce,

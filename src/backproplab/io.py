@@ -76,6 +76,8 @@ _KEYS = {
     "extra",
 }
 _STRING_KEYS = ("library_version", "activation", "output_activation", "cost", "init")
+
+
 def save_network(net, path, *, extra: dict | None = None) -> None:
     """Write ``net`` to ``path`` (see the module docstring for the format).
 

@@ -34,26 +34,28 @@ TRAIN_DEFAULTS = dict(DEMO_DEFAULTS, init="auto", eta=None, standardize=True)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return resolve(Settings(
-        data=args.data,
-        layers=parse_layers(args.layers),
-        activation=args.activation,
-        output_activation=args.output_activation,
-        cost=args.cost,
-        init=args.init,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        eta=args.eta,
-        seed=args.seed,
-        watch_layer=args.watch_layer,
-        units=parse_layers(args.units, "--units") if args.units else None,
-        frames=args.frames,
-        n_samples=args.n_samples,
-        noise=args.noise,
-        target=args.target,
-        training=training_options(args),
-        standardize=args.standardize,
-    ))
+    return resolve(
+        Settings(
+            data=args.data,
+            layers=parse_layers(args.layers),
+            activation=args.activation,
+            output_activation=args.output_activation,
+            cost=args.cost,
+            init=args.init,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            eta=args.eta,
+            seed=args.seed,
+            watch_layer=args.watch_layer,
+            units=parse_layers(args.units, "--units") if args.units else None,
+            frames=args.frames,
+            n_samples=args.n_samples,
+            noise=args.noise,
+            target=args.target,
+            training=training_options(args),
+            standardize=args.standardize,
+        )
+    )
 
 
 def cmd_train(args: argparse.Namespace) -> int:

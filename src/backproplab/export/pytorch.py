@@ -176,7 +176,8 @@ def torch_parameters(module, *, cost: str = "quadratic"):
     hidden = {act for _, act, _ in layers[:-1]}
     if len(hidden) > 1:
         raise ValueError(
-            "the hidden layers use different activations (" + ", ".join(sorted(hidden))
+            "the hidden layers use different activations ("
+            + ", ".join(sorted(hidden))
             + "); a Network has one activation for all hidden layers"
         )
     sizes = [layers[0][0].in_features]

@@ -99,10 +99,16 @@ def page_html() -> str:
         "COSTS": _options(tuple(COSTS), s.cost),
         "INITS": _options(tuple(INITIALISERS), s.init),
         "OPTIMIZERS": _options(tuple(OPTIMIZERS), s.optimizer),
-        "LIMITS": html.escape(json.dumps({
-            "layers": limits.MAX_HIDDEN_LAYERS, "neurons": limits.MAX_NEURONS,
-            "samples": limits.MAX_SAMPLES, "csv": limits.MAX_CSV_BYTES,
-        })),  # fmt: skip
+        "LIMITS": html.escape(
+            json.dumps(
+                {
+                    "layers": limits.MAX_HIDDEN_LAYERS,
+                    "neurons": limits.MAX_NEURONS,
+                    "samples": limits.MAX_SAMPLES,
+                    "csv": limits.MAX_CSV_BYTES,
+                }
+            )
+        ),  # fmt: skip
     }
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)

@@ -279,8 +279,12 @@ class Session:
 
     def config(self) -> dict:
         net = self.net
-        return {"sizes": list(net.sizes), "activation": net.activation,
-                "output_activation": net.output_activation, "cost": net.cost_function.name}
+        return {
+            "sizes": list(net.sizes),
+            "activation": net.activation,
+            "output_activation": net.output_activation,
+            "cost": net.cost_function.name,
+        }
 
     # -- messages -----------------------------------------------------------------------
     def _handle(self, message: dict) -> None:
@@ -352,8 +356,9 @@ class Session:
     def _on_gradcheck(self, message) -> None:
         X, Y = self._batch()
         s = self.settings
-        report = gradcheck(self.net, X, Y, epsilon=GRADCHECK_EPSILON, l2=s.l2, l1=s.l1,
-                           n=self.data.n_train)
+        report = gradcheck(
+            self.net, X, Y, epsilon=GRADCHECK_EPSILON, l2=s.l2, l1=s.l1, n=self.data.n_train
+        )
         layers = [[_finite(w), _finite(b)] for w, b in report.layer_errors]
         text = str(report)
         if s.dropout:

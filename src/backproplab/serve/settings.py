@@ -147,9 +147,7 @@ def parse_settings(given) -> Settings:
         raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers; got {_short(hidden)}")
     for ell, n in enumerate(hidden, start=1):
         if isinstance(n, int) and not isinstance(n, bool) and n > MAX_NEURONS:
-            raise ValueError(
-                f"hidden layer {ell} has {n} neurons; at most {MAX_NEURONS} per layer"
-            )
+            raise ValueError(f"hidden layer {ell} has {n} neurons; at most {MAX_NEURONS} per layer")
     s.hidden = [_int(n, f"hidden layer {ell}", 1, MAX_NEURONS) for ell, n in enumerate(hidden, 1)]
     s.activation = _choice(g["activation"], "activation", HIDDEN_ACTIVATIONS)
     s.output_activation = _choice(g["output_activation"], "output activation", tuple(ACTIVATIONS))
@@ -186,9 +184,7 @@ def parse_csv(text) -> tuple[np.ndarray, np.ndarray]:
     for number, line in enumerate(lines, start=1):
         cells = [c.strip() for c in line.split(",")]
         if len(cells) != 3:
-            raise ValueError(
-                f"CSV line {number} has {len(cells)} columns; expected x1,x2,label"
-            )
+            raise ValueError(f"CSV line {number} has {len(cells)} columns; expected x1,x2,label")
         try:
             x = [float(cells[0]), float(cells[1])]
         except ValueError:

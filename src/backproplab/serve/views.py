@@ -89,8 +89,10 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     }
     meta["hidden"]["note"] = meta["hidden"]["note"].replace(  # a live page has one moment
         "one PCA fitted on the last moment and kept for every moment, so motion is change in "
-        "the network", "a PCA of this moment's activations, fitted again at every update "
-        "(its axes may turn as the network changes)")
+        "the network",
+        "a PCA of this moment's activations, fitted again at every update "
+        "(its axes may turn as the network changes)",
+    )
     meta |= {
         "hidden_heading": f"layer {run.watch} of {list(run.sizes)}",
         "features": m.features,

@@ -102,7 +102,7 @@ def plot_vanishing(v: Vanishing) -> Figure:
         f"softmax + cross-entropy, SGD η = {v.eta:g}, batch {v.batch_size}",
         fontsize=12,
     )
-    top = [fig.add_subplot(grid[0, 2 * i:2 * i + 2]) for i in range(len(names))]
+    top = [fig.add_subplot(grid[0, 2 * i : 2 * i + 2]) for i in range(len(names))]
     for ax in top[1:]:
         ax.sharey(top[0])
     for ax, name in zip(top, names, strict=True):
@@ -122,7 +122,7 @@ def plot_vanishing(v: Vanishing) -> Figure:
     top[-1].legend(fontsize=8, loc="lower right", ncol=2)
 
     ax_speed = fig.add_subplot(grid[1, : grid.ncols // 2 + 1])
-    ax_acc = fig.add_subplot(grid[1, grid.ncols // 2 + 1:])
+    ax_acc = fig.add_subplot(grid[1, grid.ncols // 2 + 1 :])
     layers = np.arange(1, L + 1)
     for name in names:
         run, color = v.runs[name], SETTING_COLORS.get(name)

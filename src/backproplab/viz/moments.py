@@ -229,7 +229,6 @@ def to_uint8(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.clip(np.rint((values - lo) / (hi - lo) * 255), 0, 255).astype(np.uint8)
 
 
-
 def predicted_class(run) -> np.ndarray:
     """(S, n) the class index each recorded sample is given at each moment, from a^L.
 

@@ -318,14 +318,23 @@ def snippet(run) -> str:
         "from backproplab.labels import encode_labels",
         "",
         load,
-        *(["X = datasets.standardize(X)[0]  # each feature to mean 0, std 1"]
-          if s.get("standardize") else []),
+        *(
+            ["X = datasets.standardize(X)[0]  # each feature to mean 0, std 1"]
+            if s.get("standardize")
+            else []
+        ),
         targets,
         f"net = Network({run.sizes}, activation={run.activation!r},",
         f"              output_activation={run.output_activation!r}, cost={run.cost!r},",
         f"              init={s.get('init', 'gaussian')!r}, seed={s.get('seed', 0)!r})",
-        *([f"for b in net.biases[:-1]:  # hidden biases start at {s['hidden_bias']!r}",
-           f"    b[...] = {s['hidden_bias']!r}"] if s.get("hidden_bias") is not None else []),
+        *(
+            [
+                f"for b in net.biases[:-1]:  # hidden biases start at {s['hidden_bias']!r}",
+                f"    b[...] = {s['hidden_bias']!r}",
+            ]
+            if s.get("hidden_bias") is not None
+            else []
+        ),
         f"history = net.train(X, Y, epochs={s.get('epochs')}, batch_size={s.get('batch_size')},",
         f"                    eta={s.get('eta')}, seed={s.get('seed', 0)!r}{training})",
         "print(net.accuracy(X, Y), history.loss_epoch[-1])",

@@ -148,8 +148,12 @@ def plot_history(history) -> Figure:
                      ls=style, label=f"layer {ell + 1}")  # fmt: skip
         ax_w.plot(steps, h.weight_norm[:, ell], lw=1.5, color=color, ls=style,
                   label=f"layer {ell + 1}")  # fmt: skip
-    ax_grad.set(xlabel="step", ylabel="‖∂C/∂W‖ (log scale)", yscale="log",
-                title="gradient norm per layer\n(faint: each step; line: running mean)")
+    ax_grad.set(
+        xlabel="step",
+        ylabel="‖∂C/∂W‖ (log scale)",
+        yscale="log",
+        title="gradient norm per layer\n(faint: each step; line: running mean)",
+    )
     ax_w.set(xlabel="step", ylabel="‖W‖", title="weight norm per layer")
     ax_grad.legend(fontsize=8)
     ax_w.legend(fontsize=8)
