@@ -599,7 +599,7 @@ def test_the_hosts_answered():
 def test_a_loss_panel_draws_at_most_its_points_per_curve_as_block_means():
     from types import SimpleNamespace
 
-    from backproplab.viz.page import _curves
+    from backproplab.viz.panels import _curves
 
     T, E, spe = 1000, 900, 35
     loss, grad = np.arange(T, dtype=float), np.arange(2.0 * T).reshape(T, 2)

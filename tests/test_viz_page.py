@@ -14,7 +14,8 @@ from backproplab import Network, datasets
 from backproplab.callbacks import Recorder
 from backproplab.runfile import from_recording
 from backproplab.viz import hidden_space_figure, history_figure, moments
-from backproplab.viz.page import block_means, pack, page_data, render_hidden_page, render_report
+from backproplab.viz.page import render_hidden_page, render_report
+from backproplab.viz.panels import block_means, pack, page_data
 
 
 def _sigmoid(z):

@@ -4,7 +4,7 @@ Raw inputs X (n, d) (d = 2, or 1 for the toy data) go through the chosen feature
 network's inputs φ(X) (n, n_0); the panels are drawn over the raw inputs, so the input
 space shows the decision regions of the network composed with φ (a Run's ``lift``, see
 :func:`backproplab.viz.moments.activations_at`). A moment of the live page is a
-:class:`~backproplab.runfile.Run` of S = 1 snapshot, and :func:`backproplab.viz.page.page_data`
+:class:`~backproplab.runfile.Run` of S = 1 snapshot, and :func:`backproplab.viz.panels.page_data`
 computes every panel's arrays from it, as for a report.
 """
 
@@ -101,7 +101,7 @@ def make_run(s: Settings, data: Data, features: list[str], net_config: dict,
     Args:
         net_config: ``sizes``, ``activation``, ``output_activation``, ``cost``.
         snapshots: ``(weights, biases, step, epoch)`` per moment; ``biases[ℓ−1]`` (n_ℓ, 1).
-        history: the training curves, as :func:`backproplab.viz.page.page_data` reads them.
+        history: the training curves, as :func:`backproplab.viz.panels.page_data` reads them.
     """
     n = len(data.X) if s.show_test else data.n_train
     X, y = data.X[:n], data.y[:n]

@@ -1,8 +1,8 @@
 """A :class:`~.session.Moment` as the message the live page draws.
 
-The panels' arrays come from :func:`backproplab.viz.page.page_data` on a one-snapshot
+The panels' arrays come from :func:`backproplab.viz.panels.page_data` on a one-snapshot
 :class:`~backproplab.runfile.Run` (:func:`.lab.make_run`), exactly as a report's do; they
-travel as one base64 buffer with a JSON header (:func:`backproplab.viz.page.pack`, not
+travel as one base64 buffer with a JSON header (:func:`backproplab.viz.panels.pack`, not
 compressed: the page is on the same machine). The training and test losses are exact
 passes over each set.
 """
@@ -16,7 +16,7 @@ import numpy as np
 from ..activations import get_activation
 from ..costs import get_cost, mean_cost
 from ..engine import feedforward
-from ..viz import page
+from ..viz import panels
 from . import lab
 
 GRID = 50  # the input-plane grid of the live page: GRID × GRID points
@@ -74,8 +74,8 @@ def losses(m) -> tuple[float, float | None]:
 def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     """The ``view`` message of moment ``m``; ``fresh``: the page builds its panels anew."""
     run = run_of(m)
-    meta, arrays = page.page_data(run, grid=grid, nice_box=True, curve_points=CURVE_POINTS)
-    header, data = page.pack(arrays, compress=False)
+    meta, arrays = panels.page_data(run, grid=grid, nice_box=True, curve_points=CURVE_POINTS)
+    header, data = panels.pack(arrays, compress=False)
     train_loss, test_loss = losses(m)
     status = {
         "steps": m.steps,
