@@ -145,7 +145,7 @@ def test_float32_network_exports_in_float32(rng):
                 nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 3), nn.Tanh(), nn.Linear(3, 1)
             ),
             "different activations",
-        ),  # fmt: skip
+        ),
         (lambda: nn.Sequential(nn.Linear(2, 3), nn.LeakyReLU(0.2)), "negative_slope=0.2"),
         (lambda: nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=0)), "dim=0"),
         (lambda: nn.Sequential(nn.Linear(2, 3), nn.Softmax(dim=1), nn.Linear(3, 1)), "softmax"),

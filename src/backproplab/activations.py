@@ -196,7 +196,7 @@ ACTIVATIONS: dict[str, Activation] = {
     for act in (
         Activation(
             "sigmoid", sigmoid, sigmoid_prime, f_unguarded=_sigmoid_unguarded, bounds=(0.0, 1.0)
-        ),  # fmt: skip
+        ),
         Activation("linear", _linear, _linear_prime),
         Activation("tanh", _tanh, _tanh_prime, bounds=(-1.0, 1.0)),
         Activation("relu", _relu, _relu_prime, bounds=(0.0, np.inf)),

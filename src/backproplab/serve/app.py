@@ -108,7 +108,7 @@ def page_html() -> str:
                     "csv": limits.MAX_CSV_BYTES,
                 }
             )
-        ),  # fmt: skip
+        ),
     }
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
