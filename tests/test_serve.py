@@ -695,3 +695,21 @@ def test_a_view_text_is_its_message_as_json():
     session.setup(Settings(data="spirals", hidden=[5, 4]))
     m = session.moment()
     assert json.loads(view_text(m, True)) == json.loads(json.dumps(view_message(m, True)))
+
+
+@pytest.mark.parametrize("show_test", [False, True])
+def test_a_views_losses_are_the_networks_cost_on_each_set(show_test):
+    """The status's training and test losses (read from the outputs the view already
+    computed where it can) against ``Network.cost`` on each set."""
+    from backproplab.serve.session import Session
+    from backproplab.serve.views import view_message
+
+    session = Session(lambda m: None, lambda m: None)
+    session.setup(Settings(data="spirals", hidden=[5], show_test=show_test))
+    session.net.weights[0][...] += 0.3  # not the initial network
+    status = view_message(session.moment(), True)["status"]
+    d, n = session.data, session.data.n_train
+    for rows, key in ((slice(0, n), "train_loss"), (slice(n, None), "test_loss")):
+        X = session.phi(d.X[rows].T).T
+        Y = lab.targets(session.settings, d.y[rows], len(d.classes))
+        assert status[key] == session.net.cost(X, Y)

@@ -49,14 +49,14 @@ def curve_history(m) -> dict[str, np.ndarray]:
     return h
 
 
-def losses(m) -> tuple[float, float | None]:
-    """The mean cost C₀ (no penalty) over the training set and over the test set."""
-    c = m.net_config
-    L = len(c["sizes"]) - 1
-    acts = [get_activation(c["activation"])] * (L - 1) + [get_activation(c["output_activation"])]
+def losses(m, run) -> tuple[float, float | None]:
+    """The mean cost C₀ (no penalty) over the training set and over the test set, at
+    moment ``m``. ``run`` (:func:`run_of` of ``m``) already holds the outputs a^L of the
+    samples the page shows, the training set first: only test samples it leaves out go
+    through the network again."""
+    c, d, n = m.net_config, m.data, m.data.n_train
     cost = get_cost(c["cost"], c["output_activation"])
-    phi = lab.lift(m.features)
-    d, n = m.data, m.data.n_train
+    shown = run.layers[run.L][-1].T  # (n_L, samples shown)
     out = []
     for rows in (slice(0, n), slice(n, None)):
         X, y = d.X[rows], d.y[rows]
@@ -65,7 +65,13 @@ def losses(m) -> tuple[float, float | None]:
             continue
         Y = lab.targets(m.settings, y, len(d.classes)).T
         with np.errstate(over="ignore", invalid="ignore"):
-            a = feedforward(m.weights, m.biases, phi(X.T), acts)[1][-1]
+            if shown.shape[1] == len(d.X) or rows.start == 0:
+                a = shown[:, rows]
+            else:
+                L = len(c["sizes"]) - 1
+                acts = [get_activation(c["activation"])] * (L - 1)
+                acts.append(get_activation(c["output_activation"]))
+                a = feedforward(m.weights, m.biases, lab.lift(m.features)(X.T), acts)[1][-1]
             value = float(mean_cost(cost, a, Y))
         out.append(value if np.isfinite(value) else None)
     return out[0], out[1]
@@ -76,7 +82,7 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     run = run_of(m)
     meta, arrays = panels.page_data(run, grid=grid, nice_box=True, curve_points=CURVE_POINTS)
     header, data = panels.pack(arrays, compress=False)
-    train_loss, test_loss = losses(m)
+    train_loss, test_loss = losses(m, run)
     status = {
         "steps": m.steps,
         "epochs": m.epochs,
