@@ -116,9 +116,9 @@ _CHILD = textwrap.dedent(
     LOADERS = {  # imported before the limit is set: only what the jobs need
         "network": ("backproplab.network", "Network.load"),
         "classifier": ("backproplab.sklearn", "BackpropClassifier.load"),
-        "mnist": ("backproplab.datasets", "load_mnist"),
-        "idx": ("backproplab.datasets", "read_idx"),
-        "csv": ("backproplab.datasets", "load_csv"),
+        "mnist": ("backproplab.data.datasets", "load_mnist"),
+        "idx": ("backproplab.data.datasets", "read_idx"),
+        "csv": ("backproplab.data.datasets", "load_csv"),
     }
     jobs = json.loads(sys.stdin.read())
     loaders = {}

@@ -134,7 +134,7 @@ def network2_sgd(weights, biases, X, Y, epochs, batch_size, eta, lmbda):
 
 def numpy_optimizer_steps(name, theta, grads, eta, **hp):
     """The optimizers' update rules written out plainly, one step per gradient in ``grads``
-    (a second implementation to compare ``backproplab.optim`` with)."""
+    (a second implementation to compare ``backproplab.engine.optim`` with)."""
     theta = theta.copy()
     state = {"b": None, "m": np.zeros_like(theta), "v": np.zeros_like(theta)}
     for t, g in enumerate(grads, start=1):

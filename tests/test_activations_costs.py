@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backproplab.activations import ACTIVATIONS, get_activation
-from backproplab.costs import COSTS, get_cost, output_delta
+from backproplab.engine.activations import ACTIVATIONS, get_activation
+from backproplab.engine.costs import COSTS, get_cost, output_delta
 
 ELEMENTWISE = [name for name, act in ACTIVATIONS.items() if act.hidden_ok]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from backproplab import Network, datasets
-from backproplab.advice import training_warnings
+from backproplab.training.advice import training_warnings
 
 
 def test_a_run_that_learned_gets_no_warning(circles):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from backproplab import Network
-from backproplab.callbacks import ProgressBar, Recorder
+from backproplab.training.callbacks import ProgressBar, Recorder
 from reference import nielsen_sgd
 
 

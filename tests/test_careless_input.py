@@ -107,8 +107,8 @@ def test_the_history_grows_with_training_instead_of_being_reserved(circles):
     """A run of 200,000 planned steps reserves 65,536 rows at first, and holds exactly the
     steps taken when it stops early."""
     from backproplab import Network
-    from backproplab.history import History
-    from backproplab.train import _INITIAL_STEPS
+    from backproplab.training.history import History
+    from backproplab.training.loop import _INITIAL_STEPS
 
     X, y = circles
     seen = {}

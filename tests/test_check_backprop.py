@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from backproplab import check_backprop, ladder
-from backproplab.checking.battery import build_battery
-from backproplab.checking.mistakes import variant_backprop
+from backproplab.checking.learner.battery import build_battery
+from backproplab.checking.learner.mistakes import variant_backprop
 from reference import finite_difference_grads
 
 

@@ -113,7 +113,9 @@ def test_json_for_autograders(tmp_path, capsys):
 
 
 def test_batch_style_with_rows_and_the_library_imported_by_the_learner(tmp_path, capsys):
-    student = write(tmp_path, "mine.py", "from backproplab.ladder import per_example as backprop\n")
+    student = write(
+        tmp_path, "mine.py", "from backproplab.checking.ladder import per_example as backprop\n"
+    )
     code, out, _ = run(capsys, f"{student}:backprop", "--style", "batch", "--samples", "rows")
     assert code == 0 and "PASSED" in out and "batch style" in out
 

@@ -17,7 +17,7 @@ from backproplab import Network, datasets
 from backproplab.cli import main
 from backproplab.cli.demo import OUTPUT_FILES
 from backproplab.cli.output import MARKER
-from backproplab.runfile import load_run
+from backproplab.formats.runfile import load_run
 
 FILES = {"hidden.gif", "hidden.html", "report.html", "run.npz", "model.npz", "history.json",
          "history.csv"}  # fmt: skip

@@ -241,13 +241,13 @@ def _wrap(owner, name, monkeypatch):
 def test_a_swallowed_ctrl_c_still_exits_130_and_keeps_the_old_run(
     previous_run, capsys, monkeypatch, phase
 ):
-    import backproplab.datasets
+    import backproplab.data.datasets
     import backproplab.viz.gif
     import backproplab.viz.page
 
     out, before = previous_run
     owner, name = {
-        "loading": (backproplab.datasets, "load"),
+        "loading": (backproplab.data.datasets, "load"),
         "training": (Network, "train"),
         "drawing": (backproplab.viz.gif, "write_gif"),
         "report": (backproplab.viz.page, "write_pages"),

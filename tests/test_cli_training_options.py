@@ -44,7 +44,7 @@ def test_the_report_and_run_file_carry_the_validation_curves(tmp_path):
     rebuilds the same page; plot_history draws them."""
     import re
 
-    from backproplab.runfile import load_run
+    from backproplab.formats.runfile import load_run
     from backproplab.viz import plot_history
 
     out = tmp_path / "run"

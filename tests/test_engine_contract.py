@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 
 from backproplab import Network
-from backproplab.activations import ACTIVATIONS
-from backproplab.backward import backprop
-from backproplab.costs import COSTS, get_cost, mean_cost
-from backproplab.forward import feedforward
-from backproplab.optim import SGD
-from backproplab.workspace import Workspace
+from backproplab.engine.activations import ACTIVATIONS
+from backproplab.engine.backward import backprop
+from backproplab.engine.costs import COSTS, get_cost, mean_cost
+from backproplab.engine.forward import feedforward
+from backproplab.engine.optim import SGD
+from backproplab.engine.workspace import Workspace
 from reference import finite_difference_grads
 
 PACKAGE = Path(__file__).parents[1] / "src" / "backproplab"

@@ -14,7 +14,7 @@ torch = pytest.importorskip("torch")
 nn = torch.nn
 
 from backproplab import Network  # noqa: E402
-from backproplab.activations import LEAKY_SLOPE  # noqa: E402
+from backproplab.engine.activations import LEAKY_SLOPE  # noqa: E402
 from backproplab.export import to_torch  # noqa: E402
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from backproplab import Network, TrainingDivergedError, activations
-from backproplab import train as train_module
-from backproplab.activations import ACTIVATIONS
-from backproplab.costs import COSTS
+from backproplab.engine.activations import ACTIVATIONS
+from backproplab.engine.costs import COSTS
+from backproplab.engine.workspace import _norms
+from backproplab.training import loop as train_module
 from backproplab.validation import check_X
-from backproplab.workspace import _norms
 from reference import max_rel_diff, nielsen_sgd
 
 

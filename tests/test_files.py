@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from backproplab import Network
-from backproplab.files import (
+from backproplab.formats.files import (
     TEMP_PREFIX,
     atomic_path,
     atomic_write_text,
@@ -116,7 +116,7 @@ def test_sigkill_during_a_save_leaves_only_a_temporary_that_the_next_save_remove
     code = textwrap.dedent(
         f"""
         import sys, time
-        from backproplab.files import atomic_path
+        from backproplab.formats.files import atomic_path
         with atomic_path({str(tmp_path / "big.bin")!r}) as tmp:
             open(tmp, "wb").write(b"x" * 1000)
             print("writing", flush=True)

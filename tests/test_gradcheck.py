@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from backproplab import Network, gradcheck
-from backproplab.parameters import flatten as get_params
-from backproplab.parameters import unflatten as set_params
+from backproplab.engine.parameters import flatten as get_params
+from backproplab.engine.parameters import unflatten as set_params
 
 PAIRINGS = [
     ("sigmoid", "sigmoid", "quadratic"),

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from backproplab import Network, datasets
-from backproplab.io import MAX_PARAMETERS
+from backproplab.formats.modelfile import MAX_PARAMETERS
 from backproplab.validation import check_network_memory
 from hostile import (
     ADDRESS_SPACE_LIMIT,
@@ -289,9 +289,9 @@ def test_absurd_networks_are_refused_naming_the_size():
 
 
 def test_a_network_over_the_file_cap_is_not_saved(tmp_path, monkeypatch):
-    import backproplab.io
+    import backproplab.formats.modelfile
 
-    monkeypatch.setattr(backproplab.io, "MAX_PARAMETERS", 10)
+    monkeypatch.setattr(backproplab.formats.modelfile, "MAX_PARAMETERS", 10)
     with pytest.raises(ValueError, match="at most 10"):
         Network([2, 3, 1]).save(tmp_path / "m.npz")
     assert list(tmp_path.iterdir()) == []

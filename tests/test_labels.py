@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from backproplab import Network
-from backproplab.labels import label_classes, label_hits, label_kind, predicted_classes
+from backproplab.data.labels import label_classes, label_hits, label_kind, predicted_classes
 
 
 def _hits_one_by_one(A_out, Y, kind):

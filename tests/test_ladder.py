@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backproplab import Network, ladder
-from backproplab.activations import sigmoid
+from backproplab.engine.activations import sigmoid
 from reference import max_rel_diff, nielsen_sgd
 
 

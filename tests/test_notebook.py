@@ -12,7 +12,7 @@ pytest.importorskip("ipykernel")
 
 CELLS = [
     """from backproplab import Network, datasets
-from backproplab.callbacks import Recorder
+from backproplab.training.callbacks import Recorder
 from backproplab.viz import hidden_space_figure
 X, y = datasets.circles(n_samples=100, seed=0)
 net = Network([2, 3, 3, 1], seed=0)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from backproplab import Network, datasets, gradcheck
-from backproplab.callbacks import Recorder
-from backproplab.runfile import from_recording, load_run, save_run
+from backproplab.formats.runfile import from_recording, load_run, save_run
+from backproplab.training.callbacks import Recorder
 
 
 @pytest.fixture(scope="module")

@@ -637,7 +637,7 @@ def test_a_playing_session_trains_exactly_as_one_long_train_call(monkeypatch):
     import time
 
     from backproplab import Network
-    from backproplab.optim import get_optimizer
+    from backproplab.engine.optim import get_optimizer
     from backproplab.serve import curves
     from backproplab.serve import session as session_module
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from backproplab import Network
-from backproplab.nudge import nudge
-from backproplab.trace import trace
+from backproplab.checking.nudge import nudge
+from backproplab.checking.trace import trace
 
 
 def test_trace_shows_every_layer_output_first(rng, capsys):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from backproplab import Network, gradcheck, optim, schedules
-from backproplab.workspace import Workspace
+from backproplab.engine.workspace import Workspace
 from reference import max_rel_diff, network2_sgd, numpy_optimizer_steps
 
 

@@ -12,8 +12,8 @@ from PIL import Image
 from sklearn.decomposition import PCA
 
 from backproplab import Network, datasets
-from backproplab.callbacks import Recorder
-from backproplab.nudge import nudge
+from backproplab.checking.nudge import nudge
+from backproplab.training.callbacks import Recorder
 from backproplab.viz import (
     animate_hidden,
     draw_network,

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from backproplab import Network, datasets
-from backproplab.callbacks import Recorder
-from backproplab.runfile import from_recording
+from backproplab.formats.runfile import from_recording
+from backproplab.training.callbacks import Recorder
 from backproplab.viz import hidden_space_figure, history_figure, moments
 from backproplab.viz.page import render_hidden_page, render_report
 from backproplab.viz.panels import block_means, pack, page_data

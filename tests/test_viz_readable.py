@@ -11,7 +11,7 @@ from PIL import Image
 from sklearn.decomposition import PCA
 
 from backproplab import Network, datasets
-from backproplab.callbacks import Recorder
+from backproplab.training.callbacks import Recorder
 from backproplab.viz import animate_hidden, draw_network, plot_dataset, plot_history
 from backproplab.viz.plots import CLASS_MARKERS, class_color, class_colors
 

@@ -8,9 +8,10 @@ dtype, learning rate η and number of steps, on the same data, without shuffling
 
 - **backproplab**: ``Network(sizes, seed=0, dtype=dtype).train(X, Y, epochs=1, ...)``, the
   fast path, with ``evaluate=False`` (no extra pass over the data after the epoch);
-- **per-example rung**: :func:`backproplab.ladder.train_per_example`, Nielsen's loop over
+- **per-example rung**: :func:`backproplab.checking.ladder.train_per_example`, Nielsen's loop over
   samples (float64 only);
-- **batch-tensor rung**: an epoch of SGD built here on :func:`backproplab.ladder.batch_tensor`
+- **batch-tensor rung**: an epoch of SGD built here on
+  :func:`backproplab.checking.ladder.batch_tensor`
   (float64 only);
 - **scikit-learn**: ``MLPClassifier(solver="sgd", activation="logistic")`` with momentum,
   L2 penalty and shuffling off. Its output layer is its own (softmax with log-loss for

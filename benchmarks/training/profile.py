@@ -4,7 +4,7 @@ Each part is one of the engine's own functions, called as the training loop call
 the workload's first mini-batch and timed alone (the best of several repeats, so with
 warm caches):
 
-- the forward pass, :func:`backproplab.forward.feedforward_into`;
+- the forward pass, :func:`backproplab.engine.forward.feedforward_into`;
 - the loss and the backward pass (BP1–BP4): the training loop's
   ``Workspace.gradients`` minus its forward pass;
 - the gradient's norms, ``Workspace.grad_norms`` (per-step history, overflow bound);
@@ -27,7 +27,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from backproplab.engine import SGD, Workspace
-from backproplab.forward import feedforward_into
+from backproplab.engine.forward import feedforward_into
 from backproplab.network import Network
 
 from .contestants import prepare_backproplab, step_gemms

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backproplab.labels import encode_labels
+from backproplab.data.labels import encode_labels
 from backproplab.network import Network
 
 Array = np.ndarray
@@ -44,7 +44,7 @@ def _digits(dtype):
 
 def targets_from_labels(labels: Array, n_out: int, dtype) -> Array:
     """Targets Y of shape (n_samples, n_out) from labels in 0 … n_out−1, by backproplab's
-    one rule (:func:`backproplab.labels.encode_labels`), in ``dtype``."""
+    one rule (:func:`backproplab.data.labels.encode_labels`), in ``dtype``."""
     return encode_labels(labels, n_out)[0].astype(dtype)
 
 

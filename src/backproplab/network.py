@@ -3,9 +3,9 @@
 The math lives in pure functions — the contract is in :mod:`backproplab.engine`:
 
 - the forward pass ``z^ℓ = W^ℓ a^{ℓ−1} + b^ℓ``, ``a^ℓ = σ(z^ℓ)``:
-  :func:`backproplab.forward.feedforward`;
-- BP1–BP4, the gradients of the mean cost: :func:`backproplab.backward.backprop`;
-- training, a gradient step then the update ``θ ← θ − η g``: :func:`backproplab.train.sgd`.
+  :func:`backproplab.engine.forward.feedforward`;
+- BP1–BP4, the gradients of the mean cost: :func:`backproplab.engine.backward.backprop`;
+- training, a gradient step then the update ``θ ← θ − η g``: :func:`backproplab.training.loop.sgd`.
 
 This class validates what users hand in, transposes their (n_samples, n_features) data
 once into the engine's one-column-per-sample layout, calls those functions, and keeps the
@@ -14,7 +14,7 @@ parameters:
 - ``weights[ℓ−1]`` is ``W^ℓ`` of shape (sizes[ℓ], sizes[ℓ−1]);
 - ``biases[ℓ−1]`` is ``b^ℓ`` of shape (sizes[ℓ], 1);
 - ``theta`` is all of them in one vector; the arrays in ``weights`` and ``biases`` are views
-  of it (:mod:`backproplab.parameters`), so training updates them in place and an array
+  of it (:mod:`backproplab.engine.parameters`), so training updates them in place and an array
   taken from the lists before training shows the trained values after it.
 
 >>> import numpy as np
@@ -31,17 +31,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import io as _io
-from . import parameters
-from .activations import Activation, get_activation
-from .backward import backprop as _backprop
-from .costs import Cost, check_pairing, get_cost, mean_cost
-from .forward import feedforward as _feedforward
-from .history import History
-from .init import get_initialiser
-from .labels import check_reachable, label_accuracy
-from .penalties import check_penalties, penalty, penalty_gradients
-from .train import sgd, split_validation, training_settings
+from .data.labels import check_reachable, label_accuracy
+from .engine import parameters
+from .engine.activations import Activation, get_activation
+from .engine.backward import backprop as _backprop
+from .engine.costs import Cost, check_pairing, get_cost, mean_cost
+from .engine.forward import feedforward as _feedforward
+from .engine.init import get_initialiser
+from .engine.penalties import check_penalties, penalty, penalty_gradients
+from .engine.workspace import Workspace
+from .formats import modelfile as _io
+from .training.history import History
+from .training.loop import sgd, split_validation, training_settings
 from .validation import (
     check_network_memory,
     check_positive_int,
@@ -50,7 +51,6 @@ from .validation import (
     check_X,
     check_XY,
 )
-from .workspace import Workspace
 
 Array = np.ndarray
 
@@ -197,7 +197,7 @@ class Network:
         self._views = [*self.weights, *self.biases]
 
     def workspace(self) -> Workspace:
-        """A training step's :class:`~backproplab.workspace.Workspace` on this network's θ
+        """A training step's :class:`~backproplab.engine.workspace.Workspace` on this network's θ
         (a new one each call: :meth:`train` makes one per call, and its buffers go back to
         the allocator when it ends, as a step's temporaries would)."""
         return Workspace(self.theta, self.weights, self.biases, self.layer_activations,
@@ -254,7 +254,7 @@ class Network:
     def cost(self, X, Y, *, l2: float = 0.0, l1: float = 0.0, n: int | None = None) -> float:
         """Mean over the samples of the per-example cost C_x, plus the weight penalty
         ``λ₂/(2n) Σ‖W‖² + λ₁/n Σ|w|`` when ``l2``/``l1`` are given (n: the training set's
-        size, by default the number of samples here; see :mod:`backproplab.penalties`)."""
+        size, by default the number of samples here; see :mod:`backproplab.engine.penalties`)."""
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
         l2, l1 = check_penalties(l2, l1)
         C0 = mean_cost(self.cost_function, self.feedforward(X)[1][-1], Y.T)
@@ -273,7 +273,7 @@ class Network:
     def backprop(self, X, Y, *, return_deltas: bool = False, l2: float = 0.0, l1: float = 0.0,
                  n: int | None = None):  # fmt: skip
         """Gradients of ``cost(X, Y)`` with respect to every W and b: BP1–BP4, written out
-        in :func:`backproplab.backward.backprop` (plus the penalty's gradient
+        in :func:`backproplab.engine.backward.backprop` (plus the penalty's gradient
         ``λ₂/n W + λ₁/n sign(W)`` on the weights when ``l2``/``l1`` are given, as in
         :meth:`cost`).
 
@@ -286,7 +286,7 @@ class Network:
         Returns:
             ``(grads_w, grads_b)`` with the shapes of ``weights`` and ``biases``; with
             ``return_deltas``, ``(grads_w, grads_b, deltas)``, ``deltas[ℓ−1]`` of shape
-            (sizes[ℓ], n_samples). :func:`backproplab.trace.trace` shows every shape.
+            (sizes[ℓ], n_samples). :func:`backproplab.checking.trace.trace` shows every shape.
         """
         X, Y = check_XY(X, Y, self.sizes[0], self.sizes[-1], self.dtype)
         l2, l1 = check_penalties(l2, l1)
@@ -326,7 +326,7 @@ class Network:
         restore_best: bool = False,
     ) -> History:
         """Train by mini-batch gradient descent (Nielsen's ``SGD`` by default); updates the
-        parameters in place. See :mod:`backproplab.train` for the loop.
+        parameters in place. See :mod:`backproplab.training.loop` for the loop.
 
         The arrays in ``weights`` and ``biases`` are views of ``theta``, which training
         updates: an array taken from the lists before training shows the trained values
@@ -340,20 +340,20 @@ class Network:
             shuffle: reshuffle the samples before each epoch.
             seed: seed or Generator for shuffling, dropout masks and the validation split;
                 None uses the network's own generator.
-            callbacks: objects notified as training runs (see :mod:`backproplab.train`).
+            callbacks: objects notified as training runs (see :mod:`backproplab.training.loop`).
             gradcheck_every: before the first step and every k steps, check the gradient
                 against finite differences into ``history.extras["gradcheck"]`` (see
-                :class:`backproplab.gradcheck.GradcheckCallback` for what is checked).
+                :class:`backproplab.checking.gradcheck.GradcheckCallback` for what is checked).
             evaluate: record each epoch's training loss and accuracy by an exact pass over
                 the training set after it, instead of the (free) mean over its mini-batches.
             optimizer: ``"sgd"`` (plain SGD, the default), ``"momentum"``, ``"nesterov"``,
                 ``"adam"``, ``"rmsprop"``, ``"adagrad"`` or an object of
-                :mod:`backproplab.optim` (e.g. ``optim.Adam(beta1=0.8)``).
+                :mod:`backproplab.engine.optim` (e.g. ``optim.Adam(beta1=0.8)``).
             l2, l1: penalty weights λ (network2's): the cost minimised is
                 ``C₀ + λ₂/(2n) Σ‖W‖² + λ₁/n Σ|w|`` with n the training samples; biases
-                are not penalised (:mod:`backproplab.penalties`).
+                are not penalised (:mod:`backproplab.engine.penalties`).
             schedule: None (constant η), ``"step"``, ``"invscaling"``, ``"plateau"``,
-                ``"cosine"`` or an object of :mod:`backproplab.schedules`.
+                ``"cosine"`` or an object of :mod:`backproplab.engine.schedules`.
             dropout: the probability p of dropping each hidden unit at each step (inverted
                 dropout: kept units are scaled by 1/(1 − p)); off outside training.
             validation_data: ``(X_val, Y_val)``, evaluated exactly after each epoch into
@@ -365,7 +365,7 @@ class Network:
                 epoch.
 
         Returns:
-            The :class:`~backproplab.history.History`.
+            The :class:`~backproplab.training.history.History`.
 
         Raises:
             ValueError: for a bad option (named) or data of the wrong shape.
@@ -386,7 +386,7 @@ class Network:
         )  # fmt: skip
         callbacks = list(callbacks)
         if gradcheck_every is not None:
-            from .gradcheck import GradcheckCallback
+            from .checking.gradcheck import GradcheckCallback
 
             every = check_positive_int(gradcheck_every, "gradcheck_every")
             callbacks.append(GradcheckCallback(X, Y, every=every))
@@ -423,7 +423,8 @@ class Network:
     def save(self, path, *, extra: dict | None = None) -> None:
         """Write the network to ``path`` (an ``.npz`` of plain arrays plus JSON metadata;
         never pickle). The write is atomic. ``extra``: a JSON object stored alongside
-        (the scikit-learn estimators keep their settings there). See :mod:`backproplab.io`."""
+        (the scikit-learn estimators keep their settings there). See
+        :mod:`backproplab.formats.modelfile`."""
         _io.save_network(self, path, extra=extra)
 
     @classmethod

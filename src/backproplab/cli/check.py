@@ -3,7 +3,7 @@ is wrong, at which layer — usable as an autograder.
 
 Exit codes: 0 every case passes; 1 a diagnosis (wrong gradients, an exception, a
 time-out); 2 the file cannot be loaded (syntax or import error) or the command is wrong.
-The learner's file runs in a separate process (:mod:`backproplab.checking.worker`),
+The learner's file runs in a separate process (:mod:`backproplab.checking.learner.worker`),
 never in this one, with a time limit per call and an overall one.
 """
 
@@ -47,7 +47,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             sys.executable,
             "-I",
             "-m",
-            "backproplab.checking.worker",
+            "backproplab.checking.learner.worker",
             str(path),
             attribute,
             args.style,

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from ..labels import one_hot
+from ..data.labels import one_hot
 
 
 def parse_layers(text: str, option: str = "--layers") -> list[int]:
@@ -34,7 +34,7 @@ def _random_problem(net, n_samples: int, rng: np.random.Generator):
 
 
 def cmd_gradcheck(args: argparse.Namespace) -> int:
-    from ..gradcheck import gradcheck
+    from ..checking.gradcheck import gradcheck
     from ..network import Network
     from ..validation import check_positive_int
     from .limits import check_epsilon, check_layers, check_seed
@@ -59,7 +59,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 
 def cmd_ladder(args: argparse.Namespace) -> int:
-    from ..ladder import RUNGS
+    from ..checking.ladder import RUNGS
     from ..network import Network
     from .limits import check_layers, check_seed
 

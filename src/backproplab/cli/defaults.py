@@ -31,7 +31,7 @@ any bundled data set, so it decides from the data and the cost:
 
 from __future__ import annotations
 
-from ..costs import output_for_cost
+from ..engine.costs import output_for_cost
 
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
 UNDAMPED = RELU_FAMILY | {"linear"}  # hidden activations with σ'(z) = 1 where active

@@ -13,7 +13,7 @@
   moved into place, together, and the files an older run left there that this run did not
   write are removed. Until then the folder holds the old run, untouched; an error or an
   interruption removes the staging folder, and one left by a killed process is removed
-  by the next run (see :mod:`backproplab.files`).
+  by the next run (see :mod:`backproplab.formats.files`).
 - **Printing never loses a run.** :class:`Printer` stops printing when the reader has
   gone (``backproplab train … | head -1``) instead of failing: the files come first.
 - **Ctrl-C is deterministic.** :func:`sigint_guard` records every SIGINT. A library that
@@ -36,7 +36,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..files import remove_stale_temporaries, temporary_name
+from ..formats.files import remove_stale_temporaries, temporary_name
 
 MARKER = ".backproplab-run.json"
 

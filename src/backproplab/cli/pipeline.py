@@ -1,6 +1,6 @@
 """A training run, from the command line's settings to its files: check every input first
 (so a mistake costs nothing and writes nothing), train with a progress bar while a
-:class:`~backproplab.callbacks.Recorder` snapshots the watched hidden layer, then write
+:class:`~backproplab.training.callbacks.Recorder` snapshots the watched hidden layer, then write
 into the output folder, each file complete or not at all:
 
 - ``report.html``: one self-contained interactive page (Plotly) where every panel shows the
@@ -83,7 +83,7 @@ def load_data(data: str, target: str | None, n_samples: int | None, noise: float
     ``--samples``, ``--noise`` and ``seed`` where it takes them, or FILE.csv with
     ``--target``); ``labels`` holds class labels of any type. Shared by every command
     that trains."""
-    from .. import datasets
+    from ..data import datasets
 
     if data.lower().endswith(".csv"):
         if target is None:
@@ -114,8 +114,8 @@ def prepare(s: Settings, out: Path):
     Returns ``(net, X, labels, Y, title, watch, extra)``: X standardised if
     ``s.standardize``; ``extra`` is what the model file keeps besides the network (the
     classes, in the order of the outputs, and the inputs' scaling)."""
-    from ..datasets import standardize
-    from ..labels import encode_labels, low_target
+    from ..data.datasets import standardize
+    from ..data.labels import encode_labels, low_target
     from ..network import Network
     from ..validation import check_positive_float, check_positive_int
 
@@ -218,8 +218,8 @@ def _drawing(total: int, description: str, quiet: bool):
 def make_recorder(s: Settings, X, Y, watch: int):
     """``(recorder, shown)``: a Recorder of the watched and output layers on ``shown``, a
     fixed subset of at most ``MAX_RECORDED`` samples, with ``--frames`` snapshots."""
-    from ..callbacks import Recorder
-    from ..runfile import MAX_RECORDED
+    from ..formats.runfile import MAX_RECORDED
+    from ..training.callbacks import Recorder
 
     steps = s.epochs * -(-len(X) // s.batch_size)
     rng = np.random.default_rng(s.seed)
@@ -232,8 +232,8 @@ def make_recorder(s: Settings, X, Y, watch: int):
 def train_and_check(s: Settings, net, X, Y, title: str, recorder, quiet: bool):
     """Train with the recorder (and a progress bar), then check the gradient on 20 of the
     recorded samples. Returns ``(history, check, summary, seconds)``."""
-    from .. import gradcheck
-    from ..callbacks import ProgressBar
+    from ..checking.gradcheck import gradcheck
+    from ..training.callbacks import ProgressBar
 
     steps = s.epochs * -(-len(X) // s.batch_size)
     callbacks = [recorder] + ([] if quiet else [ProgressBar(steps, "training")])
@@ -263,8 +263,8 @@ def train_and_check(s: Settings, net, X, Y, title: str, recorder, quiet: bool):
 
 
 def build_run(s: Settings, net, recorder, trained, title, labels, shown, watch):
-    """The :class:`~backproplab.runfile.Run` that ``run.npz`` and the report hold."""
-    from ..runfile import from_recording
+    """The :class:`~backproplab.formats.runfile.Run` that ``run.npz`` and the report hold."""
+    from ..formats.runfile import from_recording
 
     history, check, summary, seconds = trained
     settings = {k: v for k, v in asdict(s).items() if v is not None}
@@ -303,8 +303,8 @@ def gif_frames(s: Settings, recorder, run, watch: int):
 
 def write_files(out: Path, net, run, history, frames, quiet: bool, extra=None) -> None:
     """Write every output file, each complete or not at all."""
-    from ..io import atomic_write_text
-    from ..runfile import save_run
+    from ..formats.modelfile import atomic_write_text
+    from ..formats.runfile import save_run
     from ..viz.gif import write_gif
     from ..viz.page import write_pages
 
@@ -321,7 +321,7 @@ def write_files(out: Path, net, run, history, frames, quiet: bool, extra=None) -
 
 def run(s: Settings, out: Path, quiet: bool = False) -> int:
     """Check, train while recording, and write every file into ``out``."""
-    from ..advice import training_warnings
+    from ..training.advice import training_warnings
 
     say = Printer(quiet)
     net, X, labels, Y, title, watch, extra = prepare(s, out)

@@ -51,7 +51,7 @@ def load_model(path: str):
 
 def inputs(net, extra: dict, data: str, target: str | None = None):
     """``(X, y)`` of the CSV file, X scaled as the model's training inputs were."""
-    from ..datasets import load_csv, standardize
+    from ..data.datasets import load_csv, standardize
 
     X, y = load_csv(data, target=target)
     if X.shape[1] != net.sizes[0]:
@@ -83,7 +83,7 @@ def labels_of(A: np.ndarray, classes: np.ndarray, low: float) -> np.ndarray:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    from ..io import atomic_write_text
+    from ..formats.modelfile import atomic_write_text
 
     net, extra = load_model(args.model)
     X, _ = inputs(net, extra, args.data, args.target)
@@ -106,7 +106,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from ..labels import encode_labels
+    from ..data.labels import encode_labels
 
     net, extra = load_model(args.model)
     classes = _classes(extra, args.model)

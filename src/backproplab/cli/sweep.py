@@ -115,7 +115,7 @@ def _backend(args):
 
 
 def _save_figure(fig, path: Path) -> None:
-    from ..io import atomic_path
+    from ..formats.modelfile import atomic_path
 
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=110)
@@ -146,9 +146,9 @@ def _summary(df) -> list[str]:
 def cmd_sweep(args: argparse.Namespace) -> int:
     from tqdm.auto import tqdm
 
-    from ..costs import output_for_cost
-    from ..io import atomic_write_text
-    from ..labels import encode_labels, low_target
+    from ..data.labels import encode_labels, low_target
+    from ..engine.costs import output_for_cost
+    from ..formats.modelfile import atomic_write_text
     from ..sweep import check_runs, fixed_options, iter_results, plan, to_frame
     from ..sweep.store import ResultsFolder
     from ..viz.sweep import plot_sweep_final, plot_sweep_loss

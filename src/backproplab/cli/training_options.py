@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..optim import OPTIMIZERS
-from ..schedules import SCHEDULES
+from ..engine.optim import OPTIMIZERS
+from ..engine.schedules import SCHEDULES
 
 
 def add_training_flags(p: argparse.ArgumentParser) -> None:

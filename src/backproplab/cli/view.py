@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from ..runfile import load_run
+    from ..formats.runfile import load_run
     from ..viz.page import write_pages
 
     run = load_run(args.run)

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import LEAKY_SLOPE
-from ..io import atomic_write
+from ..engine.activations import LEAKY_SLOPE
+from ..formats.modelfile import atomic_write
 
 DEFAULT_OPSET = 17
 MIN_OPSET = 13

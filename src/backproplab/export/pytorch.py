@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import LEAKY_SLOPE
+from ..engine.activations import LEAKY_SLOPE
 
 # torch module class name -> our activation name (LeakyReLU and Softmax are checked apart)
 _FROM_TORCH = {

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import datasets
-from ..labels import one_hot
+from ..data import datasets
+from ..data.labels import one_hot
 from ..network import Network
 from ..validation import check_positive_float, check_positive_int
 

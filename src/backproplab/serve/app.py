@@ -35,10 +35,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..activations import ACTIVATIONS
-from ..costs import COSTS
-from ..init import INITIALISERS
-from ..optim import OPTIMIZERS
+from ..engine.activations import ACTIVATIONS
+from ..engine.costs import COSTS
+from ..engine.init import INITIALISERS
+from ..engine.optim import OPTIMIZERS
 from . import settings as limits
 from .outbox import Outbox, ViewSlot
 from .session import MESSAGE_TYPES, Session

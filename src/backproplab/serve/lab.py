@@ -4,7 +4,8 @@ Raw inputs X (n, d) (d = 2, or 1 for the toy data) go through the chosen feature
 network's inputs φ(X) (n, n_0); the panels are drawn over the raw inputs, so the input
 space shows the decision regions of the network composed with φ (a Run's ``lift``, see
 :func:`backproplab.viz.moments.activations_at`). A moment of the live page is a
-:class:`~backproplab.runfile.Run` of S = 1 snapshot, and :func:`backproplab.viz.panels.page_data`
+:class:`~backproplab.formats.runfile.Run` of S = 1 snapshot, and
+:func:`backproplab.viz.panels.page_data`
 computes every panel's arrays from it, as for a report.
 """
 
@@ -14,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import datasets
+from ..data import datasets
 from ..engine import feedforward
+from ..formats.runfile import Run
 from ..network import Network
-from ..runfile import Run
 from .settings import FEATURES, ONE_D_FEATURES, Settings
 
 
@@ -109,8 +110,8 @@ def make_run(s: Settings, data: Data, features: list[str], net_config: dict,
     sizes = net_config["sizes"]
     L = len(sizes) - 1
     watch = (s.watch or L - 1) if L > 1 else L
-    from ..activations import get_activation
-    from ..costs import get_cost, mean_cost
+    from ..engine.activations import get_activation
+    from ..engine.costs import get_cost, mean_cost
 
     acts = [get_activation(net_config["activation"])] * (L - 1)
     acts.append(get_activation(net_config["output_activation"]))

@@ -25,10 +25,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..gradcheck import gradcheck
-from ..nudge import nudge
-from ..optim import get_optimizer
-from ..train import TrainingDivergedError
+from ..checking.gradcheck import gradcheck
+from ..checking.nudge import nudge
+from ..engine.optim import get_optimizer
+from ..training.loop import TrainingDivergedError
 from . import lab
 from .curves import CurveBuckets
 from .settings import TRAINING_FIELDS, Settings, parse_csv, parse_settings

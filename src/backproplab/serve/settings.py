@@ -21,10 +21,10 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
-from ..costs import COSTS
-from ..init import INITIALISERS
-from ..optim import OPTIMIZERS
+from ..engine.activations import ACTIVATIONS
+from ..engine.costs import COSTS
+from ..engine.init import INITIALISERS
+from ..engine.optim import OPTIMIZERS
 
 MAX_HIDDEN_LAYERS = 6
 MAX_NEURONS = 32

@@ -1,7 +1,7 @@
 """A :class:`~.session.Moment` as the message the live page draws.
 
 The panels' arrays come from :func:`backproplab.viz.panels.page_data` on a one-snapshot
-:class:`~backproplab.runfile.Run` (:func:`.lab.make_run`), exactly as a report's do; they
+:class:`~backproplab.formats.runfile.Run` (:func:`.lab.make_run`), exactly as a report's do; they
 travel as one base64 buffer with a JSON header (:func:`backproplab.viz.panels.pack`, not
 compressed: the page is on the same machine). The training and test losses are exact
 passes over each set.
@@ -13,9 +13,9 @@ import json
 
 import numpy as np
 
-from ..activations import get_activation
-from ..costs import get_cost, mean_cost
 from ..engine import feedforward
+from ..engine.activations import get_activation
+from ..engine.costs import get_cost, mean_cost
 from ..viz import panels
 from . import lab
 

@@ -16,7 +16,8 @@ Beyond what scikit-learn's own MLP offers:
   (n_samples, n_ℓ);
 - ``history_`` is the :class:`~backproplab.History` of the last call to ``fit`` or
   ``partial_fit``: the loss of every step, every layer's gradient and weight norms;
-- ``save(path)`` writes a model file of plain arrays and JSON (see :mod:`backproplab.io`),
+- ``save(path)`` writes a model file of plain arrays and JSON (see
+  :mod:`backproplab.formats.modelfile`),
   never pickle, and ``load(path)`` reads it back; predictions are bit for bit the same.
 
 Training is the engine's mini-batch SGD (``Network.train``): ``epochs`` passes over the

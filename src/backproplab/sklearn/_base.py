@@ -11,11 +11,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .. import optim, schedules
-from ..activations import ACTIVATIONS, get_activation
-from ..costs import get_cost
-from ..forward import feedforward
-from ..init import INITIALISERS
+from ..engine import optim, schedules
+from ..engine.activations import ACTIVATIONS, get_activation
+from ..engine.costs import get_cost
+from ..engine.forward import feedforward
+from ..engine.init import INITIALISERS
 from ..network import Network
 from ..validation import (
     check_bool,

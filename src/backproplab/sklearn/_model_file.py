@@ -1,4 +1,5 @@
-"""Model files for the estimators: ``save`` and ``load`` on top of :mod:`backproplab.io`.
+"""Model files for the estimators: ``save`` and ``load`` on top of
+:mod:`backproplab.formats.modelfile`.
 
 The network's arrays go into the file as they are; the estimator's parameters and fitted
 attributes go into the metadata's ``extra`` as plain JSON, each checked again on reading.
@@ -33,7 +34,7 @@ class _ModelFileMixin:
     def save(self, path) -> None:
         """Write the fitted estimator to ``path``: the network's arrays plus JSON metadata
         holding the estimator's parameters and fitted attributes (see
-        :mod:`backproplab.io`; never pickle). The state of the shuffling generator is
+        :mod:`backproplab.formats.modelfile`; never pickle). The state of the shuffling generator is
         stored, so training can go on after ``load`` exactly as without saving.
         ``history_`` is not stored; ``hidden_layer_sizes`` comes back as a tuple, and a
         ``RandomState`` given as ``random_state`` comes back as None.

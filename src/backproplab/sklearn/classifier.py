@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
-from ..labels import encode_labels
+from ..data.labels import encode_labels
 from ..validation import check_choice
 from ._base import Array, _BackpropEstimator
 from ._model_file import _LABEL_KINDS

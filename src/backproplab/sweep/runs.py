@@ -158,7 +158,7 @@ def train_run(X, Y, run: Run, fixed: Mapping[str, Any], X_val=None, Y_val=None) 
         ``diverged`` True.
     """
     from ..network import Network
-    from ..train import TrainingDivergedError
+    from ..training.loop import TrainingDivergedError
 
     network_options, train_options = run_options(run, fixed)
     net = Network(seed=run.seed, **network_options)

@@ -7,7 +7,8 @@
     OUT/results.csv         the tidy table of the planned runs, written at the end
 
 Each run file is written to a temporary name and renamed when complete
-(:func:`~backproplab.io.atomic_write_text`), so a sweep killed at any moment leaves only
+(:func:`~backproplab.formats.modelfile.atomic_write_text`), so a sweep killed at any moment leaves
+only
 whole runs behind; running the same sweep again trains only the runs without a file. The
 key of a run (:meth:`Run.key <backproplab.sweep.runs.Run.key>`) hashes its setting and
 seed, so a sweep extended with more seeds or grid values reuses the runs it already has.
@@ -20,7 +21,7 @@ import json
 import math
 from pathlib import Path
 
-from ..io import atomic_write_text
+from ..formats.modelfile import atomic_write_text
 from .runs import METRICS, Run
 
 FORMAT = "backproplab.sweep"

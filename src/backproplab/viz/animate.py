@@ -1,6 +1,6 @@
 """How a hidden layer's representation of the data evolves through training.
 
-:func:`animate_hidden` turns a :class:`~backproplab.callbacks.Recorder`'s snapshots into a
+:func:`animate_hidden` turns a :class:`~backproplab.training.callbacks.Recorder`'s snapshots into a
 matplotlib animation: every sample's activation in the watched layer, coloured by class,
 one frame per snapshot. A layer of width 3 is a 3-D scatter, 2 a plane, 1 a line; a wider
 layer is shown through one fixed projection (PCA fitted on the final representation, or
@@ -21,7 +21,7 @@ from matplotlib import rcParams
 from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
-from ..io import atomic_path
+from ..formats.modelfile import atomic_path
 from . import moments
 from .figure import NotebookFigure
 from .moments import plane_in_box
@@ -102,7 +102,7 @@ def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bo
     representation of the recorded samples into the figure.
 
     Args:
-        recorder: a :class:`~backproplab.callbacks.Recorder` that recorded ``layer``.
+        recorder: a :class:`~backproplab.training.callbacks.Recorder` that recorded ``layer``.
         y: the recorded samples' class labels, shape (n_samples,), for the colours.
         layer: ℓ, the layer to show.
         units: up to three unit indices to show instead of a PCA projection.

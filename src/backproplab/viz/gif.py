@@ -19,7 +19,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from ..io import atomic_path
+from ..formats.modelfile import atomic_path
 from .animate import hidden_frames, output_curve_frames
 
 

@@ -35,7 +35,7 @@ def hidden_space_figure(recorder, y, layer: int, *, units=None, title: str | Non
     """The watched layer's representation at every snapshot, with a slider and play button.
 
     Args:
-        recorder: a :class:`~backproplab.callbacks.Recorder` that recorded ``layer``.
+        recorder: a :class:`~backproplab.training.callbacks.Recorder` that recorded ``layer``.
         y: the recorded samples' class labels, shape (n_samples,).
         layer: ℓ, the layer to show (a hidden layer).
         units: up to three units to show instead of the PCA of a wider layer.

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..activations import get_activation
-from ..forward import feedforward
+from ..engine.activations import get_activation
+from ..engine.forward import feedforward
 
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}
 

@@ -14,7 +14,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from ..io import atomic_write_text
+from ..formats.modelfile import atomic_write_text
 from .panels import gz64, pack, page_data
 
 SCRIPTS = ["app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js", "loader.js"]
@@ -50,7 +50,7 @@ def snippet(run) -> str:
     training = "".join(f", {k}={v!r}" for k, v in extra.items())
     lines = [
         "from backproplab import Network, datasets",
-        "from backproplab.labels import encode_labels",
+        "from backproplab.data.labels import encode_labels",
         "",
         load,
         *(
@@ -78,7 +78,7 @@ def snippet(run) -> str:
 
 
 def datasets_options(name: str) -> tuple[str, ...]:
-    from .. import datasets
+    from ..data import datasets
 
     try:
         return datasets.options_of(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..labels import encode_labels, low_target
+from ..data.labels import encode_labels, low_target
 from .figure import NotebookFigure
 
 CLASS_COLORS = [
@@ -234,7 +234,7 @@ def plot_decision_boundary(net, X, y, title: str = "decision boundary") -> Figur
 
 def plot_activation(name: str = "sigmoid", z=None) -> Figure:
     """σ(z) and σ'(z) side by side."""
-    from ..activations import get_activation
+    from ..engine.activations import get_activation
 
     act = get_activation(name)
     z = np.linspace(-6, 6, 601) if z is None else np.asarray(z, dtype=float)
@@ -257,7 +257,7 @@ def plot_nudge(result) -> Figure:
     """The three panels of a nudge: how shifting θ moves z, then a^L, then C.
 
     Args:
-        result: a :class:`~backproplab.nudge.NudgeResult`. The cost panel also draws the
+        result: a :class:`~backproplab.checking.nudge.NudgeResult`. The cost panel also draws the
             tangent whose slope is backprop's ∂C/∂θ.
     """
     theta = result.value + result.amounts

@@ -1,0 +1,461 @@
+"""Run files: what a training run recorded, as plain arrays and JSON, never pickle.
+
+``backproplab demo`` and ``train`` write ``run.npz``; ``backproplab view`` rebuilds the
+report from it without training. Like a model file (see :mod:`backproplab.formats.modelfile`) it is
+a
+zip archive in NumPy's ``.npz`` layout, written atomically, read with ``allow_pickle=False``
+after every member, header and value has been checked; anything else raises ``ValueError``.
+
+Members (S snapshots of n recorded samples, T steps, E epochs, L layers):
+
+- ``metadata.json``: ``format`` ("backproplab.run"), ``format_version``, ``library_version``,
+  ``sizes``, ``activation``, ``output_activation``, ``cost``, ``watch`` (the watched hidden
+  layer ℓ), ``recorded`` (the layers whose activations are stored), ``units`` (or null),
+  ``classes`` (class labels as text), ``n_total`` (samples in the data set), ``has_params``,
+  ``has_accuracy``, ``has_validation``, ``steps_per_epoch``, ``title``, ``summary``,
+  ``gradcheck`` (relative error, threshold, passed, report text) and ``settings`` (what
+  the run was asked to do);
+- ``X.npy`` (n, n_0): the recorded samples' inputs; ``y.npy`` (n,): their class index into
+  ``classes``; ``indices.npy`` (n,): their rows in the data set (a fixed subset of at most
+  a thousand samples when the data set is larger);
+- ``step.npy``, ``epoch.npy``, ``loss.npy`` (S,): when each snapshot was taken and the mean
+  cost over the recorded samples then;
+- ``a{ℓ}.npy`` (S, n, n_ℓ) for each recorded ℓ: ``a^ℓ`` of every recorded sample;
+- ``W{ℓ}.npy`` (S, n_ℓ, n_{ℓ−1}) and ``b{ℓ}.npy`` (S, n_ℓ) for ℓ = 1 … L when
+  ``has_params`` (networks of at most :data:`MAX_SHOWN_PARAMS` parameters);
+- ``loss_step.npy`` (T,), ``grad_norm.npy`` and ``weight_norm.npy`` (T, L), ``loss_epoch.npy``
+  (E,), ``accuracy_epoch.npy`` (E,) when ``has_accuracy``, ``val_loss_epoch.npy`` (E,)
+  when ``has_validation`` (and ``val_accuracy_epoch.npy`` when both),
+  ``gradcheck_history.npy`` (k, 2): the training history, with (step, relative error) of
+  each check during training.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .archive import MALFORMED, check_member, check_metadata_frame, read_json
+from .files import open_regular
+from .modelfile import atomic_write
+
+FORMAT = "backproplab.run"
+FORMAT_VERSION = 1
+MAX_METADATA_BYTES = 1 << 20
+MAX_SHOWN_PARAMS = 20_000  # parameters per snapshot stored (and drawn) at most
+MAX_RECORDED = 1000  # samples recorded at most; larger data sets keep a fixed subset
+_LIMIT = 10**6  # no dimension of a run file is larger: refuse memory bombs before reading
+_META_KEYS = {
+    "format",
+    "format_version",
+    "library_version",
+    "sizes",
+    "activation",
+    "output_activation",
+    "cost",
+    "watch",
+    "recorded",
+    "units",
+    "classes",
+    "n_total",
+    "has_params",
+    "has_accuracy",
+    "has_validation",
+    "steps_per_epoch",
+    "title",
+    "summary",
+    "gradcheck",
+    "settings",
+}
+_HISTORY = ("loss_step", "grad_norm", "weight_norm", "loss_epoch")
+
+
+@dataclass
+class Run:
+    """One training run as recorded; the arrays are described in the module docstring."""
+
+    sizes: list[int]
+    activation: str
+    output_activation: str
+    cost: str
+    watch: int
+    classes: list[str]
+    X: np.ndarray
+    y: np.ndarray
+    indices: np.ndarray
+    n_total: int
+    step: np.ndarray
+    epoch: np.ndarray
+    loss: np.ndarray
+    layers: dict[int, np.ndarray]
+    weights: list[np.ndarray] | None
+    biases: list[np.ndarray] | None
+    history: dict[str, np.ndarray]
+    steps_per_epoch: int
+    gradcheck: dict = field(default_factory=dict)
+    title: str = ""
+    summary: str = ""
+    settings: dict = field(default_factory=dict)
+    units: list[int] | None = None
+
+    @property
+    def L(self) -> int:
+        return len(self.sizes) - 1
+
+    @property
+    def n_snapshots(self) -> int:
+        return len(self.step)
+
+
+def from_recording(
+    recorder, history, *, sizes, activation, output_activation, cost, watch, labels,
+    indices, n_total, gradcheck=None, title="", summary="", settings=None, units=None,
+) -> Run:  # fmt: skip
+    """A :class:`Run` from a :class:`~backproplab.training.callbacks.Recorder` and the ``History``.
+
+    Args:
+        labels: the recorded samples' class labels, any type, shape (n,).
+        indices: their rows in the data set, shape (n,).
+        gradcheck: a :class:`~backproplab.checking.gradcheck.GradcheckReport` or None.
+    """
+    snaps = recorder.snapshots
+    classes, y = np.unique(np.asarray(labels), return_inverse=True)
+    n_params = sum(W.size + b.size for W, b in zip(snaps[0].weights, snaps[0].biases, strict=True))
+    keep = n_params <= MAX_SHOWN_PARAMS
+    h = history.trimmed()
+    hist = {name: np.asarray(getattr(h, name), dtype=float) for name in _HISTORY}
+    for name in ("accuracy_epoch", "val_loss_epoch", "val_accuracy_epoch"):
+        if getattr(h, name) is not None:
+            hist[name] = np.asarray(getattr(h, name), dtype=float)
+    checks = h.extras.get("gradcheck", [])
+    hist["gradcheck_history"] = np.asarray(checks, dtype=float).reshape(len(checks), 2)
+    report = {}
+    if gradcheck is not None:
+        report = {
+            "relative_error": float(gradcheck.relative_error),
+            "threshold": float(gradcheck.threshold),
+            "passed": bool(gradcheck.passed),
+            "text": str(gradcheck),
+        }
+    return Run(
+        sizes=[int(n) for n in sizes],
+        activation=activation,
+        output_activation=output_activation,
+        cost=cost,
+        watch=int(watch),
+        classes=[str(c) for c in classes],
+        X=np.asarray(recorder.X, dtype=float),
+        y=y.astype(np.int64),
+        indices=np.asarray(indices, dtype=np.int64),
+        n_total=int(n_total),
+        step=np.array([s.step for s in snaps], dtype=np.int64),
+        epoch=np.array([s.epoch for s in snaps], dtype=float),
+        loss=np.array([s.loss for s in snaps], dtype=float),
+        layers={ell: np.stack([s.layers[ell] for s in snaps]) for ell in sorted(snaps[0].layers)},
+        weights=[np.stack([s.weights[i] for s in snaps]) for i in range(len(sizes) - 1)]
+        if keep
+        else None,
+        biases=[np.stack([s.biases[i][:, 0] for s in snaps]) for i in range(len(sizes) - 1)]
+        if keep
+        else None,
+        history=hist,
+        steps_per_epoch=int(h.steps_per_epoch),
+        gradcheck=report,
+        title=title,
+        summary=summary,
+        settings=dict(settings or {}),
+        units=None if units is None else [int(u) for u in units],
+    )
+
+
+def _arrays(run: Run) -> dict[str, np.ndarray]:
+    out = {"X": run.X, "y": run.y, "indices": run.indices}
+    out |= {"step": run.step, "epoch": run.epoch, "loss": run.loss}
+    out |= {f"a{ell}": a for ell, a in run.layers.items()}
+    if run.weights is not None:
+        out |= {f"W{i + 1}": W for i, W in enumerate(run.weights)}
+        out |= {f"b{i + 1}": b for i, b in enumerate(run.biases)}
+    out |= dict(run.history)
+    return out
+
+
+def save_run(run: Run, path) -> None:
+    """Write ``run`` to ``path``; nothing appears under ``path`` until it is complete."""
+    from .. import __version__
+
+    meta = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "library_version": __version__,
+        "sizes": run.sizes,
+        "activation": run.activation,
+        "output_activation": run.output_activation,
+        "cost": run.cost,
+        "watch": run.watch,
+        "recorded": sorted(run.layers),
+        "units": run.units,
+        "classes": run.classes,
+        "n_total": run.n_total,
+        "has_params": run.weights is not None,
+        "has_accuracy": "accuracy_epoch" in run.history,
+        "has_validation": "val_loss_epoch" in run.history,
+        "steps_per_epoch": run.steps_per_epoch,
+        "title": run.title,
+        "summary": run.summary,
+        "gradcheck": run.gradcheck,
+        "settings": run.settings,
+    }
+    text = json.dumps(meta, allow_nan=False).encode()
+
+    def write(f):
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            zf.writestr("metadata.json", text)
+            for name, arr in _arrays(run).items():
+                buf = io.BytesIO()
+                np.save(buf, np.ascontiguousarray(arr), allow_pickle=False)
+                zf.writestr(f"{name}.npy", buf.getvalue())
+
+    atomic_write(path, write)
+
+
+def _bad(path, why: str) -> ValueError:
+    return ValueError(f"{path} is not a valid backproplab run file: {why}")
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _int(meta, key, path, lo=0, hi=_LIMIT) -> int:
+    v = meta[key]
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise _bad(path, f"{key} must be an integer from {lo} to {hi}, got {v!r}")
+    return v
+
+
+def _check_metadata(meta, path) -> dict:
+    check_metadata_frame(meta, FORMAT, FORMAT_VERSION, _META_KEYS, lambda why: _bad(path, why))
+    sizes = meta["sizes"]
+    if (
+        not isinstance(sizes, list)
+        or not 2 <= len(sizes) <= 64
+        or not all(_is_int(n) and 1 <= n <= 100_000 for n in sizes)
+    ):
+        raise _bad(path, f"sizes must be a list of 2 to 64 positive integers, got {sizes!r}")
+    L = len(sizes) - 1
+    _int(meta, "watch", path, 1, max(L - 1, 1))
+    _int(meta, "n_total", path, 1, 10**9)
+    _int(meta, "steps_per_epoch", path, 1, 10**9)
+    rec = meta["recorded"]
+    if (
+        not isinstance(rec, list)
+        or not rec
+        or not all(isinstance(e, int) and not isinstance(e, bool) and 0 <= e <= L for e in rec)
+        or rec != sorted(set(rec))
+    ):
+        raise _bad(path, f"recorded must be increasing layer numbers from 0 to {L}, got {rec!r}")
+    classes = meta["classes"]
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise _bad(path, "classes must be a list of strings")
+    if not 1 <= len(classes) <= 1000:
+        raise _bad(path, f"classes must hold 1 to 1000 labels, got {len(classes)}")
+    units = meta["units"]
+    if units is not None and (
+        not isinstance(units, list)
+        or not 1 <= len(units) <= 3
+        or not all(isinstance(u, int) and 0 <= u < sizes[meta["watch"]] for u in units)
+    ):
+        raise _bad(path, f"units must be null or 1 to 3 unit numbers, got {units!r}")
+    for key in ("activation", "output_activation", "cost", "title", "summary"):
+        if not isinstance(meta[key], str):
+            raise _bad(path, f"{key} must be a string")
+    for key in ("has_params", "has_accuracy", "has_validation"):
+        if not isinstance(meta[key], bool):
+            raise _bad(path, f"{key} must be true or false")
+    for key in ("gradcheck", "settings"):
+        if not isinstance(meta[key], dict):
+            raise _bad(path, f"{key} must be a JSON object")
+    return meta
+
+
+class _Reader:
+    """Reads ``.npy`` members after checking their header against what is expected."""
+
+    def __init__(self, zf: zipfile.ZipFile, path):
+        self.zf, self.path = zf, path
+
+    def shape_of(self, name: str) -> tuple:
+        return self._header(name)[0]
+
+    def _header(self, name: str):
+        check_member(self.zf.getinfo(f"{name}.npy"), lambda why: _bad(self.path, why))
+        with self.zf.open(f"{name}.npy") as f:
+            raw = io.BytesIO(f.read(4096))
+        try:
+            version = np.lib.format.read_magic(raw)
+            if version == (1, 0):
+                header = np.lib.format.read_array_header_1_0(raw)
+            else:
+                header = np.lib.format.read_array_header_2_0(raw)
+        except (ValueError, OSError, EOFError) as exc:
+            raise _bad(self.path, f"{name}.npy is not a .npy array ({exc})") from None
+        shape, _, dtype = header
+        if dtype.hasobject:
+            raise _bad(self.path, f"{name}.npy holds Python objects; only numbers are allowed")
+        if any(d > _LIMIT for d in shape):
+            raise _bad(self.path, f"{name}.npy has shape {shape}, beyond any run")
+        return tuple(shape), dtype
+
+    def read(self, name: str, shape, kinds: str, finite: bool = True) -> np.ndarray:
+        """The array ``name``, checked to have ``shape`` (None: any size along that axis) and
+        a dtype of one of the ``kinds`` (``"f"`` float, ``"i"`` integer)."""
+        got_shape, dtype = self._header(name)
+        if len(got_shape) != len(shape) or any(
+            want is not None and want != got for want, got in zip(shape, got_shape, strict=True)
+        ):
+            want = tuple("any" if s is None else s for s in shape)
+            raise _bad(self.path, f"{name}.npy has shape {got_shape}, expected {want}")
+        if dtype.kind not in kinds or dtype.itemsize > 8:
+            raise _bad(self.path, f"{name}.npy has dtype {dtype}, expected numbers of kind {kinds}")
+        info = self.zf.getinfo(f"{name}.npy")
+        limit = int(np.prod(got_shape)) * dtype.itemsize + 4096
+        if info.file_size > limit:
+            raise _bad(self.path, f"{name}.npy is {info.file_size} bytes, expected at most {limit}")
+        with self.zf.open(info) as f:
+            raw = io.BytesIO(f.read(limit + 1))
+        try:
+            arr = np.load(raw, allow_pickle=False)
+        except (ValueError, OSError, EOFError) as exc:
+            raise _bad(self.path, f"{name}.npy could not be read ({exc})") from None
+        if finite and not np.isfinite(arr).all():
+            raise _bad(self.path, f"{name}.npy contains NaN or infinite values")
+        return arr
+
+
+def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
+    meta = read_json(zf, "metadata.json", MAX_METADATA_BYTES, lambda why: _bad(path, why))
+    return _check_metadata(meta, path)
+
+
+def _expected_members(meta) -> set[str]:
+    L = len(meta["sizes"]) - 1
+    names = {"X", "y", "indices", "step", "epoch", "loss", *_HISTORY, "gradcheck_history"}
+    names |= {f"a{ell}" for ell in meta["recorded"]}
+    if meta["has_params"]:
+        names |= {f"{p}{ell}" for p in "Wb" for ell in range(1, L + 1)}
+    if meta["has_accuracy"]:
+        names.add("accuracy_epoch")
+    if meta["has_validation"]:
+        names |= {"val_loss_epoch"} | ({"val_accuracy_epoch"} if meta["has_accuracy"] else set())
+    return {f"{n}.npy" for n in names} | {"metadata.json"}
+
+
+def _read_arrays(r: _Reader, meta) -> Run:
+    sizes, L = meta["sizes"], len(meta["sizes"]) - 1
+    n = r.shape_of("y")[0] if len(r.shape_of("y")) == 1 else -1
+    S = r.shape_of("step")[0] if len(r.shape_of("step")) == 1 else -1
+    T = r.shape_of("loss_step")[0] if len(r.shape_of("loss_step")) == 1 else -1
+    if n < 1 or S < 2 or T < 1:
+        raise _bad(r.path, "y, step and loss_step must be non-empty vectors (at least 2 snapshots)")
+    X = r.read("X", (n, sizes[0]), "f")
+    y = r.read("y", (n,), "i")
+    if y.min() < 0 or y.max() >= len(meta["classes"]):
+        raise _bad(r.path, f"y holds class numbers outside 0 to {len(meta['classes']) - 1}")
+    indices = r.read("indices", (n,), "i")
+    if indices.min() < 0 or indices.max() >= meta["n_total"] or len(np.unique(indices)) != n:
+        raise _bad(r.path, f"indices must be distinct rows from 0 to {meta['n_total'] - 1}")
+    step = r.read("step", (S,), "i")
+    if step[0] < 0 or np.any(np.diff(step) <= 0) or step[-1] > T:
+        raise _bad(r.path, f"step must increase from 0 to at most {T} (the steps trained)")
+    epoch = r.read("epoch", (S,), "f")
+    loss = r.read("loss", (S,), "f", finite=False)
+    layers = {ell: r.read(f"a{ell}", (S, n, sizes[ell]), "f") for ell in meta["recorded"]}
+    weights = biases = None
+    if meta["has_params"]:
+        weights = [r.read(f"W{i}", (S, sizes[i], sizes[i - 1]), "f") for i in range(1, L + 1)]
+        biases = [r.read(f"b{i}", (S, sizes[i]), "f") for i in range(1, L + 1)]
+    E = r.shape_of("loss_epoch")[0] if len(r.shape_of("loss_epoch")) == 1 else 0
+    history = {
+        "loss_step": r.read("loss_step", (T,), "f", finite=False),
+        "grad_norm": r.read("grad_norm", (T, L), "f", finite=False),
+        "weight_norm": r.read("weight_norm", (T, L), "f", finite=False),
+        "loss_epoch": r.read("loss_epoch", (E,), "f", finite=False),
+        "gradcheck_history": r.read("gradcheck_history", (None, 2), "f"),
+    }
+    if meta["has_accuracy"]:
+        history["accuracy_epoch"] = r.read("accuracy_epoch", (E,), "f", finite=False)
+    if meta["has_validation"]:
+        history["val_loss_epoch"] = r.read("val_loss_epoch", (E,), "f", finite=False)
+        if meta["has_accuracy"]:
+            history["val_accuracy_epoch"] = r.read("val_accuracy_epoch", (E,), "f", finite=False)
+    return Run(
+        sizes=list(sizes),
+        activation=meta["activation"],
+        output_activation=meta["output_activation"],
+        cost=meta["cost"],
+        watch=meta["watch"],
+        classes=list(meta["classes"]),
+        X=X,
+        y=y.astype(np.int64),
+        indices=indices.astype(np.int64),
+        n_total=meta["n_total"],
+        step=step.astype(np.int64),
+        epoch=epoch,
+        loss=loss,
+        layers=layers,
+        weights=weights,
+        biases=biases,
+        history=history,
+        steps_per_epoch=meta["steps_per_epoch"],
+        gradcheck=meta["gradcheck"],
+        title=meta["title"],
+        summary=meta["summary"],
+        settings=meta["settings"],
+        units=meta["units"],
+    )
+
+
+def load_run(path) -> Run:
+    """Read a run file written by :func:`save_run`.
+
+    Raises:
+        ValueError: if anything in the file is not as :func:`save_run` writes it
+            (truncated, tampered with, or holding pickled objects).
+        OSError: if the file cannot be opened.
+    """
+    path = Path(path)
+    with open_regular(path) as f:  # a FIFO or a device is refused before a byte is read
+        try:
+            return _load_run(f, path)
+        except MALFORMED as exc:
+            raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def _load_run(f, path) -> Run:
+    from ..engine.activations import get_activation
+
+    try:
+        zf = zipfile.ZipFile(f)
+    except zipfile.BadZipFile:
+        raise _bad(path, "not a zip archive (truncated or another kind of file)") from None
+    with zf:
+        try:
+            meta = _read_metadata(zf, path)
+            for key in ("activation", "output_activation"):
+                try:
+                    get_activation(meta[key])
+                except (TypeError, ValueError) as exc:
+                    raise _bad(path, str(exc)) from None
+            names, expected = set(zf.namelist()), _expected_members(meta)
+            if names != expected:
+                missing, unknown = sorted(expected - names), sorted(names - expected)
+                raise _bad(path, f"wrong entries (missing {missing}, unexpected {unknown})")
+            return _read_arrays(_Reader(zf, path), meta)
+        except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, KeyError) as exc:
+            raise _bad(path, f"damaged archive ({exc})") from None
