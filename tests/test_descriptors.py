@@ -90,8 +90,9 @@ def test_a_registered_softplus_is_offered_by_the_playground_and_the_command_line
 
 def test_a_registered_softplus_trains_in_the_estimators_and_the_report_ranges_it(softplus):
     X, y = _xor()
-    clf = BackpropClassifier(hidden_layer_sizes=(4,), activation="softplus", epochs=3,
-                             random_state=0).fit(X, y)  # fmt: skip
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(4,), activation="softplus", epochs=3, random_state=0
+    ).fit(X, y)
     assert clf.network_.activation == "softplus"
     values = np.array([0.2, 3.0, 1.0])
     assert value_range("softplus", values) == (0.2, 3.0)  # unbounded: the values' own range
@@ -114,8 +115,9 @@ def test_export_names_a_missing_counterpart_and_uses_a_given_one(softplus):
     net = Network([2, 3, 1], activation="softplus", seed=0)
     with pytest.raises(ValueError, match="'softplus' has no PyTorch counterpart"):
         to_torch(net)
-    with_torch = Activation("softplus", _softplus, _softplus_prime, bounds=(0.0, np.inf),
-                            torch="Softplus")  # fmt: skip
+    with_torch = Activation(
+        "softplus", _softplus, _softplus_prime, bounds=(0.0, np.inf), torch="Softplus"
+    )
     activations.register(with_torch, replace=True)
     module = to_torch(net)
     X = np.random.default_rng(1).standard_normal((5, 2))
@@ -136,9 +138,13 @@ def test_onnx_export_names_a_missing_counterpart(softplus, tmp_path):
 
 
 def test_a_bounded_activation_gives_the_report_its_range_and_labels_their_low_target():
-    hard_tanh = Activation("hard_tanh", lambda z, out=None: np.clip(z, -1, 1, out=out),
-                           lambda z, a, out=None: np.multiply(np.abs(z) < 1, 1.0, out=out),
-                           bounds=(-1.0, 1.0), low_target=-1.0)  # fmt: skip
+    hard_tanh = Activation(
+        "hard_tanh",
+        lambda z, out=None: np.clip(z, -1, 1, out=out),
+        lambda z, a, out=None: np.multiply(np.abs(z) < 1, 1.0, out=out),
+        bounds=(-1.0, 1.0),
+        low_target=-1.0,
+    )
     with activations.registered(hard_tanh):
         assert value_range("hard_tanh", np.array([0.1, 0.2])) == (-1.0, 1.0)
         assert low_target("hard_tanh") == -1.0
@@ -161,10 +167,17 @@ def test_init_auto_is_one_rule_for_the_command_line_and_the_estimators(name):
     assert auto_init(name) == expected == default_init(name)
     assert _settings(build_parser().parse_args(["train", "--activation", name])).init == expected
     X, y = _xor(20)
-    clf = BackpropClassifier(hidden_layer_sizes=(3,), activation=name, epochs=1,
-                             learning_rate=1e-300, random_state=0).fit(X, y)  # fmt: skip
-    net = Network([2, 3, 1], activation=name, output_activation="sigmoid",
-                  cost="cross_entropy", init=expected, seed=np.random.default_rng(0))  # fmt: skip
+    clf = BackpropClassifier(
+        hidden_layer_sizes=(3,), activation=name, epochs=1, learning_rate=1e-300, random_state=0
+    ).fit(X, y)
+    net = Network(
+        [2, 3, 1],
+        activation=name,
+        output_activation="sigmoid",
+        cost="cross_entropy",
+        init=expected,
+        seed=np.random.default_rng(0),
+    )
     for ours, theirs in zip(clf.network_.weights, net.weights, strict=True):
         np.testing.assert_array_equal(ours, theirs)
 
@@ -184,8 +197,12 @@ def test_built_in_entries_cannot_be_replaced_or_removed():
 
 def test_a_registered_cost_trains_and_its_gradient_is_true():
     """The quartic cost C_x = ¼ Σ_j (a_j − y_j)⁴, ∂C_x/∂a_j = (a_j − y_j)³."""
-    quartic = Cost("quartic", lambda a, y: 0.25 * np.sum((a - y) ** 4, axis=0),
-                   lambda a, y, out=None: np.power(a - y, 3, out=out), eta=5.0)  # fmt: skip
+    quartic = Cost(
+        "quartic",
+        lambda a, y: 0.25 * np.sum((a - y) ** 4, axis=0),
+        lambda a, y, out=None: np.power(a - y, 3, out=out),
+        eta=5.0,
+    )
     with costs.registered(quartic):
         assert get_cost("Quartic") is quartic and "quartic" in choices()["cost"]
         X, y = _xor(30)
