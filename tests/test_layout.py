@@ -119,3 +119,30 @@ def test_no_module_uses_another_modules_private_names():
         for found in offenders_in(path.read_text(), module, path.name == "__init__.py"):
             offenders.append(f"{path.relative_to(SRC)}:{found}")
     assert offenders == []
+
+
+def _attributes_set_outside_init(source: str, class_name: str) -> dict[str, list[str]]:
+    """``{attribute: [methods]}`` for each ``self.x = …`` in a method other than
+    ``__init__`` whose ``x`` ``__init__`` does not set."""
+    cls = next(
+        n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == class_name
+    )
+    in_init, elsewhere = set(), {}
+    for method in (f for f in cls.body if isinstance(f, ast.FunctionDef)):
+        for node in ast.walk(method):
+            targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+            for target in targets:
+                for t in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if isinstance(t, ast.Attribute) and getattr(t.value, "id", None) == "self":
+                        if method.name == "__init__":
+                            in_init.add(t.attr)
+                        else:
+                            elsewhere.setdefault(t.attr, []).append(method.name)
+    return {k: v for k, v in elsewhere.items() if k not in in_init}
+
+
+def test_the_playground_session_sets_every_attribute_in_init():
+    source = "class S:\n    def __init__(self):\n        self.a = 1\n    def f(self):\n        self.a, self.b = 2, 3\n"
+    assert _attributes_set_outside_init(source, "S") == {"b": ["f"]}  # the checker sees it
+    session = (PACKAGE / "serve" / "session.py").read_text()
+    assert _attributes_set_outside_init(session, "Session") == {}

@@ -36,6 +36,7 @@ import io
 import json
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +104,10 @@ class Run:
     summary: str = ""
     settings: dict = field(default_factory=dict)
     units: list[int] | None = None
+    # The live playground's input features φ: raw inputs as columns (d, m) -> the network's
+    # inputs (n_0, m); X then holds the raw inputs, and the panels are drawn over them.
+    # None for a recorded run (X is what the network was fed). Not written to run files.
+    lift: Callable[[np.ndarray], np.ndarray] | None = None
 
     @property
     def L(self) -> int:

@@ -156,6 +156,6 @@ def make_run(s: PlaygroundSettings, data: Data, features: list[str], net_config:
         title="backproplab playground",
         summary=f"{s.data}, features {', '.join(features)}, sizes {list(sizes)}",
         settings=s.to_dict(),
+        lift=phi,  # the panels are drawn over the raw inputs (moments.activations_at)
     )
-    run.lift = phi  # the panels are drawn over the raw inputs (moments.activations_at)
     return run

@@ -93,6 +93,17 @@ class Session:
         self.version, self._restart = 0, False
         self._last_publish = -math.inf
         self._kept: list = []
+        # what _rebuild makes for the settings: data, features φ, training arrays, the
+        # shuffling generator, the optimizer and the curves (None until the first build)
+        self.data: lab.Data | None = None
+        self.phi = self.X_train = self.Y_train = None
+        self.rng: np.random.Generator | None = None
+        self.optimizer = None
+        self.step_curves: CurveBuckets | None = None
+        self.epoch_curves: CurveBuckets | None = None
+        # a train call's progress: rows of its History read so far, counters at its start
+        self._read_steps = self._read_epochs = 0
+        self._steps0 = self._epochs0 = 0
 
     # -- the page's side --------------------------------------------------------------
     def start(self) -> None:

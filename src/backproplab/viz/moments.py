@@ -191,11 +191,10 @@ def layer_activations(run) -> list:
 def activations_at(run, t: int, A0: np.ndarray) -> list[np.ndarray]:
     """Every layer's activations A^ℓ (n_ℓ, m) at snapshot ``t`` for inputs A0 (n_0, m).
 
-    A run with a ``lift`` attribute (the live playground's input features) is drawn over
-    raw inputs: ``lift`` maps A0 (d, m) to the network's inputs (n_0, m) first."""
-    lift = getattr(run, "lift", None)
-    if lift is not None:
-        A0 = lift(A0)
+    A run with a ``lift`` (the live playground's input features) is drawn over raw
+    inputs: ``run.lift`` maps A0 (d, m) to the network's inputs (n_0, m) first."""
+    if run.lift is not None:
+        A0 = run.lift(A0)
     weights = [W[t] for W in run.weights]
     biases = [b[t][:, None] for b in run.biases]
     _, activations = feedforward(weights, biases, A0, layer_activations(run))
