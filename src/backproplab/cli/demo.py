@@ -13,7 +13,7 @@ from pathlib import Path
 from ..engine.activations import ACTIVATIONS, hidden_activations
 from .checks import parse_layers
 from .output import Printer, sigint_guard, staged_run
-from .pipeline import OUTPUT_FILES, Settings, resolve, run
+from .pipeline import OUTPUT_FILES, TrainingPlan, resolve, run
 from .training_options import add_training_flags, training_options
 
 DEMO_DEFAULTS = dict(
@@ -34,9 +34,9 @@ DEMO_DEFAULTS = dict(
 TRAIN_DEFAULTS = dict(DEMO_DEFAULTS, init="auto", eta=None, standardize=True)
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace) -> TrainingPlan:
     return resolve(
-        Settings(
+        TrainingPlan(
             data=args.data,
             layers=parse_layers(args.layers),
             activation=args.activation,

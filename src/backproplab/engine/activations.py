@@ -23,6 +23,15 @@ new arrays. It must not be ``z``, ``a`` or ``grad_a`` unless a function says so.
 0.5
 >>> bool(np.isfinite(sig.f(np.array([-1000.0, 1000.0]))).all())
 True
+
+A new activation is one descriptor and one call (:func:`register`); softplus, for
+example, σ(z) = ln(1 + e^z) with σ'(z) = 1 / (1 + e^{−z}) and outputs in (0, ∞):
+
+>>> softplus = Activation("softplus", lambda z, out=None: np.logaddexp(0, z, out=out),
+...                       lambda z, a, out=None: sigmoid(z, out=out), bounds=(0, np.inf))
+>>> with registered(softplus):  # registered inside the block only
+...     round(float(get_activation("softplus").f(np.array(0.0))), 4)
+0.6931
 """
 
 from __future__ import annotations
@@ -309,30 +318,11 @@ def hidden_activations() -> list[str]:
     return [name for name, act in ACTIVATIONS.items() if act.hidden_ok]
 
 
-def register(activation: Activation, *, replace: bool = False) -> Activation:
-    """Make ``activation`` available by its name everywhere: ``Network``, the command
-    line's ``--activation``, the estimators, export (when it names counterparts), the
-    report's ranges and the playground's settings. Undo it with :func:`unregister` (or
-    use :func:`registered` as a ``with`` block).
-
-    >>> softplus = Activation("softplus", lambda z, out=None: np.logaddexp(0, z, out=out),
-    ...                       lambda z, a, out=None: sigmoid(z, out=out), bounds=(0, np.inf))
-    >>> with registered(softplus):
-    ...     round(float(get_activation("softplus").f(np.array(0.0))), 4)
-    0.6931
-
-    Raises:
-        TypeError: not an :class:`Activation`.
-        ValueError: the name is built in, an alias, or taken (unless ``replace``).
-    """
-    return ACTIVATIONS.register(activation, replace=replace)
-
-
-def unregister(name: str) -> Activation:
-    """Remove a registered (not built-in) activation; returns it."""
-    return ACTIVATIONS.unregister(name)
-
-
-def registered(activation: Activation):
-    """``with registered(act):`` — ``act`` is registered inside the block only."""
-    return ACTIVATIONS.registered(activation)
+# Adding one: ``register(Activation(...))`` makes it available by its name everywhere —
+# ``Network``, the command line's ``--activation``, the estimators, export (when it names
+# counterparts), the report's ranges and the playground's settings; ``unregister(name)``
+# takes it away, and ``with registered(act):`` does both around a block (see the module
+# docstring's example).
+register = ACTIVATIONS.register
+unregister = ACTIVATIONS.unregister
+registered = ACTIVATIONS.registered

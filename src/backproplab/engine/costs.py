@@ -162,26 +162,12 @@ for _built_in in (
 COSTS.seal()
 
 
-def register(cost: Cost, *, replace: bool = False) -> Cost:
-    """Make ``cost`` available by its name to ``Network``, the estimators' and command
-    line's lookups and the playground's settings; undo with :func:`unregister` (or use
-    :func:`registered` as a ``with`` block).
-
-    Raises:
-        TypeError: not a :class:`Cost`.
-        ValueError: the name is built in, an alias, or taken (unless ``replace``).
-    """
-    return COSTS.register(cost, replace=replace)
-
-
-def unregister(name: str) -> Cost:
-    """Remove a registered (not built-in) cost; returns it."""
-    return COSTS.unregister(name)
-
-
-def registered(cost: Cost):
-    """``with registered(cost):`` — ``cost`` is registered inside the block only."""
-    return COSTS.registered(cost)
+# Adding one: ``register(Cost(...))`` makes it available by its name to ``Network``, the
+# estimators' and command line's lookups and the playground's settings;
+# ``unregister(name)`` and ``with registered(cost):`` undo it.
+register = COSTS.register
+unregister = COSTS.unregister
+registered = COSTS.registered
 
 
 def get_cost(name: str | Cost, output_activation: str | None = None) -> Cost:

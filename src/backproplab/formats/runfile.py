@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .archive import MALFORMED, check_member, check_metadata_frame, read_json
+from .archive import MALFORMED, NETWORK_KEYS, check_member, check_metadata_frame, read_json
 from .files import open_regular
 from .modelfile import atomic_write
 
@@ -52,14 +52,7 @@ MAX_METADATA_BYTES = 1 << 20
 MAX_SHOWN_PARAMS = 20_000  # parameters per snapshot stored (and drawn) at most
 MAX_RECORDED = 1000  # samples recorded at most; larger data sets keep a fixed subset
 _LIMIT = 10**6  # no dimension of a run file is larger: refuse memory bombs before reading
-_META_KEYS = {
-    "format",
-    "format_version",
-    "library_version",
-    "sizes",
-    "activation",
-    "output_activation",
-    "cost",
+_META_KEYS = NETWORK_KEYS | {
     "watch",
     "recorded",
     "units",

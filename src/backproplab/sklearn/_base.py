@@ -78,25 +78,30 @@ class BackpropEstimator(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseE
     targets are written to a model file (``_targets_to_json``/``_targets_from_json``,
     under ``_target_keys``)."""
 
+    # the network: its hidden layers, their σ, the output's σ, how it starts
     hidden_layer_sizes: tuple[int, ...] | int = (64,)
     activation: str = "relu"
     output_activation: str | None = None
+    init: str = "auto"
+    # mini-batch SGD: η, the batches, the epochs per fit, the generator's seed
     learning_rate: float = 0.1
     batch_size: int = 32
     epochs: int = 30
     shuffle: bool = True
     random_state: object = None
-    init: str = "auto"
     warm_start: bool = False
+    # beyond plain SGD, under scikit-learn MLP's names: the optimizer …
     solver: str = "sgd"
     momentum: float = 0.0
     nesterovs_momentum: bool = False
     beta_1: float = 0.9
     beta_2: float = 0.999
     epsilon: float = 1e-8
+    # … the L2 penalty and the schedule of η …
     alpha: float = 0.0
     schedule: str = "constant"
     power_t: float = 0.5
+    # … and early stopping on held-out samples
     early_stopping: bool = False
     validation_fraction: float = 0.1
     n_iter_no_change: int = 10
