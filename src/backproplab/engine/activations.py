@@ -1,4 +1,10 @@
-"""Activation functions σ and their derivatives σ', a small registry by name.
+"""Activation functions σ and their derivatives σ', described once, in one registry by name.
+
+An :class:`Activation` carries everything the project knows about one activation: σ, σ',
+its output range, the target of a class label's "no", the initialiser ``init="auto"``
+picks for it, its PyTorch and ONNX counterparts and a display name. Every layer of the
+project (the network, the command line, the estimators, export, the report, the
+playground) reads these descriptors from :data:`ACTIVATIONS`, never a table of its own.
 
 Every activation works on arrays of any shape, element by element (softmax is the
 exception: it normalises each column, one column per sample). Each one knows
@@ -301,6 +307,7 @@ for _built_in in (
 ):
     ACTIVATIONS.register(_built_in)
 ACTIVATIONS.seal()
+del _built_in
 
 
 def get_activation(name: str | Activation) -> Activation:

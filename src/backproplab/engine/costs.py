@@ -160,6 +160,7 @@ for _built_in in (
 ):
     COSTS.register(_built_in)
 COSTS.seal()
+del _built_in
 
 
 # Adding one: ``register(Cost(...))`` makes it available by its name to ``Network``, the
