@@ -14,7 +14,7 @@ import pytest
 
 from backproplab import Network, gradcheck
 from backproplab.cli import build_parser
-from backproplab.cli.defaults import default_init
+from backproplab.cli.defaults import default_eta, default_init
 from backproplab.cli.demo import _settings
 from backproplab.data.labels import encode_labels, low_target
 from backproplab.engine import activations, costs
@@ -82,6 +82,8 @@ def test_a_registered_softplus_is_offered_by_the_playground_and_the_command_line
     train = parser._subparsers._group_actions[0].choices["train"]  # noqa: SLF001 (argparse's own)
     flag = next(a for a in train._actions if "--activation" in a.option_strings)  # noqa: SLF001
     assert "softplus" in flag.choices
+    # σ'(1) = 0.73 < 1: the quadratic cost's η, undivided (ReLU's σ'(1) = 1 gets a fifth)
+    assert default_eta("quadratic", "softplus") == 3.0 and default_eta("quadratic", "relu") == 0.6
     # the playground builds its network and targets with it
     s = PlaygroundSettings(activation="softplus", hidden=[3])
     net = lab.build_network(s, n_inputs=2, n_classes=2)

@@ -34,10 +34,12 @@ any bundled data set, so it decides from the data and the cost:
 
 from __future__ import annotations
 
+import numpy as np
+
+from ..engine.activations import get_activation
 from ..engine.costs import get_cost, output_for_cost
 from ..engine.init import auto_init
 
-UNDAMPED_NON_RELU = frozenset({"linear"})  # σ'(z) = 1 everywhere, as ReLU's where active
 RELU_BIAS = 0.1
 
 
@@ -46,11 +48,18 @@ def _relu_family(activation: str) -> bool:
     return auto_init(activation) == "he"
 
 
+def _undamped(activation: str) -> bool:
+    """Whether σ'(z) = 1 where the unit is active (read at z = 1): ReLU, leaky ReLU and
+    linear units pass the error back undamped; sigmoid (σ'(1) ≈ 0.20) and tanh do not."""
+    act = get_activation(activation)
+    z = np.array([1.0])
+    return bool(act.prime(z, act.f(z))[0] == 1.0)
+
+
 def default_eta(cost: str, activation: str) -> float:
     """η for ``cost`` with ``activation`` hidden layers (see the module docstring)."""
     eta = get_cost(cost).eta
-    undamped = _relu_family(activation) or activation in UNDAMPED_NON_RELU
-    return eta / 5 if undamped else eta
+    return eta / 5 if _undamped(activation) else eta
 
 
 def default_init(activation: str) -> str:
