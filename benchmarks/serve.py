@@ -35,7 +35,7 @@ import time
 import numpy as np
 
 from backproplab.serve import lab
-from backproplab.serve.settings import Settings
+from backproplab.serve.settings import PlaygroundSettings
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -53,7 +53,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
 
 def reference_steps_per_second(seconds: float) -> float:
     """``Network.train`` alone, on the playground's data and settings."""
-    s = Settings()
+    s = PlaygroundSettings()
     data = lab.make_data(s)
     phi = lab.lift(lab.features_for(s, 2))
     X = phi(data.X[: data.n_train].T).T

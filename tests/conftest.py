@@ -12,7 +12,7 @@ from optional import CHROMIUM, need  # noqa: E402  (the path above first)
 
 @pytest.fixture(scope="session")
 def circles():
-    """The seed's data: make_circles(1000, factor=0.3, noise=0.1), unshuffled."""
+    """The notebook's data: make_circles(1000, factor=0.3, noise=0.1), unshuffled."""
     X, y = make_circles(n_samples=1000, shuffle=False, factor=0.3, noise=0.1, random_state=0)
     return X, y.astype(float)
 

@@ -1,7 +1,7 @@
 """Independent references the tests compare backproplab against.
 
 Nothing here imports backproplab's forward or backward passes: the Nielsen implementation is
-a per-example loop over column vectors written from the seed's description, and the
+a per-example loop over column vectors written from the notebook's description, and the
 finite-difference gradient perturbs parameters one at a time.
 """
 

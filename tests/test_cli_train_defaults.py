@@ -104,7 +104,7 @@ def test_the_output_never_follows_the_hidden_activation():
     assert default_output("quadratic", 3, None) == "sigmoid"
     assert default_output("cross-entropy", 3, None) == "softmax"
     assert default_output("quadratic", 1, "tanh") == "tanh"
-    assert default_init("leaky_relu") == "he" and default_init("tanh") == "gaussian"
+    assert default_init("leaky_relu") == "he" and default_init("tanh") == "xavier"
 
 
 # -- item 4: --watch-layer with 1-D data, --quiet ------------------------------------------

@@ -155,7 +155,7 @@ def test_the_einsum_form_of_bp4_equals_the_stacked_outer_products(rng):
 
 
 def test_node_takes_the_seeds_one_element_arrays():
-    """The seed passes (1,) arrays through a node; numbers give a number."""
+    """The notebook passes (1,) arrays through a node; numbers give a number."""
     out = ladder.node(np.array([0.5]), np.array([-1.0]), np.array([2.0]))
     assert out.shape == (1,) and out[0] == pytest.approx(0.5)  # σ(0.5·2 − 1) = σ(0)
     assert ladder.node(1.0, 0.0, 0.0) == 0.5 and isinstance(ladder.node(1.0, 0.0, 0.0), float)

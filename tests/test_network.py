@@ -280,7 +280,7 @@ def test_float32_end_to_end(circles):
 
 # -- silent wrong answers that are now errors ------------------------------------------------
 def test_targets_a_sigmoid_cannot_reach_are_an_error_naming_the_fix():
-    """The seed's toy labels are −1/+1; a sigmoid output lies in [0, 1]."""
+    """The notebook's toy labels are −1/+1; a sigmoid output lies in [0, 1]."""
     X = np.linspace(-5, 5, 20).reshape(-1, 1)
     y = np.where(X[:, 0] > 0, 1.0, -1.0)
     net = Network([1, 4, 1], seed=0)

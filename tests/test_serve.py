@@ -19,7 +19,7 @@ from backproplab.serve.settings import (
     FEATURES,
     MAX_CSV_BYTES,
     MAX_MESSAGE_BYTES,
-    Settings,
+    PlaygroundSettings,
     parse_csv,
     parse_settings,
 )
@@ -209,7 +209,7 @@ def test_play_trains_pause_stops_and_views_follow(client):
         assert meta["heatmaps"]["G"] == 50 and meta["input"]["mode"] == "plane"
         assert "fitted again at every update" in meta["hidden"]["note"]  # 8 units: a PCA
         # a change of layers rebuilds the network and the panels
-        settings = dict(Settings().to_dict(), hidden=[3])
+        settings = dict(PlaygroundSettings().to_dict(), hidden=[3])
         ws.send_text(json.dumps({"type": "settings", "settings": settings}))
         for _ in range(20):  # a view computed before the settings arrived may come first
             view = _until(ws, "view")
@@ -251,7 +251,7 @@ def test_a_csv_upload_becomes_the_data(client):
 
 # -- the pieces ---------------------------------------------------------------------------------
 def test_settings_defaults_and_limits():
-    assert parse_settings({}) == Settings()
+    assert parse_settings({}) == PlaygroundSettings()
     assert parse_settings({"features": ["x2", "x1"]}).features == ["x1", "x2"]
     with pytest.raises(ValueError, match="whole number"):
         parse_settings({"seed": 1.5})
@@ -277,7 +277,7 @@ def test_features_are_the_playgrounds_formulas():
     F = lab.lift(list(FEATURES))(np.vstack([x1, x2]))
     expected = [x1, x2, x1 * x1, x2 * x2, x1 * x2, np.sin(x1), np.sin(x2)]
     np.testing.assert_allclose(F, np.vstack(expected))
-    assert lab.features_for(Settings(features=["x2", "x1x2"]), 1) == ["x1"]
+    assert lab.features_for(PlaygroundSettings(features=["x2", "x1x2"]), 1) == ["x1"]
 
 
 def test_curve_buckets_are_block_means():
@@ -295,12 +295,12 @@ def test_curve_buckets_are_block_means():
 
 
 def test_targets_and_outputs():
-    s = Settings()
+    s = PlaygroundSettings()
     y = np.array([0, 1, 1])
     assert lab.targets(s, y, 2)[:, 0].tolist() == [0, 1, 1]
-    tanh = Settings(output_activation="tanh", cost="quadratic")
+    tanh = PlaygroundSettings(output_activation="tanh", cost="quadratic")
     assert lab.targets(tanh, y, 2)[:, 0].tolist() == [-1, 1, 1]
-    soft = Settings(output_activation="softmax", cost="categorical_cross_entropy")
+    soft = PlaygroundSettings(output_activation="softmax", cost="categorical_cross_entropy")
     assert lab.targets(soft, y, 2).tolist() == [[1, 0], [0, 1], [0, 1]]
     assert lab.n_outputs(s, 3) == 3
 
@@ -314,7 +314,7 @@ def test_the_exported_script_reproduces_the_setup(tmp_path):
     from backproplab.serve.session import Session
 
     session = Session(lambda m: None, lambda m: None)
-    session.setup(Settings(hidden=[4], features=["x1", "x2", "x1x2"]))  # no thread needed
+    session.setup(PlaygroundSettings(hidden=[4], features=["x1", "x2", "x1x2"]))  # no thread needed
     text = exports.script(session).replace(
         "history = net.train(",
         "print('initial', net.cost(F[:n_train], Y[:n_train]))\nhistory = net.train(",
@@ -645,7 +645,7 @@ def test_a_playing_session_trains_exactly_as_one_long_train_call(monkeypatch):
     from backproplab.serve import session as session_module
 
     monkeypatch.setattr(session_module, "CHUNK_STEPS", 100)  # 2 epochs of 35 steps a call
-    s = Settings(optimizer="adam", dropout=0.2, eta=0.01, seed=3)
+    s = PlaygroundSettings(optimizer="adam", dropout=0.2, eta=0.01, seed=3)
     calls = []
     real_train = Network.train
     monkeypatch.setattr(
@@ -695,7 +695,7 @@ def test_a_view_text_is_its_message_as_json():
     from backproplab.serve.views import view_message, view_text
 
     session = Session(lambda m: None, lambda m: None)
-    session.setup(Settings(data="spirals", hidden=[5, 4]))
+    session.setup(PlaygroundSettings(data="spirals", hidden=[5, 4]))
     m = session.moment()
     assert json.loads(view_text(m, True)) == json.loads(json.dumps(view_message(m, True)))
 
@@ -708,7 +708,7 @@ def test_a_views_losses_are_the_networks_cost_on_each_set(show_test):
     from backproplab.serve.views import view_message
 
     session = Session(lambda m: None, lambda m: None)
-    session.setup(Settings(data="spirals", hidden=[5], show_test=show_test))
+    session.setup(PlaygroundSettings(data="spirals", hidden=[5], show_test=show_test))
     session.net.weights[0][...] += 0.3  # not the initial network
     status = view_message(session.moment(), True)["status"]
     d, n = session.data, session.data.n_train

@@ -15,7 +15,7 @@ pytest.importorskip("joblib")
 
 from backproplab import Network, datasets  # noqa: E402
 from backproplab.sweep import plan, sweep  # noqa: E402
-from backproplab.sweep.runs import Run, expand_grid, parse_seeds, train_run  # noqa: E402
+from backproplab.sweep.runs import SweepRun, expand_grid, parse_seeds, train_run  # noqa: E402
 from backproplab.sweep.store import ResultsFolder  # noqa: E402
 from backproplab.viz.sweep import final_rows, plot_sweep_final, plot_sweep_loss  # noqa: E402
 
@@ -171,7 +171,7 @@ def test_plan_order_and_run_keys():
 
 def test_results_folder_round_trip_and_mismatch(tmp_path, data):
     X, y = data
-    run = Run((("eta", 1e8), ("sizes", (2, 3, 1))), 0)
+    run = SweepRun((("eta", 1e8), ("sizes", (2, 3, 1))), 0)
     fixed = {"epochs": 2, "batch_size": 10, "activation": "relu", "output_activation": "linear"}
     rows = train_run(X, y, run, fixed)
     assert math.isnan(rows[-1]["loss"])  # a diverged run's NaN row goes through JSON too

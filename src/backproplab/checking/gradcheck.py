@@ -264,7 +264,7 @@ class GradcheckCallback:
     (not the current mini-batch, so the checks are comparable along training) — on at most
     ``n_params`` parameters, a random subset fixed by ``seed``, with step ``epsilon``.
     ``(step, relative_error)`` pairs go to ``history.extras["gradcheck"]`` (step 0 is
-    the untrained network) — the data of the seed's gradient-error plot. Pass an instance
+    the untrained network) — the data of the notebook's gradient-error plot. Pass an instance
     in ``callbacks`` to set these; ``Network.train(gradcheck_every=k)`` uses the defaults.
 
     Its ε defaults to 1e-5 rather than 1e-7: as training converges the gradients shrink

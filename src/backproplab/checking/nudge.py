@@ -1,4 +1,4 @@
-"""How a nudge to one parameter moves z, a and the cost (the seed's three-panel picture).
+"""How a nudge to one parameter moves z, a and the cost (the notebook's three-panel picture).
 
 Shift one weight ``W^ℓ[j, k]`` (or bias ``b^ℓ[j]``) by each of a range of amounts and
 record, for every amount, the weighted input ``z_j^ℓ`` of the neuron it feeds, the output

@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..engine.activations import ACTIVATIONS, hidden_activations
 from .checks import parse_layers
 from .output import Printer, sigint_guard, staged_run
-from .pipeline import OUTPUT_FILES, Settings, resolve, run
+from .pipeline import OUTPUT_FILES, TrainingPlan, resolve, run
 from .training_options import add_training_flags, training_options
 
 DEMO_DEFAULTS = dict(
@@ -33,9 +34,9 @@ DEMO_DEFAULTS = dict(
 TRAIN_DEFAULTS = dict(DEMO_DEFAULTS, init="auto", eta=None, standardize=True)
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace) -> TrainingPlan:
     return resolve(
-        Settings(
+        TrainingPlan(
             data=args.data,
             layers=parse_layers(args.layers),
             activation=args.activation,
@@ -120,7 +121,7 @@ _HELP = {
         "Defaults that work across the bundled data sets: inputs standardised (unless "
         "--no-standardize), a sigmoid output for one output and softmax for several with "
         "cross-entropy (sigmoid with the quadratic cost; --activation sets the hidden layers "
-        "only), He init for ReLU hidden layers (biases 0.1) and N(0, 1) otherwise, and eta 3.0 "
+        "only), He init for ReLU hidden layers (biases 0.1) and Xavier otherwise, and eta 3.0 "
         "for the quadratic cost, 0.5 for cross-entropy, a fifth of that with ReLU or linear "
         "hidden layers. The end of a run warns about chance-level accuracy, a dead layer and "
         "a rising loss.",
@@ -149,10 +150,14 @@ def register(sub) -> None:
         )
         p.add_argument("--target", help="the target column of --data FILE.csv")
         p.add_argument("--layers", default=defaults["layers"], help="layer sizes, input first")
+        hidden = hidden_activations()  # the registry's, so a registered one is listed
         p.add_argument(
             "--activation",
             default=defaults["activation"],
-            help="the hidden layers' activation: sigmoid, tanh, relu, leaky_relu or linear",
+            type=ACTIVATIONS.key,  # "Leaky-ReLU" and the aliases ("logistic") are accepted
+            choices=hidden,
+            metavar="{" + ",".join(hidden) + "}",
+            help="the hidden layers' activation",
         )
         p.add_argument(
             "--output-activation",
@@ -165,7 +170,7 @@ def register(sub) -> None:
             "--init",
             default=defaults["init"],
             help="gaussian, scaled, xavier, he"
-            + (", or auto (he for ReLU hidden layers, else gaussian)" if name == "train" else ""),
+            + (", or auto (he for ReLU hidden layers, else xavier)" if name == "train" else ""),
         )
         p.add_argument(
             "--epochs", type=int, default=defaults["epochs"], help="passes over the data"

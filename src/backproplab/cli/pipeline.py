@@ -38,7 +38,7 @@ OUTPUT_FILES = (
 
 
 @dataclass
-class Settings:
+class TrainingPlan:
     """What ``train`` was asked to do."""
 
     data: str
@@ -62,7 +62,7 @@ class Settings:
     hidden_bias: float | None = None
 
 
-def resolve(s: Settings) -> Settings:
+def resolve(s: TrainingPlan) -> TrainingPlan:
     """``s`` with the choices left open made (:mod:`.defaults`): ``init="auto"`` becomes
     an initialiser (and the ReLU family's starting bias), a missing η the cost's."""
     from dataclasses import replace
@@ -108,7 +108,7 @@ def check_out_dir(out: Path) -> None:
         raise ValueError(f"--out {out} is not a writable folder ({exc.strerror or exc})") from None
 
 
-def prepare(s: Settings, out: Path):
+def prepare(s: TrainingPlan, out: Path):
     """Check everything and build the network; nothing is trained or written yet.
 
     Returns ``(net, X, labels, Y, title, watch, extra)``: X standardised if
@@ -215,7 +215,7 @@ def _drawing(total: int, description: str, quiet: bool):
         yield lambda done, n: bar.update(done - bar.n)
 
 
-def make_recorder(s: Settings, X, Y, watch: int):
+def make_recorder(s: TrainingPlan, X, Y, watch: int):
     """``(recorder, shown)``: a Recorder of the watched and output layers on ``shown``, a
     fixed subset of at most ``MAX_RECORDED`` samples, with ``--frames`` snapshots."""
     from ..formats.runfile import MAX_RECORDED
@@ -229,7 +229,7 @@ def make_recorder(s: Settings, X, Y, watch: int):
     return Recorder(X[shown], layers=sorted({watch, L}), every=every, Y=Y[shown]), shown
 
 
-def train_and_check(s: Settings, net, X, Y, title: str, recorder, quiet: bool):
+def train_and_check(s: TrainingPlan, net, X, Y, title: str, recorder, quiet: bool):
     """Train with the recorder (and a progress bar), then check the gradient on 20 of the
     recorded samples. Returns ``(history, check, summary, seconds)``."""
     from ..checking.gradcheck import gradcheck
@@ -262,7 +262,7 @@ def train_and_check(s: Settings, net, X, Y, title: str, recorder, quiet: bool):
     return history, check, summary, seconds
 
 
-def build_run(s: Settings, net, recorder, trained, title, labels, shown, watch):
+def build_run(s: TrainingPlan, net, recorder, trained, title, labels, shown, watch):
     """The :class:`~backproplab.formats.runfile.Run` that ``run.npz`` and the report hold."""
     from ..formats.runfile import from_recording
 
@@ -288,7 +288,7 @@ def build_run(s: Settings, net, recorder, trained, title, labels, shown, watch):
     )
 
 
-def gif_frames(s: Settings, recorder, run, watch: int):
+def gif_frames(s: TrainingPlan, recorder, run, watch: int):
     """What ``hidden.gif`` draws: the watched layer, or the output curve for 1-D inputs."""
     from ..viz.gif import Frames
 
@@ -319,7 +319,7 @@ def write_files(out: Path, net, run, history, frames, quiet: bool, extra=None) -
     atomic_write_text(out / "history.csv", history_csv(history))
 
 
-def run(s: Settings, out: Path, quiet: bool = False) -> int:
+def run(s: TrainingPlan, out: Path, quiet: bool = False) -> int:
     """Check, train while recording, and write every file into ``out``."""
     from ..training.advice import training_warnings
 

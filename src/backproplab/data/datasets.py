@@ -1,4 +1,4 @@
-"""Data sets: the seed's toy data, the usual 2-D pictures, and real ones that ship offline.
+"""Data sets: the notebook's toy data, the usual 2-D pictures, and real ones that ship offline.
 
 Every loader returns ``(X, y)`` with X of shape (n_samples, n_features) — the NumPy and
 scikit-learn layout — and y of shape (n_samples,). Randomness comes only from ``seed``.
@@ -56,7 +56,7 @@ def _check_noise(noise) -> float:
 
 
 def toy(n_samples: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """The seed's 1-D step: ``n_samples`` points evenly spaced on [−5, 5], label −1 for
+    """The notebook's 1-D step: ``n_samples`` points evenly spaced on [−5, 5], label −1 for
     x ≤ 0 and +1 for x > 0. X is (n_samples, 1)."""
     n = _check_n(n_samples, 2)
     X = np.linspace(-5, 5, n).reshape(n, 1)

@@ -1,8 +1,10 @@
 """Class labels and the targets a network learns them as — one rule everywhere.
 
 - Two classes and one output neuron: the second class (in sorted order) is 1, the first is
-  the output's low value: 0 for sigmoid (and any other output), −1 for tanh, whose range
-  is (−1, 1). :func:`low_target` is that rule.
+  the output's low value, which its descriptor holds
+  (:attr:`Activation.low_target <backproplab.engine.activations.Activation>`): 0 for
+  sigmoid (and the other built-in outputs), −1 for tanh, whose range is [−1, 1].
+  :func:`low_target` reads it.
 - One output neuron per class: one-hot rows.
 
 Reading the targets back (:func:`label_kind`, :func:`label_classes`,
@@ -22,12 +24,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.activations import get_activation
+
 Array = np.ndarray
 
 
-def low_target(output_activation: str) -> float:
-    """The target of the first of two classes on a single output: −1 for tanh, else 0."""
-    return -1.0 if output_activation == "tanh" else 0.0
+def low_target(output_activation) -> float:
+    """The target of the first of two classes on a single output of ``output_activation``
+    (a name or an :class:`~backproplab.engine.activations.Activation`): −1 for tanh, 0 for
+    sigmoid.
+
+    >>> low_target("tanh"), low_target("sigmoid")
+    (-1.0, 0.0)
+    """
+    return float(get_activation(output_activation).low_target)
 
 
 def one_hot(y, classes=None) -> Array:

@@ -1,4 +1,10 @@
-"""Activation functions σ and their derivatives σ', a small registry by name.
+"""Activation functions σ and their derivatives σ', described once, in one registry by name.
+
+An :class:`Activation` carries everything the project knows about one activation: σ, σ',
+its output range, the target of a class label's "no", the initialiser ``init="auto"``
+picks for it, its PyTorch and ONNX counterparts and a display name. Every layer of the
+project (the network, the command line, the estimators, export, the report, the
+playground) reads these descriptors from :data:`ACTIVATIONS`, never a table of its own.
 
 Every activation works on arrays of any shape, element by element (softmax is the
 exception: it normalises each column, one column per sample). Each one knows
@@ -23,14 +29,25 @@ new arrays. It must not be ``z``, ``a`` or ``grad_a`` unless a function says so.
 0.5
 >>> bool(np.isfinite(sig.f(np.array([-1000.0, 1000.0]))).all())
 True
+
+A new activation is one descriptor and one call (:func:`register`); softplus, for
+example, σ(z) = ln(1 + e^z) with σ'(z) = 1 / (1 + e^{−z}) and outputs in (0, ∞):
+
+>>> softplus = Activation("softplus", lambda z, out=None: np.logaddexp(0, z, out=out),
+...                       lambda z, a, out=None: sigmoid(z, out=out), bounds=(0, np.inf))
+>>> with registered(softplus):  # registered inside the block only
+...     round(float(get_activation("softplus").f(np.array(0.0))), 4)
+0.6931
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from .registry import Registry
 
 Array = np.ndarray
 
@@ -39,17 +56,29 @@ LEAKY_SLOPE = 0.01
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation function and its derivative.
+    """One activation function: σ, σ′ and everything else the project knows about it.
 
     Attributes:
-        name: the registry name.
+        name: the registry name (a lower-case identifier).
         f: ``(z, out=None) -> a``, element-wise (column-wise for softmax).
         prime: ``(z, a, out=None) -> σ'(z)``, same shape as ``z``.
         hidden_ok: whether it may be used in a hidden layer (softmax may not).
         f_unguarded: ``f`` without its own ``np.errstate``, for callers that already
             silence overflow (the forward pass); the same as ``f`` unless given.
-        bounds: the closed interval ``[low, high]`` the outputs lie in (sigmoid: [0, 1]);
-            a target outside it cannot be reached.
+        bounds: the closed interval ``[low, high]`` the outputs lie in (sigmoid: [0, 1],
+            ReLU: [0, ∞)); a target outside it cannot be reached. The report colours a
+            layer by this range when both ends are finite, else by the values' own range.
+        low_target: the target of the first of two classes on a single output neuron
+            (the second's is 1): 0 for sigmoid, −1 for tanh, whose range is [−1, 1].
+        init: the initialiser ``init="auto"`` picks for hidden layers of this activation
+            (:func:`backproplab.engine.init.auto_init`): ``"he"`` for the ReLU family,
+            ``"xavier"`` otherwise.
+        torch: the ``torch.nn`` module computing the same function (``"Sigmoid"``), and
+            ``torch_options`` the arguments that make it ours (softmax: ``dim=1``);
+            None: no counterpart, and export says so.
+        onnx: the ONNX operator computing it (``"Sigmoid"``), with ``onnx_options`` its
+            attributes; None: no counterpart.
+        display_name: how pages and reports write it (defaults to ``name``).
     """
 
     name: str
@@ -58,10 +87,35 @@ class Activation:
     hidden_ok: bool = True
     f_unguarded: Callable[..., Array] | None = None
     bounds: tuple[float, float] = (-np.inf, np.inf)
+    low_target: float = 0.0
+    init: str = "xavier"
+    torch: str | None = None
+    torch_options: Mapping[str, object] = field(default_factory=dict, hash=False)
+    onnx: str | None = None
+    onnx_options: Mapping[str, object] = field(default_factory=dict, hash=False)
+    display_name: str = ""
 
     def __post_init__(self):
+        if not callable(self.f) or not callable(self.prime):
+            raise TypeError(f"activation {self.name!r}: f and prime must be functions")
+        low, high = (float(v) for v in self.bounds)
+        if not low < high:
+            raise ValueError(f"activation {self.name!r}: bounds must be (low, high), low < high")
+        if not low <= self.low_target < min(high, 1.0):
+            raise ValueError(
+                f"activation {self.name!r}: low_target {self.low_target} must lie in its "
+                f"bounds [{low:g}, {high:g}] and below 1 (the other class's target)"
+            )
+        object.__setattr__(self, "bounds", (low, high))
         if self.f_unguarded is None:
             object.__setattr__(self, "f_unguarded", self.f)
+        if not self.display_name:
+            object.__setattr__(self, "display_name", self.name)
+
+    @property
+    def bounded(self) -> bool:
+        """Whether both ends of ``bounds`` are finite (a fixed colour scale fits it)."""
+        return bool(np.isfinite(self.bounds).all())
 
     def backward(self, z: Array, a: Array, grad_a: Array, out: Array | None = None) -> Array:
         """``∂C/∂z = ∂C/∂a ⊙ σ'(z)`` (BP1's Hadamard product)."""
@@ -191,35 +245,91 @@ def _leaky_relu_prime(z: Array, a: Array, out: Array | None = None) -> Array:
     return np.maximum(out, LEAKY_SLOPE, out=out)  # … and the slope where z ≤ 0
 
 
-ACTIVATIONS: dict[str, Activation] = {
-    act.name: act
-    for act in (
-        Activation(
-            "sigmoid", sigmoid, sigmoid_prime, f_unguarded=_sigmoid_unguarded, bounds=(0.0, 1.0)
-        ),
-        Activation("linear", _linear, _linear_prime),
-        Activation("tanh", _tanh, _tanh_prime, bounds=(-1.0, 1.0)),
-        Activation("relu", _relu, _relu_prime, bounds=(0.0, np.inf)),
-        Activation("leaky_relu", _leaky_relu, _leaky_relu_prime),
-        Softmax("softmax", _softmax, _softmax_prime, hidden_ok=False, bounds=(0.0, 1.0)),
-    )
-}
-_ALIASES = {"identity": "linear", "logistic": "sigmoid", "leakyrelu": "leaky_relu"}
+ACTIVATIONS = Registry(
+    "activation",
+    Activation,
+    aliases={"identity": "linear", "logistic": "sigmoid", "leakyrelu": "leaky_relu"},
+)
+for _built_in in (
+    Activation(
+        "sigmoid",
+        sigmoid,
+        sigmoid_prime,
+        f_unguarded=_sigmoid_unguarded,
+        bounds=(0.0, 1.0),
+        torch="Sigmoid",
+        onnx="Sigmoid",
+        display_name="sigmoid σ",
+    ),
+    Activation(
+        "linear",
+        _linear,
+        _linear_prime,
+        torch="Identity",
+        onnx="Identity",
+        display_name="linear (identity)",
+    ),
+    Activation(
+        "tanh", _tanh, _tanh_prime, bounds=(-1.0, 1.0), low_target=-1.0, torch="Tanh", onnx="Tanh"
+    ),
+    Activation(
+        "relu",
+        _relu,
+        _relu_prime,
+        bounds=(0.0, np.inf),
+        init="he",
+        torch="ReLU",
+        onnx="Relu",
+        display_name="ReLU",
+    ),
+    Activation(
+        "leaky_relu",
+        _leaky_relu,
+        _leaky_relu_prime,
+        init="he",
+        torch="LeakyReLU",
+        torch_options={"negative_slope": LEAKY_SLOPE},
+        onnx="LeakyRelu",
+        onnx_options={"alpha": LEAKY_SLOPE},
+        display_name="leaky ReLU",
+    ),
+    Softmax(
+        "softmax",
+        _softmax,
+        _softmax_prime,
+        hidden_ok=False,
+        bounds=(0.0, 1.0),
+        torch="Softmax",
+        torch_options={"dim": 1},
+        onnx="Softmax",
+        onnx_options={"axis": 1},
+    ),
+):
+    ACTIVATIONS.register(_built_in)
+ACTIVATIONS.seal()
+del _built_in
 
 
 def get_activation(name: str | Activation) -> Activation:
     """Look an activation up by name (``"sigmoid"``, ``"tanh"``, ``"relu"``, …).
 
     Raises:
+        TypeError: ``name`` is neither a str nor an :class:`Activation`.
         ValueError: for an unknown name, listing the known ones.
     """
-    if isinstance(name, Activation):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(f"activation must be a name (str), got {type(name).__name__}")
-    key = name.lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
-    if key not in ACTIVATIONS:
-        known = ", ".join(sorted(ACTIVATIONS))
-        raise ValueError(f"unknown activation {name!r}; choose one of: {known}")
-    return ACTIVATIONS[key]
+    return ACTIVATIONS.lookup(name)
+
+
+def hidden_activations() -> list[str]:
+    """The names a hidden layer may use (every registered activation but softmax)."""
+    return [name for name, act in ACTIVATIONS.items() if act.hidden_ok]
+
+
+# Adding one: ``register(Activation(...))`` makes it available by its name everywhere —
+# ``Network``, the command line's ``--activation``, the estimators, export (when it names
+# counterparts), the report's ranges and the playground's settings; ``unregister(name)``
+# takes it away, and ``with registered(act):`` does both around a block (see the module
+# docstring's example).
+register = ACTIVATIONS.register
+unregister = ACTIVATIONS.unregister
+registered = ACTIVATIONS.registered

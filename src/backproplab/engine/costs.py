@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import Activation
+from .registry import Registry
 
 Array = np.ndarray
 
@@ -32,7 +33,7 @@ class Cost:
     """A cost function.
 
     Attributes:
-        name: the registry name.
+        name: the registry name (a lower-case identifier).
         value: ``(a, y) -> C_x`` for each sample, shape (n_samples,).
         grad_a: ``(a, y, out=None) -> ∂C_x/∂a``, shape (n_out, n_samples).
         outputs: the output activations it is defined for (None: any).
@@ -41,6 +42,10 @@ class Cost:
             ``value(a, y).sum()``; ``scratch`` is an array shaped like ``a`` it may use.
         total_leaves_grad_a: ``sum_over_batch`` leaves ``∂C_x/∂a`` of every sample in
             ``scratch`` (the quadratic cost's ``a − y``), so BP1 need not compute it again.
+        eta: the learning rate η the command line picks for it when none is given
+            (Nielsen's: 3.0 for the quadratic cost, whose δ^L carries σ′ ≤ ¼, and 0.5
+            for cross-entropy, whose δ^L = a − y does not).
+        display_name: how pages and reports write it (defaults to ``name``).
     """
 
     name: str
@@ -50,6 +55,14 @@ class Cost:
     fused_with: str | None = None
     sum_over_batch: Callable[[Array, Array, Array | None], float] | None = None
     total_leaves_grad_a: bool = False
+    eta: float = 0.5
+    display_name: str = ""
+
+    def __post_init__(self):
+        if not callable(self.value) or not callable(self.grad_a):
+            raise TypeError(f"cost {self.name!r}: value and grad_a must be functions")
+        if not self.display_name:
+            object.__setattr__(self, "display_name", self.name)
 
     def total(self, a: Array, y: Array, scratch: Array | None = None) -> float:
         """``Σ_x C_x`` over the batch's columns, as a float (the training loop records
@@ -106,39 +119,56 @@ def _categorical_ce_grad(a: Array, y: Array, out: Array | None = None) -> Array:
     return np.divide(-y, _floor(a), out=out)
 
 
-COSTS: dict[str, Cost] = {
-    c.name: c
-    for c in (
-        Cost(
-            "quadratic",
-            _quadratic,
-            _quadratic_grad,
-            sum_over_batch=_quadratic_total,
-            total_leaves_grad_a=True,
-        ),
-        Cost(
-            "binary_cross_entropy",
-            _binary_ce,
-            _binary_ce_grad,
-            outputs=frozenset({"sigmoid"}),
-            fused_with="sigmoid",
-        ),
-        Cost(
-            "categorical_cross_entropy",
-            _categorical_ce,
-            _categorical_ce_grad,
-            outputs=frozenset({"softmax"}),
-            fused_with="softmax",
-        ),
-    )
-}
-_ALIASES = {
-    "mse": "quadratic",
-    "squared_error": "quadratic",
-    "bce": "binary_cross_entropy",
-    "log_loss": "binary_cross_entropy",
-    "cce": "categorical_cross_entropy",
-}
+COSTS = Registry(
+    "cost",
+    Cost,
+    aliases={
+        "mse": "quadratic",
+        "squared_error": "quadratic",
+        "bce": "binary_cross_entropy",
+        "log_loss": "binary_cross_entropy",
+        "cce": "categorical_cross_entropy",
+    },
+    more_names=("cross_entropy",),
+)
+for _built_in in (
+    Cost(
+        "quadratic",
+        _quadratic,
+        _quadratic_grad,
+        sum_over_batch=_quadratic_total,
+        total_leaves_grad_a=True,
+        eta=3.0,
+        display_name="quadratic ½‖a − y‖²",
+    ),
+    Cost(
+        "binary_cross_entropy",
+        _binary_ce,
+        _binary_ce_grad,
+        outputs=frozenset({"sigmoid"}),
+        fused_with="sigmoid",
+        display_name="binary cross-entropy",
+    ),
+    Cost(
+        "categorical_cross_entropy",
+        _categorical_ce,
+        _categorical_ce_grad,
+        outputs=frozenset({"softmax"}),
+        fused_with="softmax",
+        display_name="categorical cross-entropy",
+    ),
+):
+    COSTS.register(_built_in)
+COSTS.seal()
+del _built_in
+
+
+# Adding one: ``register(Cost(...))`` makes it available by its name to ``Network``, the
+# estimators' and command line's lookups and the playground's settings;
+# ``unregister(name)`` and ``with registered(cost):`` undo it.
+register = COSTS.register
+unregister = COSTS.unregister
+registered = COSTS.registered
 
 
 def get_cost(name: str | Cost, output_activation: str | None = None) -> Cost:
@@ -148,24 +178,16 @@ def get_cost(name: str | Cost, output_activation: str | None = None) -> Cost:
     output and the categorical form for a softmax output.
 
     Raises:
+        TypeError: ``name`` is neither a str nor a :class:`Cost`.
         ValueError: for an unknown name, listing the known ones.
     """
-    if isinstance(name, Cost):
-        return name
-    if not isinstance(name, str):
-        raise TypeError(f"cost must be a name (str), got {type(name).__name__}")
-    key = name.lower().replace("-", "_")
-    if key == "cross_entropy":
-        key = (
+    if isinstance(name, str) and COSTS.key(name) == "cross_entropy":
+        name = (
             "categorical_cross_entropy"
             if output_activation == "softmax"
             else "binary_cross_entropy"
         )
-    key = _ALIASES.get(key, key)
-    if key not in COSTS:
-        known = ", ".join(sorted([*COSTS, "cross_entropy"]))
-        raise ValueError(f"unknown cost {name!r}; choose one of: {known}")
-    return COSTS[key]
+    return COSTS.lookup(name)
 
 
 def mean_cost(cost: Cost, A_out: Array, Y: Array) -> float:
@@ -183,8 +205,7 @@ def output_for_cost(cost: str, n_out: int) -> str | None:
     >>> output_for_cost("cross-entropy", 1), output_for_cost("cross_entropy", 3)
     ('sigmoid', 'softmax')
     """
-    key = cost.lower().replace("-", "_") if isinstance(cost, str) else cost.name
-    key = _ALIASES.get(key, key)
+    key = COSTS.key(cost) if isinstance(cost, str) else cost.name
     if key == "cross_entropy":
         return "sigmoid" if n_out == 1 else "softmax"
     fitting = COSTS[key].outputs if key in COSTS else None

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .activations import get_activation
+
 Params = tuple[list[np.ndarray], list[np.ndarray]]
 
 
@@ -43,3 +45,17 @@ def get_initialiser(name: str) -> Callable[..., Params]:
     if key not in INITIALISERS:
         raise ValueError(f"unknown init {name!r}; choose one of: {', '.join(INITIALISERS)}")
     return INITIALISERS[key]
+
+
+def auto_init(activation: str) -> str:
+    """What ``init="auto"`` means for hidden layers of ``activation``: the initialiser its
+    descriptor names (:attr:`Activation.init <backproplab.engine.activations.Activation>`),
+    He's N(0, 2/n_in) for the ReLU family and Xavier's N(0, 2/(n_in + n_out)) otherwise.
+    The command line's ``--init auto`` and the estimators' ``init="auto"`` both ask here.
+
+    >>> auto_init("relu"), auto_init("leaky-relu"), auto_init("tanh")
+    ('he', 'he', 'xavier')
+    """
+    init = get_activation(activation).init
+    get_initialiser(init)  # a registered activation may name an unknown initialiser
+    return init

@@ -7,9 +7,13 @@ batch size N left free), layer after layer
     A = σ(Z)                                                (N, n_ℓ)
 
 with ``W`` and ``b`` stored as initializers in the network's dtype (``tensor(float)`` for
-float32, ``tensor(double)`` for float64) and σ one standard operator: ``Sigmoid``,
-``Tanh``, ``Relu``, ``Max(Z, slope·Z)`` for the leaky ReLU (slope < 1; onnxruntime has
-``LeakyRelu`` for float only), nothing for ``"linear"``, and ``Softmax(axis=1)``.
+float32, ``tensor(double)`` for float64) and σ the standard operator the activation's
+descriptor names (:attr:`Activation.onnx <backproplab.engine.activations.Activation>`):
+``Sigmoid``, ``Tanh``, ``Relu``, ``Softmax(axis=1)``; nothing for ``Identity``
+(``"linear"``); and ``LeakyRelu(alpha)`` written as ``Max(Z, alpha·Z)`` (alpha < 1) with
+alpha a constant of the network's dtype (onnxruntime has ``LeakyRelu`` for float only,
+and its attribute is a float32). An activation without an ONNX counterpart raises
+``ValueError``.
 
 - A :class:`~backproplab.Network` has one input ``X`` and one output ``Y`` equal to
   ``net.predict(X)``.
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.activations import LEAKY_SLOPE
+from ..engine.activations import get_activation
 from ..formats.modelfile import atomic_write
 
 DEFAULT_OPSET = 17
@@ -73,17 +77,21 @@ class _Graph:
 
 
 def _activation(g: _Graph, name: str, z: str) -> str:
-    """The node(s) computing ``a = σ(z)`` for our activation ``name``."""
-    if name == "linear":
+    """The node(s) computing ``a = σ(z)`` for our activation ``name``, from its descriptor's
+    ONNX counterpart; ValueError if it has none."""
+    act = get_activation(name)
+    if act.onnx is None:
+        raise ValueError(
+            f"activation {act.name!r} has no ONNX counterpart, so this network cannot be "
+            "exported to ONNX (register it with onnx='<operator>' to name one)"
+        )
+    if act.onnx == "Identity":
         return z
-    if name == "leaky_relu":
-        slope = g.constant("slope", np.array(LEAKY_SLOPE, dtype=g.dtype))
+    if act.onnx == "LeakyRelu":
+        slope = g.constant("slope", np.array(act.onnx_options["alpha"], dtype=g.dtype))
         scaled = g.op("Mul", [z, slope], "slope_z")
         return g.op("Max", [z, scaled], "a")  # max(z, slope·z) for slope < 1
-    if name == "softmax":
-        return g.op("Softmax", [z], "a", axis=1)
-    op = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}[name]
-    return g.op(op, [z], "a")
+    return g.op(act.onnx, [z], "a", **act.onnx_options)
 
 
 def _network_graph(g: _Graph, net, x: str) -> str:

@@ -5,9 +5,12 @@ Layer ℓ of the network, ``a^ℓ = σ(W^ℓ a^{ℓ−1} + b^ℓ)``, becomes two
 - ``torch.nn.Linear(n_{ℓ−1}, n_ℓ)`` with ``weight = W^ℓ`` (torch stores it as
   (out_features, in_features), our orientation, so no transpose) and ``bias = b^ℓ``
   flattened from (n_ℓ, 1) to (n_ℓ,);
-- the activation module: ``Sigmoid``, ``Tanh``, ``ReLU``, ``LeakyReLU(LEAKY_SLOPE)``,
+- the activation module the activation's descriptor names
+  (:attr:`Activation.torch <backproplab.engine.activations.Activation>` and its
+  ``torch_options``): ``Sigmoid``, ``Tanh``, ``ReLU``, ``LeakyReLU(LEAKY_SLOPE)``,
   ``Identity`` for ``"linear"``, and ``Softmax(dim=1)`` for a softmax output (torch's
-  batches are rows, one per sample, so the classes are dimension 1).
+  batches are rows, one per sample, so the classes are dimension 1). An activation
+  without a counterpart raises ``ValueError``.
 
 Parameters keep the network's dtype (float32 or float64). torch's modules compute the
 same functions as ours; outputs and gradients agree to rounding (the tests hold float64
@@ -24,17 +27,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.activations import LEAKY_SLOPE
+from ..engine.activations import ACTIVATIONS, get_activation
 
-# torch module class name -> our activation name (LeakyReLU and Softmax are checked apart)
-_FROM_TORCH = {
-    "Sigmoid": "sigmoid",
-    "Tanh": "tanh",
-    "ReLU": "relu",
-    "LeakyReLU": "leaky_relu",
-    "Identity": "linear",
-    "Softmax": "softmax",
-}
+
+def _from_torch() -> dict[str, str]:
+    """torch module class name -> our activation name, from the registry's descriptors."""
+    return {act.torch: name for name, act in ACTIVATIONS.items() if act.torch is not None}
 
 
 def _import_torch():
@@ -48,17 +46,16 @@ def _import_torch():
 
 
 def _activation_module(torch, name: str):
-    """The torch module computing our activation ``name``."""
-    nn = torch.nn
-    modules = {
-        "sigmoid": nn.Sigmoid,
-        "tanh": nn.Tanh,
-        "relu": nn.ReLU,
-        "leaky_relu": lambda: nn.LeakyReLU(negative_slope=LEAKY_SLOPE),
-        "linear": nn.Identity,
-        "softmax": lambda: nn.Softmax(dim=1),
-    }
-    return modules[name]()
+    """The torch module computing our activation ``name`` (its descriptor's counterpart);
+    ValueError if it has none."""
+    act = get_activation(name)
+    module = getattr(torch.nn, act.torch, None) if act.torch else None
+    if module is None:
+        raise ValueError(
+            f"activation {act.name!r} has no PyTorch counterpart, so this network cannot be "
+            "exported to PyTorch (register it with torch='<torch.nn module>' to name one)"
+        )
+    return module(**act.torch_options)
 
 
 def to_torch(net):
@@ -105,16 +102,17 @@ def _layers_of(module) -> list[tuple[object, str, int]]:
     if not isinstance(module, nn.Sequential):
         raise TypeError(f"from_torch needs a torch.nn.Sequential, got {type(module).__name__}")
     children = list(module)
+    known = _from_torch()
     layers: list[list] = []  # [linear, activation name or None, index]
     for i, child in enumerate(children):
         kind = type(child).__name__
         if isinstance(child, nn.Linear):
             layers.append([child, None, i])
             continue
-        if kind not in _FROM_TORCH or type(child) is not getattr(nn, kind):
+        if kind not in known or type(child) is not getattr(nn, kind):
             raise ValueError(
                 f"module [{i}] is {kind}, which a backproplab Network cannot hold; it holds "
-                "Linear layers, each followed by one of " + ", ".join(_FROM_TORCH)
+                "Linear layers, each followed by one of " + ", ".join(known)
             )
         if not layers:
             raise ValueError(f"module [{i}] ({kind}) comes before the first Linear layer")
@@ -123,21 +121,20 @@ def _layers_of(module) -> list[tuple[object, str, int]]:
                 f"module [{i}] ({kind}) follows another activation; a Network has one "
                 "activation per Linear layer"
             )
-        if kind == "LeakyReLU" and child.negative_slope != LEAKY_SLOPE:
-            raise ValueError(
-                f"module [{i}] is LeakyReLU(negative_slope={child.negative_slope}); "
-                f"backproplab's leaky ReLU has slope {LEAKY_SLOPE}"
-            )
-        if kind == "Softmax":
-            if child.dim not in (1, -1):
+        act = get_activation(known[kind])
+        for option, ours in act.torch_options.items():
+            theirs = getattr(child, option, None)
+            if theirs != ours and not (option == "dim" and theirs == -1):  # −1 is 1 for (N, n)
                 raise ValueError(
-                    f"module [{i}] is Softmax(dim={child.dim}); only a softmax over the "
-                    "classes of each sample (dim=1) fits a Network"
+                    f"module [{i}] is {kind}({option}={theirs}); backproplab's {act.name} is "
+                    f"{kind}({option}={ours})"
                 )
-            if i != len(children) - 1:
-                raise ValueError(f"module [{i}] is a Softmax before the last layer; "
-                                 "softmax can only be the output activation")  # fmt: skip
-        layers[-1][1] = _FROM_TORCH[kind]
+        if not act.hidden_ok and i != len(children) - 1:
+            raise ValueError(
+                f"module [{i}] is a {kind} before the last layer; {act.name} can only be "
+                "the output activation"
+            )
+        layers[-1][1] = act.name
     if not layers:
         raise ValueError("the Sequential holds no Linear layer")
     return [(lin, act or "linear", i) for lin, act, i in layers]

@@ -18,6 +18,20 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
+# The metadata keys every backproplab file starts with: what it is, and the network it
+# describes (its layer sizes, activations and cost, by registry name).
+NETWORK_KEYS = frozenset(
+    {
+        "format",
+        "format_version",
+        "library_version",
+        "sizes",
+        "activation",
+        "output_activation",
+        "cost",
+    }
+)
+
 # (RecursionError is a RuntimeError.)
 MALFORMED = (
     zipfile.BadZipFile,
@@ -67,7 +81,7 @@ def read_json(zf: zipfile.ZipFile, name: str, max_bytes: int, bad: Bad):
         raise bad(f"{name} is not valid JSON ({why})") from None
 
 
-def check_metadata_frame(meta, fmt: str, version: int, keys: set[str], bad: Bad) -> dict:
+def check_metadata_frame(meta, fmt: str, version: int, keys: frozenset[str], bad: Bad) -> dict:
     """``meta`` if it is a JSON object with ``"format": fmt``, ``"format_version": version``
     and exactly ``keys``; the values are the caller's to check."""
     if not isinstance(meta, dict):

@@ -41,7 +41,14 @@ import zipfile
 
 import numpy as np
 
-from .archive import MALFORMED, check_member, check_metadata_frame, read_json, short_repr
+from .archive import (
+    MALFORMED,
+    NETWORK_KEYS,
+    check_member,
+    check_metadata_frame,
+    read_json,
+    short_repr,
+)
 from .files import atomic_path, atomic_write, atomic_write_text, open_regular
 
 __all__ = [
@@ -63,18 +70,7 @@ MAX_METADATA_BYTES = 1 << 20  # 1 MiB: far above any real network's metadata
 MAX_PARAMETERS = 50_000_000  # 400 MB of float64: 90 times MNIST's [784, 512, 256, 10]
 MAX_LAYERS = 10_000
 _MAX_NPY_HEADER = 4096  # np.save pads its header to 64 or 128 bytes; 4 KiB is plenty
-_KEYS = {
-    "format",
-    "format_version",
-    "library_version",
-    "sizes",
-    "activation",
-    "output_activation",
-    "cost",
-    "init",
-    "dtype",
-    "extra",
-}
+_KEYS = NETWORK_KEYS | {"init", "dtype", "extra"}
 _STRING_KEYS = ("library_version", "activation", "output_activation", "cost", "init")
 
 

@@ -36,12 +36,13 @@ import io
 import json
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .archive import MALFORMED, check_member, check_metadata_frame, read_json
+from .archive import MALFORMED, NETWORK_KEYS, check_member, check_metadata_frame, read_json
 from .files import open_regular
 from .modelfile import atomic_write
 
@@ -51,14 +52,7 @@ MAX_METADATA_BYTES = 1 << 20
 MAX_SHOWN_PARAMS = 20_000  # parameters per snapshot stored (and drawn) at most
 MAX_RECORDED = 1000  # samples recorded at most; larger data sets keep a fixed subset
 _LIMIT = 10**6  # no dimension of a run file is larger: refuse memory bombs before reading
-_META_KEYS = {
-    "format",
-    "format_version",
-    "library_version",
-    "sizes",
-    "activation",
-    "output_activation",
-    "cost",
+_META_KEYS = NETWORK_KEYS | {
     "watch",
     "recorded",
     "units",
@@ -103,6 +97,10 @@ class Run:
     summary: str = ""
     settings: dict = field(default_factory=dict)
     units: list[int] | None = None
+    # The live playground's input features φ: raw inputs as columns (d, m) -> the network's
+    # inputs (n_0, m); X then holds the raw inputs, and the panels are drawn over them.
+    # None for a recorded run (X is what the network was fed). Not written to run files.
+    lift: Callable[[np.ndarray], np.ndarray] | None = None
 
     @property
     def L(self) -> int:

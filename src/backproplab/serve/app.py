@@ -35,10 +35,6 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..engine.activations import ACTIVATIONS
-from ..engine.costs import COSTS
-from ..engine.init import INITIALISERS
-from ..engine.optim import OPTIMIZERS
 from . import settings as limits
 from .outbox import Outbox, ViewSlot
 from .session import MESSAGE_TYPES, Session
@@ -84,7 +80,7 @@ def _options(values, selected: str) -> str:
 @lru_cache(maxsize=1)
 def page_html() -> str:
     """The page, its option lists filled from the library's registries."""
-    s = limits.Settings()
+    s, options = limits.PlaygroundSettings(), limits.choices()
     text = resources.files(__package__).joinpath("web", "playground.html").read_text("utf-8")
     features = "".join(
         f'<label><input type="checkbox" name="feature" value="{html.escape(f)}" '
@@ -92,13 +88,13 @@ def page_html() -> str:
         for f, label in zip(limits.FEATURES, FEATURE_LABELS, strict=True)
     )
     values = {
-        "DATA": _options(limits.DATA_SETS, s.data),
+        "DATA": _options(options["data"], s.data),
         "FEATURES": features,
-        "ACTIVATIONS": _options(limits.HIDDEN_ACTIVATIONS, s.activation),
-        "OUTPUTS": _options(tuple(ACTIVATIONS), s.output_activation),
-        "COSTS": _options(tuple(COSTS), s.cost),
-        "INITS": _options(tuple(INITIALISERS), s.init),
-        "OPTIMIZERS": _options(tuple(OPTIMIZERS), s.optimizer),
+        "ACTIVATIONS": _options(options["activation"], s.activation),
+        "OUTPUTS": _options(options["output_activation"], s.output_activation),
+        "COSTS": _options(options["cost"], s.cost),
+        "INITS": _options(options["init"], s.init),
+        "OPTIMIZERS": _options(options["optimizer"], s.optimizer),
         "LIMITS": html.escape(
             json.dumps(
                 {
@@ -202,7 +198,7 @@ async def playground_socket(websocket: WebSocket) -> None:
         except (WebSocketDisconnect, RuntimeError):  # the tab closed while a message went
             pass  # (Starlette's "cannot send once closed" is a RuntimeError)
 
-    hello = {"type": "hello", "settings": limits.Settings().to_dict()}
+    hello = {"type": "hello", "settings": limits.PlaygroundSettings().to_dict()}
     await websocket.send_text(json.dumps(hello))  # first: the session's messages come after
     session = Session(outbox.emit, publish, ready=views.empty)
     senders = [asyncio.create_task(quietly(fn)) for fn in (send_messages, send_views)]

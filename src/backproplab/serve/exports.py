@@ -14,7 +14,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from ..data.labels import low_target
 from ..viz import page
+from .lab import data_noise
 
 KINDS = ("model", "report", "script")
 
@@ -53,12 +55,12 @@ def script(session) -> str:
     elif s.data == "toy":
         load = [f"X, labels = datasets.toy({s.n_samples})"]
     else:
-        noise = s.noise * (10 if s.data == "blobs" else 1)
+        noise = data_noise(s)
         load = [f"X, labels = datasets.load({s.data!r}, n_samples={s.n_samples}, "
                 f"noise={noise!r}, seed={s.data_seed})"]  # fmt: skip
     n_out = net.sizes[-1]
     if n_out == 1:
-        low = -1.0 if s.output_activation == "tanh" else 0.0
+        low = low_target(s.output_activation)
         targets = f"Y = np.where(y == 1, 1.0, {low})[:, None]"
     else:
         targets = f"Y = (y[:, None] == np.arange({n_out})[None, :]).astype(float)"

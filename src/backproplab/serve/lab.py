@@ -1,4 +1,5 @@
-"""From a playground's :class:`~.settings.Settings` to data, a network and what the page draws.
+"""From a playground's :class:`~.settings.PlaygroundSettings` to data, a network and what
+the page draws.
 
 Raw inputs X (n, d) (d = 2, or 1 for the toy data) go through the chosen features φ to the
 network's inputs φ(X) (n, n_0); the panels are drawn over the raw inputs, so the input
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import datasets
+from ..data.labels import low_target
 from ..engine import feedforward
 from ..formats.runfile import Run
 from ..network import Network
-from .settings import FEATURES, ONE_D_FEATURES, Settings
+from .settings import FEATURES, ONE_D_FEATURES, PlaygroundSettings
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Data:
     n_train: int
 
 
-def make_data(s: Settings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> Data:
+def make_data(s: PlaygroundSettings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> Data:
     """The data ``s`` asks for, shuffled by ``s.data_seed`` and split by ``s.train_percent``.
 
     ``csv``: the uploaded ``(X, labels)`` when ``s.data`` is ``"csv"``."""
@@ -44,8 +46,9 @@ def make_data(s: Settings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> 
     elif s.data == "toy":
         X, labels = datasets.toy(s.n_samples)
     else:
-        noise = s.noise * (10 if s.data == "blobs" else 1)  # blobs' noise is a spread
-        X, labels = datasets.load(s.data, n_samples=s.n_samples, noise=noise, seed=s.data_seed)
+        X, labels = datasets.load(
+            s.data, n_samples=s.n_samples, noise=data_noise(s), seed=s.data_seed
+        )
     X = np.asarray(X, dtype=float)
     classes, y = np.unique(np.asarray(labels), return_inverse=True)
     order = np.random.default_rng(s.data_seed).permutation(len(X))
@@ -53,7 +56,14 @@ def make_data(s: Settings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> 
     return Data(X[order], y[order], [str(c) for c in classes], n_train)
 
 
-def features_for(s: Settings, d: int) -> list[str]:
+def data_noise(s: PlaygroundSettings) -> float:
+    """The ``noise`` argument of the data set for the page's noise slider (0 … 3): the
+    slider itself, except for blobs, whose noise is the clusters' spread (std), ten times
+    the slider."""
+    return s.noise * (10 if s.data == "blobs" else 1)
+
+
+def features_for(s: PlaygroundSettings, d: int) -> list[str]:
     """The chosen features a data set of ``d`` raw inputs has (1-D data: those of x1)."""
     if d == 2:
         return list(s.features)
@@ -72,21 +82,20 @@ def lift(features: list[str]):
     return phi
 
 
-def n_outputs(s: Settings, n_classes: int) -> int:
+def n_outputs(s: PlaygroundSettings, n_classes: int) -> int:
     """One output neuron for two classes (unless softmax, which needs one per class)."""
     return 1 if n_classes == 2 and s.output_activation != "softmax" else n_classes
 
 
-def targets(s: Settings, y: np.ndarray, n_classes: int) -> np.ndarray:
+def targets(s: PlaygroundSettings, y: np.ndarray, n_classes: int) -> np.ndarray:
     """Y (n, n_L): 1 for class 1 and the output's low value (0, or −1 for tanh) for class
     0 on one output neuron; one-hot rows otherwise."""
     if n_outputs(s, n_classes) == 1:
-        low = -1.0 if s.output_activation == "tanh" else 0.0
-        return np.where(y == 1, 1.0, low)[:, None]
+        return np.where(y == 1, 1.0, low_target(s.output_activation))[:, None]
     return (y[:, None] == np.arange(n_classes)[None, :]).astype(float)
 
 
-def build_network(s: Settings, n_inputs: int, n_classes: int) -> Network:
+def build_network(s: PlaygroundSettings, n_inputs: int, n_classes: int) -> Network:
     """A new network for ``s``: sizes [n_0, *hidden, n_L]; ValueError for a bad pairing
     (e.g. a cross-entropy cost with the wrong output activation), from ``Network``."""
     sizes = [n_inputs, *s.hidden, n_outputs(s, n_classes)]
@@ -94,7 +103,7 @@ def build_network(s: Settings, n_inputs: int, n_classes: int) -> Network:
                    cost=s.cost, init=s.init, seed=s.seed)  # fmt: skip
 
 
-def make_run(s: Settings, data: Data, features: list[str], net_config: dict,
+def make_run(s: PlaygroundSettings, data: Data, features: list[str], net_config: dict,
              snapshots: list[tuple[list, list, int, float]], history: dict,
              steps_per_epoch: int) -> Run:  # fmt: skip
     """A :class:`Run` of the given moments, drawn over the samples the page shows.
@@ -147,6 +156,6 @@ def make_run(s: Settings, data: Data, features: list[str], net_config: dict,
         title="backproplab playground",
         summary=f"{s.data}, features {', '.join(features)}, sizes {list(sizes)}",
         settings=s.to_dict(),
+        lift=phi,  # the panels are drawn over the raw inputs (moments.activations_at)
     )
-    run.lift = phi  # the panels are drawn over the raw inputs (moments.activations_at)
     return run

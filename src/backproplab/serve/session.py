@@ -31,7 +31,7 @@ from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
 from . import lab
 from .curves import CurveBuckets
-from .settings import TRAINING_FIELDS, Settings, parse_csv, parse_settings
+from .settings import TRAINING_FIELDS, PlaygroundSettings, parse_csv, parse_settings
 
 UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
 MAX_QUEUED = 64  # messages waiting for the training thread; more are refused
@@ -50,7 +50,7 @@ class _Restart(Exception):
 class Moment:
     """What the page draws at one moment: copies, safe to read from another thread."""
 
-    settings: Settings
+    settings: PlaygroundSettings
     data: lab.Data
     features: list[str]
     net_config: dict
@@ -77,7 +77,7 @@ class Session:
             cannot, the session offers only the moments it must (after a change).
     """
 
-    def __init__(self, emit, publish, settings: Settings | None = None, ready=None):
+    def __init__(self, emit, publish, settings: PlaygroundSettings | None = None, ready=None):
         self.emit, self.publish, self.ready = emit, publish, ready or (lambda: True)
         # the page's messages; a deque and an Event rather than a queue.Queue: the
         # training thread looks at it after every mini-batch, and Queue's lock and
@@ -86,13 +86,24 @@ class Session:
         self._mail = threading.Event()
         self.closed = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="backproplab-session", daemon=True)
-        self.settings = settings or Settings()
+        self.settings = settings or PlaygroundSettings()
         self.csv, self.net, self._history, self.features = None, None, None, []
         self.running, self.pending_steps = False, 0
         self.steps = self.epochs = 0
         self.version, self._restart = 0, False
         self._last_publish = -math.inf
         self._kept: list = []
+        # what _rebuild makes for the settings: data, features φ, training arrays, the
+        # shuffling generator, the optimizer and the curves (None until the first build)
+        self.data: lab.Data | None = None
+        self.phi = self.X_train = self.Y_train = None
+        self.rng: np.random.Generator | None = None
+        self.optimizer = None
+        self.step_curves: CurveBuckets | None = None
+        self.epoch_curves: CurveBuckets | None = None
+        # a train call's progress: rows of its History read so far, counters at its start
+        self._read_steps = self._read_epochs = 0
+        self._steps0 = self._epochs0 = 0
 
     # -- the page's side --------------------------------------------------------------
     def start(self) -> None:
@@ -110,7 +121,7 @@ class Session:
         self.closed.set()
         self._mail.set()
 
-    def setup(self, settings: Settings) -> None:
+    def setup(self, settings: PlaygroundSettings) -> None:
         """Build data and network for ``settings`` now, on the caller's thread (before
         :meth:`start`, or without a thread: tests and benchmarks)."""
         self._rebuild(settings, new_data=True)
@@ -147,7 +158,7 @@ class Session:
             self.running = False
             self.emit({"type": "error", "message": f"internal error: {type(exc).__name__}: {exc}"})
 
-    def _rebuild(self, s: Settings, *, new_data: bool) -> None:
+    def _rebuild(self, s: PlaygroundSettings, *, new_data: bool) -> None:
         """New data (if asked) and a new network for ``s``; the counters start again."""
         data = lab.make_data(s, self.csv) if new_data else self.data
         features = lab.features_for(s, data.X.shape[1])
@@ -307,7 +318,7 @@ class Session:
             self.emit({"type": "settings", "settings": old.to_dict(), "features": self.features})
             raise
 
-    def _apply_settings(self, s: Settings, old: Settings) -> None:
+    def _apply_settings(self, s: PlaygroundSettings, old: PlaygroundSettings) -> None:
         net_fields = ("features", "hidden", "activation", "output_activation", "cost", "init",
                       "seed")  # fmt: skip
         data_changed = any(

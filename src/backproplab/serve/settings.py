@@ -1,9 +1,10 @@
 """What a playground page may ask for, checked on the server.
 
 Every control of the page arrives here as JSON; :func:`parse_settings` turns it into a
-:class:`Settings` or raises ``ValueError`` with a message the page shows as it is. Nothing a
-page sends becomes a file path: data sets are names looked up in a fixed table, and an
-uploaded CSV is parsed from text in memory (:func:`parse_csv`).
+:class:`PlaygroundSettings` or raises ``ValueError`` with a message the page shows as it
+is. Nothing a page sends becomes a file path: data sets are names looked up in a fixed
+table, and an uploaded CSV is parsed from text in memory (:func:`parse_csv`). The names a
+choice accepts come from the registries (:func:`choices`).
 
 >>> s = parse_settings({"hidden": [4, 2], "eta": 0.5})
 >>> s.hidden, s.eta, s.data
@@ -21,7 +22,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from ..engine.activations import ACTIVATIONS
+from ..engine.activations import ACTIVATIONS, hidden_activations
 from ..engine.costs import COSTS
 from ..engine.init import INITIALISERS
 from ..engine.optim import OPTIMIZERS
@@ -45,13 +46,12 @@ FEATURES = {
     "sin(x2)": lambda x1, x2: np.sin(x2),
 }
 ONE_D_FEATURES = ("x1", "x1^2", "sin(x1)")  # those of a data set with one input x1
-HIDDEN_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.hidden_ok)
 # What the page may change without rebuilding the network: the training options.
 TRAINING_FIELDS = ("eta", "batch_size", "optimizer", "l1", "l2", "dropout")
 
 
 @dataclass
-class Settings:
+class PlaygroundSettings:
     """One playground setup; the defaults are TensorFlow Playground's opening page."""
 
     data: str = "circles"
@@ -85,6 +85,24 @@ class Settings:
                 self.output_activation, self.watch)  # fmt: skip
 
 
+def choices() -> dict[str, tuple[str, ...]]:
+    """The names each choice setting accepts, read from the registries at the time of the
+    call (so a registered activation or cost is offered and accepted at once).
+
+    >>> choices()["activation"]
+    ('sigmoid', 'linear', 'tanh', 'relu', 'leaky_relu')
+    """
+    return {
+        "data": DATA_SETS,
+        "features": tuple(FEATURES),
+        "activation": tuple(hidden_activations()),
+        "output_activation": tuple(ACTIVATIONS),
+        "cost": tuple(COSTS),
+        "init": tuple(INITIALISERS),
+        "optimizer": tuple(OPTIMIZERS),
+    }
+
+
 def _choice(value, name: str, options) -> str:
     if not isinstance(value, str) or value not in options:
         raise ValueError(f"{name} must be one of {', '.join(options)}; got {_short(value)}")
@@ -113,7 +131,7 @@ def _short(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def parse_settings(given) -> Settings:
+def parse_settings(given) -> PlaygroundSettings:
     """Check a page's settings (a JSON object; missing keys take the defaults).
 
     Raises:
@@ -121,13 +139,14 @@ def parse_settings(given) -> Settings:
     """
     if not isinstance(given, dict):
         raise ValueError(f"settings must be a JSON object; got {_short(given)}")
-    known = {f.name for f in fields(Settings)}
+    known = {f.name for f in fields(PlaygroundSettings)}
     unknown = sorted(str(k) for k in given if k not in known)
     if unknown:
         raise ValueError(f"unknown setting {_short(unknown[0])}")
-    s = Settings()
+    s = PlaygroundSettings()
     g = dict(s.to_dict(), **given)
-    s.data = _choice(g["data"], "data", DATA_SETS)
+    options = choices()
+    s.data = _choice(g["data"], "data", options["data"])
     s.n_samples = _int(g["n_samples"], "samples", 10, MAX_SAMPLES)
     s.noise = _float(g["noise"], "noise", 0.0, 3.0)
     s.train_percent = _int(g["train_percent"], "training share (%)", 10, 90)
@@ -138,7 +157,7 @@ def parse_settings(given) -> Settings:
     features = g["features"]
     if not isinstance(features, list) or not features or len(features) > len(FEATURES):
         raise ValueError("choose at least one input feature")
-    s.features = [_choice(f, "a feature", tuple(FEATURES)) for f in features]
+    s.features = [_choice(f, "a feature", options["features"]) for f in features]
     if len(set(s.features)) != len(s.features):
         raise ValueError("each feature may be chosen once")
     s.features = [f for f in FEATURES if f in s.features]  # one order: the table's
@@ -149,14 +168,16 @@ def parse_settings(given) -> Settings:
         if isinstance(n, int) and not isinstance(n, bool) and n > MAX_NEURONS:
             raise ValueError(f"hidden layer {ell} has {n} neurons; at most {MAX_NEURONS} per layer")
     s.hidden = [_int(n, f"hidden layer {ell}", 1, MAX_NEURONS) for ell, n in enumerate(hidden, 1)]
-    s.activation = _choice(g["activation"], "activation", HIDDEN_ACTIVATIONS)
-    s.output_activation = _choice(g["output_activation"], "output activation", tuple(ACTIVATIONS))
-    s.cost = _choice(g["cost"], "cost", tuple(COSTS))
-    s.init = _choice(g["init"], "initialisation", tuple(INITIALISERS))
+    s.activation = _choice(g["activation"], "activation", options["activation"])
+    s.output_activation = _choice(
+        g["output_activation"], "output activation", options["output_activation"]
+    )
+    s.cost = _choice(g["cost"], "cost", options["cost"])
+    s.init = _choice(g["init"], "initialisation", options["init"])
     s.seed = _int(g["seed"], "seed", 0, MAX_SEED)
     s.eta = _float(g["eta"], "learning rate η", 0.0, 10.0, open_lo=True)
     s.batch_size = _int(g["batch_size"], "batch size", 1, MAX_SAMPLES)
-    s.optimizer = _choice(g["optimizer"], "optimizer", tuple(OPTIMIZERS))
+    s.optimizer = _choice(g["optimizer"], "optimizer", options["optimizer"])
     s.l1 = _float(g["l1"], "L1 rate", 0.0, 10.0)
     s.l2 = _float(g["l2"], "L2 rate", 0.0, 10.0)
     s.dropout = _float(g["dropout"], "dropout", 0.0, 0.9)

@@ -1,8 +1,10 @@
-"""What the classifier and the regressor share: building, training and reading out the
-network, and pickling it as names and arrays."""
+"""What the classifier and the regressor share: their parameters (one dataclass field
+each, so ``__init__`` is written once), building, training and reading out the network,
+model files, and pickling it as names and arrays."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
@@ -12,10 +14,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..engine import optim, schedules
-from ..engine.activations import ACTIVATIONS, get_activation
+from ..engine.activations import get_activation, hidden_activations
 from ..engine.costs import get_cost
 from ..engine.forward import feedforward
-from ..engine.init import INITIALISERS
+from ..engine.init import INITIALISERS, auto_init
 from ..network import Network
 from ..validation import (
     check_bool,
@@ -24,19 +26,10 @@ from ..validation import (
     check_positive_float,
     check_positive_int,
 )
-from ._model_file import _ModelFileMixin
+from . import _model_file as model_file
 
 Array = np.ndarray
-
-_HIDDEN_ACTIVATIONS = {name for name, act in ACTIVATIONS.items() if act.hidden_ok}
-_DTYPE = np.float64
-
-
-def _resolve_init(init: str, activation: str) -> str:
-    """``"auto"``: He for (leaky) ReLU hidden layers, Xavier for the others."""
-    if init != "auto":
-        return init
-    return "he" if activation in ("relu", "leaky_relu") else "xavier"
+DTYPE = np.float64
 
 
 def _new_rng(random_state) -> np.random.Generator:
@@ -61,33 +54,69 @@ def _network_from_state(state: dict) -> Network:
 
 
 class _Scores:
-    """Callback: the estimator's ``score`` (accuracy, or R² for the regressor) on the
+    """Callback: ``score(net, X_val, y_val)`` (accuracy, or R² for the regressor) on the
     validation samples after each epoch — scikit-learn's ``validation_scores_``."""
 
-    def __init__(self, estimator, X_val, Y_val, y_val):
-        self.estimator, self.X, self.y = estimator, X_val, y_val
+    def __init__(self, score, X_val, Y_val, y_val):
+        self.score, self.X, self.y = score, X_val, y_val
         self.values: list[float] = []
 
     def on_epoch_end(self, net, history, epoch: int) -> None:
-        self.values.append(float(self.estimator._score_with(net, self.X, self.y)))
+        self.values.append(float(self.score(net, self.X, self.y)))
 
 
-class _BackpropEstimator(
-    _ModelFileMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
-):
-    """What the classifier and the regressor share: building and training the network,
-    ``transform``, pickling and model files. Subclasses say how targets become the
-    network's output columns (``_targets``) and which output layer and cost to use
-    (``_output_config``)."""
+@dataclass(eq=False, repr=False, kw_only=True)
+class BackpropEstimator(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """What the classifier and the regressor share: their parameters, building and
+    training the network, ``transform``, pickling and model files.
 
-    _output_activations: frozenset = frozenset()  # what output_activation may name
+    The parameters are dataclass fields, so the generated ``__init__`` stores each one as
+    given (scikit-learn's rule) and a subclass changes a default by declaring the field
+    again. Subclasses say how targets become the network's output columns
+    (``_targets``), which output layer and cost to use (``_output_config``), which
+    output activations the parameter may name (``_output_activations``) and how their
+    targets are written to a model file (``_targets_to_json``/``_targets_from_json``,
+    under ``_target_keys``)."""
+
+    # the network: its hidden layers, their σ, the output's σ, how it starts
+    hidden_layer_sizes: tuple[int, ...] | int = (64,)
+    activation: str = "relu"
+    output_activation: str | None = None
+    init: str = "auto"
+    # mini-batch SGD: η, the batches, the epochs per fit, the generator's seed
+    learning_rate: float = 0.1
+    batch_size: int = 32
+    epochs: int = 30
+    shuffle: bool = True
+    random_state: object = None
+    warm_start: bool = False
+    # beyond plain SGD, under scikit-learn MLP's names: the optimizer …
+    solver: str = "sgd"
+    momentum: float = 0.0
+    nesterovs_momentum: bool = False
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    epsilon: float = 1e-8
+    # … the L2 penalty and the schedule of η …
+    alpha: float = 0.0
+    schedule: str = "constant"
+    power_t: float = 0.5
+    # … and early stopping on held-out samples
+    early_stopping: bool = False
+    validation_fraction: float = 0.1
+    n_iter_no_change: int = 10
+    tol: float = 1e-4
+
+    def _output_activations(self) -> set:
+        """What ``output_activation`` may name (the subclass's)."""
+        raise NotImplementedError
 
     def _check_parameters(self) -> None:
         """Raise ValueError naming the first parameter that is out of range (in ``fit``,
         as scikit-learn checks parameters, never in ``__init__``)."""
         try:
             self._hidden_sizes()
-            check_choice(self.activation, "activation", _HIDDEN_ACTIVATIONS)
+            check_choice(self.activation, "activation", set(hidden_activations()))
             check_positive_float(self.learning_rate, "learning_rate")
             check_positive_int(self.batch_size, "batch_size")
             check_positive_int(self.epochs, "epochs")
@@ -95,7 +124,7 @@ class _BackpropEstimator(
             check_bool(self.warm_start, "warm_start")
             check_random_state(self.random_state)
             check_choice(self.init, "init", {"auto", *INITIALISERS})
-            check_choice(self.output_activation, "output_activation", self._output_activations)
+            check_choice(self.output_activation, "output_activation", self._output_activations())
             check_choice(self.solver, "solver", {"sgd", "adam", "rmsprop", "adagrad"})
             check_choice(self.schedule, "schedule", {"constant", "invscaling", "adaptive"})
             check_bool(self.nesterovs_momentum, "nesterovs_momentum")
@@ -188,7 +217,7 @@ class _BackpropEstimator(
 
     def _validate_and_train(self, X, y, *, epochs: int, keep: bool, classes=None):
         reuse = keep and hasattr(self, "network_")
-        X, y = validate_data(self, X, y, reset=not reuse, dtype=_DTYPE, **self._y_checks)
+        X, y = validate_data(self, X, y, reset=not reuse, dtype=DTYPE, **self._y_checks)
         Y = self._targets(y, reuse=reuse, classes=classes)  # (n_samples, n_outputs)
         if reuse:
             self._check_network_matches(self.network_, "warm start")
@@ -196,16 +225,16 @@ class _BackpropEstimator(
         else:
             rng = _new_rng(self.random_state)
             config = self._network_config()
-            check_network_memory(config["sizes"], _DTYPE)
-            init = _resolve_init(self.init, self.activation)
-            net = Network(**config, init=init, seed=rng, dtype=_DTYPE)
+            check_network_memory(config["sizes"], DTYPE)
+            init = auto_init(self.activation) if self.init == "auto" else self.init
+            net = Network(**config, init=init, seed=rng, dtype=DTYPE)
         self._training_started = True
         if not reuse and hasattr(self, "network_"):
             del self.network_  # fitted again only once the new network has trained
         if not reuse or not hasattr(self, "_optimizer"):
             self._optimizer = self._new_optimizer()  # its state carries over in partial_fit
         X, Y, y, validation = self._hold_out(X, Y, y, rng)
-        scores = _Scores(self, *validation) if validation else None
+        scores = _Scores(self._score_with, *validation) if validation else None
         history = net.train(
             X,
             Y,
@@ -272,7 +301,7 @@ class _BackpropEstimator(
     def _output(self, X) -> Array:
         """The network's output ``a^L`` for validated X, shape (n_samples, n_outputs)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=_DTYPE)
+        X = validate_data(self, X, reset=False, dtype=DTYPE)
         return self.network_.predict(X)
 
     @property
@@ -296,7 +325,7 @@ class _BackpropEstimator(
             ``a^ℓ`` as rows, shape (n_samples, n_ℓ).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=_DTYPE)
+        X = validate_data(self, X, reset=False, dtype=DTYPE)
         net = self.network_
         L = len(net.weights)
         if layer is None:
@@ -310,6 +339,79 @@ class _BackpropEstimator(
             net.weights[:layer], net.biases[:layer], X.T, net.layer_activations[:layer]
         )
         return activations[layer].T
+
+    # -- model files (the JSON conversions live in _model_file) ---------------------------
+    def save(self, path) -> None:
+        """Write the fitted estimator to ``path``: the network's arrays plus JSON metadata
+        holding the estimator's parameters and fitted attributes (see
+        :mod:`backproplab.formats.modelfile`; never pickle). The state of the shuffling
+        generator is stored, so training can go on after ``load`` exactly as without
+        saving. ``history_`` is not stored; ``hidden_layer_sizes`` comes back as a tuple,
+        and a ``RandomState`` given as ``random_state`` comes back as None.
+
+        Raises:
+            ValueError: if something (for example a class label) cannot be stored as JSON
+                and read back unchanged.
+        """
+        check_is_fitted(self)
+        extra = {
+            "estimator": type(self).__name__,
+            "params": model_file.params_to_json(self.get_params(deep=False)),
+            "n_features_in": int(self.n_features_in_),
+            "n_iter": int(self.n_iter_),
+            "loss_curve": [float(v) for v in self.loss_curve_],
+            "rng_state": self._rng.bit_generator.state,
+            **self._targets_to_json(),
+        }
+        if hasattr(self, "feature_names_in_"):
+            extra["feature_names_in"] = [str(name) for name in self.feature_names_in_]
+        model_file.check_json(extra, type(self).__name__)
+        self.network_.save(path, extra=extra)
+
+    @classmethod
+    def load(cls, path):
+        """Read an estimator written by :meth:`save`, checking everything in the file.
+
+        Raises:
+            ValueError: if the file is not a valid model file or holds something else
+                (a bare Network, or the other kind of estimator).
+        """
+        net, extra = Network.load(path, return_extra=True)
+        name = extra.get("estimator")
+        if name != cls.__name__:
+            held = "a bare Network (use Network.load)" if name is None else repr(name)
+            raise ValueError(f"{path} holds {held}, not a {cls.__name__}")
+        try:
+            model_file.check_keys(extra, cls._target_keys)
+            params = model_file.params_from_json(extra["params"], cls().get_params(deep=False))
+            est = cls(**params)
+            est._restore(net, extra)
+            return est
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            OverflowError,
+            RecursionError,
+        ) as exc:
+            raise ValueError(f"{path}: invalid {cls.__name__} metadata: {exc!s}") from None
+
+    def _restore(self, net: Network, extra: dict) -> None:
+        """The fitted state from a model file's ``extra`` (keys already checked), each
+        value checked; the network must be what the parameters ask for."""
+        self._check_parameters()
+        self.n_features_in_ = model_file.json_int(extra["n_features_in"], "n_features_in", 1)
+        if "feature_names_in" in extra:
+            self.feature_names_in_ = model_file.feature_names_from_json(
+                extra["feature_names_in"], self.n_features_in_
+            )
+        self._targets_from_json(extra)
+        self._check_network_matches(net, "network")
+        self.n_iter_ = model_file.json_int(extra["n_iter"], "n_iter", minimum=0)
+        self.loss_curve_ = model_file.loss_curve_from_json(extra["loss_curve"], self.n_iter_)
+        self.network_, self._rng = net, model_file.rng_from_state(extra["rng_state"])
 
     # -- pickling: the network as names and arrays, so no function object is pickled -----
     def __getstate__(self):

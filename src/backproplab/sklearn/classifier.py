@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import ClassifierMixin
@@ -10,11 +10,12 @@ from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
 from ..data.labels import encode_labels
 from ..validation import check_choice
-from ._base import Array, _BackpropEstimator
-from ._model_file import _LABEL_KINDS
+from . import _model_file as model_file
+from ._base import Array, BackpropEstimator
 
 
-class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
+@dataclass(eq=False, repr=False, kw_only=True)
+class BackpropClassifier(ClassifierMixin, BackpropEstimator):
     """A classifier trained by backpropagation (mini-batch SGD) on a :class:`Network`.
 
     Labels can be of any type scikit-learn accepts (ints, strings, …); ``classes_`` holds
@@ -27,7 +28,7 @@ class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
     - ``"softmax"``: one softmax output per class, two classes included.
 
     With ``loss="cross_entropy"`` (default) the cost is binary cross-entropy for sigmoid
-    outputs and categorical cross-entropy for softmax; ``loss="quadratic"`` is the seed's
+    outputs and categorical cross-entropy for softmax; ``loss="quadratic"`` is the notebook's
     ½‖a − y‖². With ``output_activation="sigmoid", loss="quadratic"`` this is Nielsen's
     ``network.py``.
 
@@ -66,65 +67,21 @@ class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
         history_: the :class:`~backproplab.History` of the last ``fit``/``partial_fit``.
     """
 
-    _output_activations = frozenset({None, "sigmoid", "softmax"})
-
-    def _check_own_parameters(self) -> None:
-        check_choice(self.loss, "loss", {"cross_entropy", "quadratic"})
+    # The defaults that differ from BackpropEstimator's fields (where the others are).
+    activation: str = "relu"
+    output_activation: str | None = None
+    loss: str = "cross_entropy"
+    learning_rate: float = 0.1
+    epochs: int = 30
 
     _y_checks = {"multi_output": False}
     _target_keys = {"classes"}
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(64,),
-        activation="relu",
-        output_activation=None,
-        loss="cross_entropy",
-        learning_rate=0.1,
-        batch_size=32,
-        epochs=30,
-        shuffle=True,
-        random_state=None,
-        init="auto",
-        warm_start=False,
-        solver="sgd",
-        momentum=0.0,
-        nesterovs_momentum=False,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha=0.0,
-        schedule="constant",
-        power_t=0.5,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        tol=1e-4,
-    ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.output_activation = output_activation
-        self.loss = loss
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.init = init
-        self.warm_start = warm_start
-        self.solver = solver
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.alpha = alpha
-        self.schedule = schedule
-        self.power_t = power_t
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
+    def _output_activations(self) -> set:
+        return {None, "sigmoid", "softmax"}
+
+    def _check_own_parameters(self) -> None:
+        check_choice(self.loss, "loss", {"cross_entropy", "quadratic"})
 
     def _output_config(self) -> tuple[int, str, str]:
         n_classes = len(self.classes_)
@@ -201,39 +158,8 @@ class BackpropClassifier(ClassifierMixin, _BackpropEstimator):
         return float(np.mean(self.classes_[index] == y))
 
     def _targets_to_json(self) -> dict:
-        classes = self.classes_
-        if classes.dtype.kind not in _LABEL_KINDS:
-            raise ValueError(
-                f"cannot save class labels of dtype {classes.dtype}; a model file holds "
-                "str, int, float and bool labels only"
-            )
-        values = classes.tolist()
-        for v in values:
-            if not isinstance(v, str | int | float | bool) or (
-                isinstance(v, float) and not math.isfinite(v)
-            ):
-                raise ValueError(
-                    f"cannot save the class label {v!r} ({type(v).__name__}); a model file "
-                    "holds str, int, float and bool labels only (floats finite)"
-                )
-        return {"classes": {"dtype": classes.dtype.str, "values": values}}
+        return {"classes": model_file.classes_to_json(self.classes_)}
 
     def _targets_from_json(self, extra: dict) -> None:
-        spec = extra["classes"]
-        if not isinstance(spec, dict) or set(spec) != {"dtype", "values"}:
-            raise ValueError("classes must be an object with keys dtype and values")
-        dtype = np.dtype(spec["dtype"]) if isinstance(spec["dtype"], str) else None
-        values = spec["values"]
-        if dtype is None or dtype.kind not in _LABEL_KINDS or not isinstance(values, list):
-            raise ValueError(f"classes has an unsupported dtype {spec['dtype']!r}")
-        if not all(isinstance(v, str | int | float | bool) for v in values):
-            raise ValueError("class labels must be str, int, float or bool")
-        if dtype.kind == "O":
-            classes = np.empty(len(values), dtype=object)
-            classes[:] = values
-        else:
-            classes = np.array(values, dtype=dtype)
-        if len(classes) < 2 or not np.array_equal(unique_labels(classes), classes):
-            raise ValueError("classes must be at least 2 distinct labels in sorted order")
-        self.classes_ = classes
+        self.classes_ = model_file.classes_from_json(extra["classes"])
         self.n_outputs_ = self._output_config()[0]

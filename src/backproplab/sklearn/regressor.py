@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from sklearn.base import RegressorMixin
 
-from ._base import _DTYPE, _HIDDEN_ACTIVATIONS, Array, _BackpropEstimator
-from ._model_file import _json_int
+from ..engine.activations import hidden_activations
+from . import _model_file as model_file
+from ._base import DTYPE, Array, BackpropEstimator
 
 
-class BackpropRegressor(RegressorMixin, _BackpropEstimator):
+@dataclass(eq=False, repr=False, kw_only=True)
+class BackpropRegressor(RegressorMixin, BackpropEstimator):
     """A regressor trained by backpropagation (mini-batch SGD) on a :class:`Network`.
 
     It minimises the quadratic cost ½‖a^L − y‖² averaged over each mini-batch. y may be
@@ -29,59 +33,17 @@ class BackpropRegressor(RegressorMixin, _BackpropEstimator):
         history_: as for :class:`BackpropClassifier`.
     """
 
-    _output_activations = _HIDDEN_ACTIVATIONS
+    # The defaults that differ from BackpropEstimator's fields (where the others are).
+    activation: str = "tanh"
+    output_activation: str = "linear"
+    learning_rate: float = 0.05
+    epochs: int = 100
+
     _y_checks = {"multi_output": True, "y_numeric": True}
     _target_keys = {"n_outputs"}
 
-    def __init__(
-        self,
-        hidden_layer_sizes=(64,),
-        activation="tanh",
-        output_activation="linear",
-        learning_rate=0.05,
-        batch_size=32,
-        epochs=100,
-        shuffle=True,
-        random_state=None,
-        init="auto",
-        warm_start=False,
-        solver="sgd",
-        momentum=0.0,
-        nesterovs_momentum=False,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha=0.0,
-        schedule="constant",
-        power_t=0.5,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        tol=1e-4,
-    ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.output_activation = output_activation
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.init = init
-        self.warm_start = warm_start
-        self.solver = solver
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.alpha = alpha
-        self.schedule = schedule
-        self.power_t = power_t
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
+    def _output_activations(self) -> set:
+        return set(hidden_activations())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -92,7 +54,7 @@ class BackpropRegressor(RegressorMixin, _BackpropEstimator):
         return self.n_outputs_, self.output_activation, "quadratic"
 
     def _targets(self, y, *, reuse: bool, classes=None) -> Array:
-        Y = np.asarray(y, dtype=_DTYPE)
+        Y = np.asarray(y, dtype=DTYPE)
         Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y
         if reuse and Y.shape[1] != self.n_outputs_:
             raise ValueError(
@@ -126,4 +88,4 @@ class BackpropRegressor(RegressorMixin, _BackpropEstimator):
         return {"n_outputs": int(self.n_outputs_)}
 
     def _targets_from_json(self, extra: dict) -> None:
-        self.n_outputs_ = _json_int(extra["n_outputs"], "n_outputs", minimum=1)
+        self.n_outputs_ = model_file.json_int(extra["n_outputs"], "n_outputs", minimum=1)

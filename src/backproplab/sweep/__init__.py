@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from .runs import GRID_KEYS, METRICS, Run, normalise_value, plan, run_options, train_run
+from .runs import GRID_KEYS, METRICS, SweepRun, normalise_value, plan, run_options, train_run
 
-__all__ = ["Run", "check_runs", "fixed_options", "iter_results", "plan", "sweep", "to_frame"]
+__all__ = ["SweepRun", "check_runs", "fixed_options", "iter_results", "plan", "sweep", "to_frame"]
 
 
 def fixed_options(sizes, epochs, batch_size, eta, options: Mapping[str, Any]) -> dict:
@@ -46,7 +46,7 @@ def fixed_options(sizes, epochs, batch_size, eta, options: Mapping[str, Any]) ->
     return {k: normalise_value(k, v) for k, v in fixed.items()}
 
 
-def check_runs(X, Y, runs: list[Run], fixed: Mapping[str, Any], X_val=None, Y_val=None):
+def check_runs(X, Y, runs: list[SweepRun], fixed: Mapping[str, Any], X_val=None, Y_val=None):
     """Raise ValueError/TypeError now, before anything is sent to a worker, if any run's
     options or the data do not fit; return ``(X, Y, X_val, Y_val)`` as arrays."""
     from ..network import Network
@@ -78,8 +78,8 @@ def check_runs(X, Y, runs: list[Run], fixed: Mapping[str, Any], X_val=None, Y_va
 
 
 def iter_results(
-    X, Y, runs: Iterable[Run], fixed: Mapping[str, Any], *, n_jobs=None, X_val=None, Y_val=None
-) -> Iterator[tuple[Run, list[dict]]]:
+    X, Y, runs: Iterable[SweepRun], fixed: Mapping[str, Any], *, n_jobs=None, X_val=None, Y_val=None
+) -> Iterator[tuple[SweepRun, list[dict]]]:
     """Train ``runs`` through ``joblib.Parallel`` and yield ``(run, rows)`` for each as it
     finishes (in any order). ``rows`` are :func:`~backproplab.sweep.runs.train_run`'s."""
     from joblib import Parallel, delayed
@@ -95,7 +95,9 @@ def _task(X, Y, run, fixed, X_val, Y_val):
     return run, train_run(X, Y, run, fixed, X_val, Y_val)
 
 
-def to_frame(runs: list[Run], results: Mapping[Run, list[dict]], *, validation: bool = False):
+def to_frame(
+    runs: list[SweepRun], results: Mapping[SweepRun, list[dict]], *, validation: bool = False
+):
     """The tidy table: the rows of ``runs`` (in that order), one per run and epoch.
 
     Columns: one per grid key, then ``seed``, ``epoch``, ``loss``, ``accuracy``,

@@ -1,7 +1,7 @@
 """What a sweep runs: the grid's settings times the seeds, and one training run.
 
 A *setting* is one combination of the grid's values, kept in the grid's key order; a
-:class:`Run` is a setting and a seed. :func:`train_run` builds
+:class:`SweepRun` is a setting and a seed. :func:`train_run` builds
 ``Network(sizes, seed=seed, **network options)`` and trains it with ``train(...,
 seed=seed)``: the seed fixes the initial weights and the shuffling, and nothing else is
 random, so a run gives the same bits wherever it runs (a joblib worker process, a Dask
@@ -9,7 +9,7 @@ worker on another machine).
 
 Grid values are plain JSON values (str, int, float, bool, None) except ``sizes`` (a tuple
 of ints) and ``dtype`` (kept as its name, ``"float32"`` or ``"float64"``), so that every
-run has a stable text key (:meth:`Run.key`) under which the command line stores it.
+run has a stable text key (:meth:`SweepRun.key`) under which the command line stores it.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
 @dataclass(frozen=True)
-class Run:
+class SweepRun:
     """One run of a sweep: a setting ``((key, value), …)`` in grid order, and a seed."""
 
     setting: tuple[tuple[str, Any], ...]
@@ -125,12 +125,12 @@ def parse_seeds(seeds) -> list[int]:
     return [int(s) for s in seeds]
 
 
-def plan(grid: Mapping[str, Iterable], seeds) -> list[Run]:
+def plan(grid: Mapping[str, Iterable], seeds) -> list[SweepRun]:
     """Every run of the sweep: each setting of the grid, with each seed."""
-    return [Run(setting, seed) for setting in expand_grid(grid) for seed in parse_seeds(seeds)]
+    return [SweepRun(setting, seed) for setting in expand_grid(grid) for seed in parse_seeds(seeds)]
 
 
-def run_options(run: Run, fixed: Mapping[str, Any]) -> tuple[dict, dict]:
+def run_options(run: SweepRun, fixed: Mapping[str, Any]) -> tuple[dict, dict]:
     """``(Network keyword arguments, train keyword arguments)`` for ``run``: the fixed
     options overridden by the run's setting."""
     options = {**fixed, **dict(run.setting)}
@@ -139,7 +139,7 @@ def run_options(run: Run, fixed: Mapping[str, Any]) -> tuple[dict, dict]:
     return network, train
 
 
-def train_run(X, Y, run: Run, fixed: Mapping[str, Any], X_val=None, Y_val=None) -> list[dict]:
+def train_run(X, Y, run: SweepRun, fixed: Mapping[str, Any], X_val=None, Y_val=None) -> list[dict]:
     """Train the network of one run; one row per epoch.
 
     Args:

@@ -10,7 +10,7 @@ Each run file is written to a temporary name and renamed when complete
 (:func:`~backproplab.formats.modelfile.atomic_write_text`), so a sweep killed at any moment leaves
 only
 whole runs behind; running the same sweep again trains only the runs without a file. The
-key of a run (:meth:`Run.key <backproplab.sweep.runs.Run.key>`) hashes its setting and
+key of a run (:meth:`SweepRun.key <backproplab.sweep.runs.SweepRun.key>`) hashes its setting and
 seed, so a sweep extended with more seeds or grid values reuses the runs it already has.
 NaN is stored as JSON ``null``.
 """
@@ -22,7 +22,7 @@ import math
 from pathlib import Path
 
 from ..formats.modelfile import atomic_write_text
-from .runs import METRICS, Run
+from .runs import METRICS, SweepRun
 
 FORMAT = "backproplab.sweep"
 FORMAT_VERSION = 1
@@ -69,14 +69,14 @@ class ResultsFolder:
         if not manifest.exists():
             atomic_write_text(manifest, json.dumps(self.shared, indent=1) + "\n")
 
-    def path(self, run: Run) -> Path:
+    def path(self, run: SweepRun) -> Path:
         return self.runs_dir / f"{run.key()}.json"
 
-    def done(self, runs: list[Run]) -> list[Run]:
+    def done(self, runs: list[SweepRun]) -> list[SweepRun]:
         """The runs among ``runs`` that already have a file."""
         return [run for run in runs if self.path(run).exists()]
 
-    def write(self, run: Run, rows: list[dict]) -> None:
+    def write(self, run: SweepRun, rows: list[dict]) -> None:
         """Store one finished run, atomically."""
         record = {
             "setting": [[k, list(v) if isinstance(v, tuple) else v] for k, v in run.setting],
@@ -85,7 +85,7 @@ class ResultsFolder:
         }
         atomic_write_text(self.path(run), json.dumps(record, allow_nan=False) + "\n")
 
-    def read(self, run: Run) -> list[dict]:
+    def read(self, run: SweepRun) -> list[dict]:
         """The rows of a stored run, as :func:`~backproplab.sweep.runs.train_run` gave them."""
         path = self.path(run)
         try:

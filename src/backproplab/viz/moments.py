@@ -17,8 +17,6 @@ import numpy as np
 from ..engine.activations import get_activation
 from ..engine.forward import feedforward
 
-RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "softmax": (0.0, 1.0)}
-
 
 def fixed_projection(final: np.ndarray, units=None):
     """``(project, labels, exact)``: one map from a^ℓ (n, n_ℓ) to at most 3 coordinates.
@@ -193,11 +191,10 @@ def layer_activations(run) -> list:
 def activations_at(run, t: int, A0: np.ndarray) -> list[np.ndarray]:
     """Every layer's activations A^ℓ (n_ℓ, m) at snapshot ``t`` for inputs A0 (n_0, m).
 
-    A run with a ``lift`` attribute (the live playground's input features) is drawn over
-    raw inputs: ``lift`` maps A0 (d, m) to the network's inputs (n_0, m) first."""
-    lift = getattr(run, "lift", None)
-    if lift is not None:
-        A0 = lift(A0)
+    A run with a ``lift`` (the live playground's input features) is drawn over raw
+    inputs: ``run.lift`` maps A0 (d, m) to the network's inputs (n_0, m) first."""
+    if run.lift is not None:
+        A0 = run.lift(A0)
     weights = [W[t] for W in run.weights]
     biases = [b[t][:, None] for b in run.biases]
     _, activations = feedforward(weights, biases, A0, layer_activations(run))
@@ -217,9 +214,11 @@ def grid_columns(gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
 
 
 def value_range(name: str, values: np.ndarray) -> tuple[float, float]:
-    """The range an activation's values lie in (its image, or the values' own range)."""
-    if name in RANGES:
-        return RANGES[name]
+    """The range activation ``name``'s values lie in: its ``bounds`` when both are finite
+    (sigmoid: (0, 1)), else the values' own range (ReLU's values, from 0 to their largest)."""
+    activation = get_activation(name)
+    if activation.bounded:
+        return activation.bounds
     lo, hi = float(np.min(values)), float(np.max(values))
     return (lo, hi) if hi > lo else (lo - 1.0, lo + 1.0)
 

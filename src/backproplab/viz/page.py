@@ -14,6 +14,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 
+from ..data.labels import low_target
 from ..formats.modelfile import atomic_write_text
 from .panels import gz64, pack, page_data
 
@@ -43,8 +44,9 @@ def snippet(run) -> str:
             options["seed"] = s.get("seed", 0)
         args = "".join(f", {k}={v!r}" for k, v in options.items())
         load = f"X, labels = datasets.load({s.get('data')!r}{args})"
-    low = ", low=-1.0" if run.output_activation == "tanh" and run.sizes[-1] == 1 else ""
-    targets = f"Y, classes = encode_labels(labels, {run.sizes[-1]}{low})  # 0/1 or one-hot rows"
+    low = low_target(run.output_activation) if run.sizes[-1] == 1 else 0.0
+    low_arg = f", low={low!r}" if low else ""
+    targets = f"Y, classes = encode_labels(labels, {run.sizes[-1]}{low_arg})  # 0/1 or one-hot rows"
     plain = {"optimizer": "sgd", "l2": 0.0, "l1": 0.0, "dropout": 0.0, "schedule": None}
     extra = {k: v for k, v in (s.get("training") or {}).items() if plain.get(k, "-") != v}
     training = "".join(f", {k}={v!r}" for k, v in extra.items())

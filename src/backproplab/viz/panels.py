@@ -12,6 +12,8 @@ import gzip
 
 import numpy as np
 
+from ..data.labels import low_target
+from ..engine.activations import get_activation
 from . import moments
 from .plots import class_color
 
@@ -158,15 +160,14 @@ def _input(run, meta: dict, arrays: dict, grid: int = GRID) -> None:
 
 
 def _range_text(run, lo, hi) -> list[str]:
-    if run.activation in moments.RANGES:
+    if get_activation(run.activation).bounded:
         return [f"{lo:g}", f"{hi:g}"]
     return ["low", "high"]
 
 
 def _targets_1d(run) -> np.ndarray:
     """The 1-D data's targets as the network was trained on: low/1 by class."""
-    low = -1.0 if run.output_activation == "tanh" else 0.0
-    return np.where(run.y == 1, 1.0, low)
+    return np.where(run.y == 1, 1.0, low_target(run.output_activation))
 
 
 def _network(run, meta: dict, arrays: dict) -> None:

@@ -1,8 +1,8 @@
-"""The derivation ladder: backprop written at every level the seed climbs through.
+"""The derivation ladder: backprop written at every level the notebook climbs through.
 
 Each rung has the signature ``rung(weights, biases, X, Y) -> (grads_w, grads_b)`` and
 returns the gradients of the batch-mean quadratic cost of a network with sigmoid
-activations everywhere (the seed's setting), with X of shape (n_samples, n_features):
+activations everywhere (the notebook's setting), with X of shape (n_samples, n_features):
 
 1. :func:`scalar` — width-1 chains, Python floats, one node at a time;
 2. :func:`per_neuron` — loops over samples, neurons j and inputs k;

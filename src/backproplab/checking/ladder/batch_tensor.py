@@ -9,7 +9,7 @@ sample's outer product at once; summing over axis 0 adds them up:
 - BP3 ``∂C/∂b^ℓ = Σ_x δ_x^ℓ``,                          sum over axis 0 → (n_ℓ, 1)
 - BP4 ``∂C/∂W^ℓ = Σ_x δ_x^ℓ (a_x^{ℓ−1})ᵀ``,             (n, n_ℓ, 1) @ (n, 1, n_{ℓ−1}), summed
 
-BP4's sum of outer products is also one ``einsum``, the form the seed writes:
+BP4's sum of outer products is also one ``einsum``, the form the notebook writes:
 ``np.einsum("xjo,xko->jk", delta, a_prev)`` — for every sample x, δ_j times a_k, summed
 over x (and the length-1 axis o). :func:`bp4_einsum` computes it that way; the tests
 prove both forms equal.
@@ -51,7 +51,7 @@ def batch_tensor(weights, biases, X, Y, *, einsum: bool = False):
     for i in range(L - 1, -1, -1):  # i = ℓ − 1
         grads_b[i] = delta.sum(axis=0) / n  # BP3: (n_ℓ, 1)
         if einsum:
-            grads_w[i] = bp4_einsum(delta, activations[i]) / n  # BP4, the seed's form
+            grads_w[i] = bp4_einsum(delta, activations[i]) / n  # BP4, the notebook's form
         else:
             a_prev_T = activations[i].transpose(0, 2, 1)  # (n, 1, n_{ℓ−1})
             grads_w[i] = (delta @ a_prev_T).sum(axis=0) / n  # BP4: (n_ℓ, n_{ℓ−1})

@@ -1,4 +1,4 @@
-"""The forward pass, the way the seed builds it up.
+"""The forward pass, the way the notebook builds it up.
 
 - :func:`node`: one neuron, ``σ(w a + b)``, and :func:`chain_forward` running one sample
   through a chain of them.
@@ -20,7 +20,7 @@ from ...engine.activations import sigmoid
 def node(w, b, a):
     """One sigmoid neuron: ``z = w a + b``, returns ``a' = σ(z)``.
 
-    Numbers give a float; arrays (the seed's (1,) arrays, or a batch of inputs) give an
+    Numbers give a float; arrays (the notebook's (1,) arrays, or a batch of inputs) give an
     array of the broadcast shape.
 
     >>> node(0.0, 0.0, 5.0), node(np.array([1.0]), np.array([0.0]), np.array([0.0]))
