@@ -39,6 +39,7 @@ from ..engine.activations import ACTIVATIONS
 from ..engine.costs import COSTS
 from ..engine.init import INITIALISERS
 from ..engine.optim import OPTIMIZERS
+from ..viz.template import fill
 from . import settings as limits
 from .outbox import Outbox, ViewSlot
 from .session import MESSAGE_TYPES, Session
@@ -110,9 +111,7 @@ def page_html() -> str:
             )
         ),
     }
-    for key, value in values.items():
-        text = text.replace("{{" + key + "}}", value)
-    return text
+    return fill(text, values)
 
 
 async def index(request) -> Response:
