@@ -44,13 +44,19 @@ def make_data(s: Settings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> 
     elif s.data == "toy":
         X, labels = datasets.toy(s.n_samples)
     else:
-        noise = s.noise * (10 if s.data == "blobs" else 1)  # blobs' noise is a spread
-        X, labels = datasets.load(s.data, n_samples=s.n_samples, noise=noise, seed=s.data_seed)
+        X, labels = datasets.load(s.data, n_samples=s.n_samples, noise=data_noise(s.data, s.noise),
+                                  seed=s.data_seed)  # fmt: skip
     X = np.asarray(X, dtype=float)
     classes, y = np.unique(np.asarray(labels), return_inverse=True)
     order = np.random.default_rng(s.data_seed).permutation(len(X))
     n_train = min(len(X) - 1, max(1, round(len(X) * s.train_percent / 100)))
     return Data(X[order], y[order], [str(c) for c in classes], n_train)
+
+
+def data_noise(data: str, noise: float) -> float:
+    """The ``noise`` a generator is given for the page's noise setting: blobs' noise is a
+    spread, ten times the others'."""
+    return noise * (10 if data == "blobs" else 1)
 
 
 def features_for(s: Settings, d: int) -> list[str]:
