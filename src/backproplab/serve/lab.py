@@ -19,7 +19,7 @@ from ..data import datasets
 from ..engine import feedforward
 from ..formats.runfile import Run
 from ..network import Network
-from .settings import FEATURES, ONE_D_FEATURES, Settings
+from .settings import FEATURES, MAX_NEURONS, ONE_D_FEATURES, Settings
 
 
 @dataclass
@@ -48,6 +48,11 @@ def make_data(s: Settings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> 
                                   seed=s.data_seed)  # fmt: skip
     X = np.asarray(X, dtype=float)
     classes, y = np.unique(np.asarray(labels), return_inverse=True)
+    if len(classes) > MAX_NEURONS:  # one output neuron a class: the layer cap holds there too
+        raise ValueError(
+            f"the data has {len(classes)} classes; the playground takes at most {MAX_NEURONS} "
+            "(one output neuron each): merge classes or use fewer labels"
+        )
     order = np.random.default_rng(s.data_seed).permutation(len(X))
     n_train = min(len(X) - 1, max(1, round(len(X) * s.train_percent / 100)))
     return Data(X[order], y[order], [str(c) for c in classes], n_train)
