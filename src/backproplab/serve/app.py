@@ -16,6 +16,14 @@ until it is sent), so a slow page is sent fewer, newer views; every message is s
 and checked, and a bad one is answered with an ``error`` message while the session goes
 on; a tab that sends more than :data:`MAX_BAD_MESSAGES` bad messages within
 :data:`BAD_WINDOW` seconds is disconnected, and other tabs never notice.
+
+Bounds: at most :data:`MAX_TABS` tabs at once (one more is told the playground is full,
+and its socket closed with 1013; the page itself answers 503 then); a message's numbers
+must be finite (JSON's ``Infinity``, ``NaN``, ``1e400`` or a whole number of more than
+:data:`MAX_INT_DIGITS` digits is a clear error, as any bad message is); a tab's session
+ends with its socket, and nothing then holds it. The server drops a connection whose
+request has not arrived whole within :data:`~.deadline.REQUEST_TIMEOUT` seconds
+(:mod:`.deadline`).
 """
 
 from __future__ import annotations
