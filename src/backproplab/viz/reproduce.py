@@ -219,16 +219,18 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
                 f"seed={_int(s.data_seed, 'data_seed', 0, 2**32 - 1)})"]  # fmt: skip
     _int(d, "raw inputs", 1, 2)
     features = features_for(s, d)
+    if _sizes(sizes)[:-1] != [len(features), *s.hidden]:
+        raise ValueError("sizes do not match the playground's features and hidden layers")
     dropout = s.dropout if len(sizes) > 2 else 0.0
+    csv = s.data == "csv"
     lines = [
         '"""A backproplab playground session, as a script."""',
-        "from pathlib import Path",
-        "",
+        *(["from pathlib import Path", ""] if csv else []),
         "import numpy as np",
         "",
         "from backproplab import Network, datasets",
         "from backproplab.data.labels import encode_labels",
-        "from backproplab.serve.settings import parse_csv",
+        *(["from backproplab.serve.settings import parse_csv"] if csv else []),
         "",
         *load,
         _encode(sizes, s.output_activation),
@@ -244,7 +246,9 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
         "  # the input features",
         *_network(sizes, s.activation, s.output_activation, s.cost, s.init, s.seed),
     ]
-    if params is not None:
+    if params is None:
+        lines.append("# (the run file kept no parameters: this is the network as it started)")
+    else:
         steps_text = _int(steps, "steps", 0, 10**12)
         lines.append(f"# the parameters after {steps_text} steps (weights edited by hand included)")
         for i, (W, b) in enumerate(zip(*params, strict=True)):
