@@ -257,13 +257,15 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
     lines += [
         'print("training loss", net.cost(F[:n_train], Y[:n_train]))',
         'print("test loss", net.cost(F[n_train:], Y[n_train:]))',
-        "# train on from here, as the playground does (one more epoch)",
+        "# train on from here, as the playground does (one more epoch; the optimizer's",
+        "# state, e.g. Adam's moments, starts afresh)",
         f"history = net.train(F[:n_train], Y[:n_train], epochs=1, "
         f"batch_size={_int(s.batch_size, 'batch_size', 1, 10**7)},",
         f"                    eta={_float(s.eta, 'eta', 0.0, 1e6, open_lo=True)}, "
         f"optimizer={_choice(s.optimizer, 'optimizer', OPTIMIZERS)}, "
         f"l1={_float(s.l1, 'l1', 0.0, 1e6)}, l2={_float(s.l2, 'l2', 0.0, 1e6)},",
-        f"                    dropout={_float(dropout, 'dropout', 0.0, 0.99)})",
+        f"                    dropout={_float(dropout, 'dropout', 0.0, 0.99)}, "
+        f"seed={_int(s.seed, 'seed', 0, 2**32 - 1)})",
         'print("training loss after one more epoch", net.cost(F[:n_train], Y[:n_train]))',
     ]
     return lines
