@@ -122,6 +122,7 @@ def _variants(meta: dict):
         yield f"classes {payload!r}", lambda m, p=payload: m.__setitem__("classes", [p, p + "2"])
 
 
+@pytest.mark.slow
 def test_every_snippet_from_a_hostile_run_file_is_refused_or_only_literals(tmp_path):
     """Must hold 2: a payload in any metadata field is refused (by the run file's reader or
     the generator) or written as a literal; no snippet, run, executes a payload."""

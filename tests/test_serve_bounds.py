@@ -190,7 +190,7 @@ def test_a_closed_tabs_session_is_freed():
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         gc.collect()
-        sessions = [o for o in gc.get_objects() if isinstance(o, Session)]
+        sessions = [o for o in gc.get_objects() if type(o) is Session]
         threads = [t for t in threading.enumerate() if t.name == "backproplab-session"]
         if not sessions and not threads:
             break

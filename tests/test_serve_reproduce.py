@@ -112,6 +112,7 @@ def test_the_script_and_the_reports_snippet_reproduce_the_sessions_losses(settin
         np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_a_csv_whose_labels_hold_python_stays_data(tmp_path):
     """Class labels never enter the script; the uploaded file is read as data."""
     rng = np.random.default_rng(0)
