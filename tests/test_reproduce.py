@@ -131,7 +131,7 @@ def test_every_snippet_from_a_hostile_run_file_is_refused_or_only_literals(tmp_p
     with zipfile.ZipFile(good) as zf:
         meta = json.loads(zf.read("metadata.json"))
     playground = dict(meta, settings=Settings(hidden=[3]).to_dict())
-    snippets, refused_by_reader, refused_by_generator = [], 0, 0
+    snippets, refused_by_reader, refused_by_generator, rendered = [], 0, 0, set()
     for base in (meta, playground):
         for i, (label, change) in enumerate(_variants(base)):
             path = tmp_path / f"bad{len(snippets)}-{i}.npz"
@@ -152,8 +152,10 @@ def test_every_snippet_from_a_hostile_run_file_is_refused_or_only_literals(tmp_p
                 if payload in code:
                     assert any(isinstance(n, ast.Constant) and payload in str(n.value)
                                for n in ast.walk(ast.parse(code))), label  # fmt: skip
-            html_page = page.render_report(run)
-            assert html_page.count('id="bpl-plotly"') == 1
+            field = (id(base), label.split("=")[0])
+            if field not in rendered:  # each field's report once: it renders as one page
+                rendered.add(field)
+                assert page.render_report(run).count('id="bpl-plotly"') == 1
             snippets.append(code)
     assert refused_by_reader and refused_by_generator and len(snippets) > 50
     # every snippet, executed (each in its own namespace) in a child process: no mark
