@@ -44,10 +44,12 @@ def make_server(sock: socket.socket, host: str):
     import uvicorn
 
     from .app import create_app
+    from .deadline import DeadlineProtocol
     from .settings import MAX_MESSAGE_BYTES
 
     config = uvicorn.Config(
         create_app(allowed_hosts(host)), log_level="warning", ws_max_size=MAX_MESSAGE_BYTES,
+        http=DeadlineProtocol,  # a request must arrive whole within deadline.REQUEST_TIMEOUT
         ws="websockets-sansio", lifespan="off",
         ws_per_message_deflate=False,  # 1.5 MB/s of views: compressing costs more than it saves
     )  # fmt: skip

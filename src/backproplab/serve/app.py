@@ -16,6 +16,14 @@ until it is sent), so a slow page is sent fewer, newer views; every message is s
 and checked, and a bad one is answered with an ``error`` message while the session goes
 on; a tab that sends more than :data:`MAX_BAD_MESSAGES` bad messages within
 :data:`BAD_WINDOW` seconds is disconnected, and other tabs never notice.
+
+Bounds: at most :data:`MAX_TABS` tabs at once (one more is told the playground is full,
+and its socket closed with 1013; the page itself answers 503 then); a message's numbers
+must be finite (JSON's ``Infinity``, ``NaN``, ``1e400`` or a whole number of more than
+:data:`MAX_INT_DIGITS` digits is a clear error, as any bad message is); a tab's session
+ends with its socket, and nothing then holds it. The server drops a connection whose
+request has not arrived whole within :data:`~.deadline.REQUEST_TIMEOUT` seconds
+(:mod:`.deadline`).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import math
 import time
 from functools import cache, lru_cache
 from importlib import resources
@@ -35,6 +44,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from ..viz.template import fill
 from . import settings as limits
 from .outbox import Outbox, ViewSlot
 from .session import MESSAGE_TYPES, Session
@@ -44,8 +54,10 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 PANEL_SCRIPTS = ("app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js")
 PAGE_FILES = ("live.js", "playground.css")
 FEATURE_LABELS = ("x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin x₁", "sin x₂")
+MAX_TABS = 32  # tabs served at once; one more gets a message saying the playground is full
 MAX_BAD_MESSAGES = 50
 BAD_WINDOW = 10.0
+MAX_INT_DIGITS = 18  # a message's whole numbers (larger ones overflow a float's range checks)
 VIEW_ACK_TIMEOUT = 1.0  # seconds a view waits for the page to say it drew the one before
 
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -106,12 +118,16 @@ def page_html() -> str:
             )
         ),
     }
-    for key, value in values.items():
-        text = text.replace("{{" + key + "}}", value)
-    return text
+    return fill(text, values)
 
 
 async def index(request) -> Response:
+    tabs = request.app.state.tabs
+    if tabs.full():
+        text = (
+            f"<!doctype html><title>backproplab playground</title><p>{html.escape(tabs.message())}"
+        )
+        return HTMLResponse(text, status_code=503, headers=_HEADERS)
     return HTMLResponse(page_html(), headers=_HEADERS)
 
 
@@ -133,6 +149,29 @@ def same_origin(websocket: WebSocket) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
 
 
+class _NotFinite(ValueError):
+    """A number in a message that no setting can hold (json.loads wraps nothing)."""
+
+
+def _no_constant(name: str):
+    raise _NotFinite(f"a message held {name}: numbers must be finite")
+
+
+def _finite_float(text: str) -> float:
+    x = float(text)
+    if not math.isfinite(x):
+        raise _NotFinite(
+            f"a message held the number {text[:40]}, too large: numbers must be finite"
+        )
+    return x
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _NotFinite(f"a message held a whole number of more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
 def check_message(text) -> dict:
     """A page's message as a dict with a known ``type``; ValueError otherwise."""
     if text is None:
@@ -142,7 +181,10 @@ def check_message(text) -> dict:
             f"message of {len(text):,} characters refused: at most {limits.MAX_MESSAGE_BYTES:,}"
         )
     try:
-        message = json.loads(text)
+        message = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float,
+                             parse_int=_bounded_int)  # fmt: skip
+    except _NotFinite as exc:
+        raise ValueError(str(exc)) from None
     except (ValueError, RecursionError):
         raise ValueError("a message was not valid JSON") from None
     if not isinstance(message, dict) or message.get("type") not in (*MESSAGE_TYPES, "drawn"):
@@ -151,12 +193,41 @@ def check_message(text) -> dict:
     return message
 
 
+class Tabs:
+    """The open tabs of one application, at most ``limit`` (each holds a session: a thread,
+    its data and its network)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.open = limit, 0
+
+    def full(self) -> bool:
+        return self.open >= self.limit
+
+    def message(self) -> str:
+        return (f"the playground is full: {self.open} tabs are open, at most {self.limit}; "
+                "close one and reload this page")  # fmt: skip
+
+
 async def playground_socket(websocket: WebSocket) -> None:
-    """One tab: its session's messages and views out, the page's messages in."""
+    """One tab, if the application has room for it (else a message, and close 1013)."""
     if not same_origin(websocket):
         await websocket.close(code=1008)  # refused before accept: the handshake fails
         return
+    tabs = websocket.app.state.tabs
     await websocket.accept()
+    if tabs.full():
+        await websocket.send_text(json.dumps({"type": "error", "message": tabs.message()}))
+        await websocket.close(code=1013)  # "try again later"
+        return
+    tabs.open += 1
+    try:
+        await _tab(websocket)
+    finally:
+        tabs.open -= 1
+
+
+async def _tab(websocket: WebSocket) -> None:
+    """One tab: its session's messages and views out, the page's messages in."""
     loop = asyncio.get_running_loop()
     outbox, views = Outbox(loop), ViewSlot(loop)
     drawn = asyncio.Event()  # the page drew the last view: the next may go
@@ -231,9 +302,10 @@ async def playground_socket(websocket: WebSocket) -> None:
         await asyncio.gather(*senders, return_exceptions=True)  # gone before the tab is
 
 
-def create_app(allowed_hosts=LOCAL_HOSTS) -> Starlette:
-    """The application; ``allowed_hosts``: the Host header names it answers."""
-    return Starlette(
+def create_app(allowed_hosts=LOCAL_HOSTS, max_tabs: int = MAX_TABS) -> Starlette:
+    """The application; ``allowed_hosts``: the Host header names it answers; ``max_tabs``:
+    the tabs it serves at once."""
+    app = Starlette(
         routes=[
             Route("/", index),
             Route("/assets/{name}", serve_asset),
@@ -242,3 +314,5 @@ def create_app(allowed_hosts=LOCAL_HOSTS) -> Starlette:
         ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))],
     )
+    app.state.tabs = Tabs(max_tabs)
+    return app

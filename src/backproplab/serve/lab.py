@@ -21,7 +21,7 @@ from ..data.labels import low_target
 from ..engine import feedforward
 from ..formats.runfile import Run
 from ..network import Network
-from .settings import FEATURES, ONE_D_FEATURES, PlaygroundSettings
+from .settings import FEATURES, MAX_NEURONS, ONE_D_FEATURES, PlaygroundSettings
 
 
 @dataclass
@@ -46,21 +46,24 @@ def make_data(s: PlaygroundSettings, csv: tuple[np.ndarray, np.ndarray] | None =
     elif s.data == "toy":
         X, labels = datasets.toy(s.n_samples)
     else:
-        X, labels = datasets.load(
-            s.data, n_samples=s.n_samples, noise=data_noise(s), seed=s.data_seed
-        )
+        noise = data_noise(s.data, s.noise)
+        X, labels = datasets.load(s.data, n_samples=s.n_samples, noise=noise, seed=s.data_seed)
     X = np.asarray(X, dtype=float)
     classes, y = np.unique(np.asarray(labels), return_inverse=True)
+    if len(classes) > MAX_NEURONS:  # one output neuron a class: the layer cap holds there too
+        raise ValueError(
+            f"the data has {len(classes)} classes; the playground takes at most {MAX_NEURONS} "
+            "(one output neuron each): merge classes or use fewer labels"
+        )
     order = np.random.default_rng(s.data_seed).permutation(len(X))
     n_train = min(len(X) - 1, max(1, round(len(X) * s.train_percent / 100)))
     return Data(X[order], y[order], [str(c) for c in classes], n_train)
 
 
-def data_noise(s: PlaygroundSettings) -> float:
-    """The ``noise`` argument of the data set for the page's noise slider (0 … 3): the
-    slider itself, except for blobs, whose noise is the clusters' spread (std), ten times
-    the slider."""
-    return s.noise * (10 if s.data == "blobs" else 1)
+def data_noise(data: str, noise: float) -> float:
+    """The ``noise`` a generator is given for the page's noise setting: blobs' noise is a
+    spread, ten times the others'."""
+    return noise * (10 if data == "blobs" else 1)
 
 
 def features_for(s: PlaygroundSettings, d: int) -> list[str]:

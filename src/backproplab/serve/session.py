@@ -282,8 +282,8 @@ class Session:
     def _keep(self, W, b, spe) -> None:
         """Keep moments for the exported report: at most :data:`MAX_KEPT_MOMENTS`, every
         other one dropped when full (so they stay spread over the whole session)."""
-        if self._kept and self._kept[-1][2] == self.steps:
-            return
+        if self._kept and self._kept[-1][2] == self.steps:  # the same step, perhaps a
+            self._kept.pop()  # weight edited since: the newest parameters are kept
         self._kept.append((W, b, self.steps, self.steps / spe))
         if len(self._kept) > MAX_KEPT_MOMENTS:
             self._kept = self._kept[::2] + ([self._kept[-1]] if len(self._kept) % 2 == 0 else [])

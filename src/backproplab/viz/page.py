@@ -14,9 +14,10 @@ import json
 from functools import lru_cache
 from importlib import resources
 
-from ..data.labels import low_target
 from ..formats.modelfile import atomic_write_text
+from . import reproduce
 from .panels import gz64, pack, page_data
+from .template import fill
 
 SCRIPTS = ["app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js", "loader.js"]
 
@@ -34,58 +35,12 @@ def plotly_gz_base64() -> str:
 
 
 def snippet(run) -> str:
-    """Python that reproduces the run with the library's public API."""
-    s = run.settings
-    if str(s.get("data", "")).lower().endswith(".csv"):
-        load = f"X, labels = datasets.load_csv({s['data']!r}, target={s.get('target')!r})"
-    else:
-        options = {k: s[k] for k in ("n_samples", "noise") if k in s}
-        if "seed" in datasets_options(s.get("data", "")):
-            options["seed"] = s.get("seed", 0)
-        args = "".join(f", {k}={v!r}" for k, v in options.items())
-        load = f"X, labels = datasets.load({s.get('data')!r}{args})"
-    low = low_target(run.output_activation) if run.sizes[-1] == 1 else 0.0
-    low_arg = f", low={low!r}" if low else ""
-    targets = f"Y, classes = encode_labels(labels, {run.sizes[-1]}{low_arg})  # 0/1 or one-hot rows"
-    plain = {"optimizer": "sgd", "l2": 0.0, "l1": 0.0, "dropout": 0.0, "schedule": None}
-    extra = {k: v for k, v in (s.get("training") or {}).items() if plain.get(k, "-") != v}
-    training = "".join(f", {k}={v!r}" for k, v in extra.items())
-    lines = [
-        "from backproplab import Network, datasets",
-        "from backproplab.data.labels import encode_labels",
-        "",
-        load,
-        *(
-            ["X = datasets.standardize(X)[0]  # each feature to mean 0, std 1"]
-            if s.get("standardize")
-            else []
-        ),
-        targets,
-        f"net = Network({run.sizes}, activation={run.activation!r},",
-        f"              output_activation={run.output_activation!r}, cost={run.cost!r},",
-        f"              init={s.get('init', 'gaussian')!r}, seed={s.get('seed', 0)!r})",
-        *(
-            [
-                f"for b in net.biases[:-1]:  # hidden biases start at {s['hidden_bias']!r}",
-                f"    b[...] = {s['hidden_bias']!r}",
-            ]
-            if s.get("hidden_bias") is not None
-            else []
-        ),
-        f"history = net.train(X, Y, epochs={s.get('epochs')}, batch_size={s.get('batch_size')},",
-        f"                    eta={s.get('eta')}, seed={s.get('seed', 0)!r}{training})",
-        "print(net.accuracy(X, Y), history.loss_epoch[-1])",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def datasets_options(name: str) -> tuple[str, ...]:
-    from ..data import datasets
-
+    """Python that reproduces the run with the library's public API (:mod:`.reproduce`),
+    or a comment saying which of the run's fields could not be written as code."""
     try:
-        return datasets.options_of(name)
-    except ValueError:
-        return ()
+        return reproduce.for_run(run)
+    except ValueError as exc:
+        return reproduce.refusal(exc)
 
 
 def _script_tags(meta: dict, arrays: dict) -> str:
@@ -101,19 +56,13 @@ def _script_tags(meta: dict, arrays: dict) -> str:
     return "\n".join(tags)
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
-    for key, value in values.items():
-        template = template.replace("{{" + key + "}}", value)
-    return template
-
-
 def _common(run, meta) -> dict[str, str]:
     h = meta["hidden"]
     return {
         "TITLE": html.escape(run.title or "backproplab run"),
         "STYLE": _web("style.css"),
         "CONTROLS": _web("controls.html"),
-        "HIDDEN_PANEL": _fill(
+        "HIDDEN_PANEL": fill(
             _web("hidden-panel.html"),
             {
                 "HIDDEN_HEADING": html.escape(f"layer {run.watch} of {run.sizes}"),
@@ -149,7 +98,7 @@ def render_report(run, data=None) -> str:
         "SNIPPET": html.escape(snippet(run)),
     }
     values["SCRIPTS"] = _script_tags(meta, arrays)
-    return _fill(_web("report.html"), values)
+    return fill(_web("report.html"), values)
 
 
 def render_hidden_page(run, data=None) -> str:
@@ -159,7 +108,7 @@ def render_hidden_page(run, data=None) -> str:
     arrays = {k: v for k, v in arrays.items() if k in keep}
     values = _common(run, meta)
     values["SCRIPTS"] = _script_tags(meta, arrays)
-    return _fill(_web("hidden.html"), values)
+    return fill(_web("hidden.html"), values)
 
 
 def write_pages(run, report_path, hidden_path=None) -> None:
