@@ -26,7 +26,9 @@ def test_optimizer_penalty_validation_and_early_stopping_flags(tmp_path, capsys)
     # the same run through the library gives the same history
     X, y = datasets.moons(n_samples=300, seed=0)
     X = datasets.standardize(X)[0]  # train standardises the inputs
-    net = Network([2, 6, 1], output_activation="sigmoid", cost="cross_entropy", seed=0)
+    net = Network(
+        [2, 6, 1], output_activation="sigmoid", cost="cross_entropy", init="xavier", seed=0
+    )  # train's --init auto for sigmoid hidden layers
     ref = net.train(X, y, epochs=40, batch_size=20, eta=0.01, seed=0, evaluate=True,
                     optimizer=optim.Adam(), l2=1.0, validation_fraction=0.25, patience=3,
                     restore_best=True)  # fmt: skip
