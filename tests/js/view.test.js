@@ -69,3 +69,9 @@ test("the network's wire groups: by sign and by fifth of the biggest |w|", () =>
 test("the loss panel's column of a (rows, cols) array", () => {
   assert.deepEqual(column(Float32Array.of(1, 2, 3, 4, 5, 6), 3, 1), [2, 5]);
 });
+
+test("sampleAt: the first point that names a sample", () => {
+  const ev = { points: [{ customdata: undefined }, { customdata: ["w", 1, 0, 0, 3] }, { customdata: 17 }, { customdata: 4 }] };
+  assert.equal(view.sampleAt(ev), 17);
+  assert.equal(view.sampleAt({ points: [{}] }), null);
+});

@@ -15,6 +15,7 @@ function optionsOf(pairs) {
   return pairs.map(([value, text]) => element("option", { value }, text));
 }
 
+// A field's control and its label (<label for>: the control's name is the label alone).
 function control(field) {
   const spec = controlSpec(field);
   if (spec.tag === "checkboxes") {
@@ -24,11 +25,12 @@ function control(field) {
       return label;
     });
   }
-  const el = element(spec.tag, spec.attrs), label = element("label");
+  const el = element(spec.tag, spec.attrs), label = element("label", { for: field.name }, field.label);
   if (spec.options) el.append(...optionsOf(spec.options));
-  if (spec.labelAfter) label.append(el, ` ${field.label}`);
-  else label.append(`${field.label} `, el);
-  return [label];
+  const pair = element("span", { class: "setting" });
+  if (spec.labelAfter) pair.append(el, " ", label);
+  else pair.append(label, " ", el);
+  return [pair];
 }
 
 /** Build every field's control in `root` (a document). */
