@@ -1,6 +1,7 @@
 // The settings' controls, built from the schema (schema.js says how each field is shown):
 // each field's control goes into the element of its group, [data-group=…], before what
-// the page wrote there (its buttons).
+// the page wrote there (its buttons), or what says data-after="name" just after the
+// control of setting `name`.
 
 import { controlSpec, fromControl, layerOptions, toControl } from "./schema.js";
 
@@ -47,6 +48,9 @@ export function buildControls(root, fields) {
     const legend = box.querySelector(":scope > legend");
     if (legend) legend.after(...labels);
     else box.prepend(...labels);
+  }
+  for (const extra of root.querySelectorAll("[data-after]")) {
+    root.getElementById(extra.dataset.after).closest(".setting").after(extra);
   }
 }
 
