@@ -3,18 +3,25 @@
 #   make test   - run the whole test suite (and ruff), as CI does; the browser tests need
 #                 Debian's chromium (`apt-get install chromium`) and skip without it
 #   make quick  - the inner loop: the same without the tests marked slow
+# The page's JavaScript is linted by ESLint and unit-tested by `node --test` (Node 20.19+ and
+# npm: `npm ci` installs the pinned ESLint into node_modules when package-lock.json changes).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: demo test quick extras lint bench bench-quick clean
+.PHONY: demo test quick extras lint js-test bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test,browser]"
 	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
 
 # The optional engines (PyTorch, ONNX, Dask) and the playground server: their tests skip
 # without them; CI installs them.
@@ -24,14 +31,18 @@ extras: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/backproplab demo
 
-lint: $(STAMP)
+lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	node_modules/.bin/eslint --max-warnings 0 .
 
-test: $(STAMP) lint
+js-test: $(NODE_STAMP)
+	node --test tests/js/*.test.js
+
+test: $(STAMP) lint js-test
 	$(BIN)/python -m pytest -q
 
-quick: $(STAMP) lint
+quick: $(STAMP) lint js-test
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(STAMP)
@@ -41,4 +52,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.training --quick
 
 clean:
-	rm -rf $(VENV) backproplab-demo .pytest_cache
+	rm -rf $(VENV) node_modules backproplab-demo .pytest_cache

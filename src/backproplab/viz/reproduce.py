@@ -188,15 +188,6 @@ def _cli_lines(run) -> list[str]:
 
 
 # -- a playground session ----------------------------------------------------------------
-FEATURE_CODE = {
-    "x1": "x1",
-    "x2": "x2",
-    "x1^2": "x1**2",
-    "x2^2": "x2**2",
-    "x1x2": "x1 * x2",
-    "sin(x1)": "np.sin(x1)",
-    "sin(x2)": "np.sin(x2)",
-}
 
 
 def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[str]:
@@ -204,7 +195,7 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
     ``params``: ``(weights, biases)`` now, biases (n_ℓ, 1), or None."""
     from ..engine.optim import OPTIMIZERS
     from ..serve.lab import data_noise, features_for
-    from ..serve.settings import DATA_SETS, parse_settings
+    from ..serve.settings import DATA_SETS, FEATURES, parse_settings
 
     s = parse_settings(given)  # the playground's own check of every setting
     if s.data == "csv":
@@ -242,7 +233,7 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
         f"{_int(s.train_percent, 'train_percent', 1, 99)} / 100)))",
         "x1 = X[:, 0]",
         "x2 = X[:, 1]" if d == 2 else "x2 = np.zeros(len(X))",
-        f"F = np.column_stack([{', '.join(FEATURE_CODE[f] for f in features)}])"
+        f"F = np.column_stack([{', '.join(FEATURES[f].code for f in features)}])"
         "  # the input features",
         *_network(sizes, s.activation, s.output_activation, s.cost, s.init, s.seed),
     ]
