@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 
 from backproplab import Network
 from backproplab.engine.activations import ACTIVATIONS
-from backproplab.engine.backward import backprop
+from backproplab.engine.backward import backprop, is_fused
 from backproplab.engine.costs import COSTS, get_cost, mean_cost
 from backproplab.engine.forward import feedforward
 from backproplab.engine.optim import SGD
@@ -41,27 +42,136 @@ def _problem(net, rng, m=9):
     return X, Y
 
 
-@pytest.mark.parametrize("hidden, output, cost", PAIRINGS)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_the_fast_path_computes_what_the_readable_backprop_computes(hidden, output, cost, dtype):
-    """``Workspace.gradients`` (in place, 1/m folded into Δ^L, σ' from a) and
-    ``backward.backprop`` (fresh arrays, the equations as written) give the same gradient
-    and the same loss, for every activation, output and cost."""
+def _both_paths(hidden, output, cost, dtype, p_drop):
+    """The gradient and loss of one mini-batch by the fast path (``Workspace.gradients``)
+    and by the readable one (``feedforward`` then ``backward.backprop``), with the same
+    dropout masks when ``p_drop`` > 0: ``(fast, readable, loss_fast, loss_readable)``."""
     rng = np.random.default_rng(3)
     net = Network([3, 4, 5, 3], activation=hidden, output_activation=output, cost=cost,
                   init="xavier", seed=1, dtype=dtype)  # fmt: skip
     X, Y = _problem(net, rng)
     A0, Yc = X.T.astype(dtype), Y.T.astype(dtype)
-    zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations)
-    grads_w, grads_b = backprop(net.weights, zs, activations, Yc, net.layer_activations,
-                                net.cost_function)  # fmt: skip
     ws = Workspace(net.theta, net.weights, net.biases, net.layer_activations, net.cost_function)
-    loss = ws.gradients(A0, Yc)
+    masks = None
+    if p_drop:
+        masks = [mask.copy() for mask in ws.draw_masks(A0.shape[1], p_drop, rng)]
+        assert all(set(np.unique(mask)) == {0, dtype(1 / (1 - p_drop))} for mask in masks)
+    loss_fast = ws.gradients(A0, Yc, masks)
+    zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations, masks)
+    grads_w, grads_b = backprop(net.weights, zs, activations, Yc, net.layer_activations,
+                                net.cost_function, masks=masks)  # fmt: skip
+    loss_readable = mean_cost(net.cost_function, activations[-1], Yc)
+    return ws.grads_w + ws.grads_b, grads_w + grads_b, loss_fast, loss_readable
+
+
+@pytest.mark.parametrize("hidden, output, cost", PAIRINGS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("p_drop", [0.0, 0.4], ids=["no-dropout", "dropout"])
+def test_the_fast_path_computes_what_the_readable_backprop_computes(
+    hidden, output, cost, dtype, p_drop
+):
+    """``Workspace.gradients`` (in place, 1/m folded into Δ^L, σ' from a) and
+    ``backward.backprop`` (fresh arrays, the equations as written) give the same gradient
+    and the same loss, for every activation, output and cost, in float64 and float32,
+    without dropout and with the same dropout masks on both.
+
+    Tolerance: the two paths round differently (1/m applied to Δ^L before the products
+    or to the products after them; σ' from a or from z), so they agree to a few ulps of
+    the gradient's scale, not bit for bit."""
+    fast, readable, loss_fast, loss_readable = _both_paths(hidden, output, cost, dtype, p_drop)
     tol = 1e-12 if dtype == np.float64 else 1e-5
-    for fast, readable in zip(ws.grads_w + ws.grads_b, grads_w + grads_b):
-        scale = max(float(np.abs(readable).max()), 1.0)
-        assert np.abs(fast - readable).max() <= tol * scale
-    assert loss == pytest.approx(mean_cost(net.cost_function, activations[-1], Yc), rel=tol)
+    for g_fast, g_readable in zip(fast, readable, strict=True):
+        assert g_fast.dtype == g_readable.dtype == dtype
+        scale = max(float(np.abs(g_readable).max()), 1.0)
+        assert np.abs(g_fast - g_readable).max() <= tol * scale
+    assert loss_fast == pytest.approx(loss_readable, rel=tol)
+    if p_drop:  # the masks changed the gradient: the dropout branch was taken on both paths
+        plain = _both_paths(hidden, output, cost, dtype, 0.0)[1]
+        assert any(not np.allclose(a, b) for a, b in zip(readable, plain, strict=True))
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "relu"])
+def test_backprop_with_masks_is_the_gradient_of_the_thinned_network(hidden):
+    """Against finite differences of the mean cost of a forward pass written here, with the
+    masks applied to the hidden outputs: ``a¹ = σ(W¹x + b¹) ⊙ mask¹`` and so on."""
+    rng = np.random.default_rng(12)
+    net = Network(
+        [3, 5, 4, 2], activation=hidden, output_activation="linear", init="xavier", seed=4
+    )
+    X, Y = _problem(net, rng, m=6)
+    X = X + 0.05 * np.sign(X)
+    A0, Yc = X.T.copy(), Y.T.copy()
+    sigma = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[hidden]
+    p = 0.3
+    masks = [(rng.random((n, 6)) >= p) / (1 - p) for n in (5, 4)]
+
+    def thinned_cost(weights, biases):
+        a = A0
+        for ell, (W, b) in enumerate(zip(weights, biases)):
+            z = W @ a + b
+            a = z if ell == 2 else sigma(z) * masks[ell]  # linear output, masked hidden layers
+        return 0.5 * np.sum((a - Yc) ** 2) / 6
+
+    zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations, masks)
+    grads_w, grads_b = backprop(net.weights, zs, activations, Yc, net.layer_activations,
+                                net.cost_function, masks=masks)  # fmt: skip
+    num_w, num_b = finite_difference_grads(thinned_cost, net.weights, net.biases)
+    for g, n in zip(grads_w + grads_b, num_w + num_b, strict=True):
+        np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-9)
+
+
+def test_a_training_step_with_dropout_moves_theta_by_backprops_gradient():
+    """One step on the whole set (no shuffling) with dropout p: the loop draws its masks
+    from the training generator (``Workspace.draw_masks``), and θ moves by −η times the
+    gradient ``backprop`` gives with those same masks."""
+    rng = np.random.default_rng(13)
+    net = Network([3, 6, 4, 2], activation="tanh", seed=0)
+    X, Y = rng.standard_normal((8, 3)), rng.uniform(0.1, 0.9, (8, 2))
+    before = net.copy()
+    ws = Workspace(before.theta, before.weights, before.biases, before.layer_activations,
+                   before.cost_function)  # fmt: skip
+    masks = ws.draw_masks(8, 0.5, np.random.default_rng(21))  # the loop's first draw
+    zs, activations = feedforward(before.weights, before.biases, X.T, before.layer_activations,
+                                  masks)  # fmt: skip
+    grads_w, grads_b = backprop(before.weights, zs, activations, Y.T,
+                                before.layer_activations, before.cost_function, masks=masks)  # fmt: skip
+    net.train(X, Y, epochs=1, batch_size=8, eta=0.5, shuffle=False, dropout=0.5, seed=21)
+    g = np.concatenate([p.ravel() for p in grads_w + grads_b])
+    np.testing.assert_allclose(net.theta, before.theta - 0.5 * g, rtol=1e-12, atol=1e-14)
+    unmasked = np.concatenate(
+        [p.ravel() for p in before.backprop(X, Y)[0] + before.backprop(X, Y)[1]]
+    )
+    assert not np.allclose(g, unmasked)  # the masks mattered
+
+
+FUSED = [(output, cost) for cost, c in COSTS.items() if c.fused_with for output in [c.fused_with]]
+
+
+@pytest.mark.parametrize("output, cost", FUSED)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_fused_shortcut_equals_the_general_bp1(output, cost, dtype):
+    """``Δ^L = A^L − Y`` (the fused branch) equals ``∇_a C ⊙ σ'(Z^L)`` (softmax: its
+    Jacobian product), which ``backprop`` takes for the same cost with the fusion
+    removed; outputs kept away from 0 and 1, where ∇_a C's division by a(1 − a) loses
+    digits (float32: 1e-4 relative)."""
+    rng = np.random.default_rng(14)
+    net = Network([3, 4, 3], activation="tanh", output_activation=output, cost=cost,
+                  init="xavier", seed=5, dtype=dtype)  # fmt: skip
+    X, Y = _problem(net, rng)
+    A0, Yc = X.T.astype(dtype), Y.T.astype(dtype)
+    fused_cost = net.cost_function
+    general_cost = replace(fused_cost, fused_with=None)
+    assert is_fused(fused_cost, net.layer_activations[-1])
+    assert not is_fused(general_cost, net.layer_activations[-1])
+    zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations)
+    fused = backprop(net.weights, zs, activations, Yc, net.layer_activations, fused_cost,
+                     return_deltas=True)  # fmt: skip
+    general = backprop(net.weights, zs, activations, Yc, net.layer_activations, general_cost,
+                       return_deltas=True)  # fmt: skip
+    np.testing.assert_array_equal(fused[2][-1], activations[-1] - Yc)
+    rtol = 1e-10 if dtype == np.float64 else 1e-4
+    for a, b in zip(fused[0] + fused[1] + fused[2], general[0] + general[1] + general[2]):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * 1e-2)
 
 
 @pytest.mark.parametrize("hidden, output, cost", PAIRINGS)

@@ -140,7 +140,7 @@ class Workspace:
             buf.masks = [np.empty_like(Z) for Z in buf.zs[:-1]]
             buf.kept = [np.empty_like(Z) for Z in buf.zs[:-1]]
         for mask in buf.masks:
-            rng.random(out=mask)
+            rng.random(out=mask, dtype=mask.dtype)  # float32 draws for a float32 network
             np.greater_equal(mask, p, out=mask, casting="unsafe")  # 1 kept, 0 dropped
             mask *= 1 / (1 - p)
         return buf.masks
