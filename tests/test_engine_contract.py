@@ -14,13 +14,14 @@ import numpy as np
 import pytest
 
 from backproplab import Network
+from backproplab.engine import optim
 from backproplab.engine.activations import ACTIVATIONS
 from backproplab.engine.backward import backprop, is_fused
 from backproplab.engine.costs import COSTS, get_cost, mean_cost
 from backproplab.engine.forward import feedforward
 from backproplab.engine.optim import SGD
 from backproplab.engine.workspace import Workspace
-from reference import finite_difference_grads
+from reference import finite_difference_grads, numpy_optimizer_steps
 
 PACKAGE = Path(__file__).parents[1] / "src" / "backproplab"
 
@@ -388,19 +389,72 @@ def test_a_copied_network_trains_its_own_arrays(circles):
     assert np.shares_memory(twin.theta, W) and not np.shares_memory(twin.theta, net.theta)
 
 
-@pytest.mark.parametrize("make", [lambda: SGD(), lambda: SGD(momentum=0.9),
-                                  lambda: SGD(momentum=0.9, nesterov=True)])  # fmt: skip
-def test_the_training_loops_update_moves_theta_as_update_does(make):
-    """update_overwriting_grad (the loop's: it may use g as scratch) gives θ the same bits
-    as update, step after step, with momentum's state carried the same way."""
+OPTIMIZERS = {
+    "sgd": lambda: optim.SGD(),
+    "momentum": lambda: optim.SGD(momentum=0.9),
+    "nesterov": lambda: optim.SGD(momentum=0.8, nesterov=True),
+    "adam": lambda: optim.Adam(),
+    "adam, other betas": lambda: optim.Adam(beta1=0.8, beta2=0.99, eps=1e-6),
+    "rmsprop": lambda: optim.RMSprop(),
+    "adagrad": lambda: optim.AdaGrad(),
+}
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("overwriting", [False, True], ids=["update", "update_overwriting_grad"])
+def test_each_in_place_optimizer_is_its_equations_bit_for_bit(make, dtype, overwriting):
+    """The in-place update (``update``, or the loop's ``update_overwriting_grad``, which
+    may use g as scratch) gives θ the same bits as the optimizer's pure reference
+    (``reference()``: its equations on fresh arrays), step after step, its state carried
+    the same way: each in-place chain performs the same IEEE operations in the same order
+    (x + (−η g) is x − η g exactly, and a product's operands commute)."""
     rng = np.random.default_rng(9)
-    theta_a = rng.standard_normal(50)
-    theta_b = theta_a.copy()
-    a, b = make(), make()
-    a.init(theta_a)
-    b.init(theta_b)
-    for _ in range(4):
-        g = rng.standard_normal(50)
-        a.update(theta_a, g.copy(), 0.3)
-        b.update_overwriting_grad(theta_b, g.copy(), 0.3)
-        np.testing.assert_array_equal(theta_a, theta_b)
+    theta_fast = rng.standard_normal(50).astype(dtype)
+    fast = make()
+    fast.init(theta_fast)
+    init, update = make().reference()
+    theta, state = theta_fast.copy(), init(theta_fast)
+    step = fast.update_overwriting_grad if overwriting else fast.update
+    for _ in range(6):
+        g = rng.standard_normal(50).astype(dtype)
+        theta, state = update(theta, g, state, 0.05)
+        step(theta_fast, g.copy(), 0.05)
+        assert theta.dtype == dtype
+        np.testing.assert_array_equal(theta_fast, theta)
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
+def test_the_optimizer_references_follow_the_rules_written_independently(make):
+    """The pure references against tests/reference.py's plain rules (a second
+    implementation, written without backproplab), eight steps."""
+    rng = np.random.default_rng(10)
+    opt = make()
+    name = {"SGD": "sgd", "Adam": "adam", "RMSprop": "rmsprop", "AdaGrad": "adagrad"}[
+        type(opt).__name__
+    ]
+    hp = {
+        k: v for k, v in vars(opt).items() if not k.startswith("_") and isinstance(v, float | bool)
+    }
+    theta0 = rng.standard_normal(20)
+    grads = [rng.standard_normal(20) for _ in range(8)]
+    init, update = opt.reference()
+    theta, state = theta0, init(theta0)
+    for g in grads:
+        theta, state = update(theta, g, state, 0.1)
+    np.testing.assert_allclose(
+        theta, numpy_optimizer_steps(name, theta0, grads, 0.1, **hp), rtol=1e-12, atol=1e-14
+    )
+
+
+def test_adams_reference_by_hand():
+    """Two Adam steps on one parameter, by hand (β₁ = 0.5, β₂ = 0.75, ε = 0, η = 0.1):
+    t = 1, g = 2: m = 0.5·2 = 1, v = 0.25·4 = 1; m̂ = 1/0.5 = 2, v̂ = 1/0.25 = 4;
+    θ = 0 − 0.1·2/√4 = −0.1.
+    t = 2, g = −1: m = 0.5 − 0.5 = 0, so θ stays −0.1; v = 0.75 + 0.25 = 1."""
+    init, update = optim.Adam(beta1=0.5, beta2=0.75, eps=1e-300).reference()
+    theta, state = update(np.array([0.0]), np.array([2.0]), init(np.array([0.0])), 0.1)
+    assert theta.tolist() == [-0.1] and state.m.tolist() == [1.0] and state.v.tolist() == [1.0]
+    theta, state = update(theta, np.array([-1.0]), state, 0.1)
+    assert theta.tolist() == [-0.1] and state.m.tolist() == [0.0] and state.v.tolist() == [1.0]
+    assert state.t == 2
