@@ -336,6 +336,21 @@ def _imports(path: Path) -> set[str]:
     return {f.removesuffix(".__init__") for f in found}
 
 
+def test_the_engine_imports_nothing_of_the_rest_of_the_package():
+    """Every import in ``backproplab/engine/`` (inside functions too, relative or absolute)
+    stays inside the engine: the math can be read, tested and reused on its own."""
+    engine_files = sorted((PACKAGE / "engine").rglob("*.py"))
+    assert len(engine_files) >= 10  # the walk found the engine
+    outside = {
+        f"{path.name} imports {name}"
+        for path in engine_files
+        for name in _imports(path)
+        if name != "backproplab.engine" and not name.startswith("backproplab.engine.")
+    }
+    assert outside == set()
+    assert "backproplab.engine.costs" in _imports(PACKAGE / "engine" / "backward.py")  # seen
+
+
 def test_no_module_imports_one_that_imports_it_back():
     """The module graph (every import, inside functions too) has no cycle, packages aside
     (a package's ``__init__`` gathers its modules by design)."""
