@@ -48,8 +48,15 @@ def _both_paths(hidden, output, cost, dtype, p_drop):
     and by the readable one (``feedforward`` then ``backward.backprop``), with the same
     dropout masks when ``p_drop`` > 0: ``(fast, readable, loss_fast, loss_readable)``."""
     rng = np.random.default_rng(3)
-    net = Network([3, 4, 5, 3], activation=hidden, output_activation=output, cost=cost,
-                  init="xavier", seed=1, dtype=dtype)  # fmt: skip
+    net = Network(
+        [3, 4, 5, 3],
+        activation=hidden,
+        output_activation=output,
+        cost=cost,
+        init="xavier",
+        seed=1,
+        dtype=dtype,
+    )
     X, Y = _problem(net, rng)
     A0, Yc = X.T.astype(dtype), Y.T.astype(dtype)
     ws = Workspace(net.theta, net.weights, net.biases, net.layer_activations, net.cost_function)
@@ -59,8 +66,9 @@ def _both_paths(hidden, output, cost, dtype, p_drop):
         assert all(set(np.unique(mask)) == {0, dtype(1 / (1 - p_drop))} for mask in masks)
     loss_fast = ws.gradients(A0, Yc, masks)
     zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations, masks)
-    grads_w, grads_b = backprop(net.weights, zs, activations, Yc, net.layer_activations,
-                                net.cost_function, masks=masks)  # fmt: skip
+    grads_w, grads_b = backprop(
+        net.weights, zs, activations, Yc, net.layer_activations, net.cost_function, masks=masks
+    )
     loss_readable = mean_cost(net.cost_function, activations[-1], Yc)
     return ws.grads_w + ws.grads_b, grads_w + grads_b, loss_fast, loss_readable
 
@@ -114,8 +122,9 @@ def test_backprop_with_masks_is_the_gradient_of_the_thinned_network(hidden):
         return 0.5 * np.sum((a - Yc) ** 2) / 6
 
     zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations, masks)
-    grads_w, grads_b = backprop(net.weights, zs, activations, Yc, net.layer_activations,
-                                net.cost_function, masks=masks)  # fmt: skip
+    grads_w, grads_b = backprop(
+        net.weights, zs, activations, Yc, net.layer_activations, net.cost_function, masks=masks
+    )
     num_w, num_b = finite_difference_grads(thinned_cost, net.weights, net.biases)
     for g, n in zip(grads_w + grads_b, num_w + num_b, strict=True):
         np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-9)
@@ -129,13 +138,22 @@ def test_a_training_step_with_dropout_moves_theta_by_backprops_gradient():
     net = Network([3, 6, 4, 2], activation="tanh", seed=0)
     X, Y = rng.standard_normal((8, 3)), rng.uniform(0.1, 0.9, (8, 2))
     before = net.copy()
-    ws = Workspace(before.theta, before.weights, before.biases, before.layer_activations,
-                   before.cost_function)  # fmt: skip
+    ws = Workspace(
+        before.theta, before.weights, before.biases, before.layer_activations, before.cost_function
+    )
     masks = ws.draw_masks(8, 0.5, np.random.default_rng(21))  # the loop's first draw
-    zs, activations = feedforward(before.weights, before.biases, X.T, before.layer_activations,
-                                  masks)  # fmt: skip
-    grads_w, grads_b = backprop(before.weights, zs, activations, Y.T,
-                                before.layer_activations, before.cost_function, masks=masks)  # fmt: skip
+    zs, activations = feedforward(
+        before.weights, before.biases, X.T, before.layer_activations, masks
+    )
+    grads_w, grads_b = backprop(
+        before.weights,
+        zs,
+        activations,
+        Y.T,
+        before.layer_activations,
+        before.cost_function,
+        masks=masks,
+    )
     net.train(X, Y, epochs=1, batch_size=8, eta=0.5, shuffle=False, dropout=0.5, seed=21)
     g = np.concatenate([p.ravel() for p in grads_w + grads_b])
     np.testing.assert_allclose(net.theta, before.theta - 0.5 * g, rtol=1e-12, atol=1e-14)
@@ -156,8 +174,15 @@ def test_the_fused_shortcut_equals_the_general_bp1(output, cost, dtype):
     removed; outputs kept away from 0 and 1, where ∇_a C's division by a(1 − a) loses
     digits (float32: 1e-4 relative)."""
     rng = np.random.default_rng(14)
-    net = Network([3, 4, 3], activation="tanh", output_activation=output, cost=cost,
-                  init="xavier", seed=5, dtype=dtype)  # fmt: skip
+    net = Network(
+        [3, 4, 3],
+        activation="tanh",
+        output_activation=output,
+        cost=cost,
+        init="xavier",
+        seed=5,
+        dtype=dtype,
+    )
     X, Y = _problem(net, rng)
     A0, Yc = X.T.astype(dtype), Y.T.astype(dtype)
     fused_cost = net.cost_function
@@ -165,10 +190,12 @@ def test_the_fused_shortcut_equals_the_general_bp1(output, cost, dtype):
     assert is_fused(fused_cost, net.layer_activations[-1])
     assert not is_fused(general_cost, net.layer_activations[-1])
     zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations)
-    fused = backprop(net.weights, zs, activations, Yc, net.layer_activations, fused_cost,
-                     return_deltas=True)  # fmt: skip
-    general = backprop(net.weights, zs, activations, Yc, net.layer_activations, general_cost,
-                       return_deltas=True)  # fmt: skip
+    fused = backprop(
+        net.weights, zs, activations, Yc, net.layer_activations, fused_cost, return_deltas=True
+    )
+    general = backprop(
+        net.weights, zs, activations, Yc, net.layer_activations, general_cost, return_deltas=True
+    )
     np.testing.assert_array_equal(fused[2][-1], activations[-1] - Yc)
     rtol = 1e-10 if dtype == np.float64 else 1e-4
     for a, b in zip(fused[0] + fused[1] + fused[2], general[0] + general[1] + general[2]):
@@ -179,8 +206,9 @@ def test_the_fused_shortcut_equals_the_general_bp1(output, cost, dtype):
 def test_backprop_returns_the_true_gradient_of_the_mean_cost(hidden, output, cost):
     """Against centred finite differences of the batch-mean cost (reference.py)."""
     rng = np.random.default_rng(4)
-    net = Network([3, 4, 3], activation=hidden, output_activation=output, cost=cost,
-                  init="xavier", seed=2)  # fmt: skip
+    net = Network(
+        [3, 4, 3], activation=hidden, output_activation=output, cost=cost, init="xavier", seed=2
+    )
     X, Y = _problem(net, rng, m=6)
     X = X + 0.05 * np.sign(X)  # keep ReLU's kink away from the finite differences
     grads_w, grads_b = net.backprop(X, Y)
@@ -288,8 +316,12 @@ def test_hand_worked_2_2_1_network():
          ∂C/∂W¹ = δ¹ xᵀ = [[−5·1, −5·2], [2.5·1, 2.5·2]] = [[−5, −10], [2.5, 5]].
     Cost: C = ½(a² − y)² = ½·6.25 = 3.125.
     """
-    net = Network([2, 2, 1], activation="linear",
-                  weights=[[[1, 0], [1, 1]], [[2, -1]]], biases=[[[0], [1]], [[0.5]]])  # fmt: skip
+    net = Network(
+        [2, 2, 1],
+        activation="linear",
+        weights=[[[1, 0], [1, 1]], [[2, -1]]],
+        biases=[[[0], [1]], [[0.5]]],
+    )
     X, y = np.array([[1.0, 2.0]]), np.array([1.0])
     grads_w, grads_b, deltas = net.backprop(X, y, return_deltas=True)
     np.testing.assert_array_equal(deltas[1], [[-2.5]])
@@ -329,8 +361,11 @@ def _imports(path: Path) -> set[str]:
             if base.startswith("backproplab"):
                 for alias in node.names:
                     name = f"{base}.{alias.name}"
-                    found.add(name if (PACKAGE.parent / name.replace(".", "/")).with_suffix(
-                        ".py").exists() else base)  # fmt: skip
+                    found.add(
+                        name
+                        if (PACKAGE.parent / name.replace(".", "/")).with_suffix(".py").exists()
+                        else base
+                    )
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("backproplab")}
     return {f.removesuffix(".__init__") for f in found}
