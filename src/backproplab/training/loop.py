@@ -40,6 +40,7 @@ import numpy as np
 from ..data.labels import label_classes, label_hits, label_kind, predicted_classes
 from ..engine.forward import feedforward
 from ..engine.penalties import check_penalties, penalty
+from ..engine.workspace import Workspace
 from ..validation import check_positive_float, check_positive_int
 from .history import History
 
@@ -162,14 +163,14 @@ class TrainingCall:
         settings: how to train. rng: draws the shuffling and the dropout masks.
         kind, classes: the labels' kind and each sample's class (n,), for the running
             accuracy; None when Y holds no labels.
-        history: where the steps and epochs are recorded. callbacks: as given.
+        history: where the steps and epochs are recorded.
+        callbacks: as given; each one's ``stop_training`` flag is read after every step
+            and epoch (a callback may set it without declaring it first).
         on_step: the callbacks' ``on_step_end`` methods, looked up once.
-        stoppers: the callbacks whose ``stop_training`` flag is read after each step
-            (all of them: a callback may set the flag without declaring it first).
     """
 
     net: Any
-    ws: Any
+    ws: Workspace
     X: np.ndarray
     Y: np.ndarray
     settings: Settings
@@ -179,12 +180,11 @@ class TrainingCall:
     history: History
     callbacks: tuple
     on_step: tuple = ()
-    stoppers: tuple = ()
 
     def stop_requested(self) -> bool:
         """Whether a callback has set its ``stop_training`` flag (see
         :mod:`backproplab.training.callbacks`)."""
-        return any(getattr(cb, "stop_training", False) for cb in self.stoppers)
+        return any(getattr(cb, "stop_training", False) for cb in self.callbacks)
 
 
 def sgd(
@@ -236,7 +236,6 @@ def sgd(
         history=history,
         callbacks=callbacks,
         on_step=tuple(cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")),
-        stoppers=callbacks,
     )
     stopper = None if s.patience is None else _EarlyStopping(s, ws.theta)
     _call(callbacks, "on_train_begin", net, history)
@@ -295,7 +294,7 @@ def _epoch(call: TrainingCall, eta: float) -> tuple[float, int, bool]:
     weight_norms_of, record = ws.weight_norms, history.record_step
     update, theta, grad = s.optimizer.update_overwriting_grad, ws.theta, ws.grad
     bs, dropout, penalised = s.batch_size, s.dropout, bool(s.l2 or s.l1)
-    on_step, stoppers = call.on_step, call.stoppers
+    on_step, callbacks = call.on_step, call.callbacks
     with np.errstate(**_LOOP_ERRSTATE):
         for k, start in enumerate(range(0, n, bs)):
             m = min(bs, n - start)
@@ -317,7 +316,7 @@ def _epoch(call: TrainingCall, eta: float) -> tuple[float, int, bool]:
             elif on_step:
                 with np.errstate(**caller_errstate):
                     _step_end(on_step, call.net, history)
-            if stoppers and call.stop_requested():
+            if callbacks and call.stop_requested():
                 return loss_sum, 0, False
     if outputs is None:
         return loss_sum, 0, True
