@@ -72,19 +72,29 @@ def feedforward_into(
     layer_activations: Sequence[Activation],
     zs: Sequence[Array],
     activations: Sequence[Array],
+    masks: Sequence[Array] | None = None,
+    kept: Sequence[Array] | None = None,
 ) -> None:
     """:func:`feedforward` into given arrays: ``activations[0]`` holds the input batch;
     ``zs[ℓ−1]`` and ``activations[ℓ]`` (each (n_ℓ, n_samples)) are overwritten with
     ``Z^ℓ`` and ``A^ℓ``. Nothing is allocated, so the training loop can reuse the same
-    buffers at every step.
+    buffers at every step. With dropout ``masks``, ``kept[ℓ−1]`` (n_ℓ, n_samples)
+    receives each hidden layer's ``σ(Z^ℓ)`` before the mask (σ' is computed from it) and
+    ``activations[ℓ]`` the masked ``σ(Z^ℓ) ⊙ mask^ℓ``.
 
     Run it under ``np.errstate(over="ignore")``: σ's e^{−z} overflows by design for z ≪ 0,
     and one error-state context for the whole pass is cheaper than one per layer (on a
-    small network it costs as much as a layer's arithmetic). A network whose z overflows
-    shows it as ±inf in the result; training checks for that explicitly.
+    small network it costs as much as a layer's arithmetic), hence σ's ``f_unguarded``.
+    A network whose z overflows shows it as ±inf in the result; training checks for that
+    explicitly.
     """
+    L = len(weights)
     for i, (W, b, act) in enumerate(zip(weights, biases, layer_activations, strict=True)):
         # np.dot makes the same BLAS call as np.matmul (the same bits) with less overhead
         Z = np.dot(W, activations[i], out=zs[i])  # (n_ℓ, n_{ℓ−1}) @ (n_{ℓ−1}, m)
         np.add(Z, b, out=Z)  # + b^ℓ, broadcast from (n_ℓ, 1) over the m columns
-        act.f_unguarded(Z, out=activations[i + 1])  # A^ℓ = σ(Z^ℓ)
+        if masks is None or i == L - 1:
+            act.f_unguarded(Z, out=activations[i + 1])  # A^ℓ = σ(Z^ℓ)
+        else:  # dropout: σ(Z^ℓ) kept, then A^ℓ = σ(Z^ℓ) ⊙ mask^ℓ
+            act.f_unguarded(Z, out=kept[i])
+            np.multiply(kept[i], masks[i], out=activations[i + 1])

@@ -78,6 +78,12 @@ class Buffers:
             output=activations[-1],
         )
 
+    def allocate_dropout(self) -> None:
+        """Allocate ``masks`` and ``kept`` (first use of dropout at this batch size)."""
+        if self.masks is None:
+            self.masks = [np.empty_like(Z) for Z in self.zs[:-1]]
+            self.kept = [np.empty_like(Z) for Z in self.zs[:-1]]
+
 
 class Workspace:
     """Parameters, gradient and buffers of the training step.
@@ -137,9 +143,7 @@ class Workspace:
         """Inverted-dropout masks for a mini-batch of m samples, one per hidden layer
         (n_ℓ, m): each entry is 0 with probability p, else 1/(1 − p), drawn from ``rng``."""
         buf = self.buffers(m)
-        if buf.masks is None:
-            buf.masks = [np.empty_like(Z) for Z in buf.zs[:-1]]
-            buf.kept = [np.empty_like(Z) for Z in buf.zs[:-1]]
+        buf.allocate_dropout()
         for mask in buf.masks:
             rng.random(out=mask, dtype=mask.dtype)  # float32 draws for a float32 network
             np.greater_equal(mask, p, out=mask, casting="unsafe")  # 1 kept, 0 dropped
@@ -172,11 +176,10 @@ class Workspace:
         acts, L = self.layer_activations, len(self.weights)
         activations[0] = A0
         activations[-1] = buf.output if A_L is None else A_L
-        kept = activations if masks is None else [A0, *buf.kept, activations[-1]]
-        if masks is None:
-            feedforward_into(self.weights, self.biases, acts, zs, activations)
-        else:
-            self._forward_with_dropout(buf, masks)
+        if masks is not None:
+            buf.allocate_dropout()  # masks may come from elsewhere than draw_masks
+        unmasked = activations if masks is None else [A0, *buf.kept, activations[-1]]  # σ(Z^ℓ)
+        feedforward_into(self.weights, self.biases, acts, zs, activations, masks, buf.kept)
         cost = self.cost
         loss = cost.total(activations[-1], Y, scratch=scratch[-1]) / m
         # BP1 into deltas[-1]; ∇_a C is at hand in scratch[-1] if the loss left it there
@@ -192,23 +195,9 @@ class Workspace:
                 back = np.dot(self.weights[i].T, delta, out=scratch[i - 1])
                 if masks is not None:
                     back *= masks[i - 1]
-                sigma_prime = acts[i - 1].prime(zs[i - 1], kept[i], out=deltas[i - 1])
+                sigma_prime = acts[i - 1].prime(zs[i - 1], unmasked[i], out=deltas[i - 1])
                 delta = np.multiply(back, sigma_prime, out=deltas[i - 1])
         return loss
-
-    def _forward_with_dropout(self, buf: Buffers, masks: Sequence[Array]) -> None:
-        """The forward pass with each hidden layer's output multiplied by its mask; the
-        activations before the mask go to ``buf.kept`` (σ' is computed from them)."""
-        L = len(self.weights)
-        layers = zip(self.weights, self.biases, self.layer_activations, strict=True)
-        for i, (W, b, act) in enumerate(layers):
-            Z = np.dot(W, buf.activations[i], out=buf.zs[i])
-            np.add(Z, b, out=Z)
-            if i == L - 1:
-                act.f_unguarded(Z, out=buf.activations[i + 1])
-            else:
-                act.f_unguarded(Z, out=buf.kept[i])
-                np.multiply(buf.kept[i], masks[i], out=buf.activations[i + 1])
 
     def add_penalty(self, l2: float, l1: float, n: int, weight_norms: Sequence[float]) -> float:
         """Add the penalty's gradient ``(λ₂/n) W + (λ₁/n) sign(W)`` to the weights' part of
