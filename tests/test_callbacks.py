@@ -161,3 +161,40 @@ def test_a_flag_set_without_being_declared_is_read_too(circles):
     net = Network([2, 3, 1], seed=4)
     history = net.train(X, y, epochs=5, batch_size=4, eta=2.0, callbacks=[Late()])
     assert history.n_steps == 3 and history.n_epochs == 0
+
+
+def test_the_playground_ends_a_train_call_with_the_flag_when_the_settings_change():
+    """The playground's session is a callback: a new network asked for while it trains
+    ends the running ``train`` call through ``stop_training`` (the old network trains no
+    more, no exception reaches the page), and play trains the new network."""
+    import time
+
+    from backproplab.serve.session import Session
+
+    errors = []
+    session = Session(
+        lambda m: errors.append(m) if m.get("type") == "error" else None, lambda m: None
+    )
+    session.start()
+    try:
+        session.submit({"type": "play"})
+        deadline = time.monotonic() + 30
+        while session.steps < 50 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        old_net, steps_before = session.net, session.steps
+        session.submit({"type": "settings", "settings": {"hidden": [3]}})
+        while session.net is old_net and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)  # the old call's last step ends
+        frozen = old_net.theta.copy()
+        time.sleep(0.2)
+        np.testing.assert_array_equal(old_net.theta, frozen)  # the old train call ended
+        assert steps_before >= 50 and session.net.sizes[1:-1] == [3] and not session.running
+        session.submit({"type": "play"})
+        while session.steps < 20 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert session.steps >= 20 and not session.stop_training and errors == []
+    finally:
+        session.close()
+        session.thread.join(timeout=10)
+    assert not session.thread.is_alive() and session.stop_training
