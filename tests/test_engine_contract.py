@@ -482,7 +482,8 @@ def test_each_in_place_optimizer_is_its_equations_bit_for_bit(make, dtype, overw
 @pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
 def test_the_optimizer_references_follow_the_rules_written_independently(make):
     """The pure references against tests/reference.py's plain rules (a second
-    implementation, written without backproplab), eight steps."""
+    implementation, written without backproplab), eight steps. Every array handed in is
+    read-only: a reference that wrote in place would raise."""
     rng = np.random.default_rng(10)
     opt = make()
     name = {"SGD": "sgd", "Adam": "adam", "RMSprop": "rmsprop", "AdaGrad": "adagrad"}[
@@ -494,8 +495,13 @@ def test_the_optimizer_references_follow_the_rules_written_independently(make):
     theta0 = rng.standard_normal(20)
     grads = [rng.standard_normal(20) for _ in range(8)]
     init, update = opt.reference()
+    for x in [theta0, *grads]:
+        x.flags.writeable = False
     theta, state = theta0, init(theta0)
     for g in grads:
+        for x in [theta, *state]:
+            if isinstance(x, np.ndarray):
+                x.flags.writeable = False
         theta, state = update(theta, g, state, 0.1)
     np.testing.assert_allclose(
         theta, numpy_optimizer_steps(name, theta0, grads, 0.1, **hp), rtol=1e-12, atol=1e-14

@@ -7,11 +7,12 @@ them against it.
 
 Each rule is written twice:
 
-- **as its equations** (the part to read): a pair of pure functions in the style of JAX's
-  optimizers, ``*_init(theta) -> state`` and ``*_update(theta, g, state, eta, …) ->
-  (theta, state)``, which return new arrays and keep nothing; ``Optimizer.reference()``
-  gives an optimizer's pair with its hyperparameters bound;
-- **in place** (the training loop's): a small object with explicit, inspectable state.
+- **as its equations** (the part to read), in :mod:`backproplab.engine.update_rules`: a
+  pair of pure functions in the style of JAX's optimizers, ``*_init(theta) -> state`` and
+  ``*_update(theta, g, state, eta, …) -> (theta, state)``, which return new arrays and
+  keep nothing; ``Optimizer.reference()`` gives an optimizer's pair with its
+  hyperparameters bound;
+- **in place** (the training loop's, here): a small object with explicit, inspectable state.
   ``init(theta)`` allocates what it keeps between steps (named after the equations:
   ``velocity``, ``m``, ``v``, ``sum_sq``) and ``update(theta, grad, eta)`` changes θ in
   place, allocating nothing (the loop calls ``update_overwriting_grad``, which may also
@@ -35,130 +36,12 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import NamedTuple
 
 import numpy as np
 
+from . import update_rules as rules
+
 Array = np.ndarray
-
-
-# -- the rules as equations: pure functions, new arrays in and out ---------------------------
-
-
-class Steps(NamedTuple):
-    """Plain SGD's state: only the number of steps taken."""
-
-    t: int
-
-
-class Velocity(NamedTuple):
-    """Momentum's state: the velocity ``b`` (None before the first step) and the steps taken."""
-
-    b: Array | None
-    t: int
-
-
-class Moments(NamedTuple):
-    """Adam's state: the moving means ``m`` of g and ``v`` of g², and the steps taken t."""
-
-    m: Array
-    v: Array
-    t: int
-
-
-class SquareMean(NamedTuple):
-    """RMSprop's state: the moving mean ``v`` of g²."""
-
-    v: Array
-
-
-class SquareSum(NamedTuple):
-    """AdaGrad's state: the sum ``G`` of every g² so far."""
-
-    G: Array
-
-
-def sgd_init(theta: Array) -> Steps:
-    return Steps(t=0)
-
-
-def sgd_update(theta: Array, g: Array, state: Steps, eta: float) -> tuple[Array, Steps]:
-    """Plain SGD, Nielsen's update: ``θ ← θ − η g``."""
-    return theta - eta * g, Steps(state.t + 1)
-
-
-def momentum_init(theta: Array) -> Velocity:
-    return Velocity(b=None, t=0)
-
-
-def momentum_update(
-    theta: Array, g: Array, state: Velocity, eta: float, mu: float = 0.9
-) -> tuple[Array, Velocity]:
-    """Momentum: ``b ← μ b + g`` (``b = g`` on the first step), ``θ ← θ − η b``."""
-    b = g if state.t == 0 else mu * state.b + g
-    return theta - eta * b, Velocity(b, state.t + 1)
-
-
-def nesterov_update(
-    theta: Array, g: Array, state: Velocity, eta: float, mu: float = 0.9
-) -> tuple[Array, Velocity]:
-    """Nesterov momentum: the same ``b``, then ``θ ← θ − η (g + μ b)``."""
-    b = g if state.t == 0 else mu * state.b + g
-    return theta - eta * (g + mu * b), Velocity(b, state.t + 1)
-
-
-def adam_init(theta: Array) -> Moments:
-    return Moments(m=np.zeros_like(theta), v=np.zeros_like(theta), t=0)
-
-
-def adam_update(
-    theta: Array,
-    g: Array,
-    state: Moments,
-    eta: float,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-) -> tuple[Array, Moments]:
-    """Adam (Kingma & Ba), with t counting the steps from 1::
-
-    m ← β₁ m + (1 − β₁) g                 v ← β₂ v + (1 − β₂) g²
-    m̂ = m / (1 − β₁ᵗ)                     √v̂ = √v / √(1 − β₂ᵗ)
-    θ ← θ − η m̂ / (√v̂ + ε)
-    """
-    t = state.t + 1
-    m = beta1 * state.m + (1 - beta1) * g
-    v = beta2 * state.v + (1 - beta2) * g**2
-    sqrt_v_hat = np.sqrt(v) / math.sqrt(1 - beta2**t)
-    theta = theta - eta / (1 - beta1**t) * (m / (sqrt_v_hat + eps))  # η m̂ = η/(1 − β₁ᵗ) · m
-    return theta, Moments(m, v, t)
-
-
-def rmsprop_init(theta: Array) -> SquareMean:
-    return SquareMean(v=np.zeros_like(theta))
-
-
-def rmsprop_update(
-    theta: Array, g: Array, state: SquareMean, eta: float, rho: float = 0.99, eps: float = 1e-8
-) -> tuple[Array, SquareMean]:
-    """RMSprop: ``v ← ρ v + (1 − ρ) g²``, ``θ ← θ − η g / (√v + ε)``."""
-    v = rho * state.v + (1 - rho) * g**2
-    return theta - eta * (g / (np.sqrt(v) + eps)), SquareMean(v)
-
-
-def adagrad_init(theta: Array) -> SquareSum:
-    return SquareSum(G=np.zeros_like(theta))
-
-
-def adagrad_update(
-    theta: Array, g: Array, state: SquareSum, eta: float, eps: float = 1e-10
-) -> tuple[Array, SquareSum]:
-    """AdaGrad: ``G ← G + g²``, ``θ ← θ − η g / (√G + ε)``."""
-    G = state.G + g**2
-    return theta - eta * (g / (np.sqrt(G) + eps)), SquareSum(G)
-
-
-# -- the training loop's versions: the same arithmetic, in place -----------------------------
 
 
 def add_scaled(y: Array, alpha: float, x: Array, scratch: Array) -> None:
@@ -212,7 +95,8 @@ class SGD(Optimizer):
     - Nesterov:  the same ``b``, then ``θ ← θ − η (g + μ b)``.
 
 
-    The equations: :func:`sgd_update`, :func:`momentum_update`, :func:`nesterov_update`.
+    The equations: ``sgd_update``, ``momentum_update`` and ``nesterov_update`` in
+    :mod:`~backproplab.engine.update_rules`.
     """
 
     def __init__(self, momentum: float = 0.0, nesterov: bool = False):
@@ -230,9 +114,9 @@ class SGD(Optimizer):
 
     def reference(self):
         if not self.momentum:
-            return sgd_init, sgd_update
-        rule = nesterov_update if self.nesterov else momentum_update
-        return momentum_init, partial(rule, mu=self.momentum)
+            return rules.sgd_init, rules.sgd_update
+        rule = rules.nesterov_update if self.nesterov else rules.momentum_update
+        return rules.momentum_init, partial(rule, mu=self.momentum)
 
     def init(self, theta: Array) -> None:
         self._scratch = np.empty_like(theta)
@@ -272,7 +156,8 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba), as ``torch.optim.Adam``; t counts the steps from 1:
 
     ``m ← β₁ m + (1 − β₁) g``,  ``v ← β₂ v + (1 − β₂) g²``,
-    ``θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)`` (the equations: :func:`adam_update`).
+    ``θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)``
+    (the equations: ``update_rules.adam_update``).
     """
 
     def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
@@ -291,7 +176,9 @@ class Adam(Optimizer):
         return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
 
     def reference(self):
-        return adam_init, partial(adam_update, beta1=self.beta1, beta2=self.beta2, eps=self.eps)
+        return rules.adam_init, partial(
+            rules.adam_update, beta1=self.beta1, beta2=self.beta2, eps=self.eps
+        )
 
     def init(self, theta: Array) -> None:
         self.m, self.v = np.zeros_like(theta), np.zeros_like(theta)
@@ -308,7 +195,7 @@ class Adam(Optimizer):
         s *= 1 - b2
         v += s  # v ← β₂ v + (1 − β₂) g²
         np.sqrt(v, out=s)
-        s /= math.sqrt(1 - b2**self.t)  # a Python float, as in adam_update (float32 stays so)
+        s /= math.sqrt(1 - b2**self.t)  # a Python float, as in adam_update: float32 stays so
         s += self.eps  # √v / √(1 − β₂ᵗ) + ε
         np.divide(m, s, out=s)
         s *= eta / (1 - b1**self.t)
@@ -317,7 +204,7 @@ class Adam(Optimizer):
 
 class RMSprop(Optimizer):
     """RMSprop, as ``torch.optim.RMSprop``: ``v ← ρ v + (1 − ρ) g²``,
-    ``θ ← θ − η g / (√v + ε)`` (the equations: :func:`rmsprop_update`)."""
+    ``θ ← θ − η g / (√v + ε)`` (the equations: ``update_rules.rmsprop_update``)."""
 
     def __init__(self, rho: float = 0.99, eps: float = 1e-8):
         if not 0 <= rho < 1:
@@ -332,7 +219,7 @@ class RMSprop(Optimizer):
         return f"RMSprop(rho={self.rho}, eps={self.eps})"
 
     def reference(self):
-        return rmsprop_init, partial(rmsprop_update, rho=self.rho, eps=self.eps)
+        return rules.rmsprop_init, partial(rules.rmsprop_update, rho=self.rho, eps=self.eps)
 
     def init(self, theta: Array) -> None:
         self.v, self._scratch = np.zeros_like(theta), np.empty_like(theta)
@@ -352,7 +239,7 @@ class RMSprop(Optimizer):
 
 class AdaGrad(Optimizer):
     """AdaGrad, as ``torch.optim.Adagrad``: ``G ← G + g²``, ``θ ← θ − η g / (√G + ε)``
-    (the equations: :func:`adagrad_update`)."""
+    (the equations: ``update_rules.adagrad_update``)."""
 
     def __init__(self, eps: float = 1e-10):
         if not eps > 0:
@@ -365,7 +252,7 @@ class AdaGrad(Optimizer):
         return f"AdaGrad(eps={self.eps})"
 
     def reference(self):
-        return adagrad_init, partial(adagrad_update, eps=self.eps)
+        return rules.adagrad_init, partial(rules.adagrad_update, eps=self.eps)
 
     def init(self, theta: Array) -> None:
         self.sum_sq, self._scratch = np.zeros_like(theta), np.empty_like(theta)
