@@ -101,17 +101,14 @@ def adam_update(
     beta2: float = 0.999,
     eps: float = 1e-8,
 ) -> tuple[Array, Moments]:
-    """Adam (Kingma & Ba), with t counting the steps from 1::
-
-    m ← β₁ m + (1 − β₁) g                 v ← β₂ v + (1 − β₂) g²
-    m̂ = m / (1 − β₁ᵗ)                     √v̂ = √v / √(1 − β₂ᵗ)
-    θ ← θ − η m̂ / (√v̂ + ε)
-    """
+    """Adam (Kingma & Ba), as ``torch.optim.Adam``, with t counting the steps from 1: the
+    moving means m of g and v of g², corrected for their start at 0 (``m̂ = m / (1 − β₁ᵗ)``,
+    ``v̂ = v / (1 − β₂ᵗ)``), then ``θ ← θ − η m̂ / (√v̂ + ε)``."""
     t = state.t + 1
-    m = beta1 * state.m + (1 - beta1) * g
-    v = beta2 * state.v + (1 - beta2) * g**2
-    sqrt_v_hat = np.sqrt(v) / math.sqrt(1 - beta2**t)
-    theta = theta - eta / (1 - beta1**t) * (m / (sqrt_v_hat + eps))  # η m̂ = η/(1 − β₁ᵗ) · m
+    m = beta1 * state.m + (1 - beta1) * g  # m ← β₁ m + (1 − β₁) g
+    v = beta2 * state.v + (1 - beta2) * g**2  # v ← β₂ v + (1 − β₂) g²
+    sqrt_v_hat = np.sqrt(v) / math.sqrt(1 - beta2**t)  # √v̂ = √(v / (1 − β₂ᵗ))
+    theta = theta - eta / (1 - beta1**t) * (m / (sqrt_v_hat + eps))  # θ ← θ − η m̂ / (√v̂ + ε)
     return theta, Moments(m, v, t)
 
 
