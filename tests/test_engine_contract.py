@@ -1,6 +1,9 @@
-"""The engine's contract: the readable BP1–BP4 equal the fast path, the gradients are true
-gradients, parameters stay live through training, the library prints nothing and has no
-import cycles, and one hand-worked [2, 2, 1] example checks BP1–BP4 digit by digit."""
+"""The engine's contract: the readable BP1–BP4 equal the fast path (with and without
+dropout's masks, the fused BP1 shortcut equal to the general one), the gradients are true
+gradients, each in-place optimizer is its equations bit for bit, parameters stay live
+through training, the library prints nothing and has no import cycles, the engine imports
+nothing else of the package, and one hand-worked [2, 2, 1] example checks BP1–BP4 digit
+by digit."""
 
 from __future__ import annotations
 
