@@ -1,25 +1,30 @@
-"""The engine's contract: the readable BP1–BP4 equal the fast path, the gradients are true
-gradients, parameters stay live through training, the library prints nothing and has no
-import cycles, and one hand-worked [2, 2, 1] example checks BP1–BP4 digit by digit."""
+"""The engine's contract: the readable BP1–BP4 equal the fast path (with and without
+dropout's masks, the fused BP1 shortcut equal to the general one), the gradients are true
+gradients, each in-place optimizer is its equations bit for bit, parameters stay live
+through training, the library prints nothing and has no import cycles, the engine imports
+nothing else of the package, and one hand-worked [2, 2, 1] example checks BP1–BP4 digit
+by digit."""
 
 from __future__ import annotations
 
 import ast
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from backproplab import Network
+from backproplab.engine import optim
 from backproplab.engine.activations import ACTIVATIONS
-from backproplab.engine.backward import backprop
+from backproplab.engine.backward import backprop, is_fused
 from backproplab.engine.costs import COSTS, get_cost, mean_cost
 from backproplab.engine.forward import feedforward
 from backproplab.engine.optim import SGD
 from backproplab.engine.workspace import Workspace
-from reference import finite_difference_grads
+from reference import finite_difference_grads, numpy_optimizer_steps
 
 PACKAGE = Path(__file__).parents[1] / "src" / "backproplab"
 
@@ -41,35 +46,177 @@ def _problem(net, rng, m=9):
     return X, Y
 
 
-@pytest.mark.parametrize("hidden, output, cost", PAIRINGS)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_the_fast_path_computes_what_the_readable_backprop_computes(hidden, output, cost, dtype):
-    """``Workspace.gradients`` (in place, 1/m folded into Δ^L, σ' from a) and
-    ``backward.backprop`` (fresh arrays, the equations as written) give the same gradient
-    and the same loss, for every activation, output and cost."""
+def _both_paths(hidden, output, cost, dtype, p_drop):
+    """The gradient and loss of one mini-batch by the fast path (``Workspace.gradients``)
+    and by the readable one (``feedforward`` then ``backward.backprop``), with the same
+    dropout masks when ``p_drop`` > 0: ``(fast, readable, loss_fast, loss_readable)``."""
     rng = np.random.default_rng(3)
-    net = Network([3, 4, 5, 3], activation=hidden, output_activation=output, cost=cost,
-                  init="xavier", seed=1, dtype=dtype)  # fmt: skip
+    net = Network(
+        [3, 4, 5, 3],
+        activation=hidden,
+        output_activation=output,
+        cost=cost,
+        init="xavier",
+        seed=1,
+        dtype=dtype,
+    )
     X, Y = _problem(net, rng)
     A0, Yc = X.T.astype(dtype), Y.T.astype(dtype)
-    zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations)
-    grads_w, grads_b = backprop(net.weights, zs, activations, Yc, net.layer_activations,
-                                net.cost_function)  # fmt: skip
     ws = Workspace(net.theta, net.weights, net.biases, net.layer_activations, net.cost_function)
-    loss = ws.gradients(A0, Yc)
+    masks = None
+    if p_drop:
+        masks = [mask.copy() for mask in ws.draw_masks(A0.shape[1], p_drop, rng)]
+        assert all(set(np.unique(mask)) == {0, dtype(1 / (1 - p_drop))} for mask in masks)
+    loss_fast = ws.gradients(A0, Yc, masks)
+    zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations, masks)
+    grads_w, grads_b = backprop(
+        net.weights, zs, activations, Yc, net.layer_activations, net.cost_function, masks=masks
+    )
+    loss_readable = mean_cost(net.cost_function, activations[-1], Yc)
+    return ws.grads_w + ws.grads_b, grads_w + grads_b, loss_fast, loss_readable
+
+
+@pytest.mark.parametrize("hidden, output, cost", PAIRINGS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("p_drop", [0.0, 0.4], ids=["no-dropout", "dropout"])
+def test_the_fast_path_computes_what_the_readable_backprop_computes(
+    hidden, output, cost, dtype, p_drop
+):
+    """``Workspace.gradients`` (in place, 1/m folded into Δ^L, σ' from a) and
+    ``backward.backprop`` (fresh arrays, the equations as written) give the same gradient
+    and the same loss, for every activation, output and cost, in float64 and float32,
+    without dropout and with the same dropout masks on both.
+
+    Tolerance: the two paths round differently (1/m applied to Δ^L before the products
+    or to the products after them; σ' from a or from z), so they agree to a few ulps of
+    the gradient's scale, not bit for bit."""
+    fast, readable, loss_fast, loss_readable = _both_paths(hidden, output, cost, dtype, p_drop)
     tol = 1e-12 if dtype == np.float64 else 1e-5
-    for fast, readable in zip(ws.grads_w + ws.grads_b, grads_w + grads_b):
-        scale = max(float(np.abs(readable).max()), 1.0)
-        assert np.abs(fast - readable).max() <= tol * scale
-    assert loss == pytest.approx(mean_cost(net.cost_function, activations[-1], Yc), rel=tol)
+    for g_fast, g_readable in zip(fast, readable, strict=True):
+        assert g_fast.dtype == g_readable.dtype == dtype
+        scale = max(float(np.abs(g_readable).max()), 1.0)
+        assert np.abs(g_fast - g_readable).max() <= tol * scale
+    assert loss_fast == pytest.approx(loss_readable, rel=tol)
+    if p_drop:  # the masks changed the gradient: the dropout branch was taken on both paths
+        plain = _both_paths(hidden, output, cost, dtype, 0.0)[1]
+        assert any(not np.allclose(a, b) for a, b in zip(readable, plain, strict=True))
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "relu"])
+def test_backprop_with_masks_is_the_gradient_of_the_thinned_network(hidden):
+    """Against finite differences of the mean cost of a forward pass written here, with the
+    masks applied to the hidden outputs: ``a¹ = σ(W¹x + b¹) ⊙ mask¹`` and so on."""
+    rng = np.random.default_rng(12)
+    net = Network(
+        [3, 5, 4, 2], activation=hidden, output_activation="linear", init="xavier", seed=4
+    )
+    X, Y = _problem(net, rng, m=6)
+    X = X + 0.05 * np.sign(X)
+    A0, Yc = X.T.copy(), Y.T.copy()
+    sigma = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[hidden]
+    p = 0.3
+    masks = [(rng.random((n, 6)) >= p) / (1 - p) for n in (5, 4)]
+
+    def thinned_cost(weights, biases):
+        a = A0
+        for ell, (W, b) in enumerate(zip(weights, biases)):
+            z = W @ a + b
+            a = z if ell == 2 else sigma(z) * masks[ell]  # linear output, masked hidden layers
+        return 0.5 * np.sum((a - Yc) ** 2) / 6
+
+    zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations, masks)
+    grads_w, grads_b = backprop(
+        net.weights, zs, activations, Yc, net.layer_activations, net.cost_function, masks=masks
+    )
+    num_w, num_b = finite_difference_grads(thinned_cost, net.weights, net.biases)
+    for g, n in zip(grads_w + grads_b, num_w + num_b, strict=True):
+        np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-9)
+    # the fast path too, given masks it did not draw itself
+    ws = Workspace(net.theta, net.weights, net.biases, net.layer_activations, net.cost_function)
+    ws.gradients(A0, Yc, masks)
+    for g, n in zip(ws.grads_w + ws.grads_b, num_w + num_b, strict=True):
+        np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-9)
+
+
+def test_a_training_step_with_dropout_moves_theta_by_backprops_gradient():
+    """One step on the whole set (no shuffling) with dropout p: the loop draws its masks
+    from the training generator (``Workspace.draw_masks``), and θ moves by −η times the
+    gradient ``backprop`` gives with those same masks."""
+    rng = np.random.default_rng(13)
+    net = Network([3, 6, 4, 2], activation="tanh", seed=0)
+    X, Y = rng.standard_normal((8, 3)), rng.uniform(0.1, 0.9, (8, 2))
+    before = net.copy()
+    ws = Workspace(
+        before.theta, before.weights, before.biases, before.layer_activations, before.cost_function
+    )
+    masks = ws.draw_masks(8, 0.5, np.random.default_rng(21))  # the loop's first draw
+    zs, activations = feedforward(
+        before.weights, before.biases, X.T, before.layer_activations, masks
+    )
+    grads_w, grads_b = backprop(
+        before.weights,
+        zs,
+        activations,
+        Y.T,
+        before.layer_activations,
+        before.cost_function,
+        masks=masks,
+    )
+    net.train(X, Y, epochs=1, batch_size=8, eta=0.5, shuffle=False, dropout=0.5, seed=21)
+    g = np.concatenate([p.ravel() for p in grads_w + grads_b])
+    np.testing.assert_allclose(net.theta, before.theta - 0.5 * g, rtol=1e-12, atol=1e-14)
+    unmasked = np.concatenate(
+        [p.ravel() for p in before.backprop(X, Y)[0] + before.backprop(X, Y)[1]]
+    )
+    assert not np.allclose(g, unmasked)  # the masks mattered
+
+
+FUSED = [(output, cost) for cost, c in COSTS.items() if c.fused_with for output in [c.fused_with]]
+
+
+@pytest.mark.parametrize("output, cost", FUSED)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_fused_shortcut_equals_the_general_bp1(output, cost, dtype):
+    """``Δ^L = A^L − Y`` (the fused branch) equals ``∇_a C ⊙ σ'(Z^L)`` (softmax: its
+    Jacobian product), which ``backprop`` takes for the same cost with the fusion
+    removed; outputs kept away from 0 and 1, where ∇_a C's division by a(1 − a) loses
+    digits (float32: 1e-4 relative)."""
+    rng = np.random.default_rng(14)
+    net = Network(
+        [3, 4, 3],
+        activation="tanh",
+        output_activation=output,
+        cost=cost,
+        init="xavier",
+        seed=5,
+        dtype=dtype,
+    )
+    X, Y = _problem(net, rng)
+    A0, Yc = X.T.astype(dtype), Y.T.astype(dtype)
+    fused_cost = net.cost_function
+    general_cost = replace(fused_cost, fused_with=None)
+    assert is_fused(fused_cost, net.layer_activations[-1])
+    assert not is_fused(general_cost, net.layer_activations[-1])
+    zs, activations = feedforward(net.weights, net.biases, A0, net.layer_activations)
+    fused = backprop(
+        net.weights, zs, activations, Yc, net.layer_activations, fused_cost, return_deltas=True
+    )
+    general = backprop(
+        net.weights, zs, activations, Yc, net.layer_activations, general_cost, return_deltas=True
+    )
+    np.testing.assert_array_equal(fused[2][-1], activations[-1] - Yc)
+    rtol = 1e-10 if dtype == np.float64 else 1e-4
+    for a, b in zip(fused[0] + fused[1] + fused[2], general[0] + general[1] + general[2]):
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * 1e-2)
 
 
 @pytest.mark.parametrize("hidden, output, cost", PAIRINGS)
 def test_backprop_returns_the_true_gradient_of_the_mean_cost(hidden, output, cost):
     """Against centred finite differences of the batch-mean cost (reference.py)."""
     rng = np.random.default_rng(4)
-    net = Network([3, 4, 3], activation=hidden, output_activation=output, cost=cost,
-                  init="xavier", seed=2)  # fmt: skip
+    net = Network(
+        [3, 4, 3], activation=hidden, output_activation=output, cost=cost, init="xavier", seed=2
+    )
     X, Y = _problem(net, rng, m=6)
     X = X + 0.05 * np.sign(X)  # keep ReLU's kink away from the finite differences
     grads_w, grads_b = net.backprop(X, Y)
@@ -177,8 +324,12 @@ def test_hand_worked_2_2_1_network():
          ∂C/∂W¹ = δ¹ xᵀ = [[−5·1, −5·2], [2.5·1, 2.5·2]] = [[−5, −10], [2.5, 5]].
     Cost: C = ½(a² − y)² = ½·6.25 = 3.125.
     """
-    net = Network([2, 2, 1], activation="linear",
-                  weights=[[[1, 0], [1, 1]], [[2, -1]]], biases=[[[0], [1]], [[0.5]]])  # fmt: skip
+    net = Network(
+        [2, 2, 1],
+        activation="linear",
+        weights=[[[1, 0], [1, 1]], [[2, -1]]],
+        biases=[[[0], [1]], [[0.5]]],
+    )
     X, y = np.array([[1.0, 2.0]]), np.array([1.0])
     grads_w, grads_b, deltas = net.backprop(X, y, return_deltas=True)
     np.testing.assert_array_equal(deltas[1], [[-2.5]])
@@ -218,11 +369,29 @@ def _imports(path: Path) -> set[str]:
             if base.startswith("backproplab"):
                 for alias in node.names:
                     name = f"{base}.{alias.name}"
-                    found.add(name if (PACKAGE.parent / name.replace(".", "/")).with_suffix(
-                        ".py").exists() else base)  # fmt: skip
+                    found.add(
+                        name
+                        if (PACKAGE.parent / name.replace(".", "/")).with_suffix(".py").exists()
+                        else base
+                    )
         elif isinstance(node, ast.Import):
             found |= {a.name for a in node.names if a.name.startswith("backproplab")}
     return {f.removesuffix(".__init__") for f in found}
+
+
+def test_the_engine_imports_nothing_of_the_rest_of_the_package():
+    """Every import in ``backproplab/engine/`` (inside functions too, relative or absolute)
+    stays inside the engine: the math can be read, tested and reused on its own."""
+    engine_files = sorted((PACKAGE / "engine").rglob("*.py"))
+    assert len(engine_files) >= 10  # the walk found the engine
+    outside = {
+        f"{path.name} imports {name}"
+        for path in engine_files
+        for name in _imports(path)
+        if name != "backproplab.engine" and not name.startswith("backproplab.engine.")
+    }
+    assert outside == set()
+    assert "backproplab.engine.costs" in _imports(PACKAGE / "engine" / "backward.py")  # seen
 
 
 def test_no_module_imports_one_that_imports_it_back():
@@ -305,19 +474,78 @@ def test_a_copied_network_trains_its_own_arrays(circles):
     assert np.shares_memory(twin.theta, W) and not np.shares_memory(twin.theta, net.theta)
 
 
-@pytest.mark.parametrize("make", [lambda: SGD(), lambda: SGD(momentum=0.9),
-                                  lambda: SGD(momentum=0.9, nesterov=True)])  # fmt: skip
-def test_the_training_loops_update_moves_theta_as_update_does(make):
-    """update_overwriting_grad (the loop's: it may use g as scratch) gives θ the same bits
-    as update, step after step, with momentum's state carried the same way."""
+OPTIMIZERS = {
+    "sgd": lambda: optim.SGD(),
+    "momentum": lambda: optim.SGD(momentum=0.9),
+    "nesterov": lambda: optim.SGD(momentum=0.8, nesterov=True),
+    "adam": lambda: optim.Adam(),
+    "adam, other betas": lambda: optim.Adam(beta1=0.8, beta2=0.99, eps=1e-6),
+    "rmsprop": lambda: optim.RMSprop(),
+    "adagrad": lambda: optim.AdaGrad(),
+}
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("overwriting", [False, True], ids=["update", "update_overwriting_grad"])
+def test_each_in_place_optimizer_is_its_equations_bit_for_bit(make, dtype, overwriting):
+    """The in-place update (``update``, or the loop's ``update_overwriting_grad``, which
+    may use g as scratch) gives θ the same bits as the optimizer's pure reference
+    (``reference()``: its equations on fresh arrays), step after step, its state carried
+    the same way: each in-place chain performs the same IEEE operations in the same order
+    (x + (−η g) is x − η g exactly, and a product's operands commute)."""
     rng = np.random.default_rng(9)
-    theta_a = rng.standard_normal(50)
-    theta_b = theta_a.copy()
-    a, b = make(), make()
-    a.init(theta_a)
-    b.init(theta_b)
-    for _ in range(4):
-        g = rng.standard_normal(50)
-        a.update(theta_a, g.copy(), 0.3)
-        b.update_overwriting_grad(theta_b, g.copy(), 0.3)
-        np.testing.assert_array_equal(theta_a, theta_b)
+    theta_fast = rng.standard_normal(50).astype(dtype)
+    fast = make()
+    fast.init(theta_fast)
+    init, update = make().reference()
+    theta, state = theta_fast.copy(), init(theta_fast)
+    step = fast.update_overwriting_grad if overwriting else fast.update
+    for _ in range(6):
+        g = rng.standard_normal(50).astype(dtype)
+        theta, state = update(theta, g, state, 0.05)
+        step(theta_fast, g.copy(), 0.05)
+        assert theta.dtype == dtype
+        np.testing.assert_array_equal(theta_fast, theta)
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
+def test_the_optimizer_references_follow_the_rules_written_independently(make):
+    """The pure references against tests/reference.py's plain rules (a second
+    implementation, written without backproplab), eight steps. Every array handed in is
+    read-only: a reference that wrote in place would raise."""
+    rng = np.random.default_rng(10)
+    opt = make()
+    name = {"SGD": "sgd", "Adam": "adam", "RMSprop": "rmsprop", "AdaGrad": "adagrad"}[
+        type(opt).__name__
+    ]
+    hp = {
+        k: v for k, v in vars(opt).items() if not k.startswith("_") and isinstance(v, float | bool)
+    }
+    theta0 = rng.standard_normal(20)
+    grads = [rng.standard_normal(20) for _ in range(8)]
+    init, update = opt.reference()
+    for x in [theta0, *grads]:
+        x.flags.writeable = False
+    theta, state = theta0, init(theta0)
+    for g in grads:
+        for x in [theta, *state]:
+            if isinstance(x, np.ndarray):
+                x.flags.writeable = False
+        theta, state = update(theta, g, state, 0.1)
+    np.testing.assert_allclose(
+        theta, numpy_optimizer_steps(name, theta0, grads, 0.1, **hp), rtol=1e-12, atol=1e-14
+    )
+
+
+def test_adams_reference_by_hand():
+    """Two Adam steps on one parameter, by hand (β₁ = 0.5, β₂ = 0.75, ε = 0, η = 0.1):
+    t = 1, g = 2: m = 0.5·2 = 1, v = 0.25·4 = 1; m̂ = 1/0.5 = 2, v̂ = 1/0.25 = 4;
+    θ = 0 − 0.1·2/√4 = −0.1.
+    t = 2, g = −1: m = 0.5 − 0.5 = 0, so θ stays −0.1; v = 0.75 + 0.25 = 1."""
+    init, update = optim.Adam(beta1=0.5, beta2=0.75, eps=1e-300).reference()
+    theta, state = update(np.array([0.0]), np.array([2.0]), init(np.array([0.0])), 0.1)
+    assert theta.tolist() == [-0.1] and state.m.tolist() == [1.0] and state.v.tolist() == [1.0]
+    theta, state = update(theta, np.array([-1.0]), state, 0.1)
+    assert theta.tolist() == [-0.1] and state.m.tolist() == [0.0] and state.v.tolist() == [1.0]
+    assert state.t == 2

@@ -142,8 +142,7 @@ def test_step_callbacks_run_under_the_callers_error_state(circles, caller):
 
     with np.errstate(**caller):
         expected = np.geterr()
-        Network([2, 3, 1], seed=0).train(X, y, epochs=1, batch_size=100, eta=1.0,
-                                          callbacks=[Spy()])  # fmt: skip
+        Network([2, 3, 1], seed=0).train(X, y, epochs=1, batch_size=100, eta=1.0, callbacks=[Spy()])
     assert len(seen) == 10 and all(s == expected for s in seen)  # 1000 samples, batch 100
 
 

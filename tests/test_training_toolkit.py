@@ -52,8 +52,12 @@ OPTIMIZERS = [
 
 
 def _make(name, hp):
-    return {"sgd": optim.SGD, "adam": optim.Adam, "rmsprop": optim.RMSprop,
-            "adagrad": optim.AdaGrad}[name](**hp)  # fmt: skip
+    return {
+        "sgd": optim.SGD,
+        "adam": optim.Adam,
+        "rmsprop": optim.RMSprop,
+        "adagrad": optim.AdaGrad,
+    }[name](**hp)
 
 
 def _thirty_steps(name, hp, eta):
@@ -90,13 +94,21 @@ def test_optimizers_equal_torch_optim(name, hp):
     net, theta0, X, Y = _thirty_steps(name, hp, eta)
     start_net = Network([3, 5, 2], activation="tanh", init="xavier", seed=2)
     model = start_net.to_torch()
-    torch_hp = {"sgd": lambda: {"momentum": hp["momentum"], "nesterov": hp.get("nesterov", False)},
-                "adam": lambda: {"betas": (hp.get("beta1", 0.9), hp.get("beta2", 0.999)),
-                                 "eps": hp.get("eps", 1e-8)},
-                "rmsprop": lambda: {"alpha": 0.99, "eps": 1e-8},
-                "adagrad": lambda: {"eps": 1e-10}}[name]()  # fmt: skip
-    opt = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "rmsprop": torch.optim.RMSprop,
-           "adagrad": torch.optim.Adagrad}[name](model.parameters(), lr=eta, **torch_hp)  # fmt: skip
+    torch_hp = {
+        "sgd": lambda: {"momentum": hp["momentum"], "nesterov": hp.get("nesterov", False)},
+        "adam": lambda: {
+            "betas": (hp.get("beta1", 0.9), hp.get("beta2", 0.999)),
+            "eps": hp.get("eps", 1e-8),
+        },
+        "rmsprop": lambda: {"alpha": 0.99, "eps": 1e-8},
+        "adagrad": lambda: {"eps": 1e-10},
+    }[name]()
+    opt = {
+        "sgd": torch.optim.SGD,
+        "adam": torch.optim.Adam,
+        "rmsprop": torch.optim.RMSprop,
+        "adagrad": torch.optim.Adagrad,
+    }[name](model.parameters(), lr=eta, **torch_hp)
     Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
     for _ in range(3):
         for start in range(0, 60, 6):
@@ -198,16 +210,24 @@ def test_validation_is_an_exact_pass_after_each_epoch(circles):
         def on_epoch_end(self, net, history, epoch):
             seen.append((net.cost(X[:200], y[:200]), net.accuracy(X[:200], y[:200])))
 
-    h = net.train(X[200:], y[200:], epochs=3, batch_size=50, eta=3.0,
-                  validation_data=(X[:200], y[:200]), callbacks=[After()])  # fmt: skip
+    h = net.train(
+        X[200:],
+        y[200:],
+        epochs=3,
+        batch_size=50,
+        eta=3.0,
+        validation_data=(X[:200], y[:200]),
+        callbacks=[After()],
+    )
     np.testing.assert_allclose(h.val_loss_epoch, [c for c, _ in seen], rtol=1e-12)
     np.testing.assert_array_equal(h.val_accuracy_epoch, [a for _, a in seen])
 
 
 def test_validation_fraction_holds_out_that_share_at_random(circles):
     X, y = circles
-    h = Network([2, 3, 1], seed=0).train(X, y, epochs=1, batch_size=50, eta=1.0,
-                                         validation_fraction=0.2, seed=0)  # fmt: skip
+    h = Network([2, 3, 1], seed=0).train(
+        X, y, epochs=1, batch_size=50, eta=1.0, validation_fraction=0.2, seed=0
+    )
     assert h.steps_per_epoch == 16 and len(h.val_loss_epoch) == 1  # 800 training samples
 
 
@@ -219,8 +239,17 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     X_val = rng.standard_normal((300, 2))
     y_val = (X_val[:, 0] > 0).astype(float)
     net = Network([2, 40, 1], cost="cross_entropy", init="xavier", seed=1)
-    h = net.train(X, y, epochs=2000, batch_size=10, eta=0.5, optimizer="adam",
-                  validation_data=(X_val, y_val), patience=20, restore_best=True)  # fmt: skip
+    h = net.train(
+        X,
+        y,
+        epochs=2000,
+        batch_size=10,
+        eta=0.5,
+        optimizer="adam",
+        validation_data=(X_val, y_val),
+        patience=20,
+        restore_best=True,
+    )
     assert h.stopped_early and h.n_epochs < 2000
     best = int(np.argmin(h.val_loss_epoch))
     assert h.best_epoch == best and h.n_epochs == best + 1 + 20
@@ -230,14 +259,15 @@ def test_early_stopping_stops_and_restores_the_best_weights():
 # -- schedules --------------------------------------------------------------------------------------
 def test_schedules_set_each_epochs_eta(circles):
     X, y = circles
-    h = Network([2, 3, 1], seed=0).train(X, y, epochs=5, batch_size=100, eta=1.0,
-                                         schedule=schedules.StepDecay(2, 0.1))  # fmt: skip
+    h = Network([2, 3, 1], seed=0).train(
+        X, y, epochs=5, batch_size=100, eta=1.0, schedule=schedules.StepDecay(2, 0.1)
+    )
     np.testing.assert_allclose(h.eta_epoch, [1, 1, 0.1, 0.1, 0.01])
-    h = Network([2, 3, 1], seed=0).train(X, y, epochs=3, batch_size=100, eta=1.0,
-                                         schedule="invscaling")  # fmt: skip
+    h = Network([2, 3, 1], seed=0).train(
+        X, y, epochs=3, batch_size=100, eta=1.0, schedule="invscaling"
+    )
     np.testing.assert_allclose(h.eta_epoch, [1, 1 / 1001**0.5, 1 / 2001**0.5])  # scikit-learn's
-    h = Network([2, 3, 1], seed=0).train(X, y, epochs=5, batch_size=100, eta=1.0,
-                                         schedule="cosine")  # fmt: skip
+    h = Network([2, 3, 1], seed=0).train(X, y, epochs=5, batch_size=100, eta=1.0, schedule="cosine")
     np.testing.assert_allclose(h.eta_epoch, (1 + np.cos(np.pi * np.arange(5) / 5)) / 2)
 
 

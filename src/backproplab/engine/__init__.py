@@ -12,21 +12,29 @@ takes the (n_samples, n_features) rows users hand in and transposes them once.)
 
 - :func:`feedforward(weights, biases, A0, layer_activations) <feedforward>` →
   ``(zs, activations)``: ``Z^ℓ = W^ℓ A^{ℓ−1} + b^ℓ`` and ``A^ℓ = σ(Z^ℓ)``;
-  ``zs[ℓ−1]`` is ``Z^ℓ``, ``activations[ℓ]`` is ``A^ℓ``, ``activations[0]`` is A0.
+  ``zs[ℓ−1]`` is ``Z^ℓ``, ``activations[ℓ]`` is ``A^ℓ``, ``activations[0]`` is A0
+  (``masks=`` applies inverted dropout to the hidden layers: ``A^ℓ = σ(Z^ℓ) ⊙ mask^ℓ``).
 - :func:`backprop(weights, zs, activations, Y, layer_activations, cost) <backprop>` →
   ``(grads_w, grads_b)``: the true gradients of the batch-mean cost by BP1–BP4, shaped
-  like the parameters (``return_deltas=True`` adds every layer's ``Δ^ℓ``).
+  like the parameters (``return_deltas=True`` adds every layer's ``Δ^ℓ``; ``masks=``
+  the same dropout masks as the forward pass). All of BP1–BP4 are written there,
+  the fused output shortcut ``Δ^L = A^L − Y`` and dropout's BP2 as visible branches.
 - :func:`mean_cost(cost, A_out, Y) <mean_cost>` → ``C = (1/m) Σ_x C_x``, the number
   ``backprop`` differentiates.
 
 **The training step** is the named fast path: :class:`Workspace` bundles the parameters
 (views of one vector θ), the gradient g (views of a second vector) and the buffers a step
-writes; ``Workspace.gradients(A0, Y)`` computes g and the loss with the same equations
-as ``feedforward`` and ``backprop`` (a test proves them equal) and allocates nothing.
+writes; ``Workspace.gradients(A0, Y, masks)`` computes g and the loss with the same
+equations as ``feedforward`` and ``backprop`` (tests prove them equal, with and without
+dropout, in float64 and float32) and allocates nothing.
 
 **The update** is a separate, visible step: an optimizer's ``update(theta, grad, eta)``;
 plain SGD is ``θ ← θ − η g`` (:class:`SGD`). The training loop calls
-``update_overwriting_grad``, the same update with g free to serve as its scratch.
+``update_overwriting_grad``, the same update with g free to serve as its scratch. Each
+optimizer's rule is also written as its equations, a pure ``(init, update)`` pair
+(``optimizer.reference()``), which the in-place version matches bit for bit.
+
+The engine imports nothing of the rest of backproplab (a test checks every import).
 
 >>> import numpy as np
 >>> from backproplab.engine.activations import get_activation

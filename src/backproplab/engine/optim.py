@@ -1,13 +1,23 @@
 """The update step: how a gradient moves the parameters.
 
 Backprop gives ``g = ∇_θ C`` (with a penalty's gradient added when there is one); an
-optimizer turns it into a change of θ. Each optimizer is a small object with explicit,
-inspectable state: ``init(theta)`` allocates what it keeps between steps (its state
-arrays are named after the equations: ``velocity``, ``m``, ``v``, ``sum_sq``) and
-``update(theta, grad, eta)`` changes θ in place, allocating nothing (the training loop
-calls ``update_overwriting_grad``, which may also use ``grad`` as scratch). The rules and
-defaults are those of ``torch.optim``'s SGD, Adam, RMSprop and Adagrad (learning rate = η),
-and the tests check them against it.
+optimizer turns it into a change of θ. The rules and defaults are those of
+``torch.optim``'s SGD, Adam, RMSprop and Adagrad (learning rate = η), and the tests check
+them against it.
+
+Each rule is written twice:
+
+- **as its equations** (the part to read), in :mod:`backproplab.engine.update_rules`: a
+  pair of pure functions in the style of JAX's optimizers, ``*_init(theta) -> state`` and
+  ``*_update(theta, g, state, eta, …) -> (theta, state)``, which return new arrays and
+  keep nothing; ``Optimizer.reference()`` gives an optimizer's pair with its
+  hyperparameters bound;
+- **in place** (the training loop's, here): a small object with explicit, inspectable state.
+  ``init(theta)`` allocates what it keeps between steps (named after the equations:
+  ``velocity``, ``m``, ``v``, ``sum_sq``) and ``update(theta, grad, eta)`` changes θ in
+  place, allocating nothing (the loop calls ``update_overwriting_grad``, which may also
+  use ``grad`` as scratch). Each in-place chain performs the reference's arithmetic
+  operation for operation, and a test proves the two give the same bits step after step.
 
 >>> import numpy as np
 >>> theta, grad = np.array([1.0, 2.0]), np.array([0.5, -1.0])
@@ -16,11 +26,20 @@ and the tests check them against it.
 >>> sgd.update(theta, grad, eta=0.1)
 >>> theta.tolist()
 [0.95, 2.1]
+>>> init, update = Adam().reference()
+>>> theta, state = update(np.zeros(2), grad, init(np.zeros(2)), eta=0.1)
+>>> theta.round(6).tolist(), state.t   # Adam's first step is η sign(g), nearly
+([-0.1, 0.1], 1)
 """
 
 from __future__ import annotations
 
+import math
+from functools import partial
+
 import numpy as np
+
+from . import update_rules as rules
 
 Array = np.ndarray
 
@@ -61,6 +80,12 @@ class Optimizer:
         undefined). The training loop calls this: its gradient is computed anew each step."""
         self.update(theta, grad, eta)
 
+    def reference(self):
+        """``(init, update)``: this optimizer's rule as pure functions, its hyperparameters
+        bound; ``state = init(theta)``, then ``theta, state = update(theta, g, state, eta)``
+        at each step."""
+        raise NotImplementedError
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent, with optional (Nesterov) momentum μ:
@@ -69,6 +94,9 @@ class SGD(Optimizer):
     - momentum:  ``b ← μ b + g`` (``b = g`` on the first step), ``θ ← θ − η b``;
     - Nesterov:  the same ``b``, then ``θ ← θ − η (g + μ b)``.
 
+
+    The equations: ``sgd_update``, ``momentum_update`` and ``nesterov_update`` in
+    :mod:`~backproplab.engine.update_rules`.
     """
 
     def __init__(self, momentum: float = 0.0, nesterov: bool = False):
@@ -77,10 +105,18 @@ class SGD(Optimizer):
         if nesterov and momentum == 0:
             raise ValueError("nesterov needs a momentum above 0")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
-        self.velocity: Array | None = None
+        self.velocity: Array | None = None  # b
+        self.steps = 0
+        self._scratch: Array | None = None
 
     def __repr__(self) -> str:
         return f"SGD(momentum={self.momentum}, nesterov={self.nesterov})"
+
+    def reference(self):
+        if not self.momentum:
+            return rules.sgd_init, rules.sgd_update
+        rule = rules.nesterov_update if self.nesterov else rules.momentum_update
+        return rules.momentum_init, partial(rule, mu=self.momentum)
 
     def init(self, theta: Array) -> None:
         self._scratch = np.empty_like(theta)
@@ -120,7 +156,8 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba), as ``torch.optim.Adam``; t counts the steps from 1:
 
     ``m ← β₁ m + (1 − β₁) g``,  ``v ← β₂ v + (1 − β₂) g²``,
-    ``θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)``.
+    ``θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)``
+    (the equations: ``update_rules.adam_update``).
     """
 
     def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
@@ -130,9 +167,18 @@ class Adam(Optimizer):
         if not eps > 0:
             raise ValueError(f"eps must be positive, got {eps}")
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.m: Array | None = None
+        self.v: Array | None = None
+        self.t = 0
+        self._scratch: Array | None = None
 
     def __repr__(self) -> str:
         return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+
+    def reference(self):
+        return rules.adam_init, partial(
+            rules.adam_update, beta1=self.beta1, beta2=self.beta2, eps=self.eps
+        )
 
     def init(self, theta: Array) -> None:
         self.m, self.v = np.zeros_like(theta), np.zeros_like(theta)
@@ -149,7 +195,7 @@ class Adam(Optimizer):
         s *= 1 - b2
         v += s  # v ← β₂ v + (1 − β₂) g²
         np.sqrt(v, out=s)
-        s /= np.sqrt(1 - b2**self.t)
+        s /= math.sqrt(1 - b2**self.t)  # a Python float, as in adam_update: float32 stays so
         s += self.eps  # √v / √(1 − β₂ᵗ) + ε
         np.divide(m, s, out=s)
         s *= eta / (1 - b1**self.t)
@@ -158,7 +204,7 @@ class Adam(Optimizer):
 
 class RMSprop(Optimizer):
     """RMSprop, as ``torch.optim.RMSprop``: ``v ← ρ v + (1 − ρ) g²``,
-    ``θ ← θ − η g / (√v + ε)``."""
+    ``θ ← θ − η g / (√v + ε)`` (the equations: ``update_rules.rmsprop_update``)."""
 
     def __init__(self, rho: float = 0.99, eps: float = 1e-8):
         if not 0 <= rho < 1:
@@ -166,9 +212,14 @@ class RMSprop(Optimizer):
         if not eps > 0:
             raise ValueError(f"eps must be positive, got {eps}")
         self.rho, self.eps = float(rho), float(eps)
+        self.v: Array | None = None
+        self._scratch: Array | None = None
 
     def __repr__(self) -> str:
         return f"RMSprop(rho={self.rho}, eps={self.eps})"
+
+    def reference(self):
+        return rules.rmsprop_init, partial(rules.rmsprop_update, rho=self.rho, eps=self.eps)
 
     def init(self, theta: Array) -> None:
         self.v, self._scratch = np.zeros_like(theta), np.empty_like(theta)
@@ -187,15 +238,21 @@ class RMSprop(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """AdaGrad, as ``torch.optim.Adagrad``: ``G ← G + g²``, ``θ ← θ − η g / (√G + ε)``."""
+    """AdaGrad, as ``torch.optim.Adagrad``: ``G ← G + g²``, ``θ ← θ − η g / (√G + ε)``
+    (the equations: ``update_rules.adagrad_update``)."""
 
     def __init__(self, eps: float = 1e-10):
         if not eps > 0:
             raise ValueError(f"eps must be positive, got {eps}")
         self.eps = float(eps)
+        self.sum_sq: Array | None = None  # G
+        self._scratch: Array | None = None
 
     def __repr__(self) -> str:
         return f"AdaGrad(eps={self.eps})"
+
+    def reference(self):
+        return rules.adagrad_init, partial(rules.adagrad_update, eps=self.eps)
 
     def init(self, theta: Array) -> None:
         self.sum_sq, self._scratch = np.zeros_like(theta), np.empty_like(theta)

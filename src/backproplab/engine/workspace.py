@@ -13,7 +13,8 @@ the two equal. What differs is only where results go:
 - products write into given arrays (``np.dot(..., out=)``) and element-wise steps run in place;
 - ``1/m`` (the batch mean) is folded into ``Δ^L`` once, so BP3 and BP4 come out as means;
 - BP3's row sums are a product with a column of ones (faster than ``sum`` on small arrays);
-- σ' is computed from the stored activation (sigmoid: ``a (1 − a)``, no second exp).
+- σ' is computed from the stored activation (sigmoid: ``a (1 − a)``, no second exp);
+- it runs under the caller's ``np.errstate``: the loop enters one for a whole epoch.
 """
 
 from __future__ import annotations
@@ -77,6 +78,12 @@ class Buffers:
             output=activations[-1],
         )
 
+    def allocate_dropout(self) -> None:
+        """Allocate ``masks`` and ``kept`` (first use of dropout at this batch size)."""
+        if self.masks is None:
+            self.masks = [np.empty_like(Z) for Z in self.zs[:-1]]
+            self.kept = [np.empty_like(Z) for Z in self.zs[:-1]]
+
 
 class Workspace:
     """Parameters, gradient and buffers of the training step.
@@ -136,17 +143,16 @@ class Workspace:
         """Inverted-dropout masks for a mini-batch of m samples, one per hidden layer
         (n_ℓ, m): each entry is 0 with probability p, else 1/(1 − p), drawn from ``rng``."""
         buf = self.buffers(m)
-        if buf.masks is None:
-            buf.masks = [np.empty_like(Z) for Z in buf.zs[:-1]]
-            buf.kept = [np.empty_like(Z) for Z in buf.zs[:-1]]
+        buf.allocate_dropout()
         for mask in buf.masks:
-            rng.random(out=mask)
+            rng.random(out=mask, dtype=mask.dtype)  # float32 draws for a float32 network
             np.greater_equal(mask, p, out=mask, casting="unsafe")  # 1 kept, 0 dropped
             mask *= 1 / (1 - p)
         return buf.masks
 
-    def gradients(self, A0: Array, Y: Array, masks: Sequence[Array] | None = None,
-                  A_L: Array | None = None) -> float:  # fmt: skip
+    def gradients(
+        self, A0: Array, Y: Array, masks: Sequence[Array] | None = None, A_L: Array | None = None
+    ) -> float:
         """Fill :attr:`grad` with the gradient of the mini-batch's mean cost and return
         that cost. A0 is (n_0, m), Y is (n_L, m).
 
@@ -155,33 +161,32 @@ class Workspace:
         output is ``A^ℓ ⊙ mask^ℓ`` and BP2 carries the mask back: ``Δ^ℓ = ((W^{ℓ+1})ᵀ
         Δ^{ℓ+1} ⊙ mask^ℓ) ⊙ σ'(Z^ℓ)``. ``A_L``: an (n_L, m) array to receive the output
         ``A^L`` instead of the workspace's own (the training loop passes its slice of
-        the epoch's outputs, see :meth:`epoch_outputs`). Overflow and NaN are not warned
-        about here: the training loop checks the loss and the gradient's norm and stops
-        with a clear error.
-        """
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self.gradients_unguarded(A0, Y, masks, A_L)
+        the epoch's outputs, see :meth:`epoch_outputs`).
 
-    def gradients_unguarded(self, A0: Array, Y: Array, masks: Sequence[Array] | None = None,
-                            A_L: Array | None = None) -> float:  # fmt: skip
-        """:meth:`gradients`, for a loop that already runs under ``np.errstate(over=
-        "ignore", invalid="ignore")`` (σ's e^{−z} overflows by design; entering the
-        context costs about 1 µs, a thirtieth of a small network's whole step)."""
+        Error state: this runs under the caller's. σ's e^{−z} overflows by design for
+        z ≪ 0, so the training loop runs a whole epoch of steps under one
+        ``np.errstate(over="ignore", invalid="ignore")`` and checks the loss and the
+        gradient's norm itself (entering the context at every step would cost about
+        1 µs, a thirtieth of a small network's step). Call it under the same context to
+        be warned of nothing.
+        """
         m = A0.shape[1]
         buf = self._buffers.get(m) or self.buffers(m)
         zs, activations, deltas, scratch = buf.zs, buf.activations, buf.deltas, buf.scratch
         acts, L = self.layer_activations, len(self.weights)
         activations[0] = A0
         activations[-1] = buf.output if A_L is None else A_L
-        kept = activations if masks is None else [A0, *buf.kept, activations[-1]]
-        if masks is None:
-            feedforward_into(self.weights, self.biases, acts, zs, activations)
-        else:
-            self._forward_with_dropout(buf, masks)
+        if masks is not None:
+            buf.allocate_dropout()  # masks may come from elsewhere than draw_masks
+        unmasked = activations if masks is None else [A0, *buf.kept, activations[-1]]  # σ(Z^ℓ)
+        feedforward_into(self.weights, self.biases, acts, zs, activations, masks, buf.kept)
         cost = self.cost
         loss = cost.total(activations[-1], Y, scratch=scratch[-1]) / m
-        delta = output_delta(cost, acts[-1], zs[-1], activations[-1], Y, deltas[-1], scratch[-1],
-                             scratch[-1] if cost.total_leaves_grad_a else None)  # BP1  # fmt: skip
+        # BP1 into deltas[-1]; ∇_a C is at hand in scratch[-1] if the loss left it there
+        grad_a = scratch[-1] if cost.total_leaves_grad_a else None
+        delta = output_delta(
+            cost, acts[-1], zs[-1], activations[-1], Y, deltas[-1], scratch[-1], grad_a
+        )
         np.multiply(delta, buf.inv_m, out=delta)  # the batch mean, once for all gradients below
         for i in range(L - 1, -1, -1):  # i = ℓ − 1
             np.dot(delta, buf.ones, out=self.grads_b[i])  # BP3: (n_ℓ, m) @ (m, 1)
@@ -190,23 +195,9 @@ class Workspace:
                 back = np.dot(self.weights[i].T, delta, out=scratch[i - 1])
                 if masks is not None:
                     back *= masks[i - 1]
-                sigma_prime = acts[i - 1].prime(zs[i - 1], kept[i], out=deltas[i - 1])
+                sigma_prime = acts[i - 1].prime(zs[i - 1], unmasked[i], out=deltas[i - 1])
                 delta = np.multiply(back, sigma_prime, out=deltas[i - 1])
         return loss
-
-    def _forward_with_dropout(self, buf: Buffers, masks: Sequence[Array]) -> None:
-        """The forward pass with each hidden layer's output multiplied by its mask; the
-        activations before the mask go to ``buf.kept`` (σ' is computed from them)."""
-        L = len(self.weights)
-        for i, (W, b, act) in enumerate(zip(self.weights, self.biases, self.layer_activations,
-                                            strict=True)):  # fmt: skip
-            Z = np.dot(W, buf.activations[i], out=buf.zs[i])
-            np.add(Z, b, out=Z)
-            if i == L - 1:
-                act.f_unguarded(Z, out=buf.activations[i + 1])
-            else:
-                act.f_unguarded(Z, out=buf.kept[i])
-                np.multiply(buf.kept[i], masks[i], out=buf.activations[i + 1])
 
     def add_penalty(self, l2: float, l1: float, n: int, weight_norms: Sequence[float]) -> float:
         """Add the penalty's gradient ``(λ₂/n) W + (λ₁/n) sign(W)`` to the weights' part of
@@ -256,8 +247,9 @@ class Workspace:
         norms = _norms(self._W_then_b)
         return [*norms[:-1], math.hypot(*norms)]
 
-    def problem_with_step(self, loss: float, eta: float, grad_norm: float,
-                          theta_norm: float) -> str | None:  # fmt: skip
+    def problem_with_step(
+        self, loss: float, eta: float, grad_norm: float, theta_norm: float
+    ) -> str | None:
         """Why the step ``θ ← θ − η g`` must not be taken, or None.
 
         While ‖θ‖ + η‖g‖ stays below the largest float, no element |θ_i − η g_i| ≤

@@ -7,8 +7,9 @@ the session is a training callback, so between two mini-batches it
   no other thread touches it), pausing there while the page has paused;
 - offers a :class:`Moment` (copies of W, b and the curves) at most every
   :data:`UPDATE_INTERVAL` seconds, and only when the page is ready for another view;
-- ends the ``train`` call (:class:`_Restart`) when the page changed how to train, and the
-  loop starts a new one on the same network.
+- ends the ``train`` call (its ``stop_training`` flag, which the training loop reads
+  after every step) when the page changed how to train, and the loop starts a new one on
+  the same network.
 
 An error in a message is reported to the page and the session goes on; closing the tab
 (:meth:`Session.close`) ends the thread at the next mini-batch.
@@ -40,10 +41,6 @@ GRADCHECK_SAMPLES = 20
 GRADCHECK_EPSILON = 1e-5  # CS231n's h: a trained network's tiny gradients drown at 1e-7
 MAX_WEIGHT = 100.0
 CHUNK_STEPS = 20_000  # one ``train`` call's steps, at most: its History stays small
-
-
-class _Restart(Exception):
-    """Ends the current ``train`` call; the loop then starts again (or stops)."""
 
 
 @dataclass
@@ -150,8 +147,6 @@ class Session:
         """Run ``fn``; report a ValueError's message, or any other error, to the page."""
         try:
             fn()
-        except _Restart:
-            pass
         except (ValueError, TypeError) as exc:
             self.emit({"type": "error", "message": str(exc)})
         except Exception as exc:  # a session's failure is its page's, never the server's
@@ -196,7 +191,7 @@ class Session:
                     eta=s.eta, seed=self.rng, callbacks=[self], optimizer=self.optimizer,
                     l1=s.l1, l2=s.l2, dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
                 )  # fmt: skip
-            whole = True
+            whole = not self.stop_training
         except TrainingDivergedError as exc:
             self.running, self.pending_steps = False, 0
             self.emit({"type": "error", "message": f"training stopped: {exc}; press reset"})
@@ -206,6 +201,12 @@ class Session:
                 self._offer(force=True)
 
     # Network.train's callbacks
+    @property
+    def stop_training(self) -> bool:
+        """Read by the training loop after every step: end this ``train`` call when the
+        tab closed or the page changed how to train."""
+        return self.closed.is_set() or self._restart
+
     def on_train_begin(self, net, history) -> None:
         self._history, self._read_steps, self._read_epochs = history, 0, 0
         self._steps0, self._epochs0 = self.steps, self.epochs
@@ -221,10 +222,11 @@ class Session:
         self.epochs = self._epochs0 + history.n_epochs
 
     def _between_steps(self) -> None:
-        """Handle waiting messages; wait here while paused; end ``train`` if asked."""
+        """Handle waiting messages; wait here while paused; return at once when the
+        ``train`` call is to end (:attr:`stop_training`)."""
         while True:
-            if self.closed.is_set() or self._restart:
-                raise _Restart
+            if self.stop_training:
+                return
             if self.running or self.pending_steps:
                 if not self.inbox:
                     return
@@ -301,8 +303,8 @@ class Session:
     def _handle(self, message: dict) -> None:
         kind = message.get("type")
         if kind == "close":
-            self.closed.set()
-            raise _Restart
+            self.closed.set()  # the training loop reads stop_training after this step
+            return
         handler = _HANDLERS.get(kind)
         if handler is None:
             raise ValueError(f"unknown message type {str(kind)[:40]!r}")

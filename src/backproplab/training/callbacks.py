@@ -3,6 +3,29 @@
 Callbacks follow the protocol of :mod:`backproplab.training.loop`: any object with some of
 ``on_train_begin(net, history)``, ``on_step_end(net, history, step)``,
 ``on_epoch_end(net, history, epoch)`` and ``on_train_end(net, history)``.
+
+**Asking training to stop.** A callback that sets its attribute ``stop_training`` to
+True ends the ``train`` call: the loop reads the flag after every step (after all the
+step's ``on_step_end`` calls) and after every epoch (after ``on_epoch_end``). Stopped
+after a step, the steps taken are in the history and the epoch cut short is not recorded
+as one; stopped after an epoch, that epoch is. Early stopping's ``restore_best`` and
+every ``on_train_end`` still run, and ``train`` returns the history as usual: no
+exception crosses the caller. The loop only reads the flag; a callback used for another
+``train`` call sets it back to False itself (for example in ``on_train_begin``).
+
+>>> import numpy as np
+>>> from backproplab import Network
+>>> class StopBelow:  # stop as soon as a mini-batch's loss falls below the threshold
+...     def __init__(self, threshold):
+...         self.threshold, self.stop_training = threshold, False
+...     def on_step_end(self, net, history, step):
+...         self.stop_training = history.loss_step[step - 1] < self.threshold
+>>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+>>> y = np.array([0.0, 1.0, 1.0, 1.0])
+>>> history = Network([2, 3, 1], seed=0).train(X, y, epochs=1000, batch_size=4, eta=3.0,
+...                                              callbacks=[StopBelow(0.05)])
+>>> history.n_steps < 1000, bool(history.loss_step[-1] < 0.05)
+(True, True)
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ nothing in Python runs per sample.
 Nothing here prints. Training returns a :class:`History` and calls callbacks; a callback
 is any object with some of the methods ``on_train_begin(net, history)``,
 ``on_step_end(net, history, step)``, ``on_epoch_end(net, history, epoch)`` and
-``on_train_end(net, history)``.
+``on_train_end(net, history)``. A callback asks training to stop by setting its
+``stop_training`` attribute to True: the loop reads it after every step and every epoch
+(see :mod:`backproplab.training.callbacks`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import numpy as np
 from ..data.labels import label_classes, label_hits, label_kind, predicted_classes
 from ..engine.forward import feedforward
 from ..engine.penalties import check_penalties, penalty
+from ..engine.workspace import Workspace
 from ..validation import check_positive_float, check_positive_int
 from .history import History
 
@@ -70,9 +73,22 @@ class Settings:
     restore_best: bool = False
 
 
-def training_settings(*, epochs, batch_size, eta, shuffle=True, optimizer="sgd", schedule=None,
-                      l2=0.0, l1=0.0, dropout=0.0, evaluate=False, patience=None,
-                      min_delta=0.0, restore_best=False) -> Settings:  # fmt: skip
+def training_settings(
+    *,
+    epochs,
+    batch_size,
+    eta,
+    shuffle=True,
+    optimizer="sgd",
+    schedule=None,
+    l2=0.0,
+    l1=0.0,
+    dropout=0.0,
+    evaluate=False,
+    patience=None,
+    min_delta=0.0,
+    restore_best=False,
+) -> Settings:
     """Check what a user asked for and return it as :class:`Settings`; a ValueError names
     the first bad option."""
     from ..engine.optim import get_optimizer
@@ -137,8 +153,49 @@ def split_validation(X, Y, validation_data, fraction, rng, check):
 _INITIAL_STEPS = 1 << 16  # history rows reserved before training; more are added as needed
 
 
-def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator,
-        callbacks=(), validation=None) -> History:  # fmt: skip
+@dataclass(frozen=True)
+class TrainingCall:
+    """What every epoch of one :func:`sgd` call works on, fixed for the call.
+
+    Attributes:
+        net: the network trained (what callbacks receive). ws: its workspace: θ, g and
+            the step's buffers. X, Y: the training set, (n, n_0) and (n, n_L), C-ordered.
+        settings: how to train. rng: draws the shuffling and the dropout masks.
+        kind, classes: the labels' kind and each sample's class (n,), for the running
+            accuracy; None when Y holds no labels.
+        history: where the steps and epochs are recorded.
+        callbacks: as given; each one's ``stop_training`` flag is read after every step
+            and epoch (a callback may set it without declaring it first).
+        on_step: the callbacks' ``on_step_end`` methods, looked up once.
+    """
+
+    net: Any
+    ws: Workspace
+    X: np.ndarray
+    Y: np.ndarray
+    settings: Settings
+    rng: np.random.Generator
+    kind: str | None
+    classes: np.ndarray | None
+    history: History
+    callbacks: tuple
+    on_step: tuple = ()
+
+    def stop_requested(self) -> bool:
+        """Whether a callback has set its ``stop_training`` flag (see
+        :mod:`backproplab.training.callbacks`)."""
+        return any(getattr(cb, "stop_training", False) for cb in self.callbacks)
+
+
+def sgd(
+    net,
+    X: np.ndarray,
+    Y: np.ndarray,
+    s: Settings,
+    rng: np.random.Generator,
+    callbacks=(),
+    validation=None,
+) -> History:
     """Train ``net`` in place; X is (n_samples, n_features), Y is (n_samples, n_outputs);
     ``validation`` is None or ``(X_val, Y_val)`` in the same layout.
 
@@ -146,38 +203,64 @@ def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator
     on θ, for this call), ``weights``, ``biases``, ``layer_activations``,
     ``cost_function``, ``sizes``; it is also what callbacks receive. Inputs must already
     be validated and of the network's dtype.
+
+    Training ends after ``s.epochs`` epochs, when early stopping says so, or when a
+    callback sets ``stop_training``: after that step (the epoch cut short is not
+    recorded as an epoch; its steps are) or that epoch. ``on_train_end`` runs in every case.
     """
     n = X.shape[0]
     X, Y = np.ascontiguousarray(X), np.ascontiguousarray(Y)  # mini-batches are row blocks
     ws = net.workspace()
-    optimizer, schedule = s.optimizer, s.schedule
-    optimizer.prepare(ws.theta)  # keeps the state of an optimizer object used before
-    schedule.start(s.eta, s.epochs, n)
+    s.optimizer.prepare(ws.theta)  # keeps the state of an optimizer object used before
+    s.schedule.start(s.eta, s.epochs, n)
     kind = label_kind(Y.T)
     classes = None if kind is None else label_classes(Y.T, kind)  # (n,), for the accuracy
     steps_per_epoch = math.ceil(n / s.batch_size)
     history = History.empty(
-        len(ws.weights), steps_per_epoch, labels=kind is not None,
-        validation=validation is not None, capacity=min(steps_per_epoch * s.epochs, _INITIAL_STEPS),
-    )  # fmt: skip
+        len(ws.weights),
+        steps_per_epoch,
+        labels=kind is not None,
+        validation=validation is not None,
+        capacity=min(steps_per_epoch * s.epochs, _INITIAL_STEPS),
+    )
+    callbacks = tuple(callbacks)
+    call = TrainingCall(
+        net=net,
+        ws=ws,
+        X=X,
+        Y=Y,
+        settings=s,
+        rng=rng,
+        kind=kind,
+        classes=classes,
+        history=history,
+        callbacks=callbacks,
+        on_step=tuple(cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")),
+    )
     stopper = None if s.patience is None else _EarlyStopping(s, ws.theta)
     _call(callbacks, "on_train_begin", net, history)
     for epoch in range(s.epochs):
-        eta = schedule.eta_for(epoch, history.monitored())
+        eta = s.schedule.eta_for(epoch, history.monitored())
         if not math.isfinite(eta) or eta <= 0:
             raise ValueError(f"the schedule gave eta = {eta} for epoch {epoch}")
-        loss_sum, hits = _epoch(ws, optimizer, X, Y, s, eta, rng, kind, classes, net, history,
-                                callbacks)  # fmt: skip
+        loss_sum, hits, finished = _epoch(call, eta)
+        if not finished:
+            break  # a callback asked to stop mid-epoch
         if s.evaluate:
             loss_sum, hits = evaluate_cost(net, X, Y, kind)
             loss_sum = loss_sum * n + n * penalty(net.weights, s.l2, s.l1, n)
-        record = {"loss_epoch": loss_sum / n, "eta_epoch": eta,
-                  "accuracy_epoch": None if kind is None else hits / n}  # fmt: skip
+        record = {
+            "loss_epoch": loss_sum / n,
+            "eta_epoch": eta,
+            "accuracy_epoch": None if kind is None else hits / n,
+        }
         if validation is not None:
             record |= _validate(net, validation, s, n)
         history.record_epoch(**record)
         _call(callbacks, "on_epoch_end", net, history, epoch)
         if stopper is not None and stopper.should_stop(history, ws.theta):
+            break
+        if call.stop_requested():
             break
     if stopper is not None:
         stopper.finish(history, ws.theta)
@@ -185,36 +268,38 @@ def sgd(net, X: np.ndarray, Y: np.ndarray, s: Settings, rng: np.random.Generator
     return history
 
 
-def _epoch(ws, optimizer, X, Y, s: Settings, eta, rng, kind, classes, net, history, callbacks):
-    """One pass over the (shuffled) mini-batches: a step each. Returns the sum over the
-    samples of the mini-batch losses, and how many samples were classified right then
-    (``classes``: each sample's class, see :func:`~backproplab.data.labels.label_classes`;
-    each step writes its outputs into the epoch's, which are compared in one pass at
-    the end).
+def _epoch(call: TrainingCall, eta: float) -> tuple[float, int, bool]:
+    """One pass over the (shuffled) mini-batches at learning rate η: a step each.
 
-    The loop runs under one ``np.errstate`` (see :meth:`Workspace.gradients_unguarded`);
-    it checks the loss and the gradient itself, and callbacks run under the caller's
-    (switching costs about 1 µs a step, so it is skipped when the caller's is the loop's).
+    Returns the sum over the samples of the mini-batch losses, how many samples were
+    classified right then (each step writes its outputs into the epoch's, which are
+    compared with ``call.classes`` in one pass at the end), and whether the epoch ran to
+    its end (False: a callback set ``stop_training``).
+
+    The steps run under one ``np.errstate`` (see :meth:`Workspace.gradients
+    <backproplab.engine.workspace.Workspace.gradients>`); the loop checks the loss and the
+    gradient itself, and callbacks run under the caller's (switching costs about 1 µs a
+    step, so it is skipped when the caller's is the loop's).
     """
-    n = X.shape[0]
-    order = rng.permutation(n) if s.shuffle else None
-    on_step = [cb.on_step_end for cb in callbacks if hasattr(cb, "on_step_end")]
+    ws, s, history = call.ws, call.settings, call.history
+    X, Y, n = call.X, call.Y, call.X.shape[0]
+    order = call.rng.permutation(n) if s.shuffle else None
     caller_errstate = np.geterr()
     same_errstate = caller_errstate == caller_errstate | _LOOP_ERRSTATE
     weight_norms = ws.weight_norms()
     loss_sum = 0.0
-    outputs = None if kind is None else ws.epoch_outputs(n, s.batch_size)  # per mini-batch
+    outputs = None if call.kind is None else ws.epoch_outputs(n, s.batch_size)  # per batch
     # the loop's names bound once: on a small network each step is only a few microseconds
-    batch, gradients, grad_norms_of, weight_norms_of = (
-        ws.batch, ws.gradients_unguarded, ws.grad_norms, ws.weight_norms)  # fmt: skip
-    update, record = optimizer.update_overwriting_grad, history.record_step
-    theta, grad = ws.theta, ws.grad
+    batch, gradients, grad_norms_of = ws.batch, ws.gradients, ws.grad_norms
+    weight_norms_of, record = ws.weight_norms, history.record_step
+    update, theta, grad = s.optimizer.update_overwriting_grad, ws.theta, ws.grad
     bs, dropout, penalised = s.batch_size, s.dropout, bool(s.l2 or s.l1)
+    on_step, callbacks = call.on_step, call.callbacks
     with np.errstate(**_LOOP_ERRSTATE):
         for k, start in enumerate(range(0, n, bs)):
             m = min(bs, n - start)
             A0, Yb = batch(X, Y, order, start, m)
-            masks = ws.draw_masks(m, dropout, rng) if dropout else None
+            masks = ws.draw_masks(m, dropout, call.rng) if dropout else None
             loss = gradients(A0, Yb, masks, None if outputs is None else outputs[k])
             if penalised:
                 loss += ws.add_penalty(s.l2, s.l1, n, weight_norms[:-1])
@@ -227,15 +312,17 @@ def _epoch(ws, optimizer, X, Y, s: Settings, eta, rng, kind, classes, net, histo
             weight_norms = weight_norms_of()
             record(loss, grad_norms[:-1], weight_norms[:-1])
             if on_step and same_errstate:
-                _step_end(on_step, net, history)
+                _step_end(on_step, call.net, history)
             elif on_step:
                 with np.errstate(**caller_errstate):
-                    _step_end(on_step, net, history)
+                    _step_end(on_step, call.net, history)
+            if callbacks and call.stop_requested():
+                return loss_sum, 0, False
     if outputs is None:
-        return loss_sum, 0
-    predicted = predicted_classes(np.concatenate(outputs, axis=1), kind)  # (n,), in order
-    truth = classes if order is None else classes[order]
-    return loss_sum, int(np.count_nonzero(predicted == truth))
+        return loss_sum, 0, True
+    predicted = predicted_classes(np.concatenate(outputs, axis=1), call.kind)  # (n,), in order
+    truth = call.classes if order is None else call.classes[order]
+    return loss_sum, int(np.count_nonzero(predicted == truth)), True
 
 
 def _validate(net, validation, s: Settings, n: int) -> dict[str, float | None]:
