@@ -60,6 +60,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 
@@ -279,8 +280,7 @@ def gradcheck(
     _check_grad_shapes(grads_w, grads_b, net)
     analytic = flatten(grads_w, grads_b).astype(np.float64)
     chosen = _choose(net, n_params, per_array, seed)
-    numeric, kinked = numeric_gradient(net, X.T, Y.T, chosen, epsilon, (l2, l1, n))
-    rho = resolution(net, X.T, Y.T, epsilon, (l2, l1, n))[chosen]
+    numeric, kinked, rho = _differences(net, X, Y, chosen, epsilon, (l2, l1, n))
     checked = analytic[chosen]
     names = _names(net.weights, net.biases)
     keep = ~kinked
@@ -299,6 +299,30 @@ def gradcheck(
         worst=_worst(names, chosen[keep], numeric[keep], checked[keep], n_worst),
         kinks=[names[i] for i in chosen[kinked]],
     )
+
+
+_RECENT: dict[bytes, tuple[Array, Array, Array]] = {}  # the last few finite differences
+
+
+def _differences(net, X, Y, chosen, epsilon, penalties):
+    """Δ, the kinks and ρ on the chosen entries; remembered for the last few networks, so
+    checking several gradients of the same network on the same data (a correct one and a
+    suspect one, say) takes the finite differences once."""
+    key = hashlib.blake2b(digest_size=16)
+    for part in (net.theta if hasattr(net, "theta") else flatten(net.weights, net.biases),
+                 X, Y, chosen):  # fmt: skip
+        key.update(np.ascontiguousarray(part).tobytes())
+        key.update(str(np.shape(part)).encode())
+    names = [a.name for a in net.layer_activations] + [net.cost_function.name]
+    key.update(repr((str(net.dtype), names, epsilon, penalties)).encode())
+    digest = key.digest()
+    if digest not in _RECENT:
+        numeric, kinked = numeric_gradient(net, X.T, Y.T, chosen, epsilon, penalties)
+        rho = resolution(net, X.T, Y.T, epsilon, penalties)[chosen]
+        while len(_RECENT) >= 4:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[digest] = (numeric, kinked, rho)
+    return _RECENT[digest]
 
 
 def _check_grad_shapes(grads_w, grads_b, net) -> None:

@@ -20,14 +20,14 @@ from .output import Printer, sigint_guard, staged_run
 
 
 def _save_figure(fig, path: Path) -> None:
-    from ..formats.modelfile import atomic_path
+    from ..formats.files import atomic_path
 
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=100)
 
 
 def _write(out: Path, name: str, fig, summary: str, quiet: bool) -> int:
-    from ..formats.modelfile import atomic_write_text
+    from ..formats.files import atomic_write_text
 
     _save_figure(fig, out / f"{name}.png")
     atomic_write_text(out / f"{name}.txt", summary + "\n")

@@ -33,6 +33,9 @@ class CheckReport:
         case: the case the diagnosis is shown on.
         results: every case's outcome. trace: the reference's shape trace on ``case``
             when shapes were wrong.
+        costs: the costs checked; cost_note: one line saying which and why.
+        convention: ``"means"``, or ``"sums"`` when every gradient is m × the reference
+            (sums over the batch: passed, with a note).
     """
 
     style: str
@@ -44,6 +47,9 @@ class CheckReport:
     case: Case | None = None
     results: list[CaseResult] = field(default_factory=list)
     trace: str | None = None
+    costs: tuple[str, ...] = ()
+    cost_note: str | None = None
+    convention: str = "means"
 
     @classmethod
     def from_results(
@@ -52,12 +58,19 @@ class CheckReport:
         results: list[CaseResult],
         diagnosis: Diagnosis | None,
         trace: str | None = None,
+        *,
+        costs: tuple[str, ...] = (),
+        cost_note: str | None = None,
+        convention: str = "means",
     ) -> CheckReport:
+        extra = {"costs": tuple(costs), "cost_note": cost_note, "convention": convention}
         if diagnosis is None:
-            return cls(style, True, results=results)
+            return cls(style, True, results=results, **extra)
         d = diagnosis
         case = d.showcase.case if d.showcase is not None else None
-        return cls(style, False, d.equation, d.layer, d.hint, d.mistake, case, results, trace)
+        return cls(
+            style, False, d.equation, d.layer, d.hint, d.mistake, case, results, trace, **extra
+        )
 
     def __repr__(self) -> str:
         return (
@@ -68,6 +81,11 @@ class CheckReport:
     def headline(self) -> str:
         """One line: the verdict and, when failed, the equation and layer."""
         n = len(self.results)
+        if self.passed and self.convention == "sums":
+            return (
+                f"backprop check PASSED: all {n} cases match BP1–BP4 at every layer, as sums: "
+                f"your gradients are m × ours: sums, not means — fine if your update divides by m"
+            )
         if self.passed:
             return f"backprop check PASSED: all {n} cases match BP1–BP4 at every layer"
         wrong = sum(r.status != OK_STATUS for r in self.results)
@@ -80,6 +98,8 @@ class CheckReport:
 
     def __str__(self) -> str:
         lines = [self.headline(), f"  ({STYLE_NAMES[self.style]})"]
+        if self.cost_note:
+            lines.append(f"  {self.cost_note}")
         if not self.passed:
             if self.case is not None:
                 lines.append(f"  first seen in {self.case.describe()}")
@@ -119,6 +139,9 @@ class CheckReport:
                 for r in self.results
             ],
             "summary": self.headline(),
+            "costs": list(self.costs),
+            "cost_note": self.cost_note,
+            "convention": self.convention,
         }
 
 

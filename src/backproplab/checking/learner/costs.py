@@ -1,0 +1,64 @@
+"""Which costs to check a learner's backprop with (``--cost auto``).
+
+Code written for the notebook's network.py implements the quadratic cost only: BP1 is
+``(a − y) ⊙ σ′(z)``, whatever cost the checker asks for. Checking it with cross-entropy
+would fail a correct implementation. So, unless the costs are given, one probe case with
+0/1 targets is run twice — asking for cross-entropy and for the quadratic cost — and:
+
+- if the two results differ, the code responds to the cost: both costs are checked;
+- if they are the same (or the code cannot be told the cost: a batch function without a
+  ``cost`` argument), the code implements one cost, and it is checked with the one its
+  gradients match: cross-entropy if they are cross-entropy's, else the quadratic cost.
+
+The report names the costs checked and why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .battery import BATCH, make_case
+from .compare import matches
+from .mistakes import variant_backprop
+
+COSTS = ("quadratic", "cross_entropy")
+NAMES = {"quadratic": "the quadratic cost", "cross_entropy": "cross-entropy"}
+
+
+def _same(first, second) -> bool:
+    if first.gradients is None or second.gradients is None:
+        return False
+    return matches(first.gradients, second.gradients)
+
+
+def choose_costs(run, style: str, keywords, owner, given, seed) -> tuple[tuple[str, ...], str]:
+    """``(costs, note)``: the costs to check and one line saying why.
+
+    ``run(case)`` calls the learner's function on a case (an
+    :class:`~backproplab.checking.learner.run.Outcome`); ``given`` are the costs asked
+    for (None: automatic)."""
+    if given:
+        return tuple(given), f"costs checked: {' and '.join(NAMES[c] for c in given)} (as asked)"
+    m = 1 if style == "nielsen" else BATCH
+    probe = make_case("single hidden layer", [2, 3, 1], "sigmoid", "cross_entropy", m,
+                      seed=[seed, 997])  # fmt: skip
+    twin = dataclasses.replace(probe, cost="quadratic")  # the same numbers, the other cost
+    can_vary = style == "nielsen" or "cost" in keywords
+    as_quadratic = run(twin)
+    if can_vary and not _same(run(probe), as_quadratic):
+        return COSTS, "costs checked: the quadratic cost and cross-entropy"
+    reason = (
+        "your code gives the same gradients whichever cost it is asked for"
+        if can_vary
+        else "your function takes no `cost` argument"
+    )
+    got = as_quadratic.gradients
+    if (
+        got is not None
+        and matches(got, variant_backprop(probe))
+        and not matches(got, variant_backprop(twin))
+    ):
+        return (
+            "cross_entropy",
+        ), f"costs checked: cross-entropy only ({reason}, and they are cross-entropy's)"
+    return ("quadratic",), f"costs checked: the quadratic cost only ({reason})"
