@@ -244,9 +244,10 @@ def test_bp3_alone_wrong_is_told_from_bp1_and_bp4():
 
 def test_bp4_alone_wrong_is_told_from_the_deltas():
     # every layer's ∂C/∂W built from the input x instead of a^{ℓ−1}: right at layer 1 only
+    # (and of the wrong shape wherever n_0 ≠ n_{ℓ−1}: the shape is named first)
     report = check_backprop(nielsen_with(bp4=lambda d, a, zs, l: np.dot(d, a[0].T)))
-    assert (report.equation, report.layer) == ("BP4", 3)
-    assert report.mistake is None
+    assert (report.equation, report.layer) == ("BP4", report.case.n_layers)
+    assert report.mistake is None and report.hint.startswith("shape mismatch: ∂C/∂W^")
     assert [v.delta.split()[0] for v in report.results[0].verdicts] == ["ok"] * 3
 
 

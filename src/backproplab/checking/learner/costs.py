@@ -6,6 +6,8 @@ would fail a correct implementation. So, unless the costs are given, one probe c
 0/1 targets is run twice — asking for cross-entropy and for the quadratic cost — and:
 
 - if the two results differ, the code responds to the cost: both costs are checked;
+- else, if the learner's class defines ``cost_derivative``, the cost is the one whose
+  ∂C/∂a it computes (a − y: the quadratic cost), and only that cost is checked;
 - if they are the same (or the code cannot be told the cost: a batch function without a
   ``cost`` argument), the code implements one cost, and it is checked with the one its
   gradients match: cross-entropy if they are cross-entropy's, else the quadratic cost.
@@ -17,9 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
+
+from ...engine.costs import get_cost
 from .battery import BATCH, make_case
 from .compare import matches
 from .mistakes import variant_backprop
+from .run import nielsen_net
 
 COSTS = ("quadratic", "cross_entropy")
 NAMES = {"quadratic": "the quadratic cost", "cross_entropy": "cross-entropy"}
@@ -29,6 +35,24 @@ def _same(first, second) -> bool:
     if first.gradients is None or second.gradients is None:
         return False
     return matches(first.gradients, second.gradients)
+
+
+def _declared_cost(owner, make_case) -> str | None:
+    """The cost whose ∂C/∂a the learner's own ``cost_derivative`` computes (network.py's
+    is the quadratic cost's, a − y), or None when there is none or it is neither."""
+    if owner is None or not callable(getattr(owner, "cost_derivative", None)):
+        return None
+    from .helpers import A, Y, call_quietly
+
+    case = make_case("probe", [1, 1], "sigmoid", "quadratic", 1, seed=0)
+    instance = nielsen_net(case, owner)
+    got = call_quietly(instance.cost_derivative, A, Y, seconds=1.0)
+    if got is None:
+        return None
+    for name in COSTS:
+        if np.allclose(got, get_cost(name, "sigmoid").grad_a(A, Y), rtol=1e-6):
+            return name
+    return None
 
 
 def choose_costs(run, style: str, keywords, owner, given, seed) -> tuple[tuple[str, ...], str]:
@@ -52,6 +76,11 @@ def choose_costs(run, style: str, keywords, owner, given, seed) -> tuple[tuple[s
         if can_vary
         else "your function takes no `cost` argument"
     )
+    declared = _declared_cost(owner, make_case)
+    if declared is not None:
+        return (declared,), (
+            f"costs checked: {NAMES[declared]} only ({reason}; your cost_derivative is its ∂C/∂a)"
+        )
     got = as_quadratic.gradients
     if (
         got is not None

@@ -128,6 +128,15 @@ def diagnose(results: list[CaseResult], helpers: list[Mistake] = ()) -> Diagnosi
         shown = _explains_all(results, variants, mistake, layer)
         if shown is not None:
             return _diagnosis_of(mistake, layer, shown, variants)
+    # a mistake made for one activation only (a learner's tanh branch): it explains every
+    # case of that activation, and the cases of the others are right
+    for only in dict.fromkeys(r.case.activation for r in failing):
+        if len({r.case.activation for r in results}) == 1:
+            break
+        for mistake, layer in candidates:
+            shown = _explains_all(results, variants, mistake, layer, only)
+            if shown is not None:
+                return _diagnosis_of(mistake, layer, shown, variants)
     return _fallback(failing, variants)
 
 
@@ -148,22 +157,29 @@ def _diagnosis_of(mistake: Mistake, layer, shown: CaseResult, variants) -> Diagn
     return Diagnosis(equation, ell, hint, mistake.name, shown)
 
 
-def _explains_all(results, variants, mistake, layer) -> CaseResult | None:
+def _explains_all(results, variants, mistake, layer, only=None) -> CaseResult | None:
     """The first failing case the mistake reproduces numerically, if it explains every
-    case; None otherwise."""
-    shown = None
+    case (with ``only``: every case of that activation, the others being right); None
+    otherwise."""
+    shown = raised = None
     for r in results:
+        if only is not None and r.case.activation != only:
+            if r.status != OK_STATUS:
+                return None
+            continue
         variant = variants.get(r.case, mistake, layer)
         if r.status == ERROR:
             if variant is not None:
                 return None
+            if raised is None and any(w in (r.outcome.error or "").lower() for w in SHAPE_WORDS):
+                raised = r  # both fail for want of valid shapes
         elif r.outcome.gradients is None or variant is None:
             return None
         elif not matches(r.outcome.gradients, variant):
             return None
         elif shown is None and r.status != OK_STATUS:
             shown = r
-    return shown
+    return shown or raised
 
 
 def _fallback(failing: list[CaseResult], variants: _Variants) -> Diagnosis:
@@ -177,7 +193,10 @@ def _fallback(failing: list[CaseResult], variants: _Variants) -> Diagnosis:
     shown = first(PROBLEM)
     if shown is not None:
         return Diagnosis(None, None, shown.outcome.problem, None, shown)
-    shown = first(WRONG_STATUS, need_deltas=True) or first(WRONG_STATUS)
+    shown = next(  # a wrong shape is named before anything else
+        (r for r in failing if r.status == WRONG_STATUS and _has_shape_verdict(r)), None
+    )
+    shown = shown or first(WRONG_STATUS, need_deltas=True) or first(WRONG_STATUS)
     if shown is not None:
         equation, layer = shown.first_wrong or (None, None)
         return Diagnosis(equation, layer, _hint(shown, equation, layer, variants), None, shown)
@@ -193,6 +212,10 @@ def _fallback(failing: list[CaseResult], variants: _Variants) -> Diagnosis:
 
 
 SHAPE_WORDS = ("shape", "align", "broadcast", "mismatch", "dimension")
+
+
+def _has_shape_verdict(r: CaseResult) -> bool:
+    return any(SHAPE in (v.delta.split()[0], v.bp3, v.bp4) for v in r.verdicts or [])
 
 
 def _hint(shown: CaseResult, equation, layer, variants: _Variants) -> str:

@@ -27,7 +27,7 @@ Z = np.array([[-2.0], [0.5], [3.0]])  # probe points for σ′
 A, Y = np.array([[0.8], [0.3]]), np.array([[1.0], [0.0]])  # and for ∂C/∂a
 
 
-def _call(f, *args, seconds):
+def call_quietly(f, *args, seconds):
     """``f(*args)`` as a float array, or None if it fails, hangs or returns nonsense."""
     try:
         with time_limit(seconds), warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -54,13 +54,13 @@ def learner_helpers(fn, owner, case: Case, seconds) -> list[Mistake]:
     sigmoid_prime = _find("sigmoid_prime", fn, owner, instance)
     wrong_prime = None
     if sigmoid_prime is not None:
-        got = _call(sigmoid_prime, Z, seconds=seconds)
+        got = call_quietly(sigmoid_prime, Z, seconds=seconds)
         if got is not None and not np.allclose(got, sigma.prime(Z, sigma.f(Z)), rtol=1e-6):
             wrong_prime = sigmoid_prime
     cost_derivative = _find("cost_derivative", fn, owner, instance) if owner else None
     wrong_cost = None
     if cost_derivative is not None:
-        got = _call(cost_derivative, A, Y, seconds=seconds)
+        got = call_quietly(cost_derivative, A, Y, seconds=seconds)
         quadratic, cross_entropy = A - Y, (A - Y) / (A * (1 - A))
         if got is not None and not (
             np.allclose(got, quadratic, rtol=1e-6) or np.allclose(got, cross_entropy, rtol=1e-6)
