@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+
+import pytest
 
 from backproplab.cli import main
 
@@ -13,8 +18,11 @@ def test_gradcheck_command_prints_a_passing_table(capsys):
     )
     out = capsys.readouterr().out
     assert "gradient check PASSED" in out
-    # one row per layer, each error with its own verdict against the same threshold
-    assert re.search(r"^\s+1\s+\d\.\d\de-\d\d\s+ok\s+\d\.\d\de-\d\d\s+ok$", out, re.M)
+    # one row per layer: each array's relative error, what rounding allows, its verdict
+    number = r"\d\.\d\de[-+]\d\d"
+    allowed = r"\de[-+]\d\d"
+    row = rf"^\s+1\s+{number}\s+{allowed}\s+ok\s+{number}\s+{allowed}\s+ok$"
+    assert re.search(row, out, re.M), out
 
 
 def test_ladder_command_compares_every_rung(capsys):
@@ -31,3 +39,22 @@ def test_bad_input_is_one_line_and_exit_2(capsys):
     assert len(err) == 1 and "--layers" in err[0]
     assert main(["gradcheck", "--activation", "swish"]) == 2
     assert "unknown activation" in capsys.readouterr().err
+
+
+def test_too_many_samples_is_refused_before_any_work(capsys):
+    assert main(["gradcheck", "--samples", "100000"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--samples must be at most 10000" in err[0]
+    assert main(["ladder", "--samples", "0"]) == 2
+
+
+@pytest.mark.end_to_end
+def test_ladder_into_a_closed_pipe_exits_quietly():
+    """``backproplab ladder | head -1``: the reader goes away; no broken-pipe error."""
+    read, write = os.pipe()
+    proc = subprocess.Popen([sys.executable, "-m", "backproplab", "ladder"], stdout=write,
+                            stderr=subprocess.PIPE)  # fmt: skip
+    os.close(write)
+    os.close(read)  # like head after its line: every write the command makes now fails
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and err == b""

@@ -62,7 +62,8 @@ def choose_costs(run, style: str, keywords, owner, given, seed) -> tuple[tuple[s
     :class:`~backproplab.checking.learner.run.Outcome`); ``given`` are the costs asked
     for (None: automatic)."""
     if given:
-        return tuple(given), f"costs checked: {' and '.join(NAMES[c] for c in given)} (as asked)"
+        names = " and ".join(NAMES[c] for c in given) + (" only" if len(given) == 1 else "")
+        return tuple(given), f"costs checked: {names} (as asked)"
     m = 1 if style == "nielsen" else BATCH
     probe = make_case("single hidden layer", [2, 3, 1], "sigmoid", "cross_entropy", m,
                       seed=[seed, 997])  # fmt: skip
