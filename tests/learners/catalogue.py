@@ -314,6 +314,15 @@ LEARNERS = [
         ("nabla_b[-l] = delta\n", "nabla_b[-l] = np.dot(delta, activations[-l - 1].transpose())\n"),
         ("nabla_b[-1] = delta\n", "nabla_b[-1] = np.dot(delta, activations[-2].transpose())\n"),
     ),
+    nielsen(
+        "sigmoid written with e^{+z}", "sigmoid", "1", ("your sigmoid is wrong", "0.3775", "0.6225"),
+        ("return 1.0 / (1.0 + np.exp(-z))", "return 1.0 / (1.0 + np.exp(z))"),
+    ),
+    nielsen(
+        "right backprop, feedforward without the bias", "PASSED", None,
+        ("note: your feedforward is wrong",),
+        ("a = sigmoid(np.dot(w, a) + b)", "a = sigmoid(np.dot(w, a))"),
+    ),
     # ---- batch style ------------------------------------------------------------------
     batch("batch, columns, means", "PASSED", None, ("quadratic cost only",)),
     batch(

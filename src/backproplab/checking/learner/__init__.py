@@ -43,7 +43,7 @@ from .diagnose import (
     diagnose,
     judge_case,
 )
-from .helpers import learner_helpers
+from .helpers import feedforward_note, learner_helpers
 from .mistakes import MISTAKES, variant_backprop
 from .report import CheckReport
 from .run import Outcome, accepted_keywords, call_learner, owner_class
@@ -135,7 +135,8 @@ def check_backprop(
             results.append(CaseResult(case, Outcome(problem="skipped after a time-out"), SKIPPED))
             continue
         results.append(judge_case(case, run(case), variant_backprop(case)))
-    extra = {"costs": costs, "cost_note": cost_note}
+    note = feedforward_note(owner, cases[0], time_limit) if style == "nielsen" else None
+    extra = {"costs": costs, "cost_note": cost_note, "notes": (note,) if note else ()}
     if all(r.status == OK_STATUS for r in results):
         return CheckReport.from_results(style, results, None, **extra)
     helpers = learner_helpers(fn, owner, cases[0], time_limit)

@@ -27,7 +27,7 @@ Z = np.array([[-2.0], [0.5], [3.0]])  # probe points for σ′
 A, Y = np.array([[0.8], [0.3]]), np.array([[1.0], [0.0]])  # and for ∂C/∂a
 
 
-def call_quietly(f, *args, seconds):
+def call_quietly(f, *args, seconds, same_shape=True):
     """``f(*args)`` as a float array, or None if it fails, hangs or returns nonsense."""
     try:
         with time_limit(seconds), warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -35,7 +35,7 @@ def call_quietly(f, *args, seconds):
             out = np.asarray(f(*[np.array(x) for x in args]), dtype=float)
     except (Exception, TimeLimitExceeded, SystemExit):
         return None
-    return out if out.shape == np.shape(args[0]) else None
+    return out if not same_shape or out.shape == np.shape(args[0]) else None
 
 
 def _find(name: str, fn, owner, instance):
@@ -66,4 +66,37 @@ def learner_helpers(fn, owner, case: Case, seconds) -> list[Mistake]:
             np.allclose(got, quadratic, rtol=1e-6) or np.allclose(got, cross_entropy, rtol=1e-6)
         ):
             wrong_cost = cost_derivative
-    return helper_mistakes(sigmoid_prime=wrong_prime, cost_derivative=wrong_cost)
+    sigmoid = _find("sigmoid", fn, owner, instance)
+    wrong_sigmoid = None
+    if sigmoid is not None:
+        got = call_quietly(sigmoid, Z, seconds=seconds)
+        if got is not None and not np.allclose(got, sigma.f(Z), rtol=1e-6):
+            wrong_sigmoid = sigmoid
+    return helper_mistakes(
+        sigmoid_prime=wrong_prime, cost_derivative=wrong_cost, sigmoid=wrong_sigmoid
+    )
+
+
+def feedforward_note(owner, case: Case, seconds) -> str | None:
+    """A note when the learner's class has a ``feedforward`` that disagrees with the
+    network's output on ``case``'s first sample (their backprop may be right and their
+    feedforward, which evaluation and the update's monitoring use, wrong)."""
+    if owner is None or not callable(getattr(owner, "feedforward", None)):
+        return None
+    from ...engine.forward import feedforward
+
+    x = case.X[:, :1]
+    want = feedforward(case.weights, case.biases, x, case.layer_activations)[1][-1]
+    instance = nielsen_net(case, owner)
+    got = call_quietly(instance.feedforward, x, seconds=seconds, same_shape=False)
+    if got is None or got.shape != want.shape:
+        return "your feedforward(x) fails or returns the wrong shape on a column x of shape " + (
+            f"{x.shape}; it should return a^L, shape {want.shape}"
+        )
+    if np.allclose(got, want, rtol=1e-6, atol=1e-12):
+        return None
+    return (
+        f"your feedforward is wrong: on {case.describe()} it returns "
+        f"{np.array2string(got.ravel(), precision=4)}; the output a^L is "
+        f"{np.array2string(want.ravel(), precision=4)}"
+    )

@@ -34,6 +34,7 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -79,6 +80,8 @@ class Mistake:
         finish: the rewrite of what ``backprop`` returned.
         layer: where the report places it: ``"L"``, ``"1"``, or None (the first equation
             whose output departs from the reference, in backprop's order).
+        forward: a σ the forward pass uses in place of the sigmoid (the learner's own
+            ``sigmoid``), so that the whole pass, and backprop after it, runs on it.
     """
 
     name: str
@@ -88,6 +91,7 @@ class Mistake:
     substitute: Hook | None = None
     finish: Finish | None = None
     layer: str | None = None
+    forward: Callable[[Array], Array] | None = None
 
     def hint_for(self, case: Case) -> str:
         return self.hint(case) if callable(self.hint) else self.hint
@@ -289,11 +293,40 @@ MISTAKES: dict[str, Mistake] = {
 }  # fmt: skip
 
 
-def helper_mistakes(sigmoid_prime=None, cost_derivative=None) -> list[Mistake]:
-    """Mistakes made with the learner's own helpers: their ``sigmoid_prime(z)`` as σ′ at
-    every layer, their ``cost_derivative(a, y)`` as ∇_a C. Tried when the helper differs
-    from the true function, so that a wrong helper is named as such."""
+def with_forward(act: Activation, sigma: Callable[[Array], Array]) -> Activation:
+    """The sigmoid with its σ(z) replaced by ``sigma`` (other activations unchanged)."""
+    if act.name != "sigmoid":
+        return act
+
+    def f(z, out=None):
+        a = np.asarray(sigma(z.copy()), dtype=float)
+        if out is None:
+            return a
+        out[...] = a
+        return out
+
+    return dataclasses.replace(act, f=f, f_unguarded=f)
+
+
+def helper_mistakes(sigmoid_prime=None, cost_derivative=None, sigmoid=None) -> list[Mistake]:
+    """Mistakes made with the learner's own helpers: their ``sigmoid(z)`` in the forward
+    pass, their ``sigmoid_prime(z)`` as σ′ at every layer, their ``cost_derivative(a, y)``
+    as ∇_a C. Tried when the helper differs from the true function, so that a wrong helper
+    is named as such."""
     found = []
+    if sigmoid is not None:
+
+        def sigmoid_hint(case: Case) -> str:
+            z = np.array([[0.5]])
+            got = float(np.asarray(sigmoid(z.copy()), dtype=float).ravel()[0])
+            return (
+                f"your sigmoid is wrong: sigmoid(0.5) returns {got:.4g}; σ(0.5) = 1/(1 + e^−0.5) "
+                f"= 0.6225. The forward pass, and every gradient after it, uses it"
+            )
+
+        found.append(
+            Mistake("learner_sigmoid", "sigmoid", sigmoid_hint, forward=sigmoid, layer="1")
+        )
     if sigmoid_prime is not None:
 
         def theirs(act: Activation):
@@ -343,6 +376,8 @@ def variant_backprop(case: Case, mistake: Mistake | None = None, layer: int | No
         ValueError: where the mistaken expression has no valid shapes on this case.
     """
     acts = case.layer_activations
+    if mistake is not None and mistake.forward is not None:
+        acts = [with_forward(act, mistake.forward) for act in acts]
     zs, activations = feedforward(case.weights, case.biases, case.X, acts)
     terms = Terms(
         list(case.weights), list(activations), list(acts), case.cost_function,

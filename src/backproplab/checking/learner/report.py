@@ -36,6 +36,7 @@ class CheckReport:
         costs: the costs checked; cost_note: one line saying which and why.
         convention: ``"means"``, or ``"sums"`` when every gradient is m × the reference
             (sums over the batch: passed, with a note).
+        notes: what else was found in the learner's class (a wrong ``feedforward``).
     """
 
     style: str
@@ -50,6 +51,7 @@ class CheckReport:
     costs: tuple[str, ...] = ()
     cost_note: str | None = None
     convention: str = "means"
+    notes: tuple[str, ...] = ()
 
     @classmethod
     def from_results(
@@ -62,8 +64,14 @@ class CheckReport:
         costs: tuple[str, ...] = (),
         cost_note: str | None = None,
         convention: str = "means",
+        notes: tuple[str, ...] = (),
     ) -> CheckReport:
-        extra = {"costs": tuple(costs), "cost_note": cost_note, "convention": convention}
+        extra = {
+            "costs": tuple(costs),
+            "cost_note": cost_note,
+            "convention": convention,
+            "notes": tuple(notes),
+        }
         if diagnosis is None:
             return cls(style, True, results=results, **extra)
         d = diagnosis
@@ -100,6 +108,7 @@ class CheckReport:
         lines = [self.headline(), f"  ({STYLE_NAMES[self.style]})"]
         if self.cost_note:
             lines.append(f"  {self.cost_note}")
+        lines += [f"  note: {note}" for note in self.notes]
         if not self.passed:
             if self.case is not None:
                 lines.append(f"  first seen in {self.case.describe()}")
@@ -142,6 +151,7 @@ class CheckReport:
             "costs": list(self.costs),
             "cost_note": self.cost_note,
             "convention": self.convention,
+            "notes": list(self.notes),
         }
 
 
