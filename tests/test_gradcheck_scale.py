@@ -166,3 +166,16 @@ def test_float32_saturated_output_is_judged_by_float32s_rounding():
     grads_w, grads_b = net.backprop(X, y)
     bad = gradcheck(net, X, y, grads=([grads_w[0] * 1.5, grads_w[1]], grads_b))
     assert bad.failed_layers == [1]
+
+
+def test_per_example_checks_during_training_never_fail_a_layer(circles):
+    """The notebook's per-example check (ε = 1e-7) on a trained network: single examples
+    give the smallest gradients, where a bare relative error flagged half the layers."""
+    X, y = circles
+    net = Network([2, 3, 3, 1], seed=0)
+    net.train(X, y, epochs=3, batch_size=10, eta=3.0)
+    verdicts = [gradcheck(net, X[i : i + 1], y[i : i + 1]) for i in range(40)]
+    assert all(r.failed_layers == [] and r.passed for r in verdicts)
+    # what the bare per-layer threshold would have called FAILED: about half of them
+    bare = [any(a.relative_error >= 1e-7 for pair in r.arrays for a in pair) for r in verdicts]
+    assert sum(bare) >= 10
