@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backproplab import Network
+from backproplab import Network, datasets
 from backproplab.checking.finite_differences import numeric_gradient
 from backproplab.checking.gradcheck import gradcheck
 from backproplab.engine.forward import feedforward
@@ -168,10 +168,10 @@ def test_float32_saturated_output_is_judged_by_float32s_rounding():
     assert bad.failed_layers == [1]
 
 
-def test_per_example_checks_during_training_never_fail_a_layer(circles):
+def test_per_example_checks_during_training_never_fail_a_layer():
     """The notebook's per-example check (ε = 1e-7) on a trained network: single examples
     give the smallest gradients, where a bare relative error flagged half the layers."""
-    X, y = circles
+    X, y = datasets.circles()
     net = Network([2, 3, 3, 1], seed=0)
     net.train(X, y, epochs=3, batch_size=10, eta=3.0)
     verdicts = [gradcheck(net, X[i : i + 1], y[i : i + 1]) for i in range(40)]
