@@ -67,7 +67,7 @@ def numeric_gradient(net, A0: Array, Y: Array, chosen: Array, epsilon: float,
         zs, activations = feedforward(weights, biases, A0, acts)
         C = mean_cost(net.cost_function, activations[-1], Y) + penalty(weights, *penalties)
         slopes = [act.prime(zs[i], activations[i + 1]) for i, act in hidden]
-        if acts[-1].name != "softmax":
+        if acts[-1].hidden_ok:  # element-wise σ′ (softmax has none)
             slopes.append(acts[-1].prime(zs[-1], activations[-1]))
         return C, slopes
 
