@@ -1,11 +1,16 @@
 """Check a learner's own backprop: which equation is wrong, at which layer, and why.
 
-:func:`check_backprop` runs the learner's function on a fixed, seeded battery of small
-networks (:mod:`~backproplab.checking.learner.battery`), compares what it returns with the
-engine's BP1–BP4 equation by equation and layer by layer
-(:mod:`~backproplab.checking.learner.compare`), and recognises the common mistakes by running
-each of them, deliberately, on the same cases (:mod:`~backproplab.checking.learner.mistakes`).
-The command line runs the same check in a separate process (``backproplab check``).
+:func:`check_backprop` first finds which costs the code implements
+(:mod:`~backproplab.checking.learner.costs`), runs the learner's function on a fixed, seeded
+battery of small networks (:mod:`~backproplab.checking.learner.battery`), compares what it
+returns with the engine's BP1–BP4 equation by equation and layer by layer
+(:mod:`~backproplab.checking.learner.compare`), and recognises the common mistakes by making
+each of them, deliberately, inside the engine's readable backprop on the same cases
+(:mod:`~backproplab.checking.learner.mistakes`, through the hook points of
+:mod:`~backproplab.checking.learner.hooks`) — including mistakes made with the learner's own
+``sigmoid``, ``sigmoid_prime`` and ``cost_derivative``, which are then named
+(:mod:`~backproplab.checking.learner.helpers`). In what it reports, a wrong shape comes
+first. The command line runs the same check in a separate process (``backproplab check``).
 
 >>> import numpy as np
 >>> def backprop(weights, biases, X, Y):        # σ′ forgotten in BP2
