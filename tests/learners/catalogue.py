@@ -333,14 +333,14 @@ LEARNERS = [
     ),
     batch("rows, like a DataFrame", "PASSED", None, (), template=ROWS, samples="rows"),
     batch(
-        "rows: Y flattened, (m, 1) - (m,) broadcasts to (m, m)", "shape", None,
-        ("shape mismatch",),
+        "rows: Y flattened, (m, 1) - (m,) broadcasts to (m, m)", "shape", "L",
+        ("shape mismatch", "broadcasts to (m, m)", "(5, 5)"),
         ("delta = (a[-1] - Y) * a[-1] * (1 - a[-1])",
          "delta = (a[-1] - Y.flatten()) * a[-1] * (1 - a[-1])"),
         template=ROWS, samples="rows",
     ),
     batch(
-        "BP3 summed over the wrong axis", "BP3", None, ("shape mismatch", "∂C/∂b"),
+        "BP3 summed over the wrong axis", "BP3", "L", ("shape mismatch", "∂C/∂b", "(1, 5)"),
         (B_BP3, "grads_b[i] = np.sum(delta, axis=0, keepdims=True) / m"),
     ),
     batch(

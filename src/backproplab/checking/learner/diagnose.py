@@ -207,8 +207,29 @@ def _fallback(failing: list[CaseResult], variants: _Variants) -> Diagnosis:
         else (f"{shown.outcome.error} ({shown.outcome.where})")
     )
     if shown.status == ERROR and any(w in text.lower() for w in SHAPE_WORDS):
+        batch = _batch_dimension(failing, shown)
+        if batch is not None:
+            return Diagnosis("shape", shown.case.n_layers, batch, None, shown)
         return Diagnosis("shape", None, f"shape mismatch: {text}", None, shown)
     return Diagnosis(None, None, text, None, shown)
+
+
+def _batch_dimension(failing: list[CaseResult], shown: CaseResult) -> str | None:
+    """The hint for shape errors that only batches raise: every failing case has several
+    samples and a shape error naming the batch size m — a column (m, 1) minus a 1-D
+    array (m,) broadcasts to (m, m), the classic ``a − y.flatten()``."""
+    m = shown.case.n_samples
+    if m == 1 or any(r.case.n_samples == 1 or r.status != ERROR for r in failing):
+        return None
+    if not all(str(r.case.n_samples) in (r.outcome.error or "") for r in failing):
+        return None
+    return (
+        f"shape mismatch: only batches fail, each with a shape error that names the batch "
+        f"size {m}: an array grew an (m, m) = ({m}, {m}) block where it should have one "
+        f"column or row per sample. A column (m, 1) minus a 1-D array (m,) broadcasts to "
+        f"(m, m) — the classic a − y.flatten(): keep y 2-D (y.reshape(-1, 1)). "
+        f"{shown.outcome.error}" + (f" ({shown.outcome.where})" if shown.outcome.where else "")
+    )
 
 
 SHAPE_WORDS = ("shape", "align", "broadcast", "mismatch", "dimension")

@@ -97,11 +97,13 @@ class CheckReport:
         if self.passed:
             return f"backprop check PASSED: all {n} cases match BP1–BP4 at every layer"
         wrong = sum(r.status != OK_STATUS for r in self.results)
-        if self.equation is not None:
+        if self.equation is not None and self.layer is not None:
             return (
                 f"backprop check FAILED ({wrong} of {n} cases): {self.equation} is wrong "
                 f"at layer {self.layer}"
             )
+        if self.equation is not None:
+            return f"backprop check FAILED ({wrong} of {n} cases): {self.equation} is wrong"
         return f"backprop check FAILED ({wrong} of {n} cases)"
 
     def __str__(self) -> str:
