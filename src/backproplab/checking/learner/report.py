@@ -97,13 +97,16 @@ class CheckReport:
         if self.passed:
             return f"backprop check PASSED: all {n} cases match BP1–BP4 at every layer"
         wrong = sum(r.status != OK_STATUS for r in self.results)
+        what = {"shape": "a shape", "order": "the order of the layers"}.get(
+            self.equation, self.equation
+        )
         if self.equation is not None and self.layer is not None:
             return (
-                f"backprop check FAILED ({wrong} of {n} cases): {self.equation} is wrong "
+                f"backprop check FAILED ({wrong} of {n} cases): {what} is wrong "
                 f"at layer {self.layer}"
             )
         if self.equation is not None:
-            return f"backprop check FAILED ({wrong} of {n} cases): {self.equation} is wrong"
+            return f"backprop check FAILED ({wrong} of {n} cases): {what} is wrong"
         return f"backprop check FAILED ({wrong} of {n} cases)"
 
     def __str__(self) -> str:
