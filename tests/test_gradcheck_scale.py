@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from backproplab import Network, datasets
-from backproplab.checking.finite_differences import numeric_gradient
+from backproplab.checking.finite_differences import numeric_gradient, resolution
 from backproplab.checking.gradcheck import gradcheck
 from backproplab.engine.forward import feedforward
+from backproplab.engine.parameters import flatten
 
 ARCHITECTURES = ([2, 3, 1], [2, 3, 3, 3, 1], [784, 30, 10], [64, 30, 30, 30, 30, 10])
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
@@ -179,3 +180,19 @@ def test_per_example_checks_during_training_never_fail_a_layer():
     # what the bare per-layer threshold would have called FAILED: about half of them
     bare = [any(a.relative_error >= 1e-7 for pair in r.arrays for a in pair) for r in verdicts]
     assert sum(bare) >= 10
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
+@pytest.mark.parametrize("sizes", [[2, 3, 3, 3, 1], [64, 30, 30, 10]], ids=str)
+def test_the_resolution_bounds_every_entry_and_is_not_vacuous(sizes, dtype):
+    """|Δ_i − g_i| ≤ ρ_i entry by entry for correct backprop, and ρ_i stays far below the
+    gradients of a well-scaled network (so the rule still fails real bugs)."""
+    net, X, Y = _problem(sizes, "tanh", dtype, seed=5)
+    g = flatten(*net.backprop(X, Y)).astype(np.float64)
+    chosen = np.random.default_rng(0).choice(g.size, min(g.size, 300), replace=False)
+    numeric, kinked = numeric_gradient(net, X.T, Y.T, chosen, 1e-7)
+    rho = resolution(net, X.T, Y.T, 1e-7)[chosen]
+    assert not kinked.any()
+    assert np.all(np.abs(numeric - g[chosen]) <= rho)
+    limit = 1e-4 if dtype == np.float64 else 1e-2  # an error of 1e-4 of a gradient shows
+    assert np.median(rho / np.maximum(np.abs(g[chosen]), 1e-300)) < limit
