@@ -41,6 +41,17 @@ def test_bad_input_is_one_line_and_exit_2(capsys):
     assert "unknown activation" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["--layers", "784,100,100,10", "--samples", "10000"], ["--layers", ",".join(["3"] * 3000)]],
+    ids=["wide and many samples", "3000 layers"],
+)
+def test_a_check_that_would_run_for_minutes_is_refused_at_once(capsys, argv):
+    assert main(["gradcheck", *argv]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "multiply-adds" in err[0] and "at most 2e+10" in err[0]
+
+
 def test_too_many_samples_is_refused_before_any_work(capsys):
     assert main(["gradcheck", "--samples", "100000"]) == 2
     err = capsys.readouterr().err.strip().splitlines()

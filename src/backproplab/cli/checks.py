@@ -24,6 +24,25 @@ def parse_layers(text: str, option: str = "--layers") -> list[int]:
 
 
 MAX_SAMPLES = 10_000  # gradcheck and ladder: samples per forward pass; more is a typo
+MAX_GRADCHECK_WORK = 2e10  # multiply-adds a gradcheck may take (about a minute at most)
+LAYER_OVERHEAD = 2000  # a layer's fixed cost per forward pass, in multiply-adds (NumPy calls)
+
+
+def check_gradcheck_work(sizes: list[int], samples: int) -> None:
+    """Refuse a check whose finite differences would run for minutes: each checked entry
+    (at most :data:`~backproplab.checking.gradcheck.PER_ARRAY` of each W and b) costs two
+    forward passes, ``Σ (samples · n_ℓ n_{ℓ−1} + overhead)`` multiply-adds each, the
+    overhead being a layer's NumPy calls (:data:`LAYER_OVERHEAD`)."""
+    from ..checking.gradcheck import PER_ARRAY
+
+    pairs = list(zip(sizes[:-1], sizes[1:], strict=False))
+    checked = sum(min(n * n_in, PER_ARRAY) + min(n, PER_ARRAY) for n_in, n in pairs)
+    work = 2.0 * checked * sum(samples * n * n_in + LAYER_OVERHEAD for n_in, n in pairs)
+    if work > MAX_GRADCHECK_WORK:
+        raise ValueError(
+            f"this check would take about {work:.1e} multiply-adds (at most "
+            f"{MAX_GRADCHECK_WORK:.0e} are accepted): use fewer --samples or a smaller network"
+        )
 
 
 @contextmanager
@@ -73,6 +92,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     check_epsilon(args.epsilon)
     check_seed(args.seed)
     check_layers(parse_layers(args.layers))
+    check_gradcheck_work(parse_layers(args.layers), args.samples)
     net = Network(
         parse_layers(args.layers),
         activation=args.activation,
