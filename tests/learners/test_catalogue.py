@@ -67,5 +67,6 @@ def test_each_learner_gets_its_verdict(index, tmp_path):
     if learner.layer is not None:
         assert report.layer == LAYERS[learner.layer](report.case.n_layers), text
     assert report.hint and report.hint in text
+    assert "more than one mistake" not in report.hint, text  # each learner made one
     for word in learner.words:
         assert word in report.hint, text

@@ -65,13 +65,24 @@ def choose_costs(run, style: str, keywords, owner, given, seed) -> tuple[tuple[s
         names = " and ".join(NAMES[c] for c in given) + (" only" if len(given) == 1 else "")
         return tuple(given), f"costs checked: {names} (as asked)"
     m = 1 if style == "nielsen" else BATCH
-    probe = make_case("single hidden layer", [2, 3, 1], "sigmoid", "cross_entropy", m,
-                      seed=[seed, 997])  # fmt: skip
+    # a chain of width 1: no shape for a mistake to break, so the probe runs whatever else
+    # is wrong with the code
+    probe = make_case("probe", [1, 1, 1], "sigmoid", "cross_entropy", m, seed=[seed, 997])
     twin = dataclasses.replace(probe, cost="quadratic")  # the same numbers, the other cost
     can_vary = style == "nielsen" or "cost" in keywords
     as_quadratic = run(twin)
-    if can_vary and not _same(run(probe), as_quadratic):
-        return COSTS, "costs checked: the quadratic cost and cross-entropy"
+    if can_vary:
+        as_cross_entropy = run(probe)
+        answered = as_quadratic.gradients is not None and as_cross_entropy.gradients is not None
+        if not answered:  # the code fails before it says anything about costs
+            declared = _declared_cost(owner, make_case)
+            if declared is not None:
+                return (declared,), (
+                    f"costs checked: {NAMES[declared]} only (your cost_derivative is its ∂C/∂a)"
+                )
+            return COSTS, "costs checked: the quadratic cost and cross-entropy"
+        if not _same(as_cross_entropy, as_quadratic):
+            return COSTS, "costs checked: the quadratic cost and cross-entropy"
     reason = (
         "your code gives the same gradients whichever cost it is asked for"
         if can_vary
