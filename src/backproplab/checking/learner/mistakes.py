@@ -168,7 +168,7 @@ MISTAKES: dict[str, Mistake] = {
             "σ′(z^L) is applied twice: network2's cost.delta(z, a, y) already includes "
             "σ′(z^L) for the quadratic cost (and cancels it for cross-entropy), so do not "
             "multiply it by sigmoid_prime(z) again",
-            substitute=sigma_prime(_prime_squared, output=True, hidden=False),
+            substitute=sigma_prime(_prime_squared, output=True, hidden=False, general_bp1=True),
         ),
         Mistake(
             "factor_2", "BP1",
