@@ -171,7 +171,6 @@ WRONG_NIELSEN = {
         1,
         "bp2_weights_wrong_layer",
     ),
-    "cost_derivative ignored": (nielsen_with(bp1=bp1_cost_ignored), "BP1", 0, "cost_ignored"),
     "y − a": (nielsen_with(bp1=bp1_sign), "BP1", 0, "sign_flipped"),
     "transposed ∂C/∂W": (
         nielsen_with(bp4=lambda delta, a, zs, l: np.dot(a[-l - 1], delta.T)),
@@ -203,11 +202,23 @@ def test_factor_2_is_named_when_the_cost_is_taken_from_cost_derivative():
     assert "½" in report.hint
 
 
-def test_a_factor_2_that_also_hard_codes_the_cost_still_points_at_bp1_with_its_factor():
+def test_a_factor_2_that_also_hard_codes_the_cost_is_checked_as_quadratic_code():
+    """2(a − y)σ′ whatever the cost: the code implements one cost, so it is checked with
+    the quadratic cost only, where it is exactly factor_2."""
     report = check_backprop(WRONG_NIELSEN["factor 2 of ‖a − y‖² without ½"][0], style="nielsen")
-    assert report.case.cost == "quadratic"  # the first case that fails
-    assert "½" in report.hint  # the quadratic cases are all 2× …
-    assert report.results[-1].first_wrong == ("BP1", 4)  # … the cross-entropy ones also wrong
+    assert report.costs == ("quadratic",) and "same gradients whichever cost" in report.cost_note
+    assert (report.equation, report.mistake) == ("BP1", "factor_2") and "½" in report.hint
+
+
+def test_quadratic_only_code_passes_by_default_and_fails_when_cross_entropy_is_asked():
+    """BP1 written inline as (a − y)σ′(z): right for the quadratic cost, the notebook's."""
+    fn = nielsen_with(bp1=bp1_cost_ignored)
+    report = check_backprop(fn, style="nielsen")
+    assert report.passed and report.costs == ("quadratic",)
+    assert "quadratic cost only" in str(report)
+    both = check_backprop(fn, style="nielsen", costs=("quadratic", "cross_entropy"))
+    assert not both.passed and (both.equation, both.mistake) == ("BP1", "cost_ignored")
+    assert both.case.cost == "cross_entropy"
 
 
 def test_a_mistake_at_one_layer_only_is_found_at_that_layer():
@@ -233,9 +244,10 @@ def test_bp3_alone_wrong_is_told_from_bp1_and_bp4():
 
 def test_bp4_alone_wrong_is_told_from_the_deltas():
     # every layer's ∂C/∂W built from the input x instead of a^{ℓ−1}: right at layer 1 only
+    # (and of the wrong shape wherever n_0 ≠ n_{ℓ−1}: the shape is named first)
     report = check_backprop(nielsen_with(bp4=lambda d, a, zs, l: np.dot(d, a[0].T)))
-    assert (report.equation, report.layer) == ("BP4", 3)
-    assert report.mistake is None
+    assert (report.equation, report.layer) == ("BP4", report.case.n_layers)
+    assert report.mistake is None and report.hint.startswith("shape mismatch: ∂C/∂W^")
     assert [v.delta.split()[0] for v in report.results[0].verdicts] == ["ok"] * 3
 
 
@@ -376,12 +388,14 @@ def test_a_right_batch_backprop_passes_with_every_activation_and_cost():
     }
 
 
-def test_sum_instead_of_mean_is_off_by_the_batch_size():
+def test_sums_instead_of_means_pass_with_a_one_line_note():
+    """The notebook's backprop_batch returns sums; fine if the update divides by m."""
     report = check_backprop(batch_backprop(mean=False, bias_mean=False), style="batch")
-    assert (report.equation, report.mistake) == ("BP3", "sum_not_mean")
-    assert report.layer == report.case.n_layers and report.case.n_samples == 5
-    # a batch of one sample cannot show it
+    assert report.passed and report.convention == "sums"
+    assert "your gradients are m × ours: sums, not means" in report.headline()
+    # the batch cases are m × the reference; a batch of one sample cannot show it
     assert all(r.status == "ok" for r in report.results if r.case.n_samples == 1)
+    assert any(r.status == "WRONG" for r in report.results if r.case.n_samples == 5)
 
 
 def test_sum_in_bp4_only_is_bp4():

@@ -109,7 +109,8 @@ def test_json_for_autograders(tmp_path, capsys):
     assert code == 1
     assert (data["passed"], data["equation"], data["layer"], data["mistake"]) == (
         False, "BP2", 2, "bp2_no_sigma_prime")  # fmt: skip
-    assert len(data["cases"]) == 7
+    assert len(data["cases"]) == 5  # its cost_derivative is the quadratic cost's: 5 cases
+    assert data["costs"] == ["quadratic"] and "quadratic cost only" in data["cost_note"]
 
 
 def test_batch_style_with_rows_and_the_library_imported_by_the_learner(tmp_path, capsys):
@@ -177,3 +178,45 @@ def test_a_wrong_target_exits_2_in_one_line(tmp_path, capsys, monkeypatch, targe
     code, out, err = run(capsys, target)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "1e9"])
+def test_a_time_limit_that_is_not_a_finite_positive_number_is_one_line(tmp_path, capsys, value):
+    student = write(tmp_path, "network.py", NETWORK_PY)
+    code, out, err = run(capsys, f"{student}:Network.backprop", "--time-limit", value)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "--time-limit must be" in err
+
+
+def test_help_says_the_file_is_executed_and_within_which_limits(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for words in ("EXECUTED", "separate Python process", "--time-limit seconds per call",
+                  "2 GB of memory", "64 KB"):  # fmt: skip
+        assert words in text, text
+
+
+def test_what_the_learner_prints_is_capped(tmp_path, capsys):
+    """A file that prints 1 MB while loading and on every call: 64 KB of it is kept."""
+    source = "print('x' * 1_000_000)\n" + NETWORK_PY.replace(
+        "            return (nabla_b, nabla_w)",
+        "            print('y' * 1000)\n            return (nabla_b, nabla_w)",
+    )
+    student = write(tmp_path, "chatty.py", source)
+    code, out, err = run(capsys, f"{student}:Network.backprop")
+    assert code == 0 and "PASSED" in out
+    kept, _, more = err.rpartition("… ")
+    assert more.endswith("bytes more\n") and int(more.split()[0]) > 900_000
+    assert len(err) < 70_000 and "chatty.py printed (first 64 KB kept)" in err
+
+
+def test_cost_quadratic_and_auto_name_the_costs_checked(tmp_path, capsys):
+    student = write(tmp_path, "network.py", NETWORK_PY)
+    code, out, _ = run(capsys, f"{student}:Network.backprop", "--cost", "quadratic")
+    assert code == 0 and "costs checked: the quadratic cost only (as asked)" in out
+    code, out, _ = run(capsys, f"{student}:Network.backprop", "--cost", "auto")
+    assert code == 0 and "costs checked: the quadratic cost only" in out
+    assert "your cost_derivative is its ∂C/∂a" in out
+    code, out, _ = run(capsys, f"{student}:Network.backprop", "--cost", "cross-entropy")
+    assert code == 1 and "costs checked: cross-entropy only (as asked)" in out

@@ -138,6 +138,7 @@ def test_all_zero_gradients_are_uninformative_not_passed():
     report = gradcheck(dead, X, y)
     assert not report.passed and not report.informative and report.verdict == "UNINFORMATIVE"
     assert "exactly zero" in str(report)
+    assert {v for pair in report.layer_verdicts for v in pair} == {"unresolved"}
 
 
 def test_per_layer_verdicts_use_the_same_threshold():
@@ -150,4 +151,5 @@ def test_per_layer_verdicts_use_the_same_threshold():
     grads_w[1] = grads_w[1] * 1.01
     report = gradcheck(net, X, y, grads=(grads_w, grads_b))
     rows = {line.split()[0]: line.split() for line in str(report).splitlines()[2:6]}
-    assert rows["1"][2] == "ok" and rows["2"][2] == "FAILED" and not report.passed
+    assert rows["1"][3] == "ok" and rows["2"][3] == "FAILED" and not report.passed
+    assert report.failed_layers == [2]

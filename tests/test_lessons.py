@@ -19,6 +19,7 @@ from backproplab.lessons import (
     VANISHING_SETTINGS,
     digits_standardised,
     learning_slowdown,
+    slowdown_starts,
     vanishing_gradients,
 )
 from backproplab.viz.lessons import plot_slowdown, plot_vanishing
@@ -213,10 +214,12 @@ def _gradient_norms_by_hand(weights, biases, X, Y, activation):
         acts.append(a)
     delta = (acts[-1] - Y.T) / X.shape[0]
     norms = [np.linalg.norm(delta @ acts[-2].T)]
+    bias_norms = []
     for i in range(len(weights) - 2, -1, -1):
         delta = (weights[i + 1].T @ delta) * fprime(zs[i])
         norms.append(np.linalg.norm(delta @ acts[i].T))
-    return norms[::-1]
+        bias_norms.append(np.linalg.norm(delta.sum(axis=1)))  # ‖∂C/∂b^ℓ‖, hidden ℓ
+    return norms[::-1], bias_norms[::-1]
 
 
 @pytest.mark.parametrize("setting", list(VANISHING_SETTINGS))
@@ -236,8 +239,12 @@ def test_recorded_gradient_norms_equal_an_independent_backprop(setting):
         seed=3,
     )  # the same initial weights
     X, Y = digits_standardised(200, seed=3)
-    expected = _gradient_norms_by_hand(net.weights, net.biases, X, Y, activation)
+    expected, hidden_deltas = _gradient_norms_by_hand(net.weights, net.biases, X, Y, activation)
     np.testing.assert_allclose(v.runs[setting].grad_norm[0], expected, rtol=1e-10)
+    # and ‖δ^ℓ‖ = ‖∂C/∂b^ℓ‖ of the hidden layers over the whole set, before training
+    np.testing.assert_allclose(v.runs[setting].start_delta_norm,
+                               hidden_deltas, rtol=1e-10)  # fmt: skip
+    assert v.runs[setting].delta_steps[0] == 0
 
 
 def test_the_digits_are_standardised_with_one_hot_targets():
@@ -275,31 +282,80 @@ def test_slowdown_figure_draws_the_runs():
     s = learning_slowdown(epochs=60)
     fig = plot_slowdown(s)
     assert isinstance(fig, Figure)
-    ax_q, ax_ce, ax_sp, ax_g = fig.axes
-    np.testing.assert_array_equal(ax_q.lines[0].get_ydata(), s.quadratic.cost)
-    np.testing.assert_array_equal(ax_ce.lines[0].get_ydata(), s.cross_entropy.cost)
+    ax_c, ax_sp, ax_g = fig.axes
+    np.testing.assert_array_equal(ax_c.lines[0].get_ydata(), s.quadratic.cost / s.quadratic.cost[0])
     np.testing.assert_array_equal(ax_sp.lines[0].get_ydata(), s.quadratic.sigma_prime)
-    np.testing.assert_array_equal(ax_g.lines[1].get_ydata(), np.abs(s.cross_entropy.grad_w))
+    ce = [line for line in ax_g.lines if line.get_label().startswith("cross-entropy")][0]
+    np.testing.assert_array_equal(ce.get_ydata(), np.abs(s.cross_entropy.grad_w))
     assert ax_g.get_yscale() == "log"
     assert ax_g.get_legend() is not None and ax_sp.get_legend() is not None
 
 
+def _sigma_prime(z):
+    return _sigmoid(z) * (1 - _sigmoid(z))
+
+
+def test_both_starts_side_by_side_with_titles_from_the_runs():
+    """σ′(4) = 0.0177 is saturated, σ′(1.5) = 0.149 is not: the titles say so, with the
+    epochs each cost needs, as the runs measured them."""
+    saturated, fresh = slowdown_starts()
+    assert (saturated.w0, saturated.b0, fresh.w0, fresh.b0) == (2.0, 2.0, 0.6, 0.9)
+    assert saturated.sigma_prime_at_start == pytest.approx(_sigma_prime(4.0))
+    assert fresh.sigma_prime_at_start == pytest.approx(_sigma_prime(1.5))
+    assert saturated.saturated and not fresh.saturated
+    fig = plot_slowdown(saturated, fresh)
+    assert len(fig.axes) == 6
+    title = fig.get_suptitle()
+    for s in (saturated, fresh):
+        half = s.epochs_to_half()
+        ws, bs = _neuron_by_hand("quadratic", s.w0, s.b0, 1.0, 0.0, 0.15, 300)[:2]
+        a = np.array([_sigmoid(w * 1.0 + b) for w, b in zip(ws, bs)])
+        assert half["quadratic"] == int(np.flatnonzero(a < 0.5)[0])
+        assert f"a < 0.5 after {half['quadratic']} epochs with the quadratic cost" in title
+        assert f"after {half['cross_entropy']} epochs with cross-entropy" in title
+    columns = [ax.get_title() for ax in fig.axes[:2]]  # the top row, one column per start
+    assert "σ′(z) = 0.018: saturated" in columns[0] and "0.149: not saturated" in columns[1]
+
+
+def test_an_unsaturated_start_alone_is_not_called_saturated():
+    """Issue: plot_slowdown(learning_slowdown(w=0.6, b=0.9)) was titled "started saturated"."""
+    fig = plot_slowdown(learning_slowdown(w=0.6, b=0.9))
+    texts = [fig.get_suptitle(), *(ax.get_title() for ax in fig.axes)]
+    assert all("saturated" not in t.replace("not saturated", "") for t in texts), texts
+    assert "(not saturated)" in fig.get_suptitle()
+
+
 @pytest.mark.slow
-def test_vanishing_figure_draws_each_layer_on_a_log_scale(vanishing):
+def test_vanishing_figure_draws_each_hidden_delta_on_a_log_scale(vanishing):
     fig = plot_vanishing(vanishing)
-    top, (ax_speed, ax_acc) = fig.axes[:3], fig.axes[3:]
+    n = len(vanishing.runs)
+    top, (ax_start, ax_speed, ax_acc) = fig.axes[:n], fig.axes[n:]
+    hidden = len(vanishing.sizes) - 2
     for ax, run in zip(top, vanishing.runs.values()):
-        assert ax.get_yscale() == "log"
-        raw = ax.lines[::2]  # per layer: the raw per-step line, then its running mean
-        assert len(raw) == len(vanishing.sizes) - 1
-        for ell, line in enumerate(raw):
-            np.testing.assert_array_equal(line.get_ydata(), run.grad_norm[:, ell])
-    assert ax_speed.get_yscale() == "log"
+        assert ax.get_yscale() == "log" and len(ax.lines) == hidden
+        for ell, line in enumerate(ax.lines):
+            np.testing.assert_array_equal(line.get_ydata(), run.delta_norm[:, ell])
+        assert f"{run.delta_first_to_last:.2g} untrained" in ax.get_title()
+    for line, run in zip(ax_start.lines, vanishing.runs.values()):
+        np.testing.assert_array_equal(line.get_ydata(), run.start_delta_norm)
     for line, run in zip(ax_speed.lines, vanishing.runs.values()):
         np.testing.assert_array_equal(line.get_ydata(), run.median_grad_norm)
     for line, run in zip(ax_acc.lines, vanishing.runs.values()):
         np.testing.assert_array_equal(line.get_ydata(), 100 * run.accuracy_epoch)
-    assert top[-1].get_legend() is not None and ax_speed.get_legend() is not None
+    assert top[-1].get_legend() is not None and ax_start.get_legend() is not None
+    for run in vanishing.runs.values():
+        assert f"{run.delta_first_to_last:.2g}" in fig.get_suptitle()
+
+
+@pytest.mark.slow
+def test_the_contrast_is_plain_in_the_hidden_deltas(vanishing):
+    """Nielsen's measure, untrained: N(0, 1/n_in) sigmoid loses a factor of about four per
+    hidden layer (σ′ ≤ ¼), ReLU with He's weights keeps ‖δ‖ within a factor of three."""
+    scaled, he = vanishing.runs["scaled"], vanishing.runs["he"]
+    steps = scaled.start_delta_norm[1:] / scaled.start_delta_norm[:-1]
+    assert np.all(steps > 2.5) and scaled.delta_first_to_last < 0.01
+    assert he.delta_first_to_last > 0.3
+    assert he.delta_first_to_last > 100 * scaled.delta_first_to_last
 
 
 def test_run_slowdown_writes_figure_and_summary(tmp_path, capsys):

@@ -1,8 +1,9 @@
 """``backproplab demo slowdown`` and ``backproplab demo vanishing``: the two lessons of
 :mod:`backproplab.lessons`, each written into a folder as a figure and a short summary.
 
-- :func:`run_slowdown` writes ``slowdown.png`` and ``slowdown.txt``: one saturated sigmoid
-  neuron trained with the quadratic cost and with cross-entropy;
+- :func:`run_slowdown` writes ``slowdown.png`` and ``slowdown.txt``: one sigmoid neuron
+  trained with the quadratic cost and with cross-entropy, from a saturated and an
+  unsaturated start;
 - :func:`run_vanishing` writes ``vanishing.png`` and ``vanishing.txt``: a deep narrow
   network's gradient norm per layer for three activation/initialisation settings.
 
@@ -20,14 +21,14 @@ from .output import Printer, sigint_guard, staged_run
 
 
 def _save_figure(fig, path: Path) -> None:
-    from ..formats.modelfile import atomic_path
+    from ..formats.files import atomic_path
 
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=100)
 
 
 def _write(out: Path, name: str, fig, summary: str, quiet: bool) -> int:
-    from ..formats.modelfile import atomic_write_text
+    from ..formats.files import atomic_write_text
 
     _save_figure(fig, out / f"{name}.png")
     atomic_write_text(out / f"{name}.txt", summary + "\n")
@@ -36,14 +37,16 @@ def _write(out: Path, name: str, fig, summary: str, quiet: bool) -> int:
 
 
 def run_slowdown(out: Path, quiet: bool = False) -> int:
-    """Train the saturated neuron with both costs (Nielsen's start: w = b = 2, x = 1,
-    y = 0, η = 0.15, 300 epochs) and write ``out/slowdown.png`` and ``out/slowdown.txt``
-    (``out`` must be a writable folder)."""
-    from ..lessons import learning_slowdown
+    """Train the neuron with both costs from Nielsen's two starts — saturated (w = b = 2)
+    and not (w = 0.6, b = 0.9), x = 1, y = 0, η = 0.15, 300 epochs — and write
+    ``out/slowdown.png`` (the two side by side) and ``out/slowdown.txt`` (``out`` must be
+    a writable folder)."""
+    from ..lessons import slowdown_starts
     from ..viz.lessons import plot_slowdown
 
-    result = learning_slowdown()
-    return _write(Path(out), "slowdown", plot_slowdown(result), result.summary(), quiet)
+    starts = slowdown_starts()
+    summary = "\n\n".join(s.summary() for s in starts)
+    return _write(Path(out), "slowdown", plot_slowdown(*starts), summary, quiet)
 
 
 def run_vanishing(out: Path, quiet: bool = False) -> int:

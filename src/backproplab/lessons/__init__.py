@@ -2,7 +2,8 @@
 
 - :func:`learning_slowdown` (Nielsen, chapter 3, :mod:`.slowdown`): a saturated sigmoid
   neuron learns slowly with the quadratic cost, because BP1 multiplies its error by σ′(z);
-  cross-entropy cancels that factor.
+  cross-entropy cancels that factor. :func:`slowdown_starts` runs it from a saturated and
+  an unsaturated start, side by side.
 - :func:`vanishing_gradients` (Nielsen, chapter 5, :mod:`.vanishing`): BP2 multiplies the
   error by ``Wᵀ σ′`` at every layer on its way back, so in a deep sigmoid network the first
   layers learn far slower than the last — unless the initialisation and activation keep
@@ -18,7 +19,15 @@ True
 True
 """
 
-from .slowdown import SLOWDOWN_COSTS, Slowdown, SlowdownRun, learning_slowdown
+from .slowdown import (
+    SATURATED_SIGMA_PRIME,
+    SLOWDOWN_COSTS,
+    STARTS,
+    Slowdown,
+    SlowdownRun,
+    learning_slowdown,
+    slowdown_starts,
+)
 from .vanishing import (
     SETTING_LABELS,
     VANISHING_SETTINGS,
@@ -29,14 +38,17 @@ from .vanishing import (
 )
 
 __all__ = [
+    "SATURATED_SIGMA_PRIME",
     "SETTING_LABELS",
     "SLOWDOWN_COSTS",
     "Slowdown",
+    "STARTS",
     "SlowdownRun",
     "VANISHING_SETTINGS",
     "Vanishing",
     "VanishingRun",
     "digits_standardised",
     "learning_slowdown",
+    "slowdown_starts",
     "vanishing_gradients",
 ]

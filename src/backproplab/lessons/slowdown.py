@@ -28,6 +28,14 @@ Array = np.ndarray
 #: The two costs compared, by the names :class:`~backproplab.network.Network` takes.
 SLOWDOWN_COSTS = ("quadratic", "cross_entropy")
 
+#: A start is *saturated* when BP1's factor σ′(z) is below a fifth of its largest value ¼
+#: (|z| > 2.9, a within 0.05 of 0 or 1): the quadratic cost's δ = (a − y) σ′(z) is then
+#: at least five times smaller than cross-entropy's δ = a − y.
+SATURATED_SIGMA_PRIME = 0.05
+
+#: The two starts the lesson compares (Nielsen's): saturated, and not.
+STARTS = {"saturated": {"w": 2.0, "b": 2.0}, "unsaturated": {"w": 0.6, "b": 0.9}}
+
 
 @dataclass(frozen=True)
 class SlowdownRun:
@@ -86,6 +94,29 @@ class Slowdown:
     @property
     def runs(self) -> tuple[SlowdownRun, SlowdownRun]:
         return (self.quadratic, self.cross_entropy)
+
+    @property
+    def sigma_prime_at_start(self) -> float:
+        """σ′(z) of the untrained neuron (both runs start from the same w, b)."""
+        return float(self.quadratic.sigma_prime[0])
+
+    @property
+    def saturated(self) -> bool:
+        """Whether the start is saturated: σ′(z) < :data:`SATURATED_SIGMA_PRIME`."""
+        return self.sigma_prime_at_start < SATURATED_SIGMA_PRIME
+
+    def describe_start(self) -> str:
+        """``"w = 2, b = 2: z = 4, a = 0.982, σ′(z) = 0.018 (saturated)"``, from the run."""
+        q = self.quadratic
+        state = "saturated" if self.saturated else "not saturated"
+        return (
+            f"w = {self.w0:g}, b = {self.b0:g}: z = {q.z[0]:.3g}, a = {q.a[0]:.3f}, "
+            f"σ′(z) = {self.sigma_prime_at_start:.3f} ({state})"
+        )
+
+    def epochs_to_half(self) -> dict[str, int | None]:
+        """Per cost, the first epoch after which the output is below 0.5 (None: never)."""
+        return {run.cost_name: run.epochs_until(0.5) for run in self.runs}
 
     def summary(self, early: int = 30) -> str:
         """A few lines: the start, and for each cost the first gradient, the cost's fall
@@ -202,6 +233,16 @@ def learning_slowdown(
     epochs = check_positive_int(epochs, "epochs")
     runs = [_train_neuron(cost, w0, b0, x, y, eta, epochs) for cost in SLOWDOWN_COSTS]
     return Slowdown(*runs, w0=w0, b0=b0, x=x, y=y, eta=eta)
+
+
+def slowdown_starts(**kwargs) -> tuple[Slowdown, Slowdown]:
+    """The lesson's two starts side by side: :func:`learning_slowdown` from the saturated
+    start (w = b = 2: z = 4, σ′(z) = 0.018) and from the unsaturated one (w = 0.6, b = 0.9:
+    z = 1.5, σ′(z) = 0.149), with the same x, y, η and epochs (``kwargs``). The quadratic
+    cost stalls only in the first; cross-entropy learns fast in both."""
+    if "w" in kwargs or "b" in kwargs:
+        raise TypeError("slowdown_starts uses the lesson's two starts; give x, y, eta, epochs")
+    return tuple(learning_slowdown(**STARTS[name], **kwargs) for name in STARTS)  # type: ignore[return-value]
 
 
 def _fall(cost: Array, epoch: int) -> str:

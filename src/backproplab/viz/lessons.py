@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from ..lessons import SETTING_LABELS, Slowdown, Vanishing
+from ..lessons import SATURATED_SIGMA_PRIME, SETTING_LABELS, Slowdown, Vanishing
 from .figure import NotebookFigure
 
 COST_COLORS = {"quadratic": "#d62728", "cross_entropy": "#1f77b4"}
@@ -21,118 +21,158 @@ COST_TITLES = {
 }
 COST_LABELS = {"quadratic": "quadratic", "cross_entropy": "cross-entropy"}
 GRAD_NORM = r"$\Vert\partial C/\partial W^{\ell}\Vert$"
+DELTA_NORM = r"$\Vert\delta^{\ell}\Vert = \Vert\partial C/\partial b^{\ell}\Vert$"
 SETTING_COLORS = {"gaussian": "#d62728", "scaled": "#ff7f0e", "he": "#2ca02c"}
 
 
-def plot_slowdown(s: Slowdown) -> Figure:
-    """The saturated neuron learning with each cost (2×2 panels).
+def _epochs_text(epochs: int | None) -> str:
+    return f"after {epochs} epochs" if epochs is not None else "never"
 
-    Top: the cost against the epoch, quadratic left and cross-entropy right. Bottom left:
-    BP1's factor σ′(z) = a(1 − a) over training, at most 1/4 (at z = 0). Bottom right:
-    ``|∂C/∂w|`` on a log scale — ``(a − y) σ′(z) x`` for the quadratic cost, ``(a − y) x``
-    for cross-entropy, whose ``∂C/∂a = (a − y)/(a(1 − a))`` cancels σ′.
+
+def slowdown_title(starts: tuple[Slowdown, ...]) -> str:
+    """The figure's title, from the runs' numbers: per start, σ′(z) there and how many
+    epochs each cost needs to bring the output below 0.5."""
+    parts = []
+    for s in starts:
+        half = s.epochs_to_half()
+        state = "saturated" if s.saturated else "not saturated"
+        parts.append(
+            f"from σ′(z) = {s.sigma_prime_at_start:.3f} ({state}): a < 0.5 "
+            f"{_epochs_text(half['quadratic'])} with the quadratic cost, "
+            f"{_epochs_text(half['cross_entropy'])} with cross-entropy"
+        )
+    eta = ", ".join(sorted({f"{s.eta:g}" for s in starts}))
+    return f"Learning slowdown, one sigmoid neuron, η = {eta}:\n" + ";\n".join(parts)
+
+
+def plot_slowdown(*starts: Slowdown) -> Figure:
+    """One sigmoid neuron learning with each cost, one column per start (give the
+    saturated and the unsaturated start, :func:`backproplab.lessons.slowdown_starts`, to
+    see the contrast side by side). Every title is computed from the runs.
+
+    Rows: the cost as a fraction of where it started (both costs); BP1's factor σ′(z) =
+    a(1 − a) over training, at most ¼; ``|∂C/∂w|`` on a log scale — ``(a − y) σ′(z) x`` for
+    the quadratic cost, ``(a − y) x`` for cross-entropy, whose ``∂C/∂a = (a − y)/(a(1 − a))``
+    cancels σ′.
 
     Args:
-        s: the result of :func:`backproplab.lessons.learning_slowdown`.
+        starts: one or more results of :func:`backproplab.lessons.learning_slowdown`.
     """
-    fig = NotebookFigure(figsize=(11, 7.5), layout="constrained")
-    (ax_q, ax_ce), (ax_sp, ax_g) = fig.subplots(2, 2)
-    fig.suptitle(
-        f"Learning slowdown: one sigmoid neuron started saturated (w = {s.w0:g}, b = {s.b0:g}, "
-        f"x = {s.x:g}, target y = {s.y:g}, η = {s.eta:g})",
-        fontsize=12,
-    )
-    for ax, run in ((ax_q, s.quadratic), (ax_ce, s.cross_entropy)):
-        color = COST_COLORS[run.cost_name]
-        ax.plot(run.epochs, run.cost, color=color, lw=2)
-        ax.set(xlabel="epoch", ylabel="cost C", title=COST_TITLES[run.cost_name])
-        ax.set_ylim(bottom=0)
-        ax.set_xlim(0, run.epochs[-1])
-        half = run.epochs_until(0.5)
-        note = f"output a: {run.a[0]:.3f} → {run.a[-1]:.3f}\n" + (
-            f"a < 0.5 after epoch {half}" if half is not None else "a never falls below 0.5"
-        )
-        ax.text(0.97, 0.95, note, transform=ax.transAxes, ha="right", va="top", fontsize=9,
-                bbox={"boxstyle": "round", "fc": "white", "ec": "0.8"})  # fmt: skip
-        if half is not None:
-            ax.axvline(half, color="0.5", ls=":", lw=1)
-    for run in s.runs:
-        color, label = COST_COLORS[run.cost_name], COST_LABELS[run.cost_name]
-        ax_sp.plot(run.epochs, run.sigma_prime, color=color, lw=2, label=label)
-        ax_g.plot(run.epochs, np.abs(run.grad_w), color=color, lw=2, label=label + (
-            ": (a − y) σ′(z) x" if run.cost_name == "quadratic" else ": (a − y) x"
-        ))  # fmt: skip
-    ax_sp.axhline(0.25, color="0.5", ls=":", lw=1, label="σ′ at most ¼ (z = 0)")
-    last = s.quadratic.epochs[-1]
-    ax_sp.set(xlabel="epoch", ylabel="σ′(z) = a(1 − a)", ylim=(0, 0.27), xlim=(0, last),
-              title="BP1's factor σ′(z), tiny while saturated")  # fmt: skip
-    ax_sp.legend(fontsize=8, loc="center right")
-    ax_g.set(xlabel="epoch", ylabel="|∂C/∂w|", yscale="log", xlim=(0, last),
-             title="|∂C/∂w|: only the quadratic cost's carries σ′")  # fmt: skip
-    ax_g.legend(fontsize=8, loc="upper right")
+    if not starts:
+        raise TypeError("plot_slowdown needs at least one Slowdown")
+    for s in starts:
+        if not isinstance(s, Slowdown):
+            raise TypeError(f"plot_slowdown takes Slowdown results, got {type(s).__name__}")
+    n = len(starts)
+    fig = NotebookFigure(figsize=(5.6 * n + 0.6, 10), layout="constrained")
+    axes = fig.subplots(3, n, squeeze=False)
+    fig.suptitle(slowdown_title(starts), fontsize=11)
+    for column, s in zip(axes.T, starts, strict=True):
+        ax_c, ax_sp, ax_g = column
+        half = s.epochs_to_half()
+        last = s.quadratic.epochs[-1]
+        for run in s.runs:
+            color, label = COST_COLORS[run.cost_name], COST_LABELS[run.cost_name]
+            ax_c.plot(run.epochs, run.cost / run.cost[0], color=color, lw=2,
+                      label=f"{label}: a < 0.5 {_epochs_text(half[run.cost_name])}")  # fmt: skip
+            if half[run.cost_name] is not None:
+                ax_c.axvline(half[run.cost_name], color=color, ls=":", lw=1)
+            ax_sp.plot(run.epochs, run.sigma_prime, color=color, lw=2, label=label)
+            ax_g.plot(run.epochs, np.abs(run.grad_w), color=color, lw=2, label=label + (
+                ": (a − y) σ′(z) x" if run.cost_name == "quadratic" else ": (a − y) x"
+            ))  # fmt: skip
+        q = s.quadratic
+        state = "saturated" if s.saturated else "not saturated"
+        title = (f"start w = {s.w0:g}, b = {s.b0:g}: z = {q.z[0]:.3g}, a = {q.a[0]:.3f},\n"
+                 f"σ′(z) = {s.sigma_prime_at_start:.3f}: {state}")  # fmt: skip
+        ax_c.set(xlabel="epoch", ylabel="C / C(start)", ylim=(0, 1.05), xlim=(0, last),
+                 title=title)  # fmt: skip
+        ax_c.legend(fontsize=8, loc="upper right")
+        ax_sp.axhline(0.25, color="0.5", ls=":", lw=1, label="σ′ at most ¼ (z = 0)")
+        ax_sp.axhline(SATURATED_SIGMA_PRIME, color="0.5", ls="--", lw=1,
+                      label=f"saturated below {SATURATED_SIGMA_PRIME:g}")  # fmt: skip
+        sp_title = f"BP1's factor σ′(z): {s.sigma_prime_at_start:.3f} at the start"
+        ax_sp.set(xlabel="epoch", ylabel="σ′(z) = a(1 − a)", ylim=(0, 0.27), xlim=(0, last),
+                  title=sp_title)  # fmt: skip
+        ax_sp.legend(fontsize=8, loc="best")
+        ratio = abs(s.cross_entropy.grad_w[0] / s.quadratic.grad_w[0])
+        g_title = f"first step: cross-entropy's |∂C/∂w| is {ratio:.3g}× the quadratic's"
+        ax_g.set(xlabel="epoch", ylabel="|∂C/∂w|", yscale="log", xlim=(0, last),
+                 title=g_title)  # fmt: skip
+        ax_g.legend(fontsize=8, loc="best")
     return fig
 
 
-def _smoothed(steps: np.ndarray, values: np.ndarray, window: int):
-    """A running geometric mean of ``values`` over ``window`` steps: ``(x, y)`` at the
-    windows' centres (what a log axis shows as the running average)."""
-    if window <= 1 or len(values) <= window:
-        return steps, values
-    kernel = np.full(window, 1.0 / window)
-    log_mean = np.convolve(np.log(np.maximum(values, np.finfo(float).tiny)), kernel, "valid")
-    return np.convolve(steps, kernel, "valid"), np.exp(log_mean)
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def vanishing_title(v: Vanishing) -> str:
+    """The figure's title, from the runs: each setting's ‖δ¹‖ / ‖δ^{L−1}‖ untrained."""
+    hidden = len(v.sizes) - 2
+    ratios = ", ".join(
+        f"{run.delta_first_to_last:.2g} ({SETTING_LABELS[name]})"
+        for name, run in sorted(v.runs.items(), key=lambda item: item[1].delta_first_to_last)
+    )
+    return (
+        f"Vanishing gradients: {list(v.sizes)} on {v.n_samples} standardised digits, softmax + "
+        f"cross-entropy, SGD η = {v.eta:g}, batch {v.batch_size}\n"
+        f"untrained, the first hidden layer's ‖δ‖ over the last's (layer 1 / layer {hidden}): "
+        f"{ratios}"
+    )
 
 
 def plot_vanishing(v: Vanishing) -> Figure:
-    """Every layer's ``‖∂C/∂W^ℓ‖`` over training, one panel per setting (log scale, a thin
-    line per step and a running geometric mean over a fifth of an epoch); below, each
-    layer's median over training (the "speed of learning" per layer) and the training
-    accuracy per epoch, one line per setting.
+    """Nielsen's measurement of each hidden layer's speed of learning, ``‖δ^ℓ‖ =
+    ‖∂C/∂b^ℓ‖`` of the whole training set, one panel per setting (log scale, a line per
+    hidden layer over training); below, the untrained network's ``‖δ^ℓ‖`` against ℓ per
+    setting, each layer's median ``‖∂C/∂W^ℓ‖`` over the mini-batch steps (the output layer
+    included), and the training accuracy per epoch. Every title is computed from the runs.
 
     Args:
         v: the result of :func:`backproplab.lessons.vanishing_gradients`.
     """
     names = list(v.runs)
     L = len(v.sizes) - 1
-    layer_colors = colormaps["viridis"](np.linspace(0.0, 0.9, L))
-    fig = NotebookFigure(figsize=(4.2 * max(len(names), 2) + 1, 8), layout="constrained")
-    grid = fig.add_gridspec(2, max(len(names), 2) * 2)
-    fig.suptitle(
-        f"Vanishing gradients: {list(v.sizes)} on {v.n_samples} standardised digits, "
-        f"softmax + cross-entropy, SGD η = {v.eta:g}, batch {v.batch_size}",
-        fontsize=12,
-    )
-    top = [fig.add_subplot(grid[0, 2 * i : 2 * i + 2]) for i in range(len(names))]
+    hidden = L - 1
+    layer_colors = colormaps["viridis"](np.linspace(0.0, 0.9, hidden))
+    columns = max(len(names), 3)
+    fig = NotebookFigure(figsize=(4.6 * columns + 0.5, 8.5), layout="constrained")
+    grid = fig.add_gridspec(2, columns)
+    fig.suptitle(vanishing_title(v), fontsize=11)
+    top = [fig.add_subplot(grid[0, i]) for i in range(len(names))]
     for ax in top[1:]:
         ax.sharey(top[0])
     for ax, name in zip(top, names, strict=True):
         run = v.runs[name]
-        epoch = np.arange(1, len(run.grad_norm) + 1) / run.steps_per_epoch
-        window = max(1, run.steps_per_epoch // 5)
-        for ell in range(L):
-            g = run.grad_norm[:, ell]
-            ax.plot(epoch, g, color=layer_colors[ell], lw=0.5, alpha=0.25)
-            ax.plot(*_smoothed(epoch, g, window), color=layer_colors[ell], lw=1.8,
-                    label=f"layer {ell + 1}" + (" (output)" if ell == L - 1 else ""))  # fmt: skip
-        ax.set(yscale="log", xlabel="epoch", title=SETTING_LABELS[name] +
-               f"\nlayer 1 / layer {L}: {run.first_to_last_at_start:.2g} untrained,"
-               f"\n{run.first_to_last:.2g} while training (median)")  # fmt: skip
+        epoch = run.delta_steps / run.steps_per_epoch
+        for ell in range(hidden):
+            ax.plot(epoch, run.delta_norm[:, ell], "-", color=layer_colors[ell], lw=1.8,
+                    label=f"hidden layer {ell + 1}")  # fmt: skip
+        end = run.delta_norm[-1, 0] / run.delta_norm[-1, -1]
+        ax.set(yscale="log", xlabel="epoch", title=f"{SETTING_LABELS[name]}\n"
+               f"‖δ¹‖ / ‖δ{str(hidden).translate(SUPERSCRIPTS)}‖: "
+               f"{run.delta_first_to_last:.2g} untrained, "
+               f"{end:.2g} after {v.epochs} epochs")  # fmt: skip
         ax.set_xlim(0, epoch[-1])
-    top[0].set_ylabel(GRAD_NORM + " at each step")
-    top[-1].legend(fontsize=8, loc="lower right", ncol=2)
+    top[0].set_ylabel(DELTA_NORM + " over the training set")
+    top[-1].legend(fontsize=8, loc="lower right")
 
-    ax_speed = fig.add_subplot(grid[1, : grid.ncols // 2 + 1])
-    ax_acc = fig.add_subplot(grid[1, grid.ncols // 2 + 1 :])
-    layers = np.arange(1, L + 1)
+    ax_start, ax_speed, ax_acc = (fig.add_subplot(grid[1, i]) for i in range(3))
+    hidden_layers, layers = np.arange(1, hidden + 1), np.arange(1, L + 1)
     for name in names:
         run, color = v.runs[name], SETTING_COLORS.get(name)
-        ax_speed.plot(layers, run.median_grad_norm, "o-", color=color, lw=2,
-                      label=SETTING_LABELS[name])  # fmt: skip
+        label = SETTING_LABELS[name]
+        ax_start.plot(hidden_layers, run.start_delta_norm, "o-", color=color, lw=2, label=label)
+        ax_speed.plot(layers, run.median_grad_norm, "o-", color=color, lw=2, label=label)
         ax_acc.plot(np.arange(1, len(run.accuracy_epoch) + 1), 100 * run.accuracy_epoch,
-                    "o-", color=color, lw=2, label=SETTING_LABELS[name])  # fmt: skip
-    ax_speed.set(yscale="log", xlabel="layer ℓ (1 = first hidden, input side)",
-                 ylabel="median " + GRAD_NORM + " over training", xticks=layers,
-                 title="speed of learning per layer")  # fmt: skip
+                    "o-", color=color, lw=2, label=label)  # fmt: skip
+    ax_start.set(yscale="log", xlabel="hidden layer ℓ (1 = input side)", xticks=hidden_layers,
+                 ylabel=DELTA_NORM + ", untrained",
+                 title="untrained: ‖δˡ‖ per hidden layer")  # fmt: skip
+    ax_start.legend(fontsize=8)
+    ax_speed.set(yscale="log", xlabel=f"layer ℓ (1 = input side, {L} = output)", xticks=layers,
+                 ylabel="median " + GRAD_NORM + " over the steps",
+                 title="training: median ‖∂C/∂Wˡ‖ per layer")  # fmt: skip
     ax_speed.legend(fontsize=8)
     ax_acc.set(xlabel="epoch", ylabel="training accuracy (%)", ylim=(0, 101),
                xticks=np.arange(1, v.epochs + 1), title="what it learns")  # fmt: skip

@@ -1,11 +1,16 @@
 """Check a learner's own backprop: which equation is wrong, at which layer, and why.
 
-:func:`check_backprop` runs the learner's function on a fixed, seeded battery of small
-networks (:mod:`~backproplab.checking.learner.battery`), compares what it returns with the
-engine's BP1–BP4 equation by equation and layer by layer
-(:mod:`~backproplab.checking.learner.compare`), and recognises the common mistakes by running
-each of them, deliberately, on the same cases (:mod:`~backproplab.checking.learner.mistakes`).
-The command line runs the same check in a separate process (``backproplab check``).
+:func:`check_backprop` first finds which costs the code implements
+(:mod:`~backproplab.checking.learner.costs`), runs the learner's function on a fixed, seeded
+battery of small networks (:mod:`~backproplab.checking.learner.battery`), compares what it
+returns with the engine's BP1–BP4 equation by equation and layer by layer
+(:mod:`~backproplab.checking.learner.compare`), and recognises the common mistakes by making
+each of them, deliberately, inside the engine's readable backprop on the same cases
+(:mod:`~backproplab.checking.learner.mistakes`, through the hook points of
+:mod:`~backproplab.checking.learner.hooks`) — including mistakes made with the learner's own
+``sigmoid``, ``sigmoid_prime`` and ``cost_derivative``, which are then named
+(:mod:`~backproplab.checking.learner.helpers`). In what it reports, a wrong shape comes
+first. The command line runs the same check in a separate process (``backproplab check``).
 
 >>> import numpy as np
 >>> def backprop(weights, biases, X, Y):        # σ′ forgotten in BP2
@@ -32,7 +37,18 @@ from collections.abc import Callable, Sequence
 from ...engine.activations import ACTIVATIONS
 from .battery import SEED, Case, build_battery
 from .compare import SHAPE
-from .diagnose import ERROR, OK_STATUS, SKIPPED, TIMEOUT, CaseResult, diagnose, judge_case
+from .costs import choose_costs
+from .diagnose import (
+    ERROR,
+    OK_STATUS,
+    SHAPE_WORDS,
+    SKIPPED,
+    TIMEOUT,
+    CaseResult,
+    diagnose,
+    judge_case,
+)
+from .helpers import feedforward_note, learner_helpers
 from .mistakes import MISTAKES, variant_backprop
 from .report import CheckReport
 from .run import Outcome, accepted_keywords, call_learner, owner_class
@@ -70,9 +86,13 @@ def check_backprop(
         activations: the activations to run (every layer the same, passed to ``fn`` as
             ``activation=<name>``); default: sigmoid, plus tanh and relu if ``fn`` takes
             ``activation``. Nielsen style: sigmoid only (his code calls its own σ).
-        costs: ``"quadratic"`` and/or ``"cross_entropy"``; default: both for Nielsen style
-            (through ``net.cost_derivative``), for batch style cross-entropy only if
-            ``fn`` takes ``cost`` (passed as ``cost=<name>``).
+        costs: ``"quadratic"`` and/or ``"cross_entropy"``; default (None): automatic —
+            the costs the code responds to (Nielsen style through ``net.cost_derivative``
+            and ``net.cost`` unless the learner's class defines its own
+            ``cost_derivative``; batch style through ``cost=<name>`` if ``fn`` takes it).
+            Code that gives the same gradients whatever the cost is checked with the one
+            cost it implements (see :mod:`~backproplab.checking.learner.costs`); the
+            report's ``costs`` names what was checked.
         time_limit: seconds per call before it is stopped (None: no limit). After a
             time-out the remaining cases are skipped.
         select: keep only the cases for which this returns True (e.g. the 1-D chain for
@@ -81,7 +101,9 @@ def check_backprop(
 
     Returns:
         A :class:`CheckReport`: ``passed``, ``equation``, ``layer``, ``hint``, and ``str()``
-        of it is the full report.
+        of it is the full report. Gradients that are exactly m × the reference on every
+        case (sums over the batch, as the notebook's ``backprop_batch`` returns) pass,
+        with ``convention == "sums"`` and a one-line note.
     """
     if not callable(fn):
         raise TypeError(f"fn must be a function, got {type(fn).__name__}")
@@ -92,7 +114,6 @@ def check_backprop(
     if time_limit is not None and not (isinstance(time_limit, (int, float)) and time_limit > 0):
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     keywords = accepted_keywords(fn) if style == "batch" else set()
-    activations, costs = _settings(style, keywords, activations, costs)
     owner = None
     if style == "nielsen":
         if hasattr(fn, "__self__") and hasattr(fn, "__func__"):  # a bound method
@@ -100,6 +121,14 @@ def check_backprop(
         else:
             owner = owner_class(fn)
     _check_arguments(fn, style)
+    activations, fixed_costs = _settings(style, keywords, activations, costs)
+
+    def run(case: Case) -> Outcome:
+        return call_learner(
+            fn, case, style, samples=samples, owner=owner, keywords=keywords, seconds=time_limit
+        )
+
+    costs, cost_note = choose_costs(run, style, keywords, owner, fixed_costs, seed)
     cases = build_battery(style, activations, costs, seed)
     if select is not None:
         cases = [c for c in cases if select(c)]
@@ -110,15 +139,17 @@ def check_backprop(
         if results and results[-1].status in (TIMEOUT, SKIPPED):
             results.append(CaseResult(case, Outcome(problem="skipped after a time-out"), SKIPPED))
             continue
-        outcome = call_learner(
-            fn, case, style, samples=samples, owner=owner, keywords=keywords, seconds=time_limit
-        )
-        results.append(judge_case(case, outcome, variant_backprop(case)))
+        results.append(judge_case(case, run(case), variant_backprop(case)))
+    note = feedforward_note(owner, cases[0], time_limit) if style == "nielsen" else None
+    extra = {"costs": costs, "cost_note": cost_note, "notes": (note,) if note else ()}
     if all(r.status == OK_STATUS for r in results):
-        return CheckReport.from_results(style, results, None)
-    diagnosis = diagnose(results)
+        return CheckReport.from_results(style, results, None, **extra)
+    helpers = learner_helpers(fn, owner, cases[0], time_limit)
+    diagnosis = diagnose(results, helpers)
+    if diagnosis.mistake == "sum_not_mean":  # the notebook's own convention: not a mistake
+        return CheckReport.from_results(style, results, None, convention="sums", **extra)
     trace = _trace_if_shapes(diagnosis, results)
-    return CheckReport.from_results(style, results, diagnosis, trace)
+    return CheckReport.from_results(style, results, diagnosis, trace, **extra)
 
 
 def _check_arguments(fn, style: str) -> None:
@@ -140,12 +171,18 @@ def _check_arguments(fn, style: str) -> None:
 
 
 def _settings(style, keywords, activations, costs):
-    """Validate ``activations`` and ``costs``, or choose what the style allows."""
+    """Validate ``activations`` and ``costs`` (None: chosen automatically later), or
+    choose the activations the style allows."""
     if activations is None:
         activations = ("sigmoid", "tanh", "relu") if "activation" in keywords else ("sigmoid",)
+    activations = tuple(activations)
     if costs is None:
-        costs = COSTS if style == "nielsen" or "cost" in keywords else ("quadratic",)
-    activations, costs = tuple(activations), tuple(costs)
+        costs_given: tuple[str, ...] = ()
+    else:
+        costs_given = tuple(costs)
+        if not costs_given:
+            raise ValueError("costs must name at least one cost, or be None (automatic)")
+    costs = costs_given
     for name in activations:
         if name not in HIDDEN_ACTIVATIONS:
             raise ValueError(f"unknown activation {name!r}; choose from {HIDDEN_ACTIVATIONS}")
@@ -157,9 +194,9 @@ def _settings(style, keywords, activations, costs):
     if style == "batch":
         if activations != ("sigmoid",) and "activation" not in keywords:
             raise ValueError("other activations need fn to take an `activation` argument")
-        if costs != ("quadratic",) and "cost" not in keywords:
-            raise ValueError("cross-entropy needs fn to take a `cost` argument")
-    return activations, costs
+        if "cost" not in keywords and len(costs) > 1:
+            raise ValueError("checking both costs needs fn to take a `cost` argument")
+    return activations, costs or None
 
 
 def _trace_if_shapes(diagnosis, results: list[CaseResult]) -> str | None:
@@ -173,9 +210,8 @@ def _trace_if_shapes(diagnosis, results: list[CaseResult]) -> str | None:
         and any(SHAPE in (v.delta.split()[0], v.bp3, v.bp4) for v in shown.verdicts)
     ):
         return _shapes_next_to_trace(shown)
-    shape_words = ("shape", "align", "broadcast", "mismatch", "dimension")
     for r in results:
-        if r.status == ERROR and any(w in (r.outcome.error or "").lower() for w in shape_words):
+        if r.status == ERROR and any(w in (r.outcome.error or "").lower() for w in SHAPE_WORDS):
             return _shapes_next_to_trace(r)
     return None
 

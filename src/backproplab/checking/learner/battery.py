@@ -119,18 +119,17 @@ def build_battery(
 
     ``"nielsen"`` runs one sample per case (Nielsen's ``backprop(x, y)`` is per example);
     ``"batch"`` runs every architecture on a batch of 1 and of :data:`BATCH` samples.
-    The sigmoid and quadratic-cost cases always run; each further activation and
-    cross-entropy (sigmoid outputs) run on the :data:`VARIED` architectures.
+    Every architecture runs with the sigmoid and the first cost; each further activation
+    and each further cost run on the :data:`VARIED` architectures, with the same batch
+    sizes (so that with one sample each layer's δ can be read off its gradients).
     """
     batches = (1,) if style == "nielsen" else (1, BATCH)
-    specs = [
-        (name, sizes, "sigmoid", "quadratic", m) for name, sizes in ARCHITECTURES for m in batches
-    ]
+    base = costs[0]
+    specs = [(name, sizes, "sigmoid", base, m) for name, sizes in ARCHITECTURES for m in batches]
     varied = [(name, sizes) for name, sizes in ARCHITECTURES if name in VARIED]
-    m_varied = batches[-1]
     for act in activations:
-        if act != "sigmoid":
-            specs += [(name, sizes, act, "quadratic", m_varied) for name, sizes in varied]
-    if "cross_entropy" in costs:
-        specs += [(name, sizes, "sigmoid", "cross_entropy", m_varied) for name, sizes in varied]
+        if act != "sigmoid":  # one sample too, so that each layer's δ can be read off
+            specs += [(name, sizes, act, base, m) for name, sizes in varied for m in batches]
+    for cost in costs[1:]:
+        specs += [(name, sizes, "sigmoid", cost, m) for name, sizes in varied for m in batches]
     return [make_case(*spec, seed=[seed, i]) for i, spec in enumerate(specs)]

@@ -22,7 +22,7 @@ import numpy as np
 
 from ...engine.forward import feedforward
 from .battery import Case
-from .mistakes import Gradients
+from .hooks import Gradients
 
 Array = np.ndarray
 

@@ -33,6 +33,10 @@ class CheckReport:
         case: the case the diagnosis is shown on.
         results: every case's outcome. trace: the reference's shape trace on ``case``
             when shapes were wrong.
+        costs: the costs checked; cost_note: one line saying which and why.
+        convention: ``"means"``, or ``"sums"`` when every gradient is m × the reference
+            (sums over the batch: passed, with a note).
+        notes: what else was found in the learner's class (a wrong ``feedforward``).
     """
 
     style: str
@@ -44,6 +48,10 @@ class CheckReport:
     case: Case | None = None
     results: list[CaseResult] = field(default_factory=list)
     trace: str | None = None
+    costs: tuple[str, ...] = ()
+    cost_note: str | None = None
+    convention: str = "means"
+    notes: tuple[str, ...] = ()
 
     @classmethod
     def from_results(
@@ -52,12 +60,25 @@ class CheckReport:
         results: list[CaseResult],
         diagnosis: Diagnosis | None,
         trace: str | None = None,
+        *,
+        costs: tuple[str, ...] = (),
+        cost_note: str | None = None,
+        convention: str = "means",
+        notes: tuple[str, ...] = (),
     ) -> CheckReport:
+        extra = {
+            "costs": tuple(costs),
+            "cost_note": cost_note,
+            "convention": convention,
+            "notes": tuple(notes),
+        }
         if diagnosis is None:
-            return cls(style, True, results=results)
+            return cls(style, True, results=results, **extra)
         d = diagnosis
         case = d.showcase.case if d.showcase is not None else None
-        return cls(style, False, d.equation, d.layer, d.hint, d.mistake, case, results, trace)
+        return cls(
+            style, False, d.equation, d.layer, d.hint, d.mistake, case, results, trace, **extra
+        )
 
     def __repr__(self) -> str:
         return (
@@ -68,18 +89,31 @@ class CheckReport:
     def headline(self) -> str:
         """One line: the verdict and, when failed, the equation and layer."""
         n = len(self.results)
+        if self.passed and self.convention == "sums":
+            return (
+                f"backprop check PASSED: all {n} cases match BP1–BP4 at every layer, as sums: "
+                f"your gradients are m × ours: sums, not means — fine if your update divides by m"
+            )
         if self.passed:
             return f"backprop check PASSED: all {n} cases match BP1–BP4 at every layer"
         wrong = sum(r.status != OK_STATUS for r in self.results)
-        if self.equation is not None:
+        what = {"shape": "a shape", "order": "the order of the layers"}.get(
+            self.equation, self.equation
+        )
+        if self.equation is not None and self.layer is not None:
             return (
-                f"backprop check FAILED ({wrong} of {n} cases): {self.equation} is wrong "
+                f"backprop check FAILED ({wrong} of {n} cases): {what} is wrong "
                 f"at layer {self.layer}"
             )
+        if self.equation is not None:
+            return f"backprop check FAILED ({wrong} of {n} cases): {what} is wrong"
         return f"backprop check FAILED ({wrong} of {n} cases)"
 
     def __str__(self) -> str:
         lines = [self.headline(), f"  ({STYLE_NAMES[self.style]})"]
+        if self.cost_note:
+            lines.append(f"  {self.cost_note}")
+        lines += [f"  note: {note}" for note in self.notes]
         if not self.passed:
             if self.case is not None:
                 lines.append(f"  first seen in {self.case.describe()}")
@@ -119,6 +153,10 @@ class CheckReport:
                 for r in self.results
             ],
             "summary": self.headline(),
+            "costs": list(self.costs),
+            "cost_note": self.cost_note,
+            "convention": self.convention,
+            "notes": list(self.notes),
         }
 
 

@@ -7,7 +7,8 @@ Two conventions:
   ``num_layers``, ``cost_derivative(output_activations, y)``, and network2's ``cost``
   with ``fn(a, y)`` and ``delta(z, a, y)``). When ``fn`` is a method of a class (an
   unbound ``Network.backprop``), ``net`` is an instance of that class made without
-  calling its ``__init__``, so the learner's other methods are there too.
+  calling its ``__init__``, so the learner's other methods are there too — including
+  their own ``cost_derivative``, which is left in place (it is part of their BP1).
 - ``"batch"``: ``fn(weights, biases, X, Y) -> (grads_w, grads_b)`` of the batch-mean cost,
   X (n_0, m) and Y (n_L, m) with one column per sample (``samples="rows"``: (m, n_0) and
   (m, n_L), as the ladder's rungs take them). If ``fn`` takes ``activation`` or ``cost``
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .battery import Case
-from .mistakes import Gradients
+from .hooks import Gradients
 
 Array = np.ndarray
 
@@ -149,6 +150,8 @@ def nielsen_net(case: Case, cls=None):
         "cost": _NielsenCost(case),
     }
     for name, value in attributes.items():
+        if name == "cost_derivative" and cls is not None and callable(getattr(cls, name, None)):
+            continue  # the learner's own ∂C/∂a: their BP1 reads it, so check it too
         try:
             object.__setattr__(net, name, value)
         except (AttributeError, TypeError):

@@ -1,7 +1,8 @@
 """The process ``backproplab check`` runs a learner's file in.
 
 Run as ``python -I -m backproplab.checking.learner.worker FILE ATTRIBUTE STYLE SAMPLES SECONDS
-OUT``.
+COST MEMORY OUT`` (COST: ``auto``, ``quadratic`` or ``cross-entropy``; MEMORY: bytes of
+address space the process may use, set as ``RLIMIT_AS`` before the file is loaded).
 ``-I`` keeps the learner's folder (and the current directory, and PYTHONPATH) off
 ``sys.path``, so nothing in that folder — a ``numpy.py``, a ``backproplab.py``, a helper
 module — is imported by accident: the one file named is loaded by its path, under a
@@ -22,7 +23,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ...formats.modelfile import atomic_write_text
+from ...formats.files import atomic_write_text
 
 MODULE_NAME = "_backproplab_learner"
 
@@ -83,9 +84,27 @@ def load_function(path: Path, attribute: str, seconds: float | None):
     return target
 
 
+def limit_memory(limit: int) -> None:
+    """Cap this process's address space (where the platform allows it), so that a learner's
+    runaway allocation fails with ``MemoryError`` instead of taking the machine."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+COSTS = {"auto": None, "quadratic": ("quadratic",), "cross-entropy": ("cross_entropy",)}
+
+
 def main(argv: list[str]) -> int:
-    path, attribute, style, samples, seconds, out = argv
+    path, attribute, style, samples, seconds, cost, memory, out = argv
     limit = float(seconds)
+    limit_memory(int(memory))
     try:
         fn = load_function(Path(path), attribute, limit)
     except LoadError as exc:
@@ -94,7 +113,7 @@ def main(argv: list[str]) -> int:
         from . import check_backprop
 
         try:
-            report = check_backprop(fn, style, samples=samples, time_limit=limit)
+            report = check_backprop(fn, style, samples=samples, costs=COSTS[cost], time_limit=limit)
         except (TypeError, ValueError) as exc:  # the function does not fit the style
             atomic_write_text(out, json.dumps({"status": "load_error", "message": str(exc)}))
             return 0
