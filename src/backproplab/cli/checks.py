@@ -37,12 +37,13 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     from ..checking.gradcheck import gradcheck
     from ..network import Network
     from ..validation import check_positive_int
-    from .limits import check_epsilon, check_layers, check_seed
+    from .limits import check_epsilon, check_gradcheck, check_layers, check_seed
 
     check_positive_int(args.samples, "--samples")
     check_epsilon(args.epsilon)
     check_seed(args.seed)
     check_layers(parse_layers(args.layers))
+    check_gradcheck(parse_layers(args.layers), args.samples)
     net = Network(
         parse_layers(args.layers),
         activation=args.activation,
