@@ -176,9 +176,9 @@ def check_out_folder(
         if entries and not force and not _previous_run(out, entries, command, names, folders):
             listed = ", ".join(shown(e, 30) for e in entries[:3])
             raise ValueError(
-                f"--out {shown(out)} holds files that are not a previous backproplab "
-                f"{command} ({listed}{', ...' if len(entries) > 3 else ''}); choose an "
-                "empty or new folder, or pass --force to write among them"
+                f"--out {shown(out)} holds files that are not a backproplab run of {command} "
+                f"({listed}{', ...' if len(entries) > 3 else ''}); choose an empty or new "
+                "folder, or pass --force to write among them"
             )
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -35,13 +35,18 @@ from __future__ import annotations
 
 import io
 import json
-import math
-import warnings
 import zipfile
 
 import numpy as np
 
-from .archive import MALFORMED, check_member, check_metadata_frame, read_json, short_repr
+from .archive import (
+    check_metadata_frame,
+    damage_reported,
+    read_json,
+    read_npy_data,
+    read_npy_header,
+    short_repr,
+)
 from .files import atomic_path, atomic_write, atomic_write_text, open_regular
 
 __all__ = [
@@ -62,7 +67,6 @@ FORMAT_VERSION = 1
 MAX_METADATA_BYTES = 1 << 20  # 1 MiB: far above any real network's metadata
 MAX_PARAMETERS = 50_000_000  # 400 MB of float64: 90 times MNIST's [784, 512, 256, 10]
 MAX_LAYERS = 10_000
-_MAX_NPY_HEADER = 4096  # np.save pads its header to 64 or 128 bytes; 4 KiB is plenty
 _KEYS = {
     "format",
     "format_version",
@@ -146,58 +150,20 @@ def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
 def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarray:
     """Read member ``name`` as an array of exactly ``shape`` and ``dtype``, allocating
     nothing before the declared sizes are checked and decompressing no more than that."""
-    info = zf.getinfo(name)
-    check_member(info, lambda why: _bad(path, why))
-    data_bytes = math.prod(shape) * dtype.itemsize
-    header_bytes = info.file_size - data_bytes
-    if not 10 <= header_bytes <= _MAX_NPY_HEADER:
-        raise _bad(
-            path,
-            f"{name} is {info.file_size} bytes, but an array of shape {tuple(shape)} and "
-            f"dtype {dtype} takes {data_bytes} bytes plus a header of at most "
-            f"{_MAX_NPY_HEADER}",
+
+    def bad(why: str) -> ValueError:
+        return _bad(path, why)
+
+    header = read_npy_header(zf, name, bad, expected=(shape, dtype))
+    if header.dtype != dtype or header.shape != tuple(shape):
+        raise bad(
+            f"{name} has shape {short_repr(header.shape)} and dtype {header.dtype}, "
+            f"expected {tuple(shape)} and {dtype}"
         )
-    with zf.open(info) as f:
-        raw = io.BytesIO(f.read(header_bytes))
-        try:
-            version = np.lib.format.read_magic(raw)
-            read_header = (
-                np.lib.format.read_array_header_1_0
-                if version == (1, 0)
-                else np.lib.format.read_array_header_2_0
-            )
-            with warnings.catch_warnings():  # e.g. invalid escapes in a crafted header
-                warnings.simplefilter("ignore")
-                got_shape, fortran, got_dtype = read_header(raw)
-        except Exception as exc:  # NumPy parses the header text with tokenize and ast:
-            # whatever its parser raises on crafted text means the header is malformed
-            raise _bad(path, f"{name} is not a .npy array ({str(exc)[:200]})") from None
-        if got_dtype.hasobject:
-            raise _bad(path, f"{name} holds Python objects; only numbers are allowed")
-        if got_dtype != dtype or tuple(got_shape) != tuple(shape) or fortran:
-            raise _bad(
-                path,
-                f"{name} has shape {short_repr(tuple(got_shape))}, dtype {got_dtype} and "
-                f"{'Fortran' if fortran else 'C'} order, expected {tuple(shape)}, {dtype}, C",
-            )
-        if raw.tell() != header_bytes:
-            raise _bad(path, f"{name}'s header does not end where its data begins")
-        arr = np.empty(shape, dtype=dtype)
-        _read_exactly(f, memoryview(arr).cast("B"), name, path)
-        if f.read(1):  # also makes zipfile compare the member's CRC-32
-            raise _bad(path, f"{name} holds more data than its declared size")
+    arr = read_npy_data(zf, header, bad)
     if not np.isfinite(arr).all():
-        raise _bad(path, f"{name} contains NaN or infinite values")
+        raise bad(f"{name} contains NaN or infinite values")
     return arr
-
-
-def _read_exactly(f, view: memoryview, name: str, path) -> None:
-    filled = 0
-    while filled < len(view):
-        n = f.readinto(view[filled:])
-        if not n:
-            raise _bad(path, f"{name} ends after {filled} of {len(view)} data bytes")
-        filled += n
 
 
 def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
@@ -219,10 +185,8 @@ def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
 
 
 def _load_checked(f, path):
-    try:
+    with damage_reported(lambda why: _bad(path, why)):
         return _load(f, path)
-    except MALFORMED as exc:
-        raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
 def _load(f, path):
