@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..formats.text import one_line
 from . import check, checks, demo, predict, serve, sweep, view
 
 COMMAND_MODULES = [demo, predict, checks, check, sweep, view, serve]
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         with _silenced(getattr(args, "quiet", False)):
             return args.func(args)
     except (ValueError, TypeError, OSError) as exc:
-        print(f"backproplab {args.command}: error: {exc}", file=sys.stderr)
+        print(one_line(f"backproplab {args.command}: error: {exc}"), file=sys.stderr)
         return 2
     except MemoryError:
         print(f"backproplab {args.command}: error: not enough memory for this request",

@@ -48,6 +48,7 @@ from .archive import (
     short_repr,
 )
 from .files import atomic_path, atomic_write, atomic_write_text, open_regular
+from .text import shown_path
 
 __all__ = [
     "FORMAT",
@@ -126,7 +127,7 @@ def _count_parameters(sizes) -> int:
 
 
 def _bad(path, why: str) -> ValueError:
-    return ValueError(f"{path} is not a valid backproplab model file: {why}")
+    return ValueError(f"{shown_path(path)} is not a valid backproplab model file: {why}")
 
 
 def _read_metadata(zf: zipfile.ZipFile, path) -> dict:

@@ -51,6 +51,7 @@ from .archive import (
 )
 from .files import open_regular
 from .modelfile import atomic_write
+from .text import shown_path
 
 FORMAT = "backproplab.run"
 FORMAT_VERSION = 1
@@ -248,7 +249,7 @@ def save_run(run: Run, path) -> None:
 
 
 def _bad(path, why: str) -> ValueError:
-    return ValueError(f"{path} is not a valid backproplab run file: {why}")
+    return ValueError(f"{shown_path(path)} is not a valid backproplab run file: {why}")
 
 
 def _is_int(v) -> bool:

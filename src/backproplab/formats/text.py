@@ -30,6 +30,17 @@ def shown(value, limit: int = LIMIT) -> str:
     return _cut_end(_escaped(text), limit)
 
 
+def shown_path(path, limit: int = LIMIT) -> str:
+    """A path (``str`` or path object) as :func:`shown` shows paths: cut in the middle."""
+    return _cut_middle(_escaped(os.fspath(path)), limit)
+
+
+def one_line(message: str, limit: int = 1000) -> str:
+    """A whole message as one terminal line: what is not printable escaped, cut to
+    ``limit`` characters (a last guard; the parts quoting user text are already cut)."""
+    return _cut_end(_escaped(message), limit)
+
+
 def quoted(value, limit: int = LIMIT) -> str:
     """:func:`shown` between single quotes, for text whose ends matter (``'a b '``)."""
     return f"'{shown(value, limit - 2)}'"
