@@ -32,6 +32,7 @@ from .text import quoted, shown, shown_path
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 MAX_IDX_BYTES = 1 << 28  # 256 MiB of data: over five times MNIST's 47 MB of training images
 MAX_CSV_FIELD = 1 << 17  # 128 KiB, the csv module's own default limit
+MAX_CSV_MAGNITUDE = 1e100  # larger numbers overflow a mean or a square (1e308 is the end)
 
 
 def read_idx(path, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
@@ -226,10 +227,10 @@ def _feature_value(text: str, path, line: int, name: str) -> float:
             f"{shown_path(path)}, line {line}: a feature is not a number: column "
             f"{quoted(name)} holds {quoted(text, 40)}"
         ) from None
-    if not math.isfinite(value):
+    if not abs(value) <= MAX_CSV_MAGNITUDE:
         raise ValueError(
-            f"{shown_path(path)}, line {line}: a feature is not a finite number: column "
-            f"{quoted(name)} holds {quoted(text, 40)}"
+            f"{shown_path(path)}, line {line}: a feature is not a finite number within "
+            f"±{MAX_CSV_MAGNITUDE:g}: column {quoted(name)} holds {quoted(text, 40)}"
         )
     return value
 
@@ -242,10 +243,10 @@ def _target_value(text: str, path, line: int, name: str) -> str:
         value = float(text)
     except ValueError:
         return text  # a class label
-    if not math.isfinite(value):
+    if not abs(value) <= MAX_CSV_MAGNITUDE:
         raise ValueError(
             f"{shown_path(path)}, line {line}: the target {quoted(name)} is "
-            f"{quoted(text, 40)}, not finite"
+            f"{quoted(text, 40)}, not finite or beyond ±{MAX_CSV_MAGNITUDE:g}"
         )
     return text
 

@@ -87,17 +87,14 @@ def save_network(net, path, *, extra: dict | None = None) -> None:
     """Write ``net`` to ``path`` (see the module docstring for the format).
 
     Raises:
-        ValueError: if the network has more than ``MAX_PARAMETERS`` parameters (the file
-            could not be read back) or ``extra`` is not plain JSON.
+        ValueError: if the network has more than ``MAX_LAYERS`` layers or
+            ``MAX_PARAMETERS`` parameters (the file could not be read back), or ``extra``
+            is not plain JSON (NaN and infinities included) or larger than
+            ``MAX_METADATA_BYTES``.
     """
     from .. import __version__
 
-    n_params = _count_parameters(net.sizes)
-    if n_params > MAX_PARAMETERS:
-        raise ValueError(
-            f"cannot save a network of {n_params:,} parameters: model files hold at most "
-            f"{MAX_PARAMETERS:,}"
-        )
+    check_limits(net.sizes, lambda why: ValueError(f"cannot save the network: {why}"))
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -119,6 +116,20 @@ def save_network(net, path, *, extra: dict | None = None) -> None:
                     zf.writestr(f"{prefix}{ell}.npy", buf.getvalue())
 
     atomic_write(path, write)
+
+
+def check_limits(sizes, bad) -> None:
+    """The one bound of model files, for writing and reading alike: at most
+    ``MAX_LAYERS`` layers and ``MAX_PARAMETERS`` parameters."""
+    L = len(sizes) - 1
+    if L > MAX_LAYERS:
+        raise bad(f"sizes declare {L:,} layers; model files hold at most {MAX_LAYERS:,}")
+    n_params = _count_parameters(sizes)
+    if n_params > MAX_PARAMETERS:
+        raise bad(
+            f"sizes {short_repr(sizes)} declare {n_params:,} parameters; model files hold at "
+            f"most {MAX_PARAMETERS:,}"
+        )
 
 
 def _count_parameters(sizes) -> int:
@@ -176,7 +187,7 @@ def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
     Raises:
         ValueError: if anything in the file is not exactly as :func:`save_network` writes it,
             the path is not a regular file, or the network it declares exceeds
-            ``MAX_PARAMETERS`` or the machine's memory.
+            ``MAX_LAYERS``, ``MAX_PARAMETERS`` or the machine's memory.
         OSError: if the file cannot be opened or read.
     """
     if hasattr(path, "read") and hasattr(path, "seek"):  # an open binary file
@@ -207,16 +218,8 @@ def _load(f, path):
         except (TypeError, ValueError) as exc:
             raise _bad(path, str(exc)[:200]) from None
         L = len(sizes) - 1
-        if L > MAX_LAYERS:
-            raise _bad(path, f"sizes declare {L} layers; model files hold at most {MAX_LAYERS}")
+        check_limits(sizes, lambda why: _bad(path, why))
         dtype = np.dtype(meta["dtype"])
-        n_params = _count_parameters(sizes)
-        if n_params > MAX_PARAMETERS:
-            raise _bad(
-                path,
-                f"sizes {short_repr(sizes)} declare {n_params:,} parameters; model files hold at "
-                f"most {MAX_PARAMETERS:,}",
-            )
         try:
             check_network_memory(sizes, dtype)
         except ValueError as exc:

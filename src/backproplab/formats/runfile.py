@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -147,7 +148,7 @@ def from_recording(
     report = {}
     if gradcheck is not None:
         report = {
-            "relative_error": float(gradcheck.relative_error),
+            "relative_error": _finite_or_none(gradcheck.relative_error),
             "threshold": float(gradcheck.threshold),
             "passed": bool(gradcheck.passed),
             "text": str(gradcheck),
@@ -181,6 +182,12 @@ def from_recording(
         settings=dict(settings or {}),
         units=None if units is None else [int(u) for u in units],
     )
+
+
+def _finite_or_none(value) -> float | None:
+    """A number for JSON: null where it is NaN or infinite (an uninformative check)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 def _arrays(run: Run) -> dict[str, np.ndarray]:
@@ -305,7 +312,22 @@ def _check_metadata(meta, path) -> dict:
     for key in ("gradcheck", "settings"):
         if not isinstance(meta[key], dict):
             raise _bad(path, f"{key} must be a JSON object")
+    _check_gradcheck(meta["gradcheck"], path)
+    if not isinstance(meta["settings"].get("training", {}), dict):
+        raise _bad(path, "settings.training must be a JSON object")
     return meta
+
+
+def _check_gradcheck(report: dict, path) -> None:
+    """Empty (no check was run), or what :func:`from_recording` writes."""
+    if not report:
+        return
+    kinds = {"relative_error": (int, float, type(None)), "threshold": (int, float),
+             "passed": (bool,), "text": (str,)}  # fmt: skip
+    if set(report) != set(kinds) or not all(
+        isinstance(report[k], kind) for k, kind in kinds.items()
+    ):
+        raise _bad(path, f"gradcheck must hold {', '.join(kinds)} (numbers, true/false, text)")
 
 
 class _Reader:
