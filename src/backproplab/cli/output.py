@@ -123,6 +123,18 @@ class Printer:
             self.broken = True
             _silence_stdout()
 
+    def lines(self, lines: Iterable[str]) -> None:
+        """Write ``lines`` (each ending in a newline) as they are, then flush: many
+        lines without a flush each."""
+        if self.quiet or self.broken:
+            return
+        try:
+            sys.stdout.writelines(lines)
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            self.broken = True
+            _silence_stdout()
+
 
 def _silence_stdout() -> None:
     """Point standard output at the null device, so that Python's own flush at exit does

@@ -29,7 +29,7 @@ import numpy as np
 
 from .output import Printer
 
-CHUNK_ROWS = 4096  # rows run through the network at a time: bounds the forward pass
+BLOCK_BYTES = 1 << 22  # 4 MiB: a block of rows is at most this wide in any layer
 
 
 def load_model(path: str):
@@ -84,16 +84,15 @@ def inputs(net, extra: dict, data: str, target: str | None = None):
     return X, y
 
 
-def outputs(net, extra: dict, X: np.ndarray) -> np.ndarray:
-    """The network's outputs (n_samples, n_out) for the rows of X, scaled as the model's
-    training inputs were, ``CHUNK_ROWS`` rows at a time (the hidden layers of only so
-    many rows are ever held)."""
-    scaling = extra.get("standardize")
-    A = np.empty((len(X), net.sizes[-1]))
-    for start in range(0, len(X), CHUNK_ROWS):
-        rows = np.array(X[start : start + CHUNK_ROWS], dtype=float)  # a copy, scaled in place
-        A[start : start + CHUNK_ROWS] = net.predict(scale(rows, scaling))
-    return A
+def outputs(net, extra: dict, X: np.ndarray) -> Iterator[np.ndarray]:
+    """The network's outputs for the rows of X, a block of rows at a time (each of shape
+    (rows, n_out)), the rows scaled as the model's training inputs were. A block is at
+    most ``BLOCK_BYTES`` in its widest layer, so one block's inputs, hidden layers and
+    outputs take a few times that, whatever the network."""
+    rows_per_block = max(1, BLOCK_BYTES // (8 * max(net.sizes)))
+    for start in range(0, len(X), rows_per_block):
+        rows = np.array(X[start : start + rows_per_block], dtype=float)  # scaled in place
+        yield net.predict(scale(rows, extra.get("standardize")))
 
 
 def scale(X: np.ndarray, scaling: dict | None) -> np.ndarray:
@@ -137,21 +136,20 @@ def _csv_line(fields) -> str:
     return buf.getvalue()
 
 
-def prediction_lines(A: np.ndarray, extra: dict, model: str, raw: bool) -> Iterator[str]:
-    """The CSV text, a block of rows at a time: each class's line is made once and the
-    rows refer to it, so memory does not grow with label length × rows."""
+def prediction_lines(net, extra: dict, X: np.ndarray, model: str, raw: bool):
+    """The CSV's lines, a block of rows at a time (lists of lines, each ending in a
+    newline). Each class's line is made once and the rows refer to it, so memory does
+    not grow with label length × rows."""
     if raw:
-        yield _csv_line(f"output_{j + 1}" for j in range(A.shape[1]))
-        for start in range(0, len(A), CHUNK_ROWS):
-            block = A[start : start + CHUNK_ROWS]
-            yield "".join(_csv_line(repr(float(v)) for v in row) for row in block)
+        yield [_csv_line(f"output_{j + 1}" for j in range(net.sizes[-1]))]
+        for A in outputs(net, extra, X):
+            yield [_csv_line(repr(float(v)) for v in row) for row in A]
         return
-    classes = _classes(extra, model)
-    lines = [_csv_line([label]) for label in classes.tolist()]
-    index = class_index(A, float(extra.get("low_target", 0)))
-    yield "prediction\n"
-    for start in range(0, len(index), CHUNK_ROWS):
-        yield "".join(lines[i] for i in index[start : start + CHUNK_ROWS])
+    lines = [_csv_line([label]) for label in _classes(extra, model).tolist()]
+    low = float(extra.get("low_target", 0))
+    yield ["prediction\n"]
+    for A in outputs(net, extra, X):
+        yield [lines[i] for i in class_index(A, low)]
 
 
 def is_prediction_file(first: bytes) -> bool:
@@ -161,6 +159,9 @@ def is_prediction_file(first: bytes) -> bool:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    """Check ``--out`` first (:func:`~backproplab.cli.output.check_out_file`), then read
+    the model and the rows and write the predictions block by block: the memory is the
+    CSV's (checked against the machine's before reading) and one block's."""
     from ..formats.files import atomic_path
     from .output import check_out_file
 
@@ -175,17 +176,16 @@ def cmd_predict(args: argparse.Namespace) -> int:
         )
     net, extra = load_model(args.model)
     X, _ = inputs(net, extra, args.data, args.target)
-    A = outputs(net, extra, X)
-    del X
+    blocks = prediction_lines(net, extra, X, args.model, args.raw)
     if out is None:
         say = Printer()
-        for text in prediction_lines(A, extra, args.model, args.raw):
-            say(text.rstrip("\n"))
+        for block in blocks:
+            say.lines(block)
         return 0
     with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
-        for text in prediction_lines(A, extra, args.model, args.raw):
-            f.write(text)
-    Printer(args.quiet)(f"wrote {len(A)} predictions to {out}")
+        for block in blocks:
+            f.writelines(block)
+    Printer(args.quiet)(f"wrote {len(X)} predictions to {out}")
     return 0
 
 

@@ -188,7 +188,7 @@ def read_npy_data(zf: zipfile.ZipFile, header: NpyHeader, bad: Bad) -> np.ndarra
     """The data of a member whose :func:`read_npy_header` was checked: decompressed into
     an array of the declared shape, never further; the member's checksum is verified."""
     arr = np.empty(header.shape, dtype=header.dtype)
-    view = memoryview(arr).cast("B")
+    view = memoryview(arr.reshape(-1)).cast("B")  # flat: a (0, 2) array casts too
     with zf.open(header.name) as f:
         f.read(header.header_bytes)
         filled = 0

@@ -82,7 +82,7 @@ def _read_idx_stream(f, path: Path, max_bytes: int, raw_size: int | None) -> np.
         )
     check_memory(expected, f"{shown_path(path)} (shape {shape})")
     data = np.empty(shape, dtype=dtype)
-    view = memoryview(data).cast("B")
+    view = memoryview(data.reshape(-1)).cast("B")  # flat: a zero dimension casts too
     filled = 0
     while filled < expected:
         n = f.readinto(view[filled:])
@@ -132,17 +132,19 @@ def load_mnist(directory, kind: str = "train") -> tuple[np.ndarray, np.ndarray]:
     images = read_idx(images_path)
     if images.dtype != np.uint8 or images.ndim != 3:
         raise ValueError(
-            f"{images_path}: MNIST images are three dimensions of unsigned bytes, got "
+            f"{shown_path(images_path)}: MNIST images are three dimensions of unsigned bytes, got "
             f"{images.ndim} dimension(s) of {images.dtype}"
         )
     labels = read_idx(labels_path)
     if labels.dtype != np.uint8 or labels.ndim != 1:
         raise ValueError(
-            f"{labels_path}: MNIST labels are one dimension of unsigned bytes, got "
+            f"{shown_path(labels_path)}: MNIST labels are one dimension of unsigned bytes, got "
             f"{labels.ndim} dimension(s) of {labels.dtype}"
         )
     if len(images) != len(labels):
         raise ValueError(f"MNIST files disagree: images {images.shape}, labels {labels.shape}")
+    if images.size == 0:
+        raise ValueError(f"{shown_path(images_path)}: no images (shape {images.shape})")
     check_memory(images.size * 8, f"MNIST images {images.shape} as float64")
     X = images.reshape(len(images), -1).astype(np.float64)
     X /= 255.0  # in place: no second float64 copy
@@ -197,17 +199,20 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray | None]:
         values = array.array("d")  # the features, row after row
         y_text: list[str] = []
         labels: dict[str, str] = {}  # one string per distinct label, shared by its rows
+        n_rows = 0
         for line, row in rows:
             if len(row) != len(header):
                 raise ValueError(
                     f"{shown_path(path)}, line {line}: {len(row)} fields, header has {len(header)}"
                 )
             values.extend(_feature_value(row[i], path, line, header[i]) for i in features)
-            text = "" if col is None else _target_value(row[col], path, line, header[col])
-            y_text.append(labels.setdefault(text, text))
-    if not y_text:
+            n_rows += 1
+            if col is not None:  # (a file of features only keeps nothing per row)
+                text = _target_value(row[col], path, line, header[col])
+                y_text.append(labels.setdefault(text, text))
+    if not n_rows:
         raise ValueError(f"{shown_path(path)}: only a header row; needs at least one data row")
-    X = np.frombuffer(values, dtype=np.float64).reshape(len(y_text), len(features))
+    X = np.frombuffer(values, dtype=np.float64).reshape(n_rows, len(features))
     if col is None:
         return X, None
     try:
