@@ -320,26 +320,22 @@ class StagedRun:
             for given in self.inputs:
                 if _same_file(self.out / name, given):
                     raise ValueError(f"will not overwrite the input {shown(given)}")
-        old = self._previous_files()
-        write_marker(self.path, self.command, names)
+        record = _marker(self.out)
+        own = record.get("command", self.command) == self.command
+        old = _listed_files(record) if own else set()  # another command's run: keep it all
+        if own:  # (among another command's run, with --force, its marker stays)
+            write_marker(self.path, self.command, names)
         with self.interrupts.deferred():
             for name in sorted(old - set(names)):
                 info = _lstat(self.out / name)
                 is_input = any(_same_file(self.out / name, given) for given in self.inputs)
                 if info is not None and stat.S_ISREG(info.st_mode) and not is_input:
                     (self.out / name).unlink()
-            for name in [*names, MARKER]:
+            for name in [*names, MARKER] if own else names:
                 os.replace(self.path / name, self.out / name)
             self.path.rmdir()
             _fsync_folder(self.out)
         self.written = names
-
-    def _previous_files(self) -> set[str]:
-        """The files a previous run of the same command listed in its ``MARKER``."""
-        record = _marker(self.out)
-        if record.get("command", self.command) != self.command:
-            return set()  # another command's run (written among with --force): keep it all
-        return _listed_files(record)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)

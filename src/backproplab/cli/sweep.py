@@ -135,7 +135,7 @@ def check_plan_work(runs, fixed: dict, n_samples: int) -> None:
         epochs = train.get("epochs", 1)
         check_positive_int(epochs, "--epochs")
         work += training_work(list(network["sizes"]), n_samples, epochs)
-    check_work(work, f"the sweep's {len(runs):,} runs")
+    check_work(work, f"the sweep ({len(runs):,} runs)")
 
 
 @contextlib.contextmanager
@@ -212,8 +212,6 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         raise ValueError(f"--validation must be a fraction between 0 and 1, got {args.validation}")
     out = Path(args.out)
     inputs = [Path(args.data)] if args.data.lower().endswith(".csv") else []
-    check_out_folder(out, command="sweep", names=FILES, inputs=inputs, force=args.force,
-                     folders=FOLDERS)  # fmt: skip
     X, labels, title = load_data(args.data, args.target, args.n_samples, args.noise,
                                  args.data_seed)  # fmt: skip
     output = args.output_activation or output_for_cost(args.cost, sizes[-1])
@@ -231,6 +229,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     runs = plan(grid, seeds)
     X, Y, X_val, Y_val = check_runs(X, Y, runs, fixed, X_val, Y_val)
     check_plan_work(runs, fixed, len(X) + (0 if X_val is None else len(X_val)))
+    check_out_folder(out, command="sweep", names=FILES, inputs=inputs, force=args.force,
+                     folders=FOLDERS)  # fmt: skip
     shared = {
         "data": args.data, "target": args.target, "n_samples": args.n_samples,
         "noise": args.noise, "data_seed": args.data_seed, "validation": args.validation,
