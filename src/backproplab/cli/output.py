@@ -355,23 +355,16 @@ def _fsync_folder(folder: Path) -> None:
 
 
 @contextmanager
-def staged_run(
-    out: Path,
-    *,
-    command: str,
-    names: Iterable[str],
-    inputs: Iterable[Path] = (),
-    force: bool = False,
-    interrupts: Interrupts | None = None,
-) -> Iterator[StagedRun]:
-    """Check ``out`` (:func:`check_out_folder`), then yield a :class:`StagedRun` whose
+def staged_run(out: Path, *, interrupts: Interrupts | None = None, **rule) -> Iterator[StagedRun]:
+    """Check ``out`` (:func:`check_out_folder`, whose keyword arguments ``rule`` are:
+    ``command``, ``names``, ``inputs``, ``force``), then yield a :class:`StagedRun` whose
     ``path`` the run writes into. On success the files are committed; on any error the
     staging folder is removed and ``out`` is as it was (removed again if this created it
     and it is empty)."""
-    inputs = list(inputs)
+    rule["inputs"] = list(rule.get("inputs", ()))
     created = not out.exists()
-    check_out_folder(out, command=command, names=names, inputs=inputs, force=force)
-    stage = StagedRun(out, command, inputs, interrupts)
+    check_out_folder(out, **rule)
+    stage = StagedRun(out, rule["command"], rule["inputs"], interrupts)
     try:
         yield stage
         stage.commit()
@@ -385,22 +378,15 @@ def staged_run(
         raise
 
 
-def claim_folder(
-    out: Path,
-    *,
-    command: str,
-    names: Iterable[str],
-    inputs: Iterable[Path] = (),
-    force: bool = False,
-    folders: Iterable[str] = (),
-) -> None:
+def claim_folder(out: Path, **rule) -> None:
     """The rule for a command that writes run by run: check ``out``
-    (:func:`check_out_folder`) and mark it as ``command``'s at once, so that an
-    interrupted command's folder is recognised when it is run again."""
-    names = sorted(names)
-    check_out_folder(out, command=command, names=names, inputs=inputs, force=force, folders=folders)
+    (:func:`check_out_folder`, whose keyword arguments ``rule`` are) and mark it as the
+    command's at once, so that an interrupted command's folder is recognised when it is
+    run again. Among another command's run (``--force``) its marker is left as it is."""
+    command, names = rule["command"], sorted(rule["names"])
+    check_out_folder(out, **{**rule, "names": names})
     record = _marker(out)
+    if record.get("command", command) != command:
+        return
     if record.get("command") != command or set(names) - _listed_files(record):
-        if record and record.get("command", command) != command:
-            return  # --force among another command's run: leave its marker
         write_marker(out, command, names)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .commands import add_command, option, output_options
 from .output import Printer
 
 BLOCK_BYTES = 1 << 22  # 4 MiB: a block of rows is at most this wide in any layer
@@ -220,34 +221,36 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+MODEL = option("model", help="a model file written by backproplab train (model.npz)")
+READS = "Reads MODEL (a model.npz written by backproplab train),"
+
+
 def register(sub) -> None:
     """Add ``predict`` and ``evaluate`` to the ``backproplab`` parser."""
-    p = sub.add_parser(
-        "predict",
-        help="predict the class of every row of a CSV file with a saved model",
-        description="Reads MODEL (a model.npz written by backproplab train), scales the rows "
-        "of --data as the training inputs were, and writes one predicted label per row.",
-    )
-    p.add_argument("model", help="a model file written by backproplab train (model.npz)")
-    p.add_argument("--data", required=True, help="a CSV file with a header row of features")
-    p.add_argument("--target", default=None, help="a column of --data to leave out (labels)")
-    p.add_argument("--out", default=None, help="write the predictions to this CSV file")
-    p.add_argument(
-        "--raw", action="store_true", help="write the network's outputs instead of labels"
-    )
-    p.add_argument(
-        "--force", action="store_true", help="with --out: replace a file predict did not write"
-    )
-    p.add_argument("--quiet", action="store_true", help="with --out: print nothing but errors")
-    p.set_defaults(func=cmd_predict)
-
-    p = sub.add_parser(
-        "evaluate",
-        help="the accuracy and cost of a saved model on a labelled CSV file",
-        description="Reads MODEL (a model.npz written by backproplab train) and prints its "
-        "accuracy and cost on the rows of --data, whose --target column holds the labels.",
-    )
-    p.add_argument("model", help="a model file written by backproplab train (model.npz)")
-    p.add_argument("--data", required=True, help="a CSV file with a header row")
-    p.add_argument("--target", required=True, help="the column of --data holding the labels")
-    p.set_defaults(func=cmd_evaluate)
+    predict = [
+        MODEL,
+        option("--data", required=True, help="a CSV file with a header row of features"),
+        option("--target", default=None, help="a column of --data to leave out (labels)"),
+        option("--raw", action="store_true", help="write the network's outputs instead of labels"),
+        *output_options(
+            "write the predictions to this CSV file (default: print them)",
+            force="replace a file predict did not write (never an input)",
+        ),
+    ]
+    evaluate = [
+        MODEL,
+        option("--data", required=True, help="a CSV file with a header row"),
+        option("--target", required=True, help="the column of --data holding the labels"),
+    ]
+    for name, func, options, what, description in (
+        ("predict", cmd_predict, predict,
+         "predict the class of every row of a CSV file with a saved model",
+         "scales the rows of --data as the training inputs were and writes one predicted "
+         "label per row."),
+        ("evaluate", cmd_evaluate, evaluate,
+         "the accuracy and cost of a saved model on a labelled CSV file",
+         "then prints its accuracy and cost on the rows of --data, whose --target column holds "
+         "the labels."),
+    ):  # fmt: skip
+        add_command(sub, name, func, help=what, description=f"{READS} {description}",
+                    options=options)  # fmt: skip

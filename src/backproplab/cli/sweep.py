@@ -25,6 +25,7 @@ import numpy as np
 from ..formats.text import quoted, shown
 from ..validation import check_positive_int
 from .checks import parse_layers
+from .commands import add_command, option, output_options
 
 _FLOAT_KEYS = {"eta"}
 _INT_KEYS = {"epochs", "batch_size"}
@@ -273,76 +274,83 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     """Add ``sweep`` to the ``backproplab`` parser."""
-    p = sub.add_parser(
+    add_command(
+        sub,
         "sweep",
+        cmd_sweep,
         help="train a grid of settings × seeds (locally or on a Dask cluster), resumable",
-        description="Train one network per grid setting and seed; results are stored run "
-        "by run in --out, so running the same command again resumes.",
+        description=(
+            "Train one network per grid setting and seed; results are stored run by run in --out,"
+            " so running the same command again resumes."
+        ),
+        options=[
+            option(
+                "--data",
+                default="circles",
+                help="toy, circles, moons, xor, spirals, blobs, digits, iris, or FILE.csv",
+            ),
+            option("--target", help="the target column of --data FILE.csv"),
+            option("--samples", dest="n_samples", type=int, default=None, help="data set size"),
+            option("--noise", type=float, default=None, help="noise of generated data"),
+            option("--data-seed", type=int, default=0, help="seed of the data set (default 0)"),
+            option(
+                "--validation",
+                type=float,
+                default=None,
+                help="hold out this fraction of the data and evaluate it every epoch",
+            ),
+            option("--layers", default="2,3,3,1", help="layer sizes, input first"),
+            option("--activation", default="sigmoid", help="hidden activation"),
+            option(
+                "--output-activation",
+                default=None,
+                help=(
+                    "output activation (default: the one the cost is made for, else the hidden one)"
+                ),
+            ),
+            option("--cost", default="quadratic", help="quadratic or cross-entropy"),
+            option("--init", default="gaussian", help="gaussian, scaled, xavier or he"),
+            option(
+                "--dtype",
+                default="float64",
+                choices=["float32", "float64"],
+                help="the networks' floating-point type",
+            ),
+            option("--epochs", type=int, default=30, help="passes over the data"),
+            option("--batch-size", type=int, default=10, help="mini-batch size"),
+            option("--eta", type=float, default=3.0, help="learning rate"),
+            option(
+                "--grid",
+                action="append",
+                default=[],
+                metavar="KEY=V1,V2,…",
+                help=(
+                    "values to sweep, e.g. eta=0.5,1,3 or activation=sigmoid,tanh or "
+                    "layers=2:8:1,2:16:1; repeat for more keys (all combinations run)"
+                ),
+            ),
+            option("--seeds", default="0-4", help="seeds, e.g. 0-9 or 0,3,7 (default 0-4)"),
+            option(
+                "--n-jobs",
+                type=int,
+                default=None,
+                help="parallel runs (default: every core locally, every Dask worker)",
+            ),
+            option(
+                "--backend",
+                choices=["local", "dask"],
+                default="local",
+                help="local processes (joblib's loky) or a Dask cluster",
+            ),
+            option(
+                "--scheduler",
+                default=None,
+                metavar="ADDRESS",
+                help=(
+                    "Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend dask; "
+                    "--backend dask without it starts a local cluster)"
+                ),
+            ),
+            *output_options("results folder", default="backproplab-sweep"),
+        ],
     )
-    p.add_argument(
-        "--data",
-        default="circles",
-        help="toy, circles, moons, xor, spirals, blobs, digits, iris, or FILE.csv",
-    )
-    p.add_argument("--target", help="the target column of --data FILE.csv")
-    p.add_argument("--samples", dest="n_samples", type=int, default=None, help="data set size")
-    p.add_argument("--noise", type=float, default=None, help="noise of generated data")
-    p.add_argument("--data-seed", type=int, default=0, help="seed of the data set (default 0)")
-    p.add_argument(
-        "--validation",
-        type=float,
-        default=None,
-        help="hold out this fraction of the data and evaluate it every epoch",
-    )
-    p.add_argument("--layers", default="2,3,3,1", help="layer sizes, input first")
-    p.add_argument("--activation", default="sigmoid", help="hidden activation")
-    p.add_argument(
-        "--output-activation",
-        default=None,
-        help="output activation (default: the one the cost is made for, else the hidden one)",
-    )
-    p.add_argument("--cost", default="quadratic", help="quadratic or cross-entropy")
-    p.add_argument("--init", default="gaussian", help="gaussian, scaled, xavier or he")
-    p.add_argument(
-        "--dtype",
-        default="float64",
-        choices=["float32", "float64"],
-        help="the networks' floating-point type",
-    )
-    p.add_argument("--epochs", type=int, default=30, help="passes over the data")
-    p.add_argument("--batch-size", type=int, default=10, help="mini-batch size")
-    p.add_argument("--eta", type=float, default=3.0, help="learning rate")
-    p.add_argument(
-        "--grid",
-        action="append",
-        default=[],
-        metavar="KEY=V1,V2,…",
-        help="values to sweep, e.g. eta=0.5,1,3 or activation=sigmoid,tanh or "
-        "layers=2:8:1,2:16:1; repeat for more keys (all combinations run)",
-    )
-    p.add_argument("--seeds", default="0-4", help="seeds, e.g. 0-9 or 0,3,7 (default 0-4)")
-    p.add_argument(
-        "--n-jobs",
-        type=int,
-        default=None,
-        help="parallel runs (default: every core locally, every Dask worker)",
-    )
-    p.add_argument(
-        "--backend",
-        choices=["local", "dask"],
-        default="local",
-        help="local processes (joblib's loky) or a Dask cluster",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend "
-        "dask; --backend dask without it starts a local cluster)",
-    )
-    p.add_argument("--out", default="backproplab-sweep", help="results folder")
-    p.add_argument(
-        "--force", action="store_true", help="write into a folder that holds other files"
-    )
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    p.set_defaults(func=cmd_sweep)

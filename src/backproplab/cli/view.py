@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .commands import add_command, option, output_options
 from .output import Printer, sigint_guard, staged_run
 
 PAGES = ("report.html", "hidden.html")
@@ -50,13 +51,13 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     """Add ``view`` to the ``backproplab`` parser."""
-    p = sub.add_parser("view", help="rebuild report.html and hidden.html from a run.npz")
-    p.add_argument("run", help="a run file written by demo or train (run.npz)")
-    p.add_argument(
-        "--out", default=None, help="folder for the pages (default: RUN-view beside the run)"
+    add_command(
+        sub,
+        "view",
+        cmd_view,
+        help="rebuild report.html and hidden.html from a run.npz",
+        options=[
+            option("run", help="a run file written by demo or train (run.npz)"),
+            *output_options("folder for the pages (default: RUN-view beside the run)"),
+        ],
     )
-    p.add_argument(
-        "--force", action="store_true", help="write into a folder that holds other files"
-    )
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    p.set_defaults(func=cmd_view)
