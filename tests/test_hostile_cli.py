@@ -327,3 +327,15 @@ def test_labels_and_values_in_errors_are_escaped_and_cut(tmp_path, capsys):
     argv = ["sweep", "--grid", "eta=\x1b[5m" + "9" * 5000, "--out", tmp_path / "s"]
     message = _one_line_error(argv, capsys, r"\x1b[5m")
     assert len(message) < 400
+
+
+def test_a_sweep_folder_with_an_oversized_manifest_is_refused_unread(tmp_path, capsys):
+    out = tmp_path / "s"
+    out.mkdir()
+    record = {"written_by": "backproplab", "command": "sweep", "files": ["sweep.json"]}
+    (out / MARKER).write_text(json.dumps(record))
+    (out / "sweep.json").write_text("[" + "0," * 1_000_000 + "0]")  # 2 MB of JSON
+    before = snapshot(out)
+    argv = ["sweep", "--layers", "2,2,1", "--epochs", "1", "--seeds", "0", "--out", out]
+    _one_line_error(argv, capsys, "sweep.json is larger than 1,048,576 bytes")
+    assert snapshot(out) == before
