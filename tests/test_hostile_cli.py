@@ -337,5 +337,5 @@ def test_a_sweep_folder_with_an_oversized_manifest_is_refused_unread(tmp_path, c
     (out / "sweep.json").write_text("[" + "0," * 1_000_000 + "0]")  # 2 MB of JSON
     before = snapshot(out)
     argv = ["sweep", "--layers", "2,2,1", "--epochs", "1", "--seeds", "0", "--out", out]
-    _one_line_error(argv, capsys, "sweep.json is larger than 1,048,576 bytes")
+    _one_line_error(argv, capsys, "sweep.json is not a sweep manifest (larger than 1,048,576")
     assert snapshot(out) == before

@@ -39,7 +39,7 @@ def _read_json(path: Path, max_bytes: int):
     with open_regular(path) as f:
         raw = f.read(max_bytes + 1)
     if len(raw) > max_bytes:
-        raise ValueError(f"{shown_path(path)} is larger than {max_bytes:,} bytes")
+        raise ValueError(f"larger than {max_bytes:,} bytes")
     return json.loads(raw.decode("utf-8"))
 
 
