@@ -102,16 +102,15 @@ def test_sweep_never_writes_into_the_folder_of_its_data(model_and_data, capsys):
     assert snapshot(folder) == before
 
 
-def _a_train_folder(folder):
-    """A folder as ``train`` leaves it (its marker names the command)."""
+def _a_train_folder(folder, named=True):
+    """A folder as ``train`` leaves it (its marker names the command, or, ``named``
+    False, as a version before that left it)."""
     folder.mkdir()
     (folder / "report.html").write_text("train's report")
     (folder / "model.npz").write_bytes(b"train's model")
-    record = {
-        "written_by": "backproplab",
-        "command": "train",
-        "files": ["model.npz", "report.html"],
-    }
+    record = {"written_by": "backproplab", "files": ["model.npz", "report.html"]}
+    if named:
+        record["command"] = "train"
     (folder / MARKER).write_text(json.dumps(record))
     return snapshot(folder)
 
@@ -136,9 +135,10 @@ def run_npz(tmp_path_factory):
     return path
 
 
-def test_view_never_writes_over_another_commands_report(run_npz, tmp_path, capsys):
+@pytest.mark.parametrize("named", [True, False], ids=["marker", "older marker"])
+def test_view_never_writes_over_another_commands_report(run_npz, tmp_path, capsys, named):
     trained = tmp_path / "trained"
-    before = _a_train_folder(trained)
+    before = _a_train_folder(trained, named)
     argv = ["view", run_npz, "--out", trained, "--quiet"]
     _one_line_error(argv, capsys, "not a backproplab run of view", "--force")
     assert snapshot(trained) == before

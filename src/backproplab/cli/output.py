@@ -151,6 +151,8 @@ def _silence_stdout() -> None:
 
 # Files that mark a run of a version before the marker recorded its command.
 _LEGACY_FILES = {"train": {"model.npz", "history.json"}, "sweep": {"sweep.json"}}
+# The commands whose markers did not yet name them (a marker without "command").
+_MARKED_BEFORE = ("train", "demo slowdown", "demo vanishing")
 
 
 def check_out_folder(
@@ -244,13 +246,19 @@ def _previous_run(out: Path, entries, command: str, names: set[str], folders) ->
     version before commands were recorded: one of this command's files), or, with no
     marker, it holds nothing but the command's own names and its legacy files."""
     if MARKER in entries:
-        record = _marker(out)
-        if "command" in record:
-            return record["command"] == command
-        return bool(_listed_files(record) & names)
+        return _is_own(_marker(out), command, names)
     legacy = _LEGACY_FILES.get(command)
     allowed = names | set(folders)
     return legacy is not None and set(entries) <= allowed and legacy <= set(entries)
+
+
+def _is_own(record: dict, command: str, names: set[str]) -> bool:
+    """Whether a marker's ``record`` is of ``command``: it names it, or (a marker of a
+    version before commands were recorded, which only ``_MARKED_BEFORE`` wrote) it lists
+    one of the command's ``names``."""
+    if "command" in record:
+        return record["command"] == command
+    return command in _MARKED_BEFORE and bool(_listed_files(record) & names)
 
 
 def _marker(out: Path) -> dict:
@@ -321,7 +329,7 @@ class StagedRun:
                 if _same_file(self.out / name, given):
                     raise ValueError(f"will not overwrite the input {shown(given)}")
         record = _marker(self.out)
-        own = record.get("command", self.command) == self.command
+        own = not record or _is_own(record, self.command, set(names))
         old = _listed_files(record) if own else set()  # another command's run: keep it all
         if own:  # (among another command's run, with --force, its marker stays)
             write_marker(self.path, self.command, names)
@@ -386,7 +394,7 @@ def claim_folder(out: Path, **rule) -> None:
     command, names = rule["command"], sorted(rule["names"])
     check_out_folder(out, **{**rule, "names": names})
     record = _marker(out)
-    if record.get("command", command) != command:
+    if record and not _is_own(record, command, set(names)):
         return
     if record.get("command") != command or set(names) - _listed_files(record):
         write_marker(out, command, names)
