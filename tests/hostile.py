@@ -119,6 +119,7 @@ _CHILD = textwrap.dedent(
         "mnist": ("backproplab.data.datasets", "load_mnist"),
         "idx": ("backproplab.data.datasets", "read_idx"),
         "csv": ("backproplab.data.datasets", "load_csv"),
+        "run": ("backproplab.formats.runfile", "load_run"),
     }
     jobs = json.loads(sys.stdin.read())
     loaders = {}
@@ -161,3 +162,56 @@ def load_in_child(jobs: list[dict], timeout: float = 120) -> dict:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+_CLI_CHILD = textwrap.dedent(
+    """
+    import resource, sys
+    from backproplab.cli import main
+
+    limit = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    code = main(sys.argv[2:])
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print(f"peak_rss_kb {peak_kb}", file=sys.stderr)
+    sys.exit(code)
+    """
+)
+
+
+@dataclass
+class CliResult:
+    code: int
+    err: list[str]  # the lines on stderr, the peak-memory line taken out
+    out: str
+    peak_rss_kb: int
+    seconds: float
+
+
+def cli_in_child(argv: list[str], timeout: float = 120) -> CliResult:
+    """``backproplab ARGV`` in a child process under ``RLIMIT_AS`` = 1 GiB."""
+    import time
+
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", _CLI_CHILD, str(ADDRESS_SPACE_LIMIT), *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    seconds = time.monotonic() - start
+    lines = proc.stderr.strip().splitlines()
+    peak = [int(line.split()[1]) for line in lines if line.startswith("peak_rss_kb ")]
+    err = [line for line in lines if not line.startswith("peak_rss_kb ")]
+    return CliResult(proc.returncode, err, proc.stdout, peak[0] if peak else 0, seconds)
+
+
+def snapshot(folder) -> dict:
+    """Every file below ``folder`` and its bytes."""
+    from pathlib import Path
+
+    root = Path(folder)
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}

@@ -17,6 +17,7 @@ pytest.importorskip("joblib")
 
 from backproplab import datasets  # noqa: E402
 from backproplab.cli import main  # noqa: E402
+from backproplab.cli.output import MARKER  # noqa: E402
 from backproplab.sweep import sweep  # noqa: E402
 
 pytestmark = pytest.mark.end_to_end  # whole sweeps from the command line
@@ -32,7 +33,7 @@ def test_cli_table_equals_the_library_sweep(tmp_path, capsys):
     assert "4 setting(s) × 3 seed(s) = 12 runs" in out
     assert "trained 12 runs" in out
     files = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert files == ["final-accuracy.png", "loss.png", "results.csv", "runs", "sweep.json"]
+    assert files == [MARKER, "final-accuracy.png", "loss.png", "results.csv", "runs", "sweep.json"]
     assert len(list((tmp_path / "s" / "runs").glob("*.json"))) == 12
 
     X, y = datasets.circles(n_samples=150, seed=0)

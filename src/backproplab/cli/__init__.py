@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..formats.text import one_line
 from . import check, checks, demo, predict, serve, sweep, view
 
 COMMAND_MODULES = [demo, predict, checks, check, sweep, view, serve]
@@ -59,20 +60,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command. A Ctrl-C at any moment, even while the parser's modules are
+    still being imported, ends with one line and exit code 130 (see also
+    :mod:`backproplab_entry`, the command's entry point)."""
+    name = "backproplab"
     try:
+        args = build_parser().parse_args(argv)
+        name = f"backproplab {args.command}"
         with _silenced(getattr(args, "quiet", False)):
             return args.func(args)
     except (ValueError, TypeError, OSError) as exc:
-        print(f"backproplab {args.command}: error: {exc}", file=sys.stderr)
+        print(one_line(f"{name}: error: {exc}"), file=sys.stderr)
         return 2
     except MemoryError:
-        print(f"backproplab {args.command}: error: not enough memory for this request",
-              file=sys.stderr)  # fmt: skip
+        print(f"{name}: error: not enough memory for this request", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"backproplab {args.command}: interrupted; no file was left half-written",
-              file=sys.stderr)  # fmt: skip
+        print(f"{name}: interrupted; no file was left half-written", file=sys.stderr)
         return 130
 
 

@@ -67,7 +67,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     with (
         sigint_guard() as interrupts,
         staged_run(
-            out, names=OUTPUT_FILES, inputs=inputs, force=args.force, interrupts=interrupts
+            out,
+            command="train",
+            names=OUTPUT_FILES,
+            inputs=inputs,
+            force=args.force,
+            interrupts=interrupts,
         ) as stage,
     ):
         run(s, stage.path, quiet=args.quiet)

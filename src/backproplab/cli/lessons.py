@@ -72,7 +72,9 @@ def cmd_lesson(name: str, out: Path, *, quiet: bool = False, force: bool = False
     run, names = LESSONS[name]
     with (
         sigint_guard() as interrupts,
-        staged_run(out, names=names, force=force, interrupts=interrupts) as stage,
+        staged_run(
+            out, command=f"demo {name}", names=names, force=force, interrupts=interrupts
+        ) as stage,
     ):
         run(stage.path, quiet)
     Printer(quiet)(f"wrote {out}/: {' '.join(stage.written)}")

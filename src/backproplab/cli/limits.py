@@ -10,6 +10,17 @@ Estimates (bytes, float64):
 - the training history: ``steps · (1 + 2L) · 8``: the loss, and each layer's gradient
   and weight norm, at every step;
 - the animation's snapshots: ``frames · min(n_samples, 1000) · (n_watched + n_out) · 8``.
+
+Work (multiply-adds), so that no command runs for ever on a typo:
+
+- training: ``3 · epochs · n_samples · Σ n_ℓ·n_{ℓ−1}`` per run (the forward pass and the
+  two products of the backward pass), summed over a sweep's runs;
+- a gradient check: ``(2·P + 1) · n_samples · Σ n_ℓ·n_{ℓ−1}`` for P parameters (two
+  forward passes for each parameter nudged).
+
+A request over :data:`MAX_WORK` (about an hour of one core) is refused naming its
+estimate; so are more than :data:`MAX_LAYERS` layers (what a model file holds) and more
+than :data:`MAX_RUNS` runs in a sweep.
 """
 
 from __future__ import annotations
@@ -17,10 +28,14 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
+from ..formats.text import shown
 from ..validation import check_memory, check_network_memory
 
 MAX_FRAMES = 300  # about 60 s of drawing and 30 MB of player (its limit is 60 MB); more is refused
 MAX_SEED = 2**32 - 1  # what scikit-learn's random_state takes
+MAX_LAYERS = 10_000  # as many as a model file holds (formats.modelfile.MAX_LAYERS)
+MAX_RUNS = 10_000  # runs of one sweep (settings × seeds)
+MAX_WORK = 10**13  # multiply-adds one command may ask for: about an hour of one core
 
 
 def check_seed(seed, option: str = "--seed") -> int:
@@ -55,11 +70,45 @@ def check_epsilon(epsilon) -> float:
 def check_layers(layers: list[int], option: str = "--layers") -> None:
     """Positive sizes of a network the machine can hold."""
     if len(layers) < 2 or any(n < 1 for n in layers):
-        raise ValueError(f"{option} needs at least two positive sizes, got {layers}")
+        raise ValueError(f"{option} needs at least two positive sizes, got {shown(layers)}")
+    if len(layers) - 1 > MAX_LAYERS:
+        raise ValueError(
+            f"{option} asks for {len(layers) - 1:,} layers; at most {MAX_LAYERS:,} (what a "
+            "model file holds)"
+        )
     try:
         check_network_memory(layers)
     except ValueError as exc:
-        raise ValueError(f"{option} {','.join(map(str, layers))}: {exc}") from None
+        raise ValueError(f"{option} {shown(','.join(map(str, layers)))}: {exc}") from None
+
+
+def products(layers: list[int]) -> int:
+    """Σ_ℓ n_ℓ·n_{ℓ−1}: multiply-adds of one sample's forward pass."""
+    return sum(a * b for a, b in zip(layers[:-1], layers[1:], strict=True))
+
+
+def training_work(layers: list[int], n_samples: int, epochs: int) -> int:
+    """Multiply-adds of training: 3 products a sample a layer (forward, δ and ∇W)."""
+    return 3 * epochs * n_samples * products(layers)
+
+
+def check_work(work: int, what: str) -> None:
+    """Refuse more than :data:`MAX_WORK` multiply-adds, naming the estimate."""
+    if work > MAX_WORK:
+        raise ValueError(
+            f"{what} asks for about {work:.1e} multiply-adds, more than the {MAX_WORK:.0e} "
+            "a command accepts (about an hour of one core); ask for less"
+        )
+
+
+def check_gradcheck(layers: list[int], n_samples: int) -> None:
+    """A finite-difference check nudges each of P parameters twice: (2P + 1) forward
+    passes over the samples."""
+    n_params = sum(b * (a + 1) for a, b in zip(layers[:-1], layers[1:], strict=True))
+    check_work(
+        (2 * n_params + 1) * n_samples * products(layers),
+        f"a gradient check of {n_params:,} parameters on {n_samples:,} samples",
+    )
 
 
 def check_generated_data(n_samples: int | None, n_features: int) -> None:
@@ -72,14 +121,19 @@ def check_training(
 ) -> None:
     """The history and the snapshots of a training run fit in memory."""
     L = len(layers) - 1
+    check_work(
+        training_work(layers, n_samples, epochs),
+        f"training [{shown(','.join(map(str, layers)))}] for {epochs:,} epochs on "
+        f"{n_samples:,} samples",
+    )
     steps = epochs * math.ceil(n_samples / batch_size)
     check_memory(
         steps * (1 + 2 * L) * 8,
         f"the training history of {steps:,} steps (--epochs {epochs} on {n_samples} "
         f"samples in batches of {batch_size})",
     )
-    shown = min(n_samples, 1000)
+    recorded = min(n_samples, 1000)
     check_memory(
-        frames * shown * (layers[watch] + layers[-1]) * 8,
-        f"{frames} snapshots of layer {watch}'s {layers[watch]} units for {shown} samples",
+        frames * recorded * (layers[watch] + layers[-1]) * 8,
+        f"{frames} snapshots of layer {watch}'s {layers[watch]} units for {recorded} samples",
     )

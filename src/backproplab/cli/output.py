@@ -1,19 +1,32 @@
-"""What a run leaves on disk and on the screen, whatever happens.
+"""What a command leaves on disk and on the screen, whatever happens.
 
-- **The output folder.** :func:`check_out_folder` runs before anything is trained. It
-  refuses (``ValueError``, so one line and exit 2) a folder that would mean writing over
-  one of the run's inputs (never allowed, not even with ``--force``), a folder that holds
-  anything other than a previous backproplab run (unless ``--force``), and any file of
-  the run's names that is a link, a folder or a device rather than a regular file. A
-  previous run is recognised by the ``.backproplab-run.json`` every run leaves (or, for
-  a run of a version before it, by holding nothing but the run's file names, among them
-  ``model.npz`` and ``history.json``).
+**One rule for every command that writes** (``train``, ``demo``, ``predict``, ``sweep``,
+``view``), checked before any work:
+
+- never write over an input of the same command (not even with ``--force``);
+- write only into a folder that is new, empty, or a previous run of the *same* command,
+  unless ``--force`` (then only the command's own file names are written, and nothing of
+  another command's run is removed). A command's folder is recognised by the marker
+  ``.backproplab-run.json`` it leaves, which names the command and the files it wrote (a
+  folder of a version before the marker is recognised by its files alone);
+- a command that writes a single file (``predict --out FILE``) applies the same rule to
+  that file: it must be new or a previous output of the command (recognised by its first
+  line), unless ``--force``;
+- none of the names written may be a link, a folder or a device;
+- every file is written to a temporary name and renamed (:mod:`backproplab.formats.files`).
+
+The parts:
+
+- :func:`check_out_folder` and :func:`check_out_file` apply the rule (``ValueError``, so
+  one line and exit 2).
 - **A run's files are written as a set.** :func:`staged_run` gives the run a hidden
   staging folder inside the output folder; only once every file is complete are they
-  moved into place, together, and the files an older run left there that this run did not
-  write are removed. Until then the folder holds the old run, untouched; an error or an
-  interruption removes the staging folder, and one left by a killed process is removed
-  by the next run (see :mod:`backproplab.formats.files`).
+  moved into place, together, and the files an older run of the same command left there
+  that this run did not write are removed. Until then the folder holds the old run,
+  untouched; an error or an interruption removes the staging folder, and one left by a
+  killed process is removed by the next run (see :mod:`backproplab.formats.files`).
+  :func:`claim_folder` is the rule for a command that writes run by run (``sweep``): the
+  folder is checked and marked at once, each file written atomically as it comes.
 - **Printing never loses a run.** :class:`Printer` stops printing when the reader has
   gone (``backproplab train … | head -1``) instead of failing: the files come first.
 - **Ctrl-C is deterministic.** :func:`sigint_guard` records every SIGINT. A library that
@@ -32,11 +45,12 @@ import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..formats.files import remove_stale_temporaries, temporary_name
+from ..formats.files import atomic_write_text, remove_stale_temporaries, temporary_name
+from ..formats.text import shown
 
 MARKER = ".backproplab-run.json"
 
@@ -109,6 +123,18 @@ class Printer:
             self.broken = True
             _silence_stdout()
 
+    def lines(self, lines: Iterable[str]) -> None:
+        """Write ``lines`` (each ending in a newline) as they are, then flush: many
+        lines without a flush each."""
+        if self.quiet or self.broken:
+            return
+        try:
+            sys.stdout.writelines(lines)
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError, OSError):
+            self.broken = True
+            _silence_stdout()
+
 
 def _silence_stdout() -> None:
     """Point standard output at the null device, so that Python's own flush at exit does
@@ -123,20 +149,32 @@ def _silence_stdout() -> None:
 
 # -- the output folder --------------------------------------------------------------------
 
+# Files that mark a run of a version before the marker recorded its command.
+_LEGACY_FILES = {"train": {"model.npz", "history.json"}, "sweep": {"sweep.json"}}
+# The commands whose markers did not yet name them (a marker without "command").
+_MARKED_BEFORE = ("train", "demo slowdown", "demo vanishing")
+
 
 def check_out_folder(
-    out: Path, *, names: Iterable[str], inputs: Iterable[Path] = (), force: bool = False
+    out: Path,
+    *,
+    command: str,
+    names: Iterable[str],
+    inputs: Iterable[Path] = (),
+    force: bool = False,
+    folders: Iterable[str] = (),
 ) -> None:
     """Refuse an output folder that would cost the user something (see the module
-    docstring); create it if it does not exist. ``names`` are the files a run writes."""
+    docstring); create it if it does not exist. ``names`` are the files the command
+    writes, ``folders`` the sub-folders it keeps (``sweep``'s ``runs``)."""
     names = set(names)
     if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out} is not a folder")
+        raise ValueError(f"--out {shown(out)} is not a folder")
     for given in inputs:
         for name in names:
             if _same_file(out / name, given):
                 raise ValueError(
-                    f"--out {out} would overwrite the input {given} (as {name}); "
+                    f"--out {shown(out)} would overwrite the input {shown(given)} (as {name}); "
                     "choose another --out"
                 )
     if out.is_dir():
@@ -145,30 +183,106 @@ def check_out_folder(
             info = _lstat(out / name)
             if info is not None and not stat.S_ISREG(info.st_mode):
                 raise ValueError(
-                    f"--out {out}: {out / name} is not a regular file (a link, folder or "
+                    f"--out {shown(out)}: {name} is not a regular file (a link, folder or "
                     "device); remove it or choose another --out"
                 )
         entries = sorted(os.listdir(out))
-        if entries and not _previous_run(entries, names) and not force:
-            shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        if entries and not force and not _previous_run(out, entries, command, names, folders):
+            listed = ", ".join(shown(e, 30) for e in entries[:3])
             raise ValueError(
-                f"--out {out} holds files that are not a backproplab run ({shown}); "
-                "choose an empty or new folder, or pass --force to write among them"
+                f"--out {shown(out)} holds files that are not a backproplab run of {command} "
+                f"({listed}{', ...' if len(entries) > 3 else ''}); choose an empty or new "
+                "folder, or pass --force to write among them"
             )
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=out, prefix=temporary_name()[0])
         probe.close()
     except OSError as exc:
-        raise ValueError(f"--out {out} is not a writable folder ({exc.strerror or exc})") from None
+        raise ValueError(
+            f"--out {shown(out)} is not a writable folder ({exc.strerror or exc})"
+        ) from None
 
 
-def _previous_run(entries: list[str], names: set[str]) -> bool:
-    """A folder a run wrote: it holds ``MARKER``, or (left by a version before the marker)
-    nothing but the run's own file names, among them ``model.npz`` and ``history.json``."""
+def check_out_file(
+    out: Path,
+    *,
+    command: str,
+    inputs: Iterable[Path] = (),
+    force: bool = False,
+    recognise: Callable[[bytes], bool],
+) -> None:
+    """The rule for a command that writes one file: ``out`` is not an input, not a link
+    to one, nor a folder or device; an existing file must be a previous output of
+    ``command`` (``recognise(first_bytes)``), unless ``force``."""
+    for given in inputs:
+        if _same_file(out, given):
+            raise ValueError(
+                f"--out {shown(out)} is the input {shown(given)}; choose another --out"
+            )
+    info = _stat(out)
+    if info is None:
+        if not out.parent.is_dir():
+            raise ValueError(f"--out {shown(out)}: no folder {shown(out.parent)}")
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"--out {shown(out)} is not a regular file; choose another --out")
+    if force:
+        return
+    try:
+        with open(out, "rb") as f:
+            first = f.read(4096)
+    except OSError as exc:
+        raise ValueError(f"--out {shown(out)} cannot be read ({exc.strerror or exc})") from None
+    if not recognise(first):
+        raise ValueError(
+            f"--out {shown(out)} exists and is not the output of a backproplab {command}; "
+            "choose a new file, or pass --force to replace it"
+        )
+
+
+def _previous_run(out: Path, entries, command: str, names: set[str], folders) -> bool:
+    """A folder the same command wrote: its ``MARKER`` names ``command`` (a marker of a
+    version before commands were recorded: one of this command's files), or, with no
+    marker, it holds nothing but the command's own names and its legacy files."""
     if MARKER in entries:
-        return True
-    return set(entries) <= names and {"model.npz", "history.json"} <= set(entries)
+        return _is_own(_marker(out), command, names)
+    legacy = _LEGACY_FILES.get(command)
+    allowed = names | set(folders)
+    return legacy is not None and set(entries) <= allowed and legacy <= set(entries)
+
+
+def _is_own(record: dict, command: str, names: set[str]) -> bool:
+    """Whether a marker's ``record`` is of ``command``: it names it, or (a marker of a
+    version before commands were recorded, which only ``_MARKED_BEFORE`` wrote) it lists
+    one of the command's ``names``."""
+    if "command" in record:
+        return record["command"] == command
+    return command in _MARKED_BEFORE and bool(_listed_files(record) & names)
+
+
+def _marker(out: Path) -> dict:
+    """The folder's ``MARKER`` record ({} if unreadable)."""
+    try:
+        with open(out / MARKER, "rb") as f:
+            record = json.loads(f.read(1 << 20).decode("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _listed_files(record: dict) -> set[str]:
+    """The plain file names a marker lists."""
+    files = record.get("files")
+    if not isinstance(files, list):
+        return set()
+    return {f for f in files if isinstance(f, str) and f and "/" not in f and f not in ".."}
+
+
+def write_marker(folder: Path, command: str, names: Iterable[str]) -> None:
+    """Record in ``folder`` that ``command`` wrote ``names`` there (atomically)."""
+    record = {"written_by": "backproplab", "command": command, "files": sorted(names)}
+    atomic_write_text(folder / MARKER, json.dumps(record, indent=1) + "\n")
 
 
 def _lstat(path: Path):
@@ -178,18 +292,28 @@ def _lstat(path: Path):
         return None
 
 
+def _stat(path: Path):
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
 class StagedRun:
     """A staging folder inside ``out``; :meth:`commit` moves its files into place."""
 
-    def __init__(self, out: Path, inputs: Iterable[Path], interrupts: Interrupts | None):
+    def __init__(
+        self, out: Path, command: str, inputs: Iterable[Path], interrupts: Interrupts | None
+    ):
         self.out = out
+        self.command = command
         self.inputs = list(inputs)
         self.interrupts = interrupts or Interrupts()
         prefix, _ = temporary_name()
@@ -203,17 +327,19 @@ class StagedRun:
         for name in names:
             for given in self.inputs:
                 if _same_file(self.out / name, given):
-                    raise ValueError(f"will not overwrite the input {given}")
-        old = _previous_files(self.out)
-        record = json.dumps({"written_by": "backproplab", "files": names}, indent=1) + "\n"
-        (self.path / MARKER).write_text(record, encoding="utf-8")
+                    raise ValueError(f"will not overwrite the input {shown(given)}")
+        record = _marker(self.out)
+        own = not record or _is_own(record, self.command, set(names))
+        old = _listed_files(record) if own else set()  # another command's run: keep it all
+        if own:  # (among another command's run, with --force, its marker stays)
+            write_marker(self.path, self.command, names)
         with self.interrupts.deferred():
             for name in sorted(old - set(names)):
                 info = _lstat(self.out / name)
                 is_input = any(_same_file(self.out / name, given) for given in self.inputs)
                 if info is not None and stat.S_ISREG(info.st_mode) and not is_input:
                     (self.out / name).unlink()
-            for name in [*names, MARKER]:
+            for name in [*names, MARKER] if own else names:
                 os.replace(self.path / name, self.out / name)
             self.path.rmdir()
             _fsync_folder(self.out)
@@ -221,18 +347,6 @@ class StagedRun:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
-
-
-def _previous_files(out: Path) -> set[str]:
-    """The files the previous run's ``MARKER`` lists (plain names only)."""
-    try:
-        record = json.loads((out / MARKER).read_text(encoding="utf-8"))
-        files = record["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
-    if not isinstance(files, list):
-        return set()
-    return {f for f in files if isinstance(f, str) and f and "/" not in f and f not in ".."}
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -249,22 +363,16 @@ def _fsync_folder(folder: Path) -> None:
 
 
 @contextmanager
-def staged_run(
-    out: Path,
-    *,
-    names: Iterable[str],
-    inputs: Iterable[Path] = (),
-    force: bool = False,
-    interrupts: Interrupts | None = None,
-) -> Iterator[StagedRun]:
-    """Check ``out`` (:func:`check_out_folder`), then yield a :class:`StagedRun` whose
+def staged_run(out: Path, *, interrupts: Interrupts | None = None, **rule) -> Iterator[StagedRun]:
+    """Check ``out`` (:func:`check_out_folder`, whose keyword arguments ``rule`` are:
+    ``command``, ``names``, ``inputs``, ``force``), then yield a :class:`StagedRun` whose
     ``path`` the run writes into. On success the files are committed; on any error the
     staging folder is removed and ``out`` is as it was (removed again if this created it
     and it is empty)."""
-    inputs = list(inputs)
+    rule["inputs"] = list(rule.get("inputs", ()))
     created = not out.exists()
-    check_out_folder(out, names=names, inputs=inputs, force=force)
-    stage = StagedRun(out, inputs, interrupts)
+    check_out_folder(out, **rule)
+    stage = StagedRun(out, rule["command"], rule["inputs"], interrupts)
     try:
         yield stage
         stage.commit()
@@ -276,3 +384,17 @@ def staged_run(
             except OSError:
                 pass
         raise
+
+
+def claim_folder(out: Path, **rule) -> None:
+    """The rule for a command that writes run by run: check ``out``
+    (:func:`check_out_folder`, whose keyword arguments ``rule`` are) and mark it as the
+    command's at once, so that an interrupted command's folder is recognised when it is
+    run again. Among another command's run (``--force``) its marker is left as it is."""
+    command, names = rule["command"], sorted(rule["names"])
+    check_out_folder(out, **{**rule, "names": names})
+    record = _marker(out)
+    if record and not _is_own(record, command, set(names)):
+        return
+    if record.get("command") != command or set(names) - _listed_files(record):
+        write_marker(out, command, names)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -97,17 +96,6 @@ def load_data(data: str, target: str | None, n_samples: int | None, noise: float
     return X, y, data
 
 
-def check_out_dir(out: Path) -> None:
-    """Create the folder if needed and prove it writable, before any training."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise ValueError(f"--out {out} is not a writable folder ({exc.strerror or exc})") from None
-
-
 def prepare(s: TrainingPlan, out: Path):
     """Check everything and build the network; nothing is trained or written yet.
 
@@ -165,7 +153,6 @@ def prepare(s: TrainingPlan, out: Path):
     if s.standardize:
         X, mean, std = standardize(X)
         scaling = {"mean": mean.tolist(), "std": std.tolist()}
-    check_out_dir(out)
     extra = {"classes": classes.tolist(), "low_target": low, "standardize": scaling}
     return net, X, labels, Y, title, watch, extra
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .commands import add_command, option
+
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .. import serve
@@ -47,15 +49,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     """Add ``serve`` to the ``backproplab`` parser."""
-    p = sub.add_parser(
+    add_command(
+        sub,
         "serve",
+        cmd_serve,
         help="a live playground in the browser: train and check a network as you watch",
-        description="Start the live playground: a local web page where you change the data, "
-        "the features, the layers and the training settings and watch the real engine "
-        "train, with its gradients checked on demand.",
+        description=(
+            "Start the live playground: a local web page where you change the data, the features,"
+            " the layers and the training settings and watch the real engine train, with its "
+            "gradients checked on demand."
+        ),
+        options=[
+            option("--port", type=int, default=0, help="port to listen on (0: a free port)"),
+            option(
+                "--host",
+                default="127.0.0.1",
+                help="address to bind; anything but localhost warns (no login)",
+            ),
+            option("--no-browser", action="store_true", help="do not open a browser"),
+        ],
     )
-    p.add_argument("--port", type=int, default=0, help="port to listen on (0: a free port)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to bind; anything but localhost warns (no login)")  # fmt: skip
-    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    p.set_defaults(func=cmd_serve)

@@ -22,7 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..formats.text import quoted, shown
+from ..validation import check_positive_int
 from .checks import parse_layers
+from .commands import add_command, option, output_options
 
 _FLOAT_KEYS = {"eta"}
 _INT_KEYS = {"epochs", "batch_size"}
@@ -31,24 +34,33 @@ _BOOL_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False
 
 def parse_seeds(text: str) -> list[int]:
     """``"0-9"`` -> 0…9; ``"0,3,7"`` and ``"0-4,9"`` as written; ``"5"`` is the seed 5.
+    Each seed is from 0 to 2³² − 1, and there are at most ``MAX_RUNS`` (counted before
+    any range is expanded).
 
     >>> parse_seeds("0-2,7")
     [0, 1, 2, 7]
     """
-    seeds: list[int] = []
+    from .limits import MAX_RUNS, MAX_SEED
+
+    ranges = []
     try:
         for part in text.split(","):
             first, _, last = part.strip().partition("-")
             lo, hi = int(first), int(last) if last else int(first)
-            if hi < lo:
+            if not 0 <= lo <= hi <= MAX_SEED:
                 raise ValueError
-            seeds.extend(range(lo, hi + 1))
+            ranges.append((lo, hi))
     except ValueError:
         raise ValueError(
-            f"--seeds must be seeds or ranges like 0-9 or 0,3,7, got {text!r}"
+            f"--seeds must be seeds from 0 to {MAX_SEED} or ranges like 0-9 or 0,3,7, "
+            f"got {quoted(text)}"
         ) from None
+    count = sum(hi - lo + 1 for lo, hi in ranges)
+    if count > MAX_RUNS:
+        raise ValueError(f"--seeds {quoted(text)} names {count:,} seeds; at most {MAX_RUNS:,}")
+    seeds = [seed for lo, hi in ranges for seed in range(lo, hi + 1)]
     if len(set(seeds)) != len(seeds):
-        raise ValueError(f"--seeds names a seed twice: {text!r}")
+        raise ValueError(f"--seeds names a seed twice: {quoted(text)}")
     return seeds
 
 
@@ -79,17 +91,52 @@ def parse_grid(items: list[str]) -> dict[str, list]:
         key = name.strip().replace("-", "_")
         key = "sizes" if key == "layers" else key
         if not sep or not values:
-            raise ValueError(f"--grid takes KEY=V1,V2,…, got {item!r}")
+            raise ValueError(f"--grid takes KEY=V1,V2,…, got {quoted(item)}")
         if key not in GRID_KEYS:
             known = ", ".join(k.replace("_", "-") for k in GRID_KEYS if k != "sizes")
-            raise ValueError(f"--grid: unknown key {name!r}; choose from: layers, {known}")
+            raise ValueError(f"--grid: unknown key {quoted(name)}; choose from: layers, {known}")
         if key in grid:
-            raise ValueError(f"--grid gives {name!r} twice; list all its values in one --grid")
+            raise ValueError(
+                f"--grid gives {quoted(name)} twice; list all its values in one --grid"
+            )
         try:
             grid[key] = [_grid_value(key, v.strip()) for v in values.split(",")]
         except ValueError:
-            raise ValueError(f"--grid {name}: cannot read the values {values!r}") from None
+            raise ValueError(
+                f"--grid {shown(name)}: cannot read the values {quoted(values)}"
+            ) from None
     return grid
+
+
+FILES = ("sweep.json", "results.csv", "loss.png", "final-accuracy.png", "final-loss.png")
+FOLDERS = ("runs",)  # each finished run's file (sweep.store)
+
+
+def check_plan_size(grid: dict[str, list], seeds: list[int]) -> None:
+    """At most ``MAX_RUNS`` runs, counted before the grid is expanded."""
+    from .limits import MAX_RUNS
+
+    settings = math.prod(len(values) for values in grid.values())
+    if settings * len(seeds) > MAX_RUNS:
+        raise ValueError(
+            f"the sweep asks for {settings:,} setting(s) × {len(seeds):,} seed(s) = "
+            f"{settings * len(seeds):,} runs; at most {MAX_RUNS:,}"
+        )
+
+
+def check_plan_work(runs, fixed: dict, n_samples: int) -> None:
+    """The whole plan's training within ``MAX_WORK`` multiply-adds (see
+    :mod:`backproplab.cli.limits`), and each run's epochs within the history's memory."""
+    from ..sweep.runs import run_options
+    from .limits import check_work, training_work
+
+    work = 0
+    for run in runs:
+        network, train = run_options(run, fixed)
+        epochs = train.get("epochs", 1)
+        check_positive_int(epochs, "--epochs")
+        work += training_work(list(network["sizes"]), n_samples, epochs)
+    check_work(work, f"the sweep ({len(runs):,} runs)")
 
 
 @contextlib.contextmanager
@@ -132,7 +179,7 @@ def _summary(df) -> list[str]:
     lines = []
     for key, rows in groups:
         key = key if isinstance(key, tuple) else (key,)
-        label = ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True)) or "all runs"
+        label = ", ".join(f"{k}={v}" for k, v in zip(keys, key, strict=True)) if keys else key[0]
         values = rows[metric].to_numpy(dtype=float)
         values = values[np.isfinite(values)]
         mean = float(np.mean(values)) if len(values) else math.nan
@@ -152,14 +199,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from ..sweep import check_runs, fixed_options, iter_results, plan, to_frame
     from ..sweep.store import ResultsFolder
     from ..viz.sweep import plot_sweep_final, plot_sweep_loss
-    from .pipeline import check_out_dir, load_data
+    from .limits import check_layers
+    from .output import check_out_folder, claim_folder
+    from .pipeline import load_data
 
     say = (lambda *a: None) if args.quiet else print
     sizes = parse_layers(args.layers)
+    check_layers(sizes)
     grid = parse_grid(args.grid)
     seeds = parse_seeds(args.seeds)
+    check_plan_size(grid, seeds)
     if args.validation is not None and not 0 < args.validation < 1:
         raise ValueError(f"--validation must be a fraction between 0 and 1, got {args.validation}")
+    out = Path(args.out)
+    inputs = [Path(args.data)] if args.data.lower().endswith(".csv") else []
     X, labels, title = load_data(args.data, args.target, args.n_samples, args.noise,
                                  args.data_seed)  # fmt: skip
     output = args.output_activation or output_for_cost(args.cost, sizes[-1])
@@ -176,8 +229,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         )
     runs = plan(grid, seeds)
     X, Y, X_val, Y_val = check_runs(X, Y, runs, fixed, X_val, Y_val)
-    out = Path(args.out)
-    check_out_dir(out)
+    check_plan_work(runs, fixed, len(X) + (0 if X_val is None else len(X_val)))
+    check_out_folder(out, command="sweep", names=FILES, inputs=inputs, force=args.force,
+                     folders=FOLDERS)  # fmt: skip
     shared = {
         "data": args.data, "target": args.target, "n_samples": args.n_samples,
         "noise": args.noise, "data_seed": args.data_seed, "validation": args.validation,
@@ -192,6 +246,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         say(f"resuming: {len(done)} of {len(runs)} runs already in {out}; training {len(todo)}")
     with _backend(args) as (n_jobs, where):
         store.create()
+        claim_folder(out, command="sweep", names=FILES, inputs=inputs, force=args.force,
+                     folders=FOLDERS)  # fmt: skip
         if todo:
             say(f"training {len(todo)} runs on {where}")
         bar = tqdm(total=len(runs), initial=len(done), desc="runs", unit="run",
@@ -218,73 +274,83 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def register(sub) -> None:
     """Add ``sweep`` to the ``backproplab`` parser."""
-    p = sub.add_parser(
+    add_command(
+        sub,
         "sweep",
+        cmd_sweep,
         help="train a grid of settings × seeds (locally or on a Dask cluster), resumable",
-        description="Train one network per grid setting and seed; results are stored run "
-        "by run in --out, so running the same command again resumes.",
+        description=(
+            "Train one network per grid setting and seed; results are stored run by run in --out,"
+            " so running the same command again resumes."
+        ),
+        options=[
+            option(
+                "--data",
+                default="circles",
+                help="toy, circles, moons, xor, spirals, blobs, digits, iris, or FILE.csv",
+            ),
+            option("--target", help="the target column of --data FILE.csv"),
+            option("--samples", dest="n_samples", type=int, default=None, help="data set size"),
+            option("--noise", type=float, default=None, help="noise of generated data"),
+            option("--data-seed", type=int, default=0, help="seed of the data set (default 0)"),
+            option(
+                "--validation",
+                type=float,
+                default=None,
+                help="hold out this fraction of the data and evaluate it every epoch",
+            ),
+            option("--layers", default="2,3,3,1", help="layer sizes, input first"),
+            option("--activation", default="sigmoid", help="hidden activation"),
+            option(
+                "--output-activation",
+                default=None,
+                help=(
+                    "output activation (default: the one the cost is made for, else the hidden one)"
+                ),
+            ),
+            option("--cost", default="quadratic", help="quadratic or cross-entropy"),
+            option("--init", default="gaussian", help="gaussian, scaled, xavier or he"),
+            option(
+                "--dtype",
+                default="float64",
+                choices=["float32", "float64"],
+                help="the networks' floating-point type",
+            ),
+            option("--epochs", type=int, default=30, help="passes over the data"),
+            option("--batch-size", type=int, default=10, help="mini-batch size"),
+            option("--eta", type=float, default=3.0, help="learning rate"),
+            option(
+                "--grid",
+                action="append",
+                default=[],
+                metavar="KEY=V1,V2,…",
+                help=(
+                    "values to sweep, e.g. eta=0.5,1,3 or activation=sigmoid,tanh or "
+                    "layers=2:8:1,2:16:1; repeat for more keys (all combinations run)"
+                ),
+            ),
+            option("--seeds", default="0-4", help="seeds, e.g. 0-9 or 0,3,7 (default 0-4)"),
+            option(
+                "--n-jobs",
+                type=int,
+                default=None,
+                help="parallel runs (default: every core locally, every Dask worker)",
+            ),
+            option(
+                "--backend",
+                choices=["local", "dask"],
+                default="local",
+                help="local processes (joblib's loky) or a Dask cluster",
+            ),
+            option(
+                "--scheduler",
+                default=None,
+                metavar="ADDRESS",
+                help=(
+                    "Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend dask; "
+                    "--backend dask without it starts a local cluster)"
+                ),
+            ),
+            *output_options("results folder", default="backproplab-sweep"),
+        ],
     )
-    p.add_argument(
-        "--data",
-        default="circles",
-        help="toy, circles, moons, xor, spirals, blobs, digits, iris, or FILE.csv",
-    )
-    p.add_argument("--target", help="the target column of --data FILE.csv")
-    p.add_argument("--samples", dest="n_samples", type=int, default=None, help="data set size")
-    p.add_argument("--noise", type=float, default=None, help="noise of generated data")
-    p.add_argument("--data-seed", type=int, default=0, help="seed of the data set (default 0)")
-    p.add_argument(
-        "--validation",
-        type=float,
-        default=None,
-        help="hold out this fraction of the data and evaluate it every epoch",
-    )
-    p.add_argument("--layers", default="2,3,3,1", help="layer sizes, input first")
-    p.add_argument("--activation", default="sigmoid", help="hidden activation")
-    p.add_argument(
-        "--output-activation",
-        default=None,
-        help="output activation (default: the one the cost is made for, else the hidden one)",
-    )
-    p.add_argument("--cost", default="quadratic", help="quadratic or cross-entropy")
-    p.add_argument("--init", default="gaussian", help="gaussian, scaled, xavier or he")
-    p.add_argument(
-        "--dtype",
-        default="float64",
-        choices=["float32", "float64"],
-        help="the networks' floating-point type",
-    )
-    p.add_argument("--epochs", type=int, default=30, help="passes over the data")
-    p.add_argument("--batch-size", type=int, default=10, help="mini-batch size")
-    p.add_argument("--eta", type=float, default=3.0, help="learning rate")
-    p.add_argument(
-        "--grid",
-        action="append",
-        default=[],
-        metavar="KEY=V1,V2,…",
-        help="values to sweep, e.g. eta=0.5,1,3 or activation=sigmoid,tanh or "
-        "layers=2:8:1,2:16:1; repeat for more keys (all combinations run)",
-    )
-    p.add_argument("--seeds", default="0-4", help="seeds, e.g. 0-9 or 0,3,7 (default 0-4)")
-    p.add_argument(
-        "--n-jobs",
-        type=int,
-        default=None,
-        help="parallel runs (default: every core locally, every Dask worker)",
-    )
-    p.add_argument(
-        "--backend",
-        choices=["local", "dask"],
-        default="local",
-        help="local processes (joblib's loky) or a Dask cluster",
-    )
-    p.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies --backend "
-        "dask; --backend dask without it starts a local cluster)",
-    )
-    p.add_argument("--out", default="backproplab-sweep", help="results folder")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    p.set_defaults(func=cmd_sweep)

@@ -2,7 +2,10 @@
 
 Reads the run file that ``demo`` or ``train`` wrote (checked like a model file: anything
 wrong is refused with a one-line error) and writes ``report.html`` and ``hidden.html``,
-the same pages as the run that wrote it, into ``--out`` (default: the run file's folder).
+the same pages as the run that wrote it, into ``--out`` (default: the folder
+``<run>-view`` beside the run file, so the run's own pages are never written over).
+``--out`` follows the rule of every command that writes (:mod:`backproplab.cli.output`):
+a new or empty folder, or one a previous ``view`` wrote, unless ``--force``.
 """
 
 from __future__ import annotations
@@ -10,26 +13,51 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .commands import add_command, option, output_options
+from .output import Printer, sigint_guard, staged_run
+
+PAGES = ("report.html", "hidden.html")
+
+
+def default_out(run: Path) -> Path:
+    """``backproplab-demo/run.npz`` → ``backproplab-demo/run-view``."""
+    return run.parent / f"{run.stem}-view"
+
 
 def cmd_view(args: argparse.Namespace) -> int:
     from ..formats.runfile import load_run
     from ..viz.page import write_pages
 
-    run = load_run(args.run)
-    out = Path(args.out) if args.out is not None else Path(args.run).parent
-    if not out.is_dir():
-        raise ValueError(f"--out {out} is not a folder")
-    write_pages(run, out / "report.html", out / "hidden.html")
-    if not args.quiet:
-        print(f"wrote {out}/: report.html hidden.html")
-        print(f"open {(out / 'report.html').resolve()}")
+    run_path = Path(args.run)
+    run = load_run(run_path)
+    out = Path(args.out) if args.out is not None else default_out(run_path)
+    with (
+        sigint_guard() as interrupts,
+        staged_run(
+            out,
+            command="view",
+            names=PAGES,
+            inputs=[run_path],
+            force=args.force,
+            interrupts=interrupts,
+        ) as stage,
+    ):
+        write_pages(run, *(stage.path / name for name in PAGES))
+    say = Printer(args.quiet)
+    say(f"wrote {out}/: {' '.join(stage.written)}")
+    say(f"open {(out / 'report.html').resolve()}")
     return 0
 
 
 def register(sub) -> None:
     """Add ``view`` to the ``backproplab`` parser."""
-    p = sub.add_parser("view", help="rebuild report.html and hidden.html from a run.npz")
-    p.add_argument("run", help="a run file written by demo or train (run.npz)")
-    p.add_argument("--out", default=None, help="folder for the pages (default: the run's)")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    p.set_defaults(func=cmd_view)
+    add_command(
+        sub,
+        "view",
+        cmd_view,
+        help="rebuild report.html and hidden.html from a run.npz",
+        options=[
+            option("run", help="a run file written by demo or train (run.npz)"),
+            *output_options("folder for the pages (default: RUN-view beside the run)"),
+        ],
+    )

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.activations import get_activation
+from ..formats.text import quoted, shown
 
 Array = np.ndarray
 
@@ -48,7 +49,9 @@ def one_hot(y, classes=None) -> Array:
     Y = (y[:, None] == classes[None, :]).astype(float)
     missing = Y.sum(axis=1) == 0
     if missing.any():
-        raise ValueError(f"label {y[missing][0]!r} is not one of the classes {classes.tolist()}")
+        raise ValueError(
+            f"label {quoted(y[missing][0])} is not one of the classes {shown(classes.tolist())}"
+        )
     return Y
 
 
@@ -62,12 +65,14 @@ def encode_labels(labels, n_out: int, low: float = 0.0, classes=None) -> tuple[A
     labels = np.asarray(labels)
     classes = np.unique(labels) if classes is None else np.asarray(classes)
     if len(classes) < 2:
-        raise ValueError(f"the data has only one class ({classes[0]!r}); nothing to learn")
+        raise ValueError(f"the data has only one class ({quoted(classes[0])}); nothing to learn")
     if n_out == 1 and len(classes) == 2:
         Y = np.where(labels == classes[1], 1.0, low).reshape(-1, 1)
         unknown = ~np.isin(labels, classes)
         if unknown.any():
-            raise ValueError(f"label {labels[unknown][0]!r} is not one of {classes.tolist()}")
+            raise ValueError(
+                f"label {quoted(labels[unknown][0])} is not one of {shown(classes.tolist())}"
+            )
         return Y, classes
     if n_out == len(classes):
         return one_hot(labels, classes), classes

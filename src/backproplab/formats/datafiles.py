@@ -23,6 +23,7 @@ import numpy as np
 
 from ..validation import check_memory
 from .files import open_regular
+from .text import quoted, shown, shown_path
 
 #
 # Both readers open only regular files (a FIFO or /dev/zero is refused before reading, see
@@ -31,6 +32,7 @@ from .files import open_regular
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 MAX_IDX_BYTES = 1 << 28  # 256 MiB of data: over five times MNIST's 47 MB of training images
 MAX_CSV_FIELD = 1 << 17  # 128 KiB, the csv module's own default limit
+MAX_CSV_MAGNITUDE = 1e100  # larger numbers overflow a mean or a square (1e308 is the end)
 
 
 def read_idx(path, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
@@ -52,46 +54,46 @@ def read_idx(path, max_bytes: int = MAX_IDX_BYTES) -> np.ndarray:
                 try:
                     return _read_idx_stream(f, path, max_bytes, raw_size=None)
                 except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-                    raise ValueError(f"{path}: damaged gzip data ({exc})") from None
+                    raise ValueError(f"{shown_path(path)}: damaged gzip data ({exc})") from None
         return _read_idx_stream(raw, path, max_bytes, raw_size=os.fstat(raw.fileno()).st_size)
 
 
 def _read_idx_stream(f, path: Path, max_bytes: int, raw_size: int | None) -> np.ndarray:
     magic = f.read(4)
     if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_TYPES:
-        raise ValueError(f"{path} is not an IDX file (bad magic number)")
+        raise ValueError(f"{shown_path(path)} is not an IDX file (bad magic number)")
     ndim = magic[3]
     dims = f.read(4 * ndim)
     if ndim == 0 or len(dims) < 4 * ndim:
-        raise ValueError(f"{path}: truncated IDX header")
+        raise ValueError(f"{shown_path(path)}: truncated IDX header")
     shape = tuple(int.from_bytes(dims[4 * i : 4 * i + 4], "big") for i in range(ndim))
     dtype = np.dtype(_IDX_TYPES[magic[2]])
     expected = math.prod(shape) * dtype.itemsize
     if expected > max_bytes:
         raise ValueError(
-            f"{path}: header declares shape {shape}, {expected:,} bytes of data, more than "
-            f"the limit of {max_bytes:,} (pass max_bytes= to read larger files)"
+            f"{shown_path(path)}: header declares shape {shape}, {expected:,} bytes of data, "
+            f"more than the limit of {max_bytes:,} (pass max_bytes= to read larger files)"
         )
     header = 4 + 4 * ndim
     if raw_size is not None and raw_size - header != expected:
         raise ValueError(
-            f"{path}: header promises {expected} bytes of data for shape {shape}, "
+            f"{shown_path(path)}: header promises {expected} bytes of data for shape {shape}, "
             f"file has {raw_size - header}"
         )
-    check_memory(expected, f"{path} (shape {shape})")
+    check_memory(expected, f"{shown_path(path)} (shape {shape})")
     data = np.empty(shape, dtype=dtype)
-    view = memoryview(data).cast("B")
+    view = memoryview(data.reshape(-1)).cast("B")  # flat: a zero dimension casts too
     filled = 0
     while filled < expected:
         n = f.readinto(view[filled:])
         if not n:
             raise ValueError(
-                f"{path}: header promises {expected} bytes of data for shape {shape}, "
+                f"{shown_path(path)}: header promises {expected} bytes of data for shape {shape}, "
                 f"file has {filled}"
             )
         filled += n
     if f.read(1):
-        raise ValueError(f"{path}: more data than the header's shape {shape} holds")
+        raise ValueError(f"{shown_path(path)}: more data than the header's shape {shape} holds")
     return data
 
 
@@ -130,17 +132,19 @@ def load_mnist(directory, kind: str = "train") -> tuple[np.ndarray, np.ndarray]:
     images = read_idx(images_path)
     if images.dtype != np.uint8 or images.ndim != 3:
         raise ValueError(
-            f"{images_path}: MNIST images are three dimensions of unsigned bytes, got "
+            f"{shown_path(images_path)}: MNIST images are three dimensions of unsigned bytes, got "
             f"{images.ndim} dimension(s) of {images.dtype}"
         )
     labels = read_idx(labels_path)
     if labels.dtype != np.uint8 or labels.ndim != 1:
         raise ValueError(
-            f"{labels_path}: MNIST labels are one dimension of unsigned bytes, got "
+            f"{shown_path(labels_path)}: MNIST labels are one dimension of unsigned bytes, got "
             f"{labels.ndim} dimension(s) of {labels.dtype}"
         )
     if len(images) != len(labels):
         raise ValueError(f"MNIST files disagree: images {images.shape}, labels {labels.shape}")
+    if images.size == 0:
+        raise ValueError(f"{shown_path(images_path)}: no images (shape {images.shape})")
     check_memory(images.size * 8, f"MNIST images {images.shape} as float64")
     X = images.reshape(len(images), -1).astype(np.float64)
     X /= 255.0  # in place: no second float64 copy
@@ -174,7 +178,9 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray | None]:
     with _csv_rows(path) as rows:
         first = next(rows, None)
         if first is None:
-            raise ValueError(f"{path}: empty; needs a header row and at least one data row")
+            raise ValueError(
+                f"{shown_path(path)}: empty; needs a header row and at least one data row"
+            )
         header = first[1]
         if target is None:
             col = None
@@ -183,24 +189,30 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray | None]:
         elif target in header:
             col = header.index(target)
         else:
-            raise ValueError(f"{path}: no column {target!r}; columns are {', '.join(header)}")
+            raise ValueError(
+                f"{shown_path(path)}: no column {quoted(target)}; columns are "
+                f"{shown(', '.join(header))}"
+            )
         if col is not None and not 0 <= col < len(header):
-            raise ValueError(f"{path}: target index {col} outside 0..{len(header) - 1}")
+            raise ValueError(f"{shown_path(path)}: target index {col} outside 0..{len(header) - 1}")
         features = [i for i in range(len(header)) if i != col]
         values = array.array("d")  # the features, row after row
         y_text: list[str] = []
         labels: dict[str, str] = {}  # one string per distinct label, shared by its rows
+        n_rows = 0
         for line, row in rows:
             if len(row) != len(header):
                 raise ValueError(
-                    f"{path}, line {line}: {len(row)} fields, header has {len(header)}"
+                    f"{shown_path(path)}, line {line}: {len(row)} fields, header has {len(header)}"
                 )
             values.extend(_feature_value(row[i], path, line, header[i]) for i in features)
-            text = "" if col is None else _target_value(row[col], path, line, header[col])
-            y_text.append(labels.setdefault(text, text))
-    if not y_text:
-        raise ValueError(f"{path}: only a header row; needs at least one data row")
-    X = np.frombuffer(values, dtype=np.float64).reshape(len(y_text), len(features))
+            n_rows += 1
+            if col is not None:  # (a file of features only keeps nothing per row)
+                text = _target_value(row[col], path, line, header[col])
+                y_text.append(labels.setdefault(text, text))
+    if not n_rows:
+        raise ValueError(f"{shown_path(path)}: only a header row; needs at least one data row")
+    X = np.frombuffer(values, dtype=np.float64).reshape(n_rows, len(features))
     if col is None:
         return X, None
     try:
@@ -212,20 +224,18 @@ def load_csv(path, target) -> tuple[np.ndarray, np.ndarray | None]:
     return X, np.fromiter((numbers[text] for text in y_text), np.float64, len(y_text))
 
 
-def _clip(text: str, n: int = 40) -> str:
-    return text if len(text) <= n else text[:n] + "..."
-
-
 def _feature_value(text: str, path, line: int, name: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise ValueError(
-            f"{path}, line {line}: a feature is not a number: column {name!r} holds {_clip(text)!r}"
+            f"{shown_path(path)}, line {line}: a feature is not a number: column "
+            f"{quoted(name)} holds {quoted(text, 40)}"
         ) from None
-    if not math.isfinite(value):
+    if not abs(value) <= MAX_CSV_MAGNITUDE:
         raise ValueError(
-            f"{path}, line {line}: a feature is not a finite number: column {name!r} holds {text!r}"
+            f"{shown_path(path)}, line {line}: a feature is not a finite number within "
+            f"±{MAX_CSV_MAGNITUDE:g}: column {quoted(name)} holds {quoted(text, 40)}"
         )
     return value
 
@@ -233,13 +243,16 @@ def _feature_value(text: str, path, line: int, name: str) -> float:
 def _target_value(text: str, path, line: int, name: str) -> str:
     """The target field, refusing a missing one and a number that is not finite."""
     if not text.strip():
-        raise ValueError(f"{path}, line {line}: the target {name!r} is missing")
+        raise ValueError(f"{shown_path(path)}, line {line}: the target {quoted(name)} is missing")
     try:
         value = float(text)
     except ValueError:
         return text  # a class label
-    if not math.isfinite(value):
-        raise ValueError(f"{path}, line {line}: the target {name!r} is {text!r}, not finite")
+    if not abs(value) <= MAX_CSV_MAGNITUDE:
+        raise ValueError(
+            f"{shown_path(path)}, line {line}: the target {quoted(name)} is "
+            f"{quoted(text, 40)}, not finite or beyond ±{MAX_CSV_MAGNITUDE:g}"
+        )
     return text
 
 
@@ -259,7 +272,7 @@ def _csv_rows(path) -> Iterator[Iterator[tuple[int, list[str]]]]:
             io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f,
         ):
             size = os.fstat(raw.fileno()).st_size
-            check_memory(8 * size, f"reading {path} ({size:,} bytes)")
+            check_memory(8 * size, f"reading {shown_path(path)} ({size:,} bytes)")
             yield _rows(csv.reader(f), path)
     finally:
         csv.field_size_limit(limit)
@@ -271,6 +284,8 @@ def _rows(reader, path) -> Iterator[tuple[int, list[str]]]:
             if any(field.strip() for field in row):
                 yield reader.line_num, row
     except csv.Error as exc:
-        raise ValueError(f"{path}, line {reader.line_num}: {exc}") from None
+        raise ValueError(f"{shown_path(path)}, line {reader.line_num}: {exc}") from None
     except UnicodeDecodeError:
-        raise ValueError(f"{path}, after line {reader.line_num}: the text is not UTF-8") from None
+        raise ValueError(
+            f"{shown_path(path)}, after line {reader.line_num}: the text is not UTF-8"
+        ) from None

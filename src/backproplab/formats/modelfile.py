@@ -35,21 +35,21 @@ from __future__ import annotations
 
 import io
 import json
-import math
-import warnings
 import zipfile
 
 import numpy as np
 
 from .archive import (
-    MALFORMED,
     NETWORK_KEYS,
-    check_member,
     check_metadata_frame,
+    damage_reported,
     read_json,
+    read_npy_data,
+    read_npy_header,
     short_repr,
 )
 from .files import atomic_path, atomic_write, atomic_write_text, open_regular
+from .text import shown_path
 
 __all__ = [
     "FORMAT",
@@ -69,7 +69,6 @@ FORMAT_VERSION = 1
 MAX_METADATA_BYTES = 1 << 20  # 1 MiB: far above any real network's metadata
 MAX_PARAMETERS = 50_000_000  # 400 MB of float64: 90 times MNIST's [784, 512, 256, 10]
 MAX_LAYERS = 10_000
-_MAX_NPY_HEADER = 4096  # np.save pads its header to 64 or 128 bytes; 4 KiB is plenty
 _KEYS = NETWORK_KEYS | {"init", "dtype", "extra"}
 _STRING_KEYS = ("library_version", "activation", "output_activation", "cost", "init")
 
@@ -78,17 +77,14 @@ def save_network(net, path, *, extra: dict | None = None) -> None:
     """Write ``net`` to ``path`` (see the module docstring for the format).
 
     Raises:
-        ValueError: if the network has more than ``MAX_PARAMETERS`` parameters (the file
-            could not be read back) or ``extra`` is not plain JSON.
+        ValueError: if the network has more than ``MAX_LAYERS`` layers or
+            ``MAX_PARAMETERS`` parameters (the file could not be read back), or ``extra``
+            is not plain JSON (NaN and infinities included) or larger than
+            ``MAX_METADATA_BYTES``.
     """
     from .. import __version__
 
-    n_params = _count_parameters(net.sizes)
-    if n_params > MAX_PARAMETERS:
-        raise ValueError(
-            f"cannot save a network of {n_params:,} parameters: model files hold at most "
-            f"{MAX_PARAMETERS:,}"
-        )
+    check_limits(net.sizes, lambda why: ValueError(f"cannot save the network: {why}"))
     metadata = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -112,13 +108,27 @@ def save_network(net, path, *, extra: dict | None = None) -> None:
     atomic_write(path, write)
 
 
+def check_limits(sizes, bad) -> None:
+    """The one bound of model files, for writing and reading alike: at most
+    ``MAX_LAYERS`` layers and ``MAX_PARAMETERS`` parameters."""
+    L = len(sizes) - 1
+    if L > MAX_LAYERS:
+        raise bad(f"sizes declare {L:,} layers; model files hold at most {MAX_LAYERS:,}")
+    n_params = _count_parameters(sizes)
+    if n_params > MAX_PARAMETERS:
+        raise bad(
+            f"sizes {short_repr(sizes)} declare {n_params:,} parameters; model files hold at "
+            f"most {MAX_PARAMETERS:,}"
+        )
+
+
 def _count_parameters(sizes) -> int:
     """Σ_ℓ sizes[ℓ]·(sizes[ℓ−1] + 1): every W^ℓ and b^ℓ entry, in exact integers."""
     return sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
 
 
 def _bad(path, why: str) -> ValueError:
-    return ValueError(f"{path} is not a valid backproplab model file: {why}")
+    return ValueError(f"{shown_path(path)} is not a valid backproplab model file: {why}")
 
 
 def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
@@ -142,58 +152,20 @@ def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
 def _read_array(zf: zipfile.ZipFile, name: str, shape, dtype, path) -> np.ndarray:
     """Read member ``name`` as an array of exactly ``shape`` and ``dtype``, allocating
     nothing before the declared sizes are checked and decompressing no more than that."""
-    info = zf.getinfo(name)
-    check_member(info, lambda why: _bad(path, why))
-    data_bytes = math.prod(shape) * dtype.itemsize
-    header_bytes = info.file_size - data_bytes
-    if not 10 <= header_bytes <= _MAX_NPY_HEADER:
-        raise _bad(
-            path,
-            f"{name} is {info.file_size} bytes, but an array of shape {tuple(shape)} and "
-            f"dtype {dtype} takes {data_bytes} bytes plus a header of at most "
-            f"{_MAX_NPY_HEADER}",
+
+    def bad(why: str) -> ValueError:
+        return _bad(path, why)
+
+    header = read_npy_header(zf, name, bad, expected=(shape, dtype))
+    if header.dtype != dtype or header.shape != tuple(shape):
+        raise bad(
+            f"{name} has shape {short_repr(header.shape)} and dtype {header.dtype}, "
+            f"expected {tuple(shape)} and {dtype}"
         )
-    with zf.open(info) as f:
-        raw = io.BytesIO(f.read(header_bytes))
-        try:
-            version = np.lib.format.read_magic(raw)
-            read_header = (
-                np.lib.format.read_array_header_1_0
-                if version == (1, 0)
-                else np.lib.format.read_array_header_2_0
-            )
-            with warnings.catch_warnings():  # e.g. invalid escapes in a crafted header
-                warnings.simplefilter("ignore")
-                got_shape, fortran, got_dtype = read_header(raw)
-        except Exception as exc:  # NumPy parses the header text with tokenize and ast:
-            # whatever its parser raises on crafted text means the header is malformed
-            raise _bad(path, f"{name} is not a .npy array ({str(exc)[:200]})") from None
-        if got_dtype.hasobject:
-            raise _bad(path, f"{name} holds Python objects; only numbers are allowed")
-        if got_dtype != dtype or tuple(got_shape) != tuple(shape) or fortran:
-            raise _bad(
-                path,
-                f"{name} has shape {short_repr(tuple(got_shape))}, dtype {got_dtype} and "
-                f"{'Fortran' if fortran else 'C'} order, expected {tuple(shape)}, {dtype}, C",
-            )
-        if raw.tell() != header_bytes:
-            raise _bad(path, f"{name}'s header does not end where its data begins")
-        arr = np.empty(shape, dtype=dtype)
-        _read_exactly(f, memoryview(arr).cast("B"), name, path)
-        if f.read(1):  # also makes zipfile compare the member's CRC-32
-            raise _bad(path, f"{name} holds more data than its declared size")
+    arr = read_npy_data(zf, header, bad)
     if not np.isfinite(arr).all():
-        raise _bad(path, f"{name} contains NaN or infinite values")
+        raise bad(f"{name} contains NaN or infinite values")
     return arr
-
-
-def _read_exactly(f, view: memoryview, name: str, path) -> None:
-    filled = 0
-    while filled < len(view):
-        n = f.readinto(view[filled:])
-        if not n:
-            raise _bad(path, f"{name} ends after {filled} of {len(view)} data bytes")
-        filled += n
 
 
 def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
@@ -205,7 +177,7 @@ def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
     Raises:
         ValueError: if anything in the file is not exactly as :func:`save_network` writes it,
             the path is not a regular file, or the network it declares exceeds
-            ``MAX_PARAMETERS`` or the machine's memory.
+            ``MAX_LAYERS``, ``MAX_PARAMETERS`` or the machine's memory.
         OSError: if the file cannot be opened or read.
     """
     if hasattr(path, "read") and hasattr(path, "seek"):  # an open binary file
@@ -215,10 +187,8 @@ def read_network(path) -> tuple[dict, list[np.ndarray], list[np.ndarray]]:
 
 
 def _load_checked(f, path):
-    try:
+    with damage_reported(lambda why: _bad(path, why)):
         return _load(f, path)
-    except MALFORMED as exc:
-        raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
 def _load(f, path):
@@ -238,16 +208,8 @@ def _load(f, path):
         except (TypeError, ValueError) as exc:
             raise _bad(path, str(exc)[:200]) from None
         L = len(sizes) - 1
-        if L > MAX_LAYERS:
-            raise _bad(path, f"sizes declare {L} layers; model files hold at most {MAX_LAYERS}")
+        check_limits(sizes, lambda why: _bad(path, why))
         dtype = np.dtype(meta["dtype"])
-        n_params = _count_parameters(sizes)
-        if n_params > MAX_PARAMETERS:
-            raise _bad(
-                path,
-                f"sizes {short_repr(sizes)} declare {n_params:,} parameters; model files hold at "
-                f"most {MAX_PARAMETERS:,}",
-            )
         try:
             check_network_memory(sizes, dtype)
         except ValueError as exc:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -42,9 +43,18 @@ from pathlib import Path
 
 import numpy as np
 
-from .archive import MALFORMED, NETWORK_KEYS, check_member, check_metadata_frame, read_json
+from .archive import (
+    NETWORK_KEYS,
+    check_metadata_frame,
+    damage_reported,
+    read_json,
+    read_npy_data,
+    read_npy_header,
+    short_repr,
+)
 from .files import open_regular
 from .modelfile import atomic_write
+from .text import shown_path
 
 FORMAT = "backproplab.run"
 FORMAT_VERSION = 1
@@ -52,6 +62,7 @@ MAX_METADATA_BYTES = 1 << 20
 MAX_SHOWN_PARAMS = 20_000  # parameters per snapshot stored (and drawn) at most
 MAX_RECORDED = 1000  # samples recorded at most; larger data sets keep a fixed subset
 _LIMIT = 10**6  # no dimension of a run file is larger: refuse memory bombs before reading
+MAX_RUN_BYTES = 1 << 29  # 512 MiB of arrays in all: over 100 times the demo's run
 _META_KEYS = NETWORK_KEYS | {
     "watch",
     "recorded",
@@ -136,7 +147,7 @@ def from_recording(
     report = {}
     if gradcheck is not None:
         report = {
-            "relative_error": float(gradcheck.relative_error),
+            "relative_error": _finite_or_none(gradcheck.relative_error),
             "threshold": float(gradcheck.threshold),
             "passed": bool(gradcheck.passed),
             "text": str(gradcheck),
@@ -170,6 +181,12 @@ def from_recording(
         settings=dict(settings or {}),
         units=None if units is None else [int(u) for u in units],
     )
+
+
+def _finite_or_none(value) -> float | None:
+    """A number for JSON: null where it is NaN or infinite (an uninformative check)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
 
 
 def _arrays(run: Run) -> dict[str, np.ndarray]:
@@ -209,12 +226,27 @@ def save_run(run: Run, path) -> None:
         "gradcheck": run.gradcheck,
         "settings": run.settings,
     }
-    text = json.dumps(meta, allow_nan=False).encode()
+    try:
+        text = json.dumps(meta, allow_nan=False).encode()
+    except ValueError:
+        raise ValueError(
+            "cannot save the run: its metadata holds NaN or an infinite number"
+        ) from None
+    if len(text) > MAX_METADATA_BYTES:
+        raise ValueError(
+            f"cannot save the run: its metadata is {len(text):,} bytes, more than the "
+            f"{MAX_METADATA_BYTES:,} a run file holds"
+        )
+    arrays = _arrays(run)
+    check_run_bytes(
+        sum(np.asarray(a).nbytes for a in arrays.values()),
+        lambda why: ValueError(f"cannot save the run: {why}"),
+    )
 
     def write(f):
         with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             zf.writestr("metadata.json", text)
-            for name, arr in _arrays(run).items():
+            for name, arr in arrays.items():
                 buf = io.BytesIO()
                 np.save(buf, np.ascontiguousarray(arr), allow_pickle=False)
                 zf.writestr(f"{name}.npy", buf.getvalue())
@@ -223,7 +255,7 @@ def save_run(run: Run, path) -> None:
 
 
 def _bad(path, why: str) -> ValueError:
-    return ValueError(f"{path} is not a valid backproplab run file: {why}")
+    return ValueError(f"{shown_path(path)} is not a valid backproplab run file: {why}")
 
 
 def _is_int(v) -> bool:
@@ -279,61 +311,77 @@ def _check_metadata(meta, path) -> dict:
     for key in ("gradcheck", "settings"):
         if not isinstance(meta[key], dict):
             raise _bad(path, f"{key} must be a JSON object")
+    _check_gradcheck(meta["gradcheck"], path)
+    if not isinstance(meta["settings"].get("training", {}), dict):
+        raise _bad(path, "settings.training must be a JSON object")
     return meta
 
 
-class _Reader:
-    """Reads ``.npy`` members after checking their header against what is expected."""
+def _check_gradcheck(report: dict, path) -> None:
+    """Empty (no check was run), or what :func:`from_recording` writes."""
+    if not report:
+        return
+    kinds = {"relative_error": (int, float, type(None)), "threshold": (int, float),
+             "passed": (bool,), "text": (str,)}  # fmt: skip
+    if set(report) != set(kinds) or not all(
+        isinstance(report[k], kind) for k, kind in kinds.items()
+    ):
+        raise _bad(path, f"gradcheck must hold {', '.join(kinds)} (numbers, true/false, text)")
 
-    def __init__(self, zf: zipfile.ZipFile, path):
+
+class _Reader:
+    """Reads the ``.npy`` members of a run file: every header first (:meth:`check_sizes`
+    bounds what they declare, in all, before any data is read), then each array after
+    checking its shape and kind against what the metadata implies."""
+
+    def __init__(self, zf: zipfile.ZipFile, path, names):
         self.zf, self.path = zf, path
+        self.headers = {}
+        for member in sorted(names - {"metadata.json"}):
+            header = read_npy_header(zf, member, self.bad)
+            if any(d > _LIMIT for d in header.shape):
+                raise self.bad(f"{member} has shape {short_repr(header.shape)}, beyond any run")
+            self.headers[member.removesuffix(".npy")] = header
+
+    def bad(self, why: str) -> ValueError:
+        return _bad(self.path, why)
+
+    def check_sizes(self) -> None:
+        """The arrays hold at most ``MAX_RUN_BYTES`` in all, and fit in this machine."""
+        total = sum(h.data_bytes for h in self.headers.values())
+        check_run_bytes(total, self.bad)
 
     def shape_of(self, name: str) -> tuple:
-        return self._header(name)[0]
-
-    def _header(self, name: str):
-        check_member(self.zf.getinfo(f"{name}.npy"), lambda why: _bad(self.path, why))
-        with self.zf.open(f"{name}.npy") as f:
-            raw = io.BytesIO(f.read(4096))
-        try:
-            version = np.lib.format.read_magic(raw)
-            if version == (1, 0):
-                header = np.lib.format.read_array_header_1_0(raw)
-            else:
-                header = np.lib.format.read_array_header_2_0(raw)
-        except (ValueError, OSError, EOFError) as exc:
-            raise _bad(self.path, f"{name}.npy is not a .npy array ({exc})") from None
-        shape, _, dtype = header
-        if dtype.hasobject:
-            raise _bad(self.path, f"{name}.npy holds Python objects; only numbers are allowed")
-        if any(d > _LIMIT for d in shape):
-            raise _bad(self.path, f"{name}.npy has shape {shape}, beyond any run")
-        return tuple(shape), dtype
+        return self.headers[name].shape
 
     def read(self, name: str, shape, kinds: str, finite: bool = True) -> np.ndarray:
         """The array ``name``, checked to have ``shape`` (None: any size along that axis) and
         a dtype of one of the ``kinds`` (``"f"`` float, ``"i"`` integer)."""
-        got_shape, dtype = self._header(name)
+        header = self.headers[name]
+        got_shape, dtype = header.shape, header.dtype
         if len(got_shape) != len(shape) or any(
             want is not None and want != got for want, got in zip(shape, got_shape, strict=True)
         ):
             want = tuple("any" if s is None else s for s in shape)
-            raise _bad(self.path, f"{name}.npy has shape {got_shape}, expected {want}")
+            raise self.bad(f"{name}.npy has shape {short_repr(got_shape)}, expected {want}")
         if dtype.kind not in kinds or dtype.itemsize > 8:
-            raise _bad(self.path, f"{name}.npy has dtype {dtype}, expected numbers of kind {kinds}")
-        info = self.zf.getinfo(f"{name}.npy")
-        limit = int(np.prod(got_shape)) * dtype.itemsize + 4096
-        if info.file_size > limit:
-            raise _bad(self.path, f"{name}.npy is {info.file_size} bytes, expected at most {limit}")
-        with self.zf.open(info) as f:
-            raw = io.BytesIO(f.read(limit + 1))
-        try:
-            arr = np.load(raw, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            raise _bad(self.path, f"{name}.npy could not be read ({exc})") from None
+            raise self.bad(f"{name}.npy has dtype {dtype}, expected numbers of kind {kinds}")
+        arr = read_npy_data(self.zf, header, self.bad)
         if finite and not np.isfinite(arr).all():
-            raise _bad(self.path, f"{name}.npy contains NaN or infinite values")
+            raise self.bad(f"{name}.npy contains NaN or infinite values")
         return arr
+
+
+def check_run_bytes(n_bytes: int, bad) -> None:
+    """The one bound on a run file's arrays, for writing and reading alike."""
+    from ..validation import check_memory
+
+    if n_bytes > MAX_RUN_BYTES:
+        raise bad(f"its arrays declare {n_bytes:,} bytes; run files hold at most {MAX_RUN_BYTES:,}")
+    try:
+        check_memory(n_bytes, "the run's arrays")
+    except ValueError as exc:
+        raise bad(str(exc)) from None
 
 
 def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
@@ -429,10 +477,8 @@ def load_run(path) -> Run:
     """
     path = Path(path)
     with open_regular(path) as f:  # a FIFO or a device is refused before a byte is read
-        try:
+        with damage_reported(lambda why: _bad(path, why)):
             return _load_run(f, path)
-        except MALFORMED as exc:
-            raise _bad(path, f"damaged archive ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
 def _load_run(f, path) -> Run:
@@ -454,6 +500,8 @@ def _load_run(f, path) -> Run:
             if names != expected:
                 missing, unknown = sorted(expected - names), sorted(names - expected)
                 raise _bad(path, f"wrong entries (missing {missing}, unexpected {unknown})")
-            return _read_arrays(_Reader(zf, path), meta)
+            reader = _Reader(zf, path, names)
+            reader.check_sizes()
+            return _read_arrays(reader, meta)
         except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, KeyError) as exc:
             raise _bad(path, f"damaged archive ({exc})") from None

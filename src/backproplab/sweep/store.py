@@ -22,10 +22,25 @@ import math
 from pathlib import Path
 
 from ..formats.modelfile import atomic_write_text
+from ..formats.text import shown, shown_path
 from .runs import METRICS, SweepRun
 
 FORMAT = "backproplab.sweep"
 FORMAT_VERSION = 1
+MAX_MANIFEST_BYTES = 1 << 20  # sweep.json: what every run shares
+MAX_RUN_FILE_BYTES = 1 << 26  # one run's rows: 64 MiB, about 400,000 epochs
+
+
+def _read_json(path: Path, max_bytes: int):
+    """A JSON file of the folder, read no further than ``max_bytes`` (a file someone
+    put there cannot make the sweep read gigabytes)."""
+    from ..formats.files import open_regular
+
+    with open_regular(path) as f:
+        raw = f.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise ValueError(f"larger than {max_bytes:,} bytes")
+    return json.loads(raw.decode("utf-8"))
 
 
 class ResultsFolder:
@@ -47,9 +62,11 @@ class ResultsFolder:
         manifest = self.folder / "sweep.json"
         if manifest.exists():
             try:
-                found = json.loads(manifest.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise ValueError(f"{manifest} is not a sweep manifest ({exc})") from None
+                found = _read_json(manifest, MAX_MANIFEST_BYTES)
+            except (OSError, ValueError, RecursionError) as exc:
+                raise ValueError(
+                    f"{shown_path(manifest)} is not a sweep manifest ({shown(str(exc))})"
+                ) from None
             if found != json.loads(json.dumps(self.shared)):
                 changed = sorted(
                     k for k in set(found) | set(self.shared)
@@ -89,12 +106,14 @@ class ResultsFolder:
         """The rows of a stored run, as :func:`~backproplab.sweep.runs.train_run` gave them."""
         path = self.path(run)
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
+            record = _read_json(path, MAX_RUN_FILE_BYTES)
             rows = record["rows"]
             if record["seed"] != run.seed or not isinstance(rows, list):
                 raise ValueError("its seed or rows do not match the run")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path} is not a result of this run ({exc})") from None
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+            raise ValueError(
+                f"{shown_path(path)} is not a result of this run ({shown(str(exc))})"
+            ) from None
         setting = dict(run.setting)  # the exact values (tuples for sizes)
         return [
             {

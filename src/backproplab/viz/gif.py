@@ -6,13 +6,17 @@ in two halves: this process draws the first while a forked worker draws the seco
 frame is reduced to a 256-colour palette (Pillow's fast octree) where it is drawn, and
 Pillow assembles the GIF.
 Nothing appears under the GIF's name until it is complete.
+
+The worker never outlives this process: it is terminated when :func:`write_gif` ends
+for any reason (an error, Ctrl-C), and if this process is killed outright (SIGTERM,
+SIGKILL) the worker is killed with it (Linux's parent-death signal; elsewhere it checks
+every half second that its parent is still there).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +76,29 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a worker: end when ``parent`` does, however it ends."""
+    import ctypes
+    import signal
+    import threading
+    import time
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG: the kernel kills us with the parent
+    except (OSError, AttributeError):  # not Linux: watch the parent instead
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def write_gif(
     frames: Frames, path, fps: int = 12, workers: int = 2, progress=None, meanwhile=None
 ) -> None:
@@ -97,18 +124,19 @@ def write_gif(
             meanwhile()
         images = render_frames(frames, range(n), tick)
     else:
-        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=_context()) as pool:
-            futures = [
-                pool.submit(render_frames, frames, range(start, min(start + cut, n)))
+        pool = _context().Pool(workers - 1, _die_with_parent, (os.getpid(),))
+        with pool:  # leaving it, however, terminates the workers
+            parts = [
+                pool.apply_async(render_frames, (frames, range(start, min(start + cut, n))))
                 for start in range(cut, n, cut)
             ]
             if meanwhile is not None:
                 meanwhile()
             images = render_frames(frames, range(cut), tick)
-            for f in futures:
-                part = f.result()
-                tick(len(part))
-                images += part
+            for part in parts:
+                drawn = part.get()
+                tick(len(drawn))
+                images += drawn
     with atomic_path(path) as tmp:
         images[0].save(
             tmp,

@@ -1,0 +1,121 @@
+"""Signals at awkward moments (issue 29, items 12 and 16): SIGTERM while the GIF is being
+written leaves no worker behind, and Ctrl-C at any moment of the command's start ends
+with one line and exit code 130, never a traceback."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from backproplab.cli import main
+
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; POSIX signals"),
+    pytest.mark.end_to_end,
+]
+
+_GIF_CHILD = textwrap.dedent(
+    """
+    import os, sys, time
+    from backproplab import Network, datasets
+    from backproplab.training.callbacks import Recorder
+    from backproplab.viz.gif import Frames, write_gif
+
+    X, y = datasets.circles(n_samples=60, seed=0)
+    net = Network([2, 3, 3, 1], seed=0)
+    rec = Recorder(X, layers=[2, 3], every=1, Y=y)
+    net.train(X, y, epochs=4, batch_size=10, eta=3.0, callbacks=[rec])
+    frames = Frames("hidden", rec.snapshots, {"y": y, "layer": 2, "units": None, "title": "t"})
+
+    def meanwhile():  # the worker is drawing: say so, then stay in the middle of the write
+        print("drawing", flush=True)
+        time.sleep(120)
+
+    write_gif(frames, sys.argv[1], workers=2, meanwhile=meanwhile)
+    """
+)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running or sleeping (a zombie waiting for its reaper has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_sigterm_while_the_gif_is_written_leaves_no_worker(tmp_path):
+    gif = tmp_path / "hidden.gif"
+    child = subprocess.Popen(
+        [sys.executable, "-c", _GIF_CHILD, str(gif)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline().strip() == "drawing"
+        workers = _children(child.pid)
+        assert workers, "the GIF is drawn with a forked worker"
+        child.send_signal(signal.SIGTERM)
+        child.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(w) for w in workers), "a worker outlived its parent"
+        assert child.stdout.read() == ""  # the pipe is closed: no worker holds it open
+    finally:
+        child.kill()
+        child.wait()
+    assert not gif.exists()
+
+
+@pytest.mark.parametrize("delay", [0.03, 0.05, 0.2])
+def test_ctrl_c_early_in_the_start_is_one_line_and_130(tmp_path, delay):
+    """From the moment the entry point runs (CPython's own start, about 25 ms, is not the
+    program's to guard) through the imports to the first epoch."""
+    code = "import sys; from backproplab_entry import main; sys.exit(main())"
+    argv = ["train", "--epochs", "3000", "--out", str(tmp_path / "o"), "--quiet"]
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *argv],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_ctrl_c_while_the_parser_is_built_is_one_line(monkeypatch, capsys):
+    import backproplab.cli as cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert main(["train"]) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["backproplab: interrupted; no file was left half-written"]
