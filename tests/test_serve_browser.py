@@ -26,7 +26,7 @@ def server():
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        need("the serve extra is not installed (pip install -e '.[serve]')")
+        need("the playground's server is not installed (make demo or make test installs it)")
     from backproplab import serve
 
     sock = serve.open_socket("127.0.0.1", 0)
