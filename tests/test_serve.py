@@ -34,7 +34,9 @@ def _client():
         from starlette.testclient import TestClient
     except ImportError:
         if IN_CI:
-            pytest.fail("CI must run the playground's tests, but the playground's server is not installed")
+            pytest.fail(
+                "CI must run the playground's tests, but the playground's server is not installed"
+            )
         pytest.skip("the playground's server is not installed (make demo or make test installs it)")
     from backproplab.serve.app import LOCAL_HOSTS, create_app
 
