@@ -107,7 +107,7 @@ def test_named_units_are_shown_and_checked():
     ax, drawn = _frame_points(hidden_frames(rec, y, 1, units=[5, 0, 2]), 0)
     a = rec.snapshots[0].layers[1]
     np.testing.assert_allclose(drawn[0], _as_drawn(ax, a[y == 0][:, [5, 0, 2]]), rtol=1e-9)
-    assert ax.get_xlabel() == "unit 5"
+    assert ax.get_xlabel() == "$a^{1}_{6}$"  # unit 5 of layer 1, numbered from 1
     with pytest.raises(ValueError, match="units must name"):
         animate_hidden(rec, y, 1, units=[6])
     with pytest.raises(ValueError, match="no snapshots of layer 0"):

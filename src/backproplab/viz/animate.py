@@ -65,11 +65,17 @@ def _projection(snapshots, layer: int, units):
             raise ValueError(
                 f"units must name 1 to 3 of the layer's {width} units (0-based), got {units}"
             )
-        return (lambda a: a[:, units]), [f"unit {u}" for u in units], len(units) == width
+        names = [_neuron_tex(layer, u) for u in units]
+        return (lambda a: a[:, units]), names, len(units) == width
     if width <= 3:
-        return (lambda a: a), [f"$a_{u}$" for u in range(width)], True
+        return (lambda a: a), [_neuron_tex(layer, u) for u in range(width)], True
     project, share = moments.pca(snapshots[-1].layers[layer], 3)
     return project, [f"PC{i + 1} ({share[i]:.0%})" for i in range(3)], False
+
+
+def _neuron_tex(ell: int, u: int) -> str:
+    """Neuron u (0-based) of layer ℓ as the notebook writes it, numbered from 1: a²₁."""
+    return f"$a^{{{ell}}}_{{{u + 1}}}$"
 
 
 def _limits(points: list[np.ndarray]):

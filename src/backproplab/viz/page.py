@@ -77,6 +77,24 @@ def snippet(run) -> str:
     return "\n".join(lines) + "\n"
 
 
+def settings_rows(settings: dict) -> list[tuple[str, str]]:
+    """The run's settings as (name, value) rows of text: a nested group (``training``) gives
+    a row per entry, lists read ``2, 3, 3, 1``.
+
+    >>> settings_rows({"layers": [2, 3, 1], "training": {"optimizer": "sgd", "l2": 0.0}})
+    [('layers', '2, 3, 1'), ('optimizer', 'sgd'), ('l2', '0.0')]
+    """
+    rows = []
+    for name, value in settings.items():
+        if isinstance(value, dict):
+            rows += settings_rows(value)
+        elif isinstance(value, list | tuple):
+            rows.append((str(name), ", ".join(str(v) for v in value)))
+        else:
+            rows.append((str(name), str(value)))
+    return rows
+
+
 def datasets_options(name: str) -> tuple[str, ...]:
     from ..data import datasets
 
@@ -126,8 +144,8 @@ def render_report(run, data=None) -> str:
     result, if already computed)."""
     meta, arrays = data or page_data(run)
     rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
-        for k, v in run.settings.items()
+        f'<tr><th scope="row">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>'
+        for k, v in settings_rows(run.settings)
     )
     check = run.gradcheck.get("text", "no gradient check was run")
     during = run.history.get("gradcheck_history")
