@@ -19,8 +19,11 @@ without classes is refused for labels, naming the fix.
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import io
+import re
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +56,15 @@ def inputs(net, extra: dict, data: str, target: str | None = None):
     """``(X, y)`` of the CSV file, X scaled as the model's training inputs were."""
     from ..data.datasets import load_csv, standardize
 
-    X, y = load_csv(data, target=target)
+    try:
+        X, y = load_csv(data, target=target)
+    except ValueError as exc:
+        column = re.search(r"a feature is not a number: column (.+?) holds", str(exc))
+        if target is None and column:  # most often the labels' column: say how to leave it out
+            name = ast.literal_eval(column.group(1))
+            hint = f"if {name!r} holds the labels, leave it out with --target {shlex.quote(name)}"
+            raise ValueError(f"{exc}; {hint}") from None
+        raise
     if X.shape[1] != net.sizes[0]:
         raise ValueError(
             f"{data} has {X.shape[1]} feature columns but the model takes {net.sizes[0]} "

@@ -1,14 +1,15 @@
 """How a hidden layer's representation of the data evolves through training.
 
-:func:`animate_hidden` turns a :class:`~backproplab.training.callbacks.Recorder`'s snapshots into a
-matplotlib animation: every sample's activation in the watched layer, coloured by class,
-one frame per snapshot. A layer of width 3 is a 3-D scatter (seen from a camera chosen
-from the data, :func:`data_camera`, so the last frame shows the classes apart), 2 a plane, 1 a line; a wider
-layer is shown through one fixed projection (PCA fitted on the final representation, or
-three units you name), so that motion on screen is change in the network. When the
-watched layer feeds a single output neuron directly and nothing is projected away, the
-neuron's decision surface ``w · a + b = 0`` (a plane in 3-D) is drawn in that space as it
-is at each frame: training moves the points and the plane until the plane separates them.
+:func:`animate_hidden` turns a :class:`~backproplab.training.callbacks.Recorder`'s snapshots
+into a matplotlib animation: every sample's activation in the watched layer, coloured by
+class, one frame per snapshot. A layer of width 3 is a 3-D scatter (seen from a camera
+chosen from the data, :func:`data_camera`, so the last frame shows the classes apart), 2 a
+plane, 1 a line; a wider layer is shown through one fixed projection (PCA fitted on the
+final representation, or three units you name), so that motion on screen is change in the
+network. When the watched layer feeds a single output neuron directly and nothing is
+projected away, the neuron's decision surface ``w · a + b = 0`` (a plane in 3-D) is drawn
+in that space as it is at each frame: training moves the points and the plane until the
+plane separates them.
 """
 
 from __future__ import annotations
