@@ -22,10 +22,15 @@ import time
 from pathlib import Path
 
 SCRUB = """async () => {
-  const n = BPL.meta.step.length, frame = () => new Promise(r => requestAnimationFrame(r));
+  const slider = document.querySelector('[data-testid=time-slider]'), n = Number(slider.max) + 1;
+  const frame = () => new Promise(r => requestAnimationFrame(r));
   await frame();
   const t0 = performance.now();
-  for (let k = 0; k < 2 * n; k++) { BPL.setTime(k % n); await frame(); }
+  for (let k = 0; k < 2 * n; k++) {
+    slider.value = String(k % n);
+    slider.dispatchEvent(new Event("input"));
+    await frame();
+  }
   return 2 * n / ((performance.now() - t0) / 1000);
 }"""
 
@@ -50,7 +55,7 @@ def page_figures(page_path: Path, chromium: str, repeats: int) -> tuple[list[flo
             page = browser.new_page(viewport={"width": 1300, "height": 1000})
             page.goto(page_path.as_uri())
             page.wait_for_function("document.body.dataset.ready === 'true'", timeout=60_000)
-            ready.append(page.evaluate("BPL.readyAt"))
+            ready.append(page.evaluate("performance.getEntriesByName('bpl-ready')[0].startTime"))
             fps.append(page.evaluate(SCRUB))
             page.close()
         browser.close()

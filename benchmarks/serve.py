@@ -14,7 +14,8 @@ views for S seconds. Reported:
 - **training speed**: mini-batch steps per second while it streams, against
   ``Network.train`` alone on the same data and settings, timed in between (rounds
   interleaved; medians);
-- with ``--browser``: the views per second Debian's chromium actually drew (``BPL.views``),
+- with ``--browser``: the views per second Debian's chromium actually drew (the page's
+  ``data-views``),
   and the training speed meanwhile (the steps the views reported), against ``Network.train``
   alone timed before each round with the page paused (the same number of rounds; medians):
   on 2 cores the browser's drawing and the training share them. The page is read only
@@ -98,6 +99,13 @@ def live_round(url: str, seconds: float) -> tuple[float, float]:
     return (views - 1) / span, (last[1] - first[1]) / span
 
 
+STOPPED = "document.querySelector('[data-testid=play]').getAttribute('aria-pressed') === 'false'"
+COUNTS = (
+    "[Number(document.body.dataset.views),"
+    " Number(document.querySelector('[data-testid=steps]').textContent), performance.now()]"
+)
+
+
 def browser_views(url: str, seconds: float, rounds: int) -> tuple[list[float], list[float]]:
     """Views per second that Debian's chromium drew (the page's own counter), and the
     session's training speed meanwhile (the steps its views reported) as a share of
@@ -112,13 +120,13 @@ def browser_views(url: str, seconds: float, rounds: int) -> tuple[list[float], l
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=30_000)
         for _ in range(rounds):
             page.get_by_test_id("pause").click()
-            page.wait_for_function("BPL.status.running === false", timeout=30_000)
+            page.wait_for_function(STOPPED, timeout=30_000)
             alone = reference_steps_per_second(min(seconds, 2.0))
             page.get_by_test_id("play").click()
             page.wait_for_timeout(1000)
-            v0, s0, t0 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
+            v0, s0, t0 = page.evaluate(COUNTS)
             time.sleep(seconds)  # (playwright idle: no event decoded meanwhile)
-            v1, s1, t1 = page.evaluate("[BPL.views, BPL.status.steps, performance.now()]")
+            v1, s1, t1 = page.evaluate(COUNTS)
             span = (t1 - t0) / 1000
             drawn.append((v1 - v0) / span)
             kept.append((s1 - s0) / span / alone)

@@ -2,7 +2,9 @@
 
 Needs the ``browser`` extra (playwright) and ``/usr/bin/chromium``; skipped without them,
 except under CI (``CI=true``), where ``.ci/run`` installs both and a skip would hide a
-failure. What the page draws is read back from Plotly's figure data and compared with the
+failure. What the page draws is read back from the figure each panel handed Plotly (its
+public ``data`` and ``layout``), the ``data-*`` attributes the page renders and the
+screen itself (where Plotly drew a point, tick labels, screenshots), and compared with the
 run file's arrays. Screenshots are saved next to the run (``run_dir``).
 """
 
@@ -65,6 +67,33 @@ def _figure(page, testid: str) -> list[dict]:
             z: t.z ? Array.from(t.z) : null}))""",
         testid,
     )
+
+
+def _axis(page, testid: str, axis: str) -> tuple[float, float]:
+    """``(a, b)``: the screen coordinate of value v on a panel's numeric ``axis`` ("x" or
+    "y") is a + b·v, as its tick labels show (each label's centre is its value's place)."""
+    ticks = page.evaluate(
+        """([id, axis]) => [...document.querySelectorAll(
+              `[data-testid=${id}] .${axis}axislayer-above .${axis}tick text`)].map(t => {
+            const r = t.getBoundingClientRect();
+            return [t.textContent, r.left + r.width / 2, r.top + r.height / 2];
+        })""",
+        [testid, axis],
+    )
+    values = [float(text.replace("\u2212", "-")) for text, _, _ in ticks]
+    places = [x if axis == "x" else y for _, x, y in ticks]
+    b, a = np.polyfit(values, places, 1)
+    return a, b
+
+
+def _where(page, testid: str, x: float, y: float) -> tuple[float, float]:
+    """Where on the screen a panel shows the point (x, y), by its axes' tick labels."""
+    (ax, bx), (ay, by) = _axis(page, testid, "x"), _axis(page, testid, "y")
+    return ax + bx * x, ay + by * y
+
+
+def _marked(page, testid: str) -> str:
+    return page.get_by_test_id(testid).get_attribute("data-marked")
 
 
 def _hidden_points(page, n: int) -> np.ndarray:
@@ -134,11 +163,15 @@ def test_play_step_buttons_and_arrow_keys_move_the_slider(browser, run_dir):
 
 def test_dragging_the_hidden_space_turns_it_and_nothing_else_does(browser, run_dir):
     page, errors, _ = _open(browser, run_dir / "hidden.html")
-    eye = "() => {const e = document.querySelector('[data-testid=hidden-space]')._fullLayout.scene._scene.getCamera().eye; return [e.x, e.y, e.z];}"
-    before = page.evaluate(eye)
+    panel = page.get_by_test_id("hidden-space")
+    # the camera as the figure's layout holds it: none set until the user turns the view
+    eye = "() => {const c = document.querySelector('[data-testid=hidden-space]').layout.scene.camera; return c ? [c.eye.x, c.eye.y, c.eye.z] : null;}"
     page.get_by_test_id("step-forward").click()  # a new moment does not move the camera
-    assert page.evaluate(eye) == before
-    box = page.get_by_test_id("hidden-space").bounding_box()
+    assert page.evaluate(eye) is None
+    page.get_by_test_id("step-back").click()
+    page.wait_for_timeout(200)
+    before = panel.screenshot()
+    box = panel.bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(cx, cy)
     page.mouse.down()
@@ -146,9 +179,11 @@ def test_dragging_the_hidden_space_turns_it_and_nothing_else_does(browser, run_d
         page.mouse.move(cx + 12 * k, cy + 4 * k)
         page.wait_for_timeout(30)
     page.mouse.up()
-    page.wait_for_timeout(100)
+    page.wait_for_timeout(200)
     turned = page.evaluate(eye)
-    assert not np.allclose(turned, before)
+    assert turned is not None
+    assert panel.screenshot() != before  # the same moment, seen from elsewhere
+    page.screenshot(path=str(run_dir / "hidden-turned.png"))
     page.get_by_test_id("step-forward").click()  # and the user's view stays
     assert np.allclose(page.evaluate(eye), turned)
     assert errors == []
@@ -176,17 +211,10 @@ def test_selecting_a_sample_in_the_input_space_marks_it_in_the_hidden_space(brow
     _set_slider(page, SNAPSHOTS - 1)
     i = 17
     x, y = (float(v) for v in run.X[i])
-    where = page.evaluate(
-        """([x, y]) => {
-            const gd = document.querySelector('[data-testid=input-space]'), L = gd._fullLayout;
-            const r = gd.getBoundingClientRect();
-            return [r.left + L.xaxis._offset + L.xaxis.l2p(x), r.top + L.yaxis._offset + L.yaxis.l2p(y)];
-        }""",
-        [x, y],
-    )
-    page.mouse.click(*where)
-    page.wait_for_function("() => window.BPL.state.selected !== null")
-    i = page.evaluate("window.BPL.state.selected")  # the sample under the pointer
+    page.get_by_test_id("input-space").scroll_into_view_if_needed()
+    page.mouse.click(*_where(page, "input-space", x, y))
+    page.wait_for_function("() => document.querySelector('[data-testid=sample-select]').value")
+    i = int(page.get_by_test_id("sample-select").input_value())  # the sample under the pointer
     assert np.allclose(run.X[i], [x, y], atol=0.05)
     (marked,) = [t for t in _figure(page, "hidden-space") if t["name"] == "marked sample"]
     assert marked["customdata"] == [i]
@@ -194,15 +222,18 @@ def test_selecting_a_sample_in_the_input_space_marks_it_in_the_hidden_space(brow
         [marked["x"][0], marked["y"][0], marked["z"][0]],
         run.layers[2][SNAPSHOTS - 1][i].astype(np.float32),
     )
-    assert page.get_by_test_id("sample-select").input_value() == str(i)
+    assert _marked(page, "hidden-space").split(",")[0] == str(i)
     page.screenshot(path=str(run_dir / "report-selected.png"), full_page=True)
     page.mouse.move(5, 5)  # off the plot: the sample under the pointer is no longer marked
-    page.wait_for_function("() => window.BPL.state.hovered === null")
+    page.wait_for_function(
+        f"() => document.querySelector('[data-testid=input-space]').dataset.marked === '{i}'"
+    )
     page.get_by_test_id("sample-select").fill("42")  # the number box marks it in both spaces
     page.get_by_test_id("sample-select").press("Enter")
     for panel in ("hidden-space", "input-space"):
         (marked,) = [t for t in _figure(page, panel) if t["name"] == "marked sample"]
         assert marked["customdata"] == [42]
+        assert _marked(page, panel) == "42"
     (marked,) = [t for t in _figure(page, "input-space") if t["name"] == "marked sample"]
     np.testing.assert_array_equal([marked["x"][0], marked["y"][0]], run.X[42].astype(np.float32))
     assert errors == []
@@ -217,30 +248,24 @@ def test_clicking_the_loss_curve_moves_the_slider_and_a_neuron_opens_its_heatmap
     spe = run.steps_per_epoch
     epoch = int(round(run.step[target] / spe))
     page.get_by_test_id("loss-curve").scroll_into_view_if_needed()
-    where = page.evaluate(
-        """([x, y]) => {
-            const gd = document.querySelector('[data-testid=loss-curve]'), L = gd._fullLayout;
-            const r = gd.getBoundingClientRect();
-            return [r.left + L.xaxis._offset + L.xaxis.l2p(x), r.top + L.yaxis._offset + L.yaxis.l2p(y)];
-        }""",
-        [epoch * spe, float(run.history["loss_epoch"][epoch - 1])],
+    loss = float(run.history["loss_epoch"][epoch - 1])
+    page.mouse.click(*_where(page, "loss-curve", epoch * spe, loss))
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=time-slider]').value !== '0'"
     )
-    page.mouse.click(*where)
-    page.wait_for_function("() => window.BPL.state.t !== 0")
     got = _slider(page)
     assert abs(run.step[got] - epoch * spe) == min(abs(run.step - epoch * spe))
-    big_title = "() => document.querySelector('[data-testid=heatmap-big]').layout.title.text"
+    assert page.get_by_test_id("loss-curve").get_attribute("data-moment") == str(got)
+    big = page.get_by_test_id("heatmap-big").get_by_role("img", name="heatmap of")
     page.get_by_test_id("heatmap-2-1").click()
-    assert page.evaluate(big_title).startswith("layer 2, neuron 1:")
+    assert big.get_attribute("aria-label").startswith("heatmap of layer 2, neuron 1:")
+    assert page.get_by_test_id("heatmap-2-1").get_attribute("aria-pressed") == "true"
     page.get_by_test_id("network-diagram").scroll_into_view_if_needed()
-    where = page.evaluate(  # neuron 0 of layer 2: column 2, the lowest of three rows (y = −1)
-        """() => {
-            const gd = document.querySelector('[data-testid=network-diagram]'), L = gd._fullLayout;
-            const r = gd.getBoundingClientRect();
-            return [r.left + L.xaxis._offset + L.xaxis.l2p(2), r.top + L.yaxis._offset + L.yaxis.l2p(-1)];
-        }"""
-    )
-    page.mouse.click(*where)
-    assert page.evaluate(big_title).startswith("layer 2, neuron 0:")
+    # neuron 0 of layer 2: the circles are drawn in order, input neurons first (2 of them,
+    # then layer 1's 3, then layer 2's)
+    circles = page.locator("[data-testid=network-diagram] .scatterlayer .trace").last
+    box = circles.locator("path.point").nth(2 + 3 + 0).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # where it is drawn
+    assert big.get_attribute("aria-label").startswith("heatmap of layer 2, neuron 0:")
     assert errors == []
     page.close()

@@ -78,7 +78,7 @@ def _stepped(ws, steps: int) -> dict:
 # -- security ------------------------------------------------------------------------------
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "10.0.0.7"])
 def test_a_foreign_host_header_gets_400(client, host):
-    for path in ("/", "/assets/app.js", "/assets/plotly.min.js"):
+    for path in ("/", "/modules/viz/web/view.js", "/assets/plotly.min.js"):
         assert client.get(path, headers={"host": host}).status_code == 400
     assert client.get("/", headers={"host": f"localhost:{8000}"}).status_code == 200
     assert client.get("/").status_code == 200
@@ -108,14 +108,20 @@ def test_a_websocket_from_a_foreign_host_or_origin_is_refused(client):
 
 
 def test_assets_come_from_a_fixed_table_never_a_path(client):
-    for name in ("..%2Fapp.py", "app.py", "%2Fetc%2Fpasswd", "report.html", "loader.js"):
+    for name in ("..%2Fapp.py", "app.py", "%2Fetc%2Fpasswd", "report.html", "view.js"):
         assert client.get(f"/assets/{name}").status_code == 404
     assert client.get("/assets/../../pyproject.toml").status_code == 404
+    for path in ("serve/app.py", "viz/web/report.html", "viz/web/../../serve/app.py",
+                 "..%2Fpyproject.toml", "serve/web/playground.js/..", "viz/web/report.js"):  # fmt: skip
+        assert client.get(f"/modules/{path}").status_code == 404  # (the report's entry too)
     page = client.get("/")
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
-    for src in ("/assets/plotly.min.js", "/assets/app.js", "/assets/live.js"):
+    for src in ("/assets/plotly.min.js", "/modules/serve/web/playground.js"):
         assert f'src="{src}"' in page.text
         assert client.get(src).status_code == 200
+    js = client.get("/modules/viz/web/view.js")  # a module the entry imports, as it is
+    assert js.headers["content-type"].startswith("text/javascript")
+    assert 'from "./unpack.js"' in js.text
     assert "http" not in "".join(
         line for line in page.text.splitlines() if "src=" in line or "href=" in line
     )

@@ -3,7 +3,9 @@
 The server runs in this process, on a free port of 127.0.0.1, in a thread. Needs the
 ``serve`` and ``browser`` extras and ``/usr/bin/chromium``; skipped without them except
 under CI (``CI=true``), where a skip would hide a failure. What the page shows is read
-back from its outputs and Plotly's figure data; screenshots go to ``shots``.
+back from its outputs, the ``data-*`` attributes it renders, the pixels it drew and the
+figure each panel handed Plotly (its public ``data`` and ``layout``); screenshots go to
+``shots``.
 """
 
 from __future__ import annotations
@@ -80,9 +82,12 @@ class Tab:
         """Play until the page shows at least ``epochs`` epochs, then pause (and wait until
         the session says it stopped)."""
         self.click("play")
-        self.page.wait_for_function(f"BPL.status.epochs >= {epochs}", timeout=60_000)
+        self.wait(f"{EPOCH} >= {epochs}", timeout=60_000)
         self.click("pause")
-        self.page.wait_for_function("!BPL.status.running", timeout=30_000)
+        self.wait(STOPPED)
+
+    def wait(self, condition: str, timeout: int = 30_000) -> None:
+        self.page.wait_for_function(condition, timeout=timeout)
 
     def check_clean(self, base: str) -> None:
         assert self.errors == []
@@ -101,6 +106,14 @@ def _base(url: str) -> str:
     return url.rstrip("/")
 
 
+# What the page shows, as JavaScript expressions: the epochs and steps counters, whether
+# the play button is down, and the layer sizes of the network the page drew.
+EPOCH = "Number(document.querySelector('[data-testid=epoch]').textContent)"
+STEPS = "Number(document.querySelector('[data-testid=steps]').textContent)"
+STOPPED = "document.querySelector('[data-testid=play]').getAttribute('aria-pressed') === 'false'"
+SIZES = "document.body.dataset.sizes"
+
+
 def test_play_pause_step_and_the_losses(server, browser, shots):
     tab = Tab(browser, server)
     page = tab.page
@@ -112,7 +125,7 @@ def test_play_pause_step_and_the_losses(server, browser, shots):
         "Number(document.querySelector('[data-testid=epoch]').textContent) >= 30", timeout=60_000
     )
     tab.click("pause")
-    page.wait_for_function("BPL.status && !BPL.status.running", timeout=30_000)
+    tab.wait(STOPPED)
     epochs = tab.number("epoch")
     steps = tab.number("steps")
     loss = tab.number("test-loss")
@@ -121,7 +134,7 @@ def test_play_pause_step_and_the_losses(server, browser, shots):
     page.wait_for_timeout(600)
     assert tab.number("steps") == steps  # paused: nothing moves
     tab.click("step")
-    page.wait_for_function(f"BPL.status.steps === {int(steps) + 1}", timeout=30_000)
+    tab.wait(f"{STEPS} === {int(steps) + 1}")
     page.wait_for_timeout(300)
     assert tab.number("steps") == steps + 1  # one mini-batch, and only one
     page.screenshot(path=str(shots / "playground-trained.png"), full_page=True)
@@ -150,30 +163,42 @@ REGIONS_DRAWN = """() => {
 }"""
 
 
+# The regions image as drawn: its pixels, the input coordinates of its edges, and the
+# classes' colours (the legend's, as the page shows them).
+REGION_PIXELS = """() => {
+  const c = document.querySelector('#input-space .regions canvas');
+  const colors = [...document.querySelectorAll('#input-space .legend .traces .scatterpts')]
+    .map(p => p.style.fill).map(f => '#' + f.match(/\\d+/g).slice(0, 3)
+      .map(v => Number(v).toString(16).padStart(2, '0')).join(''));
+  return {extent: c.dataset.extent, width: c.width, colors,
+          pixels: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)};
+}"""
+
+
 def test_changing_layers_rebuilds_and_the_address_keeps_the_settings(server, browser, shots):
     tab = Tab(browser, server)
     page = tab.page
     tab.click("add-layer")  # [8, 8] → [8, 8, 8]
-    page.wait_for_function("BPL.status.sizes.length === 5", timeout=30_000)
-    assert page.evaluate("BPL.status.sizes") == [2, 8, 8, 8, 1]
+    tab.wait(f"{SIZES} === '2,8,8,8,1'")
     assert tab.number("steps") == 0  # a new network
-    columns = page.evaluate("document.getElementById('network-diagram').layout.xaxis.ticktext")
-    assert len(columns) == 5
+    page.wait_for_function("document.querySelectorAll('#network-diagram .xtick').length === 5")
+    columns = page.locator("#network-diagram .xtick text").all_text_contents()
+    assert columns[0] == "input (2)" and columns[2].startswith("layer 2 (8")  # as drawn
     page.get_by_test_id("hidden").fill("5,3")
     page.get_by_test_id("hidden").press("Enter")
     page.get_by_test_id("hidden").blur()
-    page.wait_for_function("BPL.status.sizes.join() === '2,5,3,1'", timeout=30_000)
+    tab.wait(f"{SIZES} === '2,5,3,1'")
     page.get_by_test_id("eta").fill("0.3")
     page.get_by_test_id("eta").blur()
     page.get_by_test_id("feature-x1^2").check()
-    page.wait_for_function("BPL.status.sizes.join() === '3,5,3,1'", timeout=30_000)
+    tab.wait(f"{SIZES} === '3,5,3,1'")
     page.wait_for_function("location.search.includes('eta=0.3')", timeout=10_000)
     url = page.url
     assert "hidden=5%2C3" in url and "features=" in url
     tab.close()
     again = Tab(browser, url)  # the address reproduces the setup
     p2 = again.page
-    p2.wait_for_function("BPL.status.sizes.join() === '3,5,3,1'", timeout=30_000)
+    again.wait(f"{SIZES} === '3,5,3,1'")
     assert p2.get_by_test_id("hidden").input_value() == "5,3"
     assert p2.get_by_test_id("eta").input_value() == "0.3"
     assert p2.get_by_test_id("feature-x1^2").is_checked()
@@ -193,24 +218,24 @@ def test_bad_settings_get_a_message_and_the_session_goes_on(server, browser):
     )
     assert page.get_by_test_id("hidden").input_value() == "8,8"  # put back as it is
     tab.click("step")
-    page.wait_for_function("BPL.status.steps === 1", timeout=30_000)
+    tab.wait(f"{STEPS} === 1")
     tab.close()
 
 
 def test_two_tabs_train_independently(server, browser):
     a, b = Tab(browser, server), Tab(browser, server)
     a.click("play")
-    a.page.wait_for_function("BPL.status.epochs >= 5", timeout=60_000)
+    a.wait(f"{EPOCH} >= 5", timeout=60_000)
     assert b.number("steps") == 0  # the other tab does not train
     b.click("step")
-    b.page.wait_for_function("BPL.status.steps === 1", timeout=30_000)
+    b.wait(f"{STEPS} === 1")
     a.click("pause")
-    a.page.wait_for_function("!BPL.status.running", timeout=30_000)
+    a.wait(STOPPED)
     assert a.number("steps") > 10
     a.close()
     # a's session is gone; b's goes on
     b.click("step")
-    b.page.wait_for_function("BPL.status.steps === 2", timeout=30_000)
+    b.wait(f"{STEPS} === 2")
     b.close()
 
 
@@ -241,16 +266,14 @@ def test_check_gradients_shows_passing_errors(server, browser, shots):
 
 
 def _marker_of_W3_0_4(page) -> tuple[float, float]:
-    """Where on the screen the diagram's hover marker of W³[0, 4] is (scrolled into view)."""
+    """Where on the screen the diagram's hover marker of W³[0, 4] is drawn (scrolled into
+    view). Network [2, 8, 8, 1]: the wires are in order of ℓ, j, k, so W³[0, 4] is wire
+    2·8 + 8·8 + 4 of the "weights" trace, the one before the neurons' circles."""
     page.get_by_test_id("network-diagram").scroll_into_view_if_needed()
-    return page.evaluate("""() => {
-        const gd = document.getElementById('network-diagram'), L = gd._fullLayout;
-        const tr = gd.data.find((d) => d.name === 'weights');
-        const i = tr.customdata.findIndex((c) => c[1] === 3 && c[2] === 0 && c[3] === 4);
-        const box = gd.getBoundingClientRect();
-        return [box.left + L.xaxis._offset + L.xaxis.l2p(tr.x[i]),
-                box.top + L.yaxis._offset + L.yaxis.l2p(tr.y[i])];
-    }""")
+    traces = page.locator("#network-diagram .scatterlayer .trace")
+    marker = traces.nth(traces.count() - 2).locator("path.point").nth(2 * 8 + 8 * 8 + 4)
+    box = marker.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
 def test_a_weight_edited_from_the_diagram(server, browser):
@@ -301,13 +324,24 @@ def test_the_exported_model_predicts_what_the_page_shows(server, browser, tmp_pa
     info.value.save_as(path)
     net = Network.load(path)
     assert net.sizes == [2, 8, 8, 1]
-    # the input panel's regions: a^L over the grid, on 0 … 255; the model's own, the same way
-    meta = page.evaluate("({gx: BPL.meta.input.gx, gy: BPL.meta.input.gy})")
-    regions = np.array(page.evaluate("Array.from(BPL.arr.regions)"), dtype=float)
-    gx, gy = np.array(meta["gx"]), np.array(meta["gy"])
-    xx, yy = np.meshgrid(gx, gy)
-    a = net.predict(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0]
-    assert np.max(np.abs(np.rint(a * 255) - regions)) <= 1
+    # the input panel's regions as drawn: where the model is sure of a class, the page's
+    # pixel is nearer that class's colour (lightened over white) than the other's
+    drawn = page.evaluate(REGION_PIXELS)
+    x0, x1, y0, y1 = (float(v) for v in drawn["extent"].split(","))
+    W = drawn["width"]
+    px = (np.arange(4, W, 8) + 0.5) / W  # a grid of pixels, as fractions of the image
+    xs, ys = x0 + px * (x1 - x0), y1 - px * (y1 - y0)
+    xx, yy = np.meshgrid(xs, ys)
+    a = net.predict(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(xx.shape)
+    rgb = np.array(drawn["pixels"], dtype=float).reshape(W, W, 4)[:, :, :3]
+    rows, cols = np.meshgrid(np.arange(4, W, 8), np.arange(4, W, 8), indexing="ij")
+    seen = rgb[rows, cols]
+    colors = [np.array([int(c[k : k + 2], 16) for k in (1, 3, 5)]) for c in drawn["colors"]]
+    tint = [255 + 0.45 * (c - 255) for c in colors]  # drawn at 45 % over white
+    nearer_1 = np.linalg.norm(seen - tint[1], axis=2) < np.linalg.norm(seen - tint[0], axis=2)
+    sure = (a < 0.2) | (a > 0.8)
+    assert sure.sum() > 100
+    assert np.mean(nearer_1[sure] == (a[sure] > 0.5)) > 0.97
     # and the losses the page shows
     with page.expect_download() as info:
         tab.click("export-script")

@@ -2,10 +2,13 @@
 
 Starlette routes:
 
-- ``/``: the page (``web/playground.html`` with the option lists filled in);
-- ``/assets/{name}``: a file from a fixed table (the report's panel scripts from
-  :mod:`backproplab.viz`, the page's own from ``web/``, plotly.js from the ``plotly``
-  package); any other name is 404, and a name is never joined to a path;
+- ``/``: the page (``web/playground.html`` with the panels' sections, the settings'
+  schema and the panels' list filled in);
+- ``/assets/{name}``: a file from a fixed table (the style sheets, plotly.js from the
+  ``plotly`` package); any other name is 404, and a name is never joined to a path;
+- ``/modules/{path}``: an ES module of the package, from a fixed table: the page's entry
+  module and every module it or a panel imports (:func:`backproplab.viz.page.module_closure`);
+  any other path is 404;
 - ``/ws``: the tab's :class:`~.session.Session`.
 
 Security: a request whose Host header is not one of ``allowed_hosts`` gets 400 (Starlette's
@@ -21,10 +24,9 @@ on; a tab that sends more than :data:`MAX_BAD_MESSAGES` bad messages within
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import time
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from urllib.parse import urlsplit
 
@@ -35,19 +37,20 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..engine.activations import ACTIVATIONS
-from ..engine.costs import COSTS
-from ..engine.init import INITIALISERS
-from ..engine.optim import OPTIMIZERS
+from ..viz import page
 from . import settings as limits
 from .outbox import Outbox, ViewSlot
 from .session import MESSAGE_TYPES, Session
 from .views import view_text
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
-PANEL_SCRIPTS = ("app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js")
-PAGE_FILES = ("live.js", "playground.css")
-FEATURE_LABELS = ("x₁", "x₂", "x₁²", "x₂²", "x₁x₂", "sin x₁", "sin x₂")
+PAGE_FILES = ("playground.css",)
+ENTRY = "serve/web/playground.js"  # the page's entry module, a path in the package
+# The page's own controls in the panels' sections (the panels' own come with them).
+PANEL_CONTROLS = {
+    "hidden-space": "hidden-controls.html",
+    "network-diagram": "network-controls.html",
+}
 MAX_BAD_MESSAGES = 50
 BAD_WINDOW = 10.0
 VIEW_ACK_TIMEOUT = 1.0  # seconds a view waits for the page to say it drew the one before
@@ -66,57 +69,60 @@ def asset(name: str) -> bytes | None:
         from plotly.offline import get_plotlyjs
 
         return get_plotlyjs().encode("utf-8")
-    if name in PANEL_SCRIPTS or name == "style.css":
+    if name == "style.css":
         return resources.files("backproplab.viz").joinpath("web", name).read_bytes()
     if name in PAGE_FILES:
         return resources.files(__package__).joinpath("web", name).read_bytes()
     return None
 
 
-def _options(values, selected: str) -> str:
-    return "".join(
-        f'<option value="{html.escape(v)}"{" selected" if v == selected else ""}>'
-        f"{html.escape(v)}</option>"
-        for v in values
-    )
+def modules() -> tuple[str, ...]:
+    """The package paths of the modules the page may load: the allow-list of /modules/."""
+    return page.module_closure((ENTRY, *page.panel_modules()))
 
 
-@lru_cache(maxsize=1)
+def _web(name: str) -> str:
+    return resources.files(__package__).joinpath("web", name).read_text("utf-8")
+
+
+def _json_script(id_: str, value) -> str:
+    text = json.dumps(value, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
+    return f'<script type="application/json" id="{id_}">{text}</script>'
+
+
 def page_html() -> str:
-    """The page, its option lists filled from the library's registries."""
-    s = limits.Settings()
-    text = resources.files(__package__).joinpath("web", "playground.html").read_text("utf-8")
-    features = "".join(
-        f'<label><input type="checkbox" name="feature" value="{html.escape(f)}" '
-        f'data-testid="feature-{html.escape(f)}"> {html.escape(label)}</label>'
-        for f, label in zip(limits.FEATURES, FEATURE_LABELS, strict=True)
+    """The page: the panels' sections, the settings' schema (read now: an activation
+    registered since counts) and the panels' modules."""
+    controls = {id_: _web(name) for id_, name in PANEL_CONTROLS.items()}
+    panels = page.panel_list("/modules/")
+    scripts = "\n".join(
+        [
+            _json_script("bpl-schema", limits.schema()),
+            f'<script type="application/json" id="bpl-panels">{panels}</script>',
+            '<script src="/assets/plotly.min.js"></script>',
+            f'<script type="module" src="/modules/{ENTRY}"></script>',
+        ]
     )
-    values = {
-        "DATA": _options(limits.DATA_SETS, s.data),
-        "FEATURES": features,
-        "ACTIVATIONS": _options(limits.HIDDEN_ACTIVATIONS, s.activation),
-        "OUTPUTS": _options(tuple(ACTIVATIONS), s.output_activation),
-        "COSTS": _options(tuple(COSTS), s.cost),
-        "INITS": _options(tuple(INITIALISERS), s.init),
-        "OPTIMIZERS": _options(tuple(OPTIMIZERS), s.optimizer),
-        "LIMITS": html.escape(
-            json.dumps(
-                {
-                    "layers": limits.MAX_HIDDEN_LAYERS,
-                    "neurons": limits.MAX_NEURONS,
-                    "samples": limits.MAX_SAMPLES,
-                    "csv": limits.MAX_CSV_BYTES,
-                }
-            )
-        ),
-    }
-    for key, value in values.items():
-        text = text.replace("{{" + key + "}}", value)
-    return text
+    body = _web("playground.html")
+    for key, value in {"PANELS": page.panel_sections(None, controls), "SCRIPTS": scripts}.items():
+        body = body.replace("{{" + key + "}}", value)
+    head = (
+        '<link rel="stylesheet" href="/assets/style.css">\n'
+        '<link rel="stylesheet" href="/assets/playground.css">'
+    )
+    return page.document("backproplab playground", head, body)
 
 
 async def index(request) -> Response:
     return HTMLResponse(page_html(), headers=_HEADERS)
+
+
+async def serve_module(request) -> Response:
+    path = request.path_params["path"]
+    if path not in modules():  # a fixed table: the path is compared, never opened as given
+        return PlainTextResponse("not found", status_code=404)
+    raw = page.module_text(path).encode("utf-8")
+    return Response(raw, media_type=_TYPES[".js"], headers=_HEADERS)
 
 
 async def serve_asset(request) -> Response:
@@ -241,6 +247,7 @@ def create_app(allowed_hosts=LOCAL_HOSTS) -> Starlette:
         routes=[
             Route("/", index),
             Route("/assets/{name}", serve_asset),
+            Route("/modules/{path:path}", serve_module),
             Route("/favicon.ico", lambda request: Response(status_code=204)),
             WebSocketRoute("/ws", playground_socket),
         ],

@@ -1,5 +1,10 @@
 """What a playground page may ask for, checked on the server.
 
+:data:`FIELDS` is the one schema of the settings: each one's name, kind, label, range or
+choices (the defaults are :class:`Settings`'). The page receives it (:func:`schema`) and
+builds its controls from it; :func:`parse_settings` checks what comes back against it.
+Adding a setting is adding a :class:`Settings` field and its :data:`FIELDS` entry.
+
 Every control of the page arrives here as JSON; :func:`parse_settings` turns it into a
 :class:`Settings` or raises ``ValueError`` with a message the page shows as it is. Nothing a
 page sends becomes a file path: data sets are names looked up in a fixed table, and an
@@ -17,6 +22,7 @@ ValueError: hidden layer 1 has 64 neurons; at most 32 per layer
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
@@ -34,18 +40,40 @@ MAX_MESSAGE_BYTES = 2 * MAX_CSV_BYTES + (64 << 10)  # a CSV upload, its newlines
 MAX_SEED = 2**31 - 1
 
 DATA_SETS = ("circles", "xor", "blobs", "spirals", "moons", "toy", "csv")
-# TensorFlow Playground's input features, as functions of the raw inputs x1, x2.
+
+
+@dataclass(frozen=True)
+class Feature:
+    """An input feature: a function of the raw inputs x1, x2 (call it), its label on the
+    page, and its Python (of ``x1``, ``x2`` and NumPy as ``np``) for an exported script."""
+
+    label: str
+    code: str
+    fn: Callable
+
+    def __call__(self, x1, x2):
+        return self.fn(x1, x2)
+
+
+# TensorFlow Playground's input features.
 FEATURES = {
-    "x1": lambda x1, x2: x1,
-    "x2": lambda x1, x2: x2,
-    "x1^2": lambda x1, x2: x1**2,
-    "x2^2": lambda x1, x2: x2**2,
-    "x1x2": lambda x1, x2: x1 * x2,
-    "sin(x1)": lambda x1, x2: np.sin(x1),
-    "sin(x2)": lambda x1, x2: np.sin(x2),
+    "x1": Feature("x₁", "x1", lambda x1, x2: x1),
+    "x2": Feature("x₂", "x2", lambda x1, x2: x2),
+    "x1^2": Feature("x₁²", "x1**2", lambda x1, x2: x1**2),
+    "x2^2": Feature("x₂²", "x2**2", lambda x1, x2: x2**2),
+    "x1x2": Feature("x₁x₂", "x1 * x2", lambda x1, x2: x1 * x2),
+    "sin(x1)": Feature("sin x₁", "np.sin(x1)", lambda x1, x2: np.sin(x1)),
+    "sin(x2)": Feature("sin x₂", "np.sin(x2)", lambda x1, x2: np.sin(x2)),
 }
 ONE_D_FEATURES = ("x1", "x1^2", "sin(x1)")  # those of a data set with one input x1
-HIDDEN_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.hidden_ok)
+
+
+def hidden_activations() -> tuple[str, ...]:
+    """The activations a hidden layer may have (read when asked: a registered one counts)."""
+    return tuple(name for name, a in ACTIVATIONS.items() if a.hidden_ok)
+
+
+HIDDEN_ACTIVATIONS = hidden_activations()
 # What the page may change without rebuilding the network: the training options.
 TRAINING_FIELDS = ("eta", "batch_size", "optimizer", "l1", "l2", "dropout")
 
@@ -85,6 +113,84 @@ class Settings:
                 self.output_activation, self.watch)  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Field:
+    """One setting as the page shows it and the server checks it.
+
+    ``kind``: ``"choice"`` (one of ``choices()``), ``"int"``, ``"float"`` (from ``lo`` to
+    ``hi``; ``open_lo``: ``lo`` itself excluded), ``"bool"``, ``"features"`` (some of
+    :data:`FEATURES`), ``"layers"`` (hidden layer widths) or ``"layer"`` (a hidden layer,
+    0 the last); ``group``: where the page puts its control (None: no control of its own);
+    ``step``: the control's step (``"any"``: any number); ``testid``: the control's test
+    id (by default the name with ``-`` for ``_``).
+    """
+
+    name: str
+    kind: str
+    label: str
+    group: str | None
+    lo: float | None = None
+    hi: float | None = None
+    step: float | str | None = None
+    choices: Callable[[], tuple[str, ...]] | None = None
+    open_lo: bool = False
+    testid: str | None = None
+
+    def to_dict(self) -> dict:
+        """The field as the page receives it, its choices as they are now."""
+        out = {
+            "name": self.name,
+            "kind": self.kind,
+            "label": self.label,
+            "group": self.group,
+            "testid": self.testid or self.name.replace("_", "-"),
+        }
+        out |= {k: getattr(self, k) for k in ("lo", "hi", "step") if getattr(self, k) is not None}
+        if self.choices is not None:
+            out["choices"] = list(self.choices())
+        if self.kind == "features":
+            out["choices"] = list(FEATURES)
+            out["labels"] = [f.label for f in FEATURES.values()]
+        if self.kind == "layers":
+            out["most"] = MAX_HIDDEN_LAYERS
+        return out
+
+
+FIELDS = (
+    Field("data", "choice", "data", "data", choices=lambda: DATA_SETS),
+    Field("n_samples", "int", "samples", "data", 10, MAX_SAMPLES, 10, testid="samples"),
+    Field("noise", "float", "noise", "data", 0.0, 3.0, 0.05),
+    Field("train_percent", "int", "training share (%)", "data", 10, 90, 5),
+    Field("data_seed", "int", "data seed", None, 0, MAX_SEED),  # the "regenerate" button's
+    Field("show_test", "bool", "show test points", "data"),
+    Field("features", "features", "a feature", "features"),
+    Field("hidden", "layers", "hidden layers (neurons each)", "network", 1, MAX_NEURONS),
+    Field("activation", "choice", "activation", "network", choices=hidden_activations),
+    Field("output_activation", "choice", "output activation", "network",
+          choices=lambda: tuple(ACTIVATIONS)),
+    Field("cost", "choice", "cost", "network", choices=lambda: tuple(COSTS)),
+    Field("init", "choice", "initialisation", "network", choices=lambda: tuple(INITIALISERS)),
+    Field("seed", "int", "seed", "network", 0, MAX_SEED, 1),
+    Field("eta", "float", "learning rate η", "training", 0.0, 10.0, "any", open_lo=True),
+    Field("batch_size", "int", "batch size", "training", 1, MAX_SAMPLES, 1),
+    Field("optimizer", "choice", "optimizer", "training", choices=lambda: tuple(OPTIMIZERS)),
+    Field("l1", "float", "L1 rate", "training", 0.0, 10.0, "any"),
+    Field("l2", "float", "L2 rate", "training", 0.0, 10.0, "any"),
+    Field("dropout", "float", "dropout", "training", 0.0, 0.9, 0.05),
+    Field("watch", "layer", "shown layer", "hidden-space"),
+)  # fmt: skip
+
+
+def schema() -> dict:
+    """What the page builds its controls from: every field, the defaults, the limits its
+    own checks use."""
+    return {
+        "fields": [f.to_dict() for f in FIELDS],
+        "defaults": Settings().to_dict(),
+        "limits": {"layers": MAX_HIDDEN_LAYERS, "neurons": MAX_NEURONS, "csv": MAX_CSV_BYTES},
+    }
+
+
 def _choice(value, name: str, options) -> str:
     if not isinstance(value, str) or value not in options:
         raise ValueError(f"{name} must be one of {', '.join(options)}; got {_short(value)}")
@@ -113,8 +219,48 @@ def _short(value) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def _features(value, f: Field) -> list[str]:
+    if not isinstance(value, list) or not value or len(value) > len(FEATURES):
+        raise ValueError("choose at least one input feature")
+    chosen = [_choice(v, f.label, tuple(FEATURES)) for v in value]
+    if len(set(chosen)) != len(chosen):
+        raise ValueError("each feature may be chosen once")
+    return [name for name in FEATURES if name in chosen]  # one order: the table's
+
+
+def _layers(value, f: Field) -> list[int]:
+    if not isinstance(value, list) or len(value) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers; got {_short(value)}")
+    for ell, n in enumerate(value, start=1):
+        if isinstance(n, int) and not isinstance(n, bool) and n > f.hi:
+            raise ValueError(f"hidden layer {ell} has {n} neurons; at most {f.hi} per layer")
+    return [_int(n, f"hidden layer {ell}", f.lo, f.hi) for ell, n in enumerate(value, 1)]
+
+
+def _check(f: Field, value, s: Settings):
+    """``value`` of field ``f`` checked (``s``: the settings checked so far)."""
+    if f.kind == "choice":
+        return _choice(value, f.label, f.choices())
+    if f.kind == "int":
+        return _int(value, f.label, f.lo, f.hi)
+    if f.kind == "float":
+        return _float(value, f.label, f.lo, f.hi, open_lo=f.open_lo)
+    if f.kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{f.label} must be true or false; got {_short(value)}")
+        return value
+    if f.kind == "features":
+        return _features(value, f)
+    if f.kind == "layers":
+        return _layers(value, f)
+    if f.kind == "layer":
+        return _int(value, f.label, 0, max(len(s.hidden), 0))
+    raise AssertionError(f"unknown kind of setting {f.kind!r}")
+
+
 def parse_settings(given) -> Settings:
-    """Check a page's settings (a JSON object; missing keys take the defaults).
+    """Check a page's settings (a JSON object; missing keys take the defaults) against
+    :data:`FIELDS`.
 
     Raises:
         ValueError: naming the first bad or unknown setting, and its limits.
@@ -127,40 +273,8 @@ def parse_settings(given) -> Settings:
         raise ValueError(f"unknown setting {_short(unknown[0])}")
     s = Settings()
     g = dict(s.to_dict(), **given)
-    s.data = _choice(g["data"], "data", DATA_SETS)
-    s.n_samples = _int(g["n_samples"], "samples", 10, MAX_SAMPLES)
-    s.noise = _float(g["noise"], "noise", 0.0, 3.0)
-    s.train_percent = _int(g["train_percent"], "training share (%)", 10, 90)
-    s.data_seed = _int(g["data_seed"], "data seed", 0, MAX_SEED)
-    if not isinstance(g["show_test"], bool):
-        raise ValueError(f"show test points must be true or false; got {_short(g['show_test'])}")
-    s.show_test = g["show_test"]
-    features = g["features"]
-    if not isinstance(features, list) or not features or len(features) > len(FEATURES):
-        raise ValueError("choose at least one input feature")
-    s.features = [_choice(f, "a feature", tuple(FEATURES)) for f in features]
-    if len(set(s.features)) != len(s.features):
-        raise ValueError("each feature may be chosen once")
-    s.features = [f for f in FEATURES if f in s.features]  # one order: the table's
-    hidden = g["hidden"]
-    if not isinstance(hidden, list) or len(hidden) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers; got {_short(hidden)}")
-    for ell, n in enumerate(hidden, start=1):
-        if isinstance(n, int) and not isinstance(n, bool) and n > MAX_NEURONS:
-            raise ValueError(f"hidden layer {ell} has {n} neurons; at most {MAX_NEURONS} per layer")
-    s.hidden = [_int(n, f"hidden layer {ell}", 1, MAX_NEURONS) for ell, n in enumerate(hidden, 1)]
-    s.activation = _choice(g["activation"], "activation", HIDDEN_ACTIVATIONS)
-    s.output_activation = _choice(g["output_activation"], "output activation", tuple(ACTIVATIONS))
-    s.cost = _choice(g["cost"], "cost", tuple(COSTS))
-    s.init = _choice(g["init"], "initialisation", tuple(INITIALISERS))
-    s.seed = _int(g["seed"], "seed", 0, MAX_SEED)
-    s.eta = _float(g["eta"], "learning rate η", 0.0, 10.0, open_lo=True)
-    s.batch_size = _int(g["batch_size"], "batch size", 1, MAX_SAMPLES)
-    s.optimizer = _choice(g["optimizer"], "optimizer", tuple(OPTIMIZERS))
-    s.l1 = _float(g["l1"], "L1 rate", 0.0, 10.0)
-    s.l2 = _float(g["l2"], "L2 rate", 0.0, 10.0)
-    s.dropout = _float(g["dropout"], "dropout", 0.0, 0.9)
-    s.watch = _int(g["watch"], "shown layer", 0, max(len(s.hidden), 0))
+    for f in FIELDS:  # (in order: "watch" is checked against "hidden")
+        setattr(s, f.name, _check(f, g[f.name], s))
     return s
 
 

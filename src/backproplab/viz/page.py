@@ -3,25 +3,141 @@
 Python computes every panel's arrays for every recorded moment (:mod:`.panels`); the
 page only draws them. The arrays travel as one gzip-compressed, base64 buffer described
 by a JSON header; plotly.js, from the ``plotly`` Python package, travels the same way
-(compressed, it takes 1.5 MB of the page instead of 4.8). The page's own JavaScript,
-one small file per panel, and its HTML and CSS live in ``web/`` beside this module.
+(compressed, it takes 1.5 MB of the page instead of 4.8). The page's own JavaScript is
+ES modules in ``web/`` beside this module, one per panel (listed in
+:data:`.panels.PANELS`) and a few shared ones; its HTML and CSS live there too.
+
+A page opened from disk may not load module files (browsers refuse ``file://`` module
+scripts), so the report carries its modules in an import map, each as a ``data:`` URL
+under a name ``bpl/<path in the package>`` (:func:`import_map`); the modules' relative
+imports are rewritten to those names, and nothing else in them changes. The playground
+serves the same files as they are (:func:`module_closure` is its allow-list).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
+import posixpath
+import re
 from functools import lru_cache
 from importlib import resources
 
 from ..formats.modelfile import atomic_write_text
-from .panels import gz64, pack, page_data
+from .panels import PANELS, gz64, pack, page_data
 
-SCRIPTS = ["app.js", "hidden.js", "input.js", "heatmaps.js", "network.js", "loss.js", "loader.js"]
+MODULE_PREFIX = "bpl/"  # the report's import-map names: bpl/viz/web/report.js, …
+REPORT_ENTRY = "viz/web/report.js"
+# A static import or re-export of a relative specifier: the only imports the modules use.
+_IMPORT = re.compile(
+    r"""^((?:import|export)\b[^;'"]*?\bfrom\s*|import\s*)(["'])(\.\.?/[^"']+)\2""", re.M
+)
 
 
 def _web(name: str) -> str:
     return resources.files(__package__).joinpath("web", name).read_text(encoding="utf-8")
+
+
+def module_text(path: str) -> str:
+    """The text of the module at ``path`` in the package (e.g. ``viz/web/view.js``)."""
+    return resources.files("backproplab").joinpath(path).read_text(encoding="utf-8")
+
+
+def panel_modules() -> list[str]:
+    """The package paths of the panels' modules, in :data:`.panels.PANELS` order."""
+    return [f"viz/web/{p.script}" for p in PANELS]
+
+
+def _imports(path: str, text: str) -> list[tuple[re.Match, str]]:
+    """Each relative import of the module at ``path``, with the package path it names."""
+    folder = posixpath.dirname(path)
+    return [
+        (m, posixpath.normpath(posixpath.join(folder, m.group(3)))) for m in _IMPORT.finditer(text)
+    ]
+
+
+@lru_cache(maxsize=8)
+def module_closure(entries: tuple[str, ...]) -> tuple[str, ...]:
+    """The package paths of ``entries`` and every module they import, each once, the
+    imported before the importer. ValueError for an import that leaves the package's
+    ``.js`` files."""
+    seen: dict[str, None] = {}
+
+    def visit(path: str, chain: tuple[str, ...]) -> None:
+        if path in seen:
+            return
+        if path in chain or not path.endswith(".js") or path.startswith(".."):
+            raise ValueError(f"bad module import {path!r} (from {' → '.join(chain)})")
+        for _, dep in _imports(path, module_text(path)):
+            visit(dep, (*chain, path))
+        seen[path] = None
+
+    for entry in entries:
+        visit(entry, ())
+    return tuple(seen)
+
+
+def _named(path: str) -> str:
+    """The module's text with its relative imports rewritten to import-map names."""
+    text = module_text(path)
+    out, last = [], 0
+    for m, dep in _imports(path, text):
+        out += [text[last : m.start(3)], MODULE_PREFIX + dep]
+        last = m.end(3)
+    return "".join([*out, text[last:]])
+
+
+@lru_cache(maxsize=1)
+def import_map() -> str:
+    """The report's modules as an import map of ``data:`` URLs (see the module's doc)."""
+    paths = module_closure((REPORT_ENTRY, *panel_modules()))
+    imports = {
+        MODULE_PREFIX + p: "data:text/javascript;base64,"
+        + base64.b64encode(_named(p).encode("utf-8")).decode("ascii")
+        for p in paths
+    }
+    return json.dumps({"imports": imports}, separators=(",", ":"))
+
+
+def panel_list(prefix: str, ids=None) -> str:
+    """The page's panels as the JSON its entry module reads (``#bpl-panels``): each id and
+    the name its module is imported by (``prefix`` + its package path)."""
+    panels = [
+        {"id": p.id, "module": prefix + path}
+        for p, path in zip(PANELS, panel_modules(), strict=True)
+        if ids is None or p.id in ids
+    ]
+    return json.dumps(panels, separators=(",", ":"))
+
+
+def panel_sections(meta: dict | None, controls: dict[str, str], ids=None) -> str:
+    """The panels' HTML sections, in :data:`.panels.PANELS` order: each with its heading,
+    its note (from ``meta``; None: empty, for the page's script to fill), the panel's own
+    controls and the page's (``controls[id]``, HTML)."""
+    sections = []
+    for p in PANELS:
+        if ids is not None and p.id not in ids:
+            continue
+        heading = ""
+        if p.id == "hidden-space" and meta is not None:
+            heading = ": " + meta["hidden"]["heading"]
+        own = _web(p.controls) if p.controls else ""
+        values = {
+            "ID": p.id,
+            "TITLE": html.escape(p.title),
+            "HEADING": html.escape(heading),
+            "NOTE": html.escape(meta["notes"][p.id]) if meta is not None else "",
+            "CONTROLS": controls.get(p.id, "") + own,
+        }
+        sections.append(_fill(_web("section.html"), values))
+    return "\n".join(sections)
+
+
+def document(title: str, head: str, body: str) -> str:
+    """A complete HTML page: ``head`` and ``body`` are HTML, ``title`` text."""
+    values = {"TITLE": html.escape(title), "HEAD": head, "BODY": body}
+    return _fill(_web("page.html"), values)
 
 
 @lru_cache(maxsize=1)
@@ -104,16 +220,19 @@ def datasets_options(name: str) -> tuple[str, ...]:
         return ()
 
 
-def _script_tags(meta: dict, arrays: dict) -> str:
+def _script_tags(meta: dict, arrays: dict, ids=None) -> str:
     header, blob = pack(arrays)
     meta = dict(meta, arrays=header)
     text = json.dumps(meta, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
+    panels = panel_list(MODULE_PREFIX, ids)
     tags = [
         f'<script type="application/json" id="bpl-meta">{text}</script>',
+        f'<script type="application/json" id="bpl-panels">{panels}</script>',
         f'<script type="application/octet-stream" id="bpl-data">{blob}</script>',
         f'<script type="application/octet-stream" id="bpl-plotly">{plotly_gz_base64()}</script>',
+        f'<script type="importmap">{import_map()}</script>',
+        f'<script type="module">import "{MODULE_PREFIX}{REPORT_ENTRY}";</script>',
     ]
-    tags += [f"<script>\n{_web(name)}</script>" for name in SCRIPTS]
     return "\n".join(tags)
 
 
@@ -123,20 +242,9 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return template
 
 
-def _common(run, meta) -> dict[str, str]:
-    h = meta["hidden"]
-    return {
-        "TITLE": html.escape(run.title or "backproplab run"),
-        "STYLE": _web("style.css"),
-        "CONTROLS": _web("controls.html"),
-        "HIDDEN_PANEL": _fill(
-            _web("hidden-panel.html"),
-            {
-                "HIDDEN_HEADING": html.escape(f"layer {run.watch} of {run.sizes}"),
-                "HIDDEN_NOTE": html.escape(h["note"]),
-            },
-        ),
-    }
+def _page(run, body: str, values: dict[str, str]) -> str:
+    style = f"<style>\n{_web('style.css')}</style>"
+    return document(run.title or "backproplab run", style, _fill(_web(body), values))
 
 
 def render_report(run, data=None) -> str:
@@ -155,32 +263,32 @@ def render_report(run, data=None) -> str:
             f"\n\nduring training: {len(during)} checks, relative error from "
             f"{errors.min():.1e} to {errors.max():.1e}"
         )
-    values = _common(run, meta) | {
+    values = {
         "SUMMARY": html.escape(run.summary),
-        "INPUT_NOTE": html.escape(meta["input"]["note"]),
-        "HEATMAPS_NOTE": html.escape(meta["heatmaps_note"]),
-        "NETWORK_NOTE": html.escape(meta["network_note"]),
+        "CONTROLS": _web("controls.html"),
+        "PANELS": panel_sections(meta, {"input-space": _web("sample-select.html")}),
         "GRADCHECK": html.escape(check),
         "SETTINGS": rows,
         "SNIPPET": html.escape(snippet(run)),
+        "SCRIPTS": _script_tags(meta, arrays),
     }
-    values["SCRIPTS"] = _script_tags(meta, arrays)
-    return _fill(_web("report.html"), values)
+    return _page(run, "report.html", values)
 
 
-def render_hidden_page(run, data=None) -> str:
+def render_hidden_page(run) -> str:
     """The hidden-space panel with its slider alone, as a complete HTML document."""
-    meta, arrays = data or page_data(run)
-    keep = {"y", "H", "fitBox", "planeFixed", "planeFit"}
-    arrays = {k: v for k, v in arrays.items() if k in keep}
-    values = _common(run, meta)
-    values["SCRIPTS"] = _script_tags(meta, arrays)
-    return _fill(_web("hidden.html"), values)
+    ids = ("hidden-space",)
+    meta, arrays = page_data(run, panels=ids)
+    values = {
+        "CONTROLS": _web("controls.html"),
+        "PANELS": panel_sections(meta, {}, ids),
+        "SCRIPTS": _script_tags(meta, arrays, ids),
+    }
+    return _page(run, "hidden.html", values)
 
 
 def write_pages(run, report_path, hidden_path=None) -> None:
     """Write :func:`render_report` (and :func:`render_hidden_page`) atomically."""
-    data = page_data(run)
-    atomic_write_text(report_path, render_report(run, data))
+    atomic_write_text(report_path, render_report(run))
     if hidden_path is not None:
-        atomic_write_text(hidden_path, render_hidden_page(run, data))
+        atomic_write_text(hidden_path, render_hidden_page(run))

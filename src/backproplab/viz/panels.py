@@ -3,12 +3,16 @@
 
 The report (:mod:`.page`) and the live playground (:mod:`backproplab.serve.views`) both
 draw from these; the numbers of each panel at each moment come from :mod:`.moments`.
+:data:`PANELS` lists the panels, each once: adding one to the report and the playground is
+adding its entry (and its files in ``web/``).
 """
 
 from __future__ import annotations
 
 import base64
 import gzip
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -80,6 +84,12 @@ def _hidden(run, meta: dict, arrays: dict, nice: bool = False) -> None:
             f"Layer {ell} has {width} neurons: {a_ell} shown through one PCA fitted on the "
             "last moment and kept for every moment, so motion is change in the network."
         )
+    if nice and not exact and run.units is None:  # a live page: one moment, no whole run
+        note = (
+            f"Layer {ell} has {width} neurons: {a_ell} shown through a PCA of this moment's "
+            "activations, fitted again at every update (its axes may turn as the network "
+            "changes)."
+        )
     no_plane = ""
     if plane:
         note += (
@@ -97,6 +107,7 @@ def _hidden(run, meta: dict, arrays: dict, nice: bool = False) -> None:
     else:
         no_plane = "No plane: the output neuron reads another layer than this one."
     meta["hidden"] = {
+        "heading": f"layer {run.watch} of {list(run.sizes)}",
         "dim": d,
         "labels": labels,
         "box": [lo.tolist(), hi.tolist()],
@@ -250,14 +261,60 @@ def block_means(values: np.ndarray, k: int) -> np.ndarray:
     return (sums / counts).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A panel of the report and the playground.
+
+    ``id``: its element's id and test id; ``title``: its heading; ``script``: its ES module
+    in ``web/`` (exporting ``init``, ``draw`` and, for a live page, ``update``);
+    ``controls``: the HTML of its own controls in ``web/``, if it has any (its section is
+    ``web/section.html`` around them); ``build(run, meta, arrays, options)``: what
+    it draws, added to ``meta`` and ``arrays`` (None: it draws another panel's arrays);
+    ``note(meta)``: the text under its heading.
+    """
+
+    id: str
+    title: str
+    script: str
+    controls: str | None
+    build: Callable[[object, dict, dict, dict], None] | None
+    note: Callable[[dict], str]
+
+
+PANELS = (
+    Panel("hidden-space", "Hidden space", "hidden.js", "hidden-controls.html",
+          lambda run, meta, arrays, o: _hidden(run, meta, arrays, o["nice_box"]),
+          lambda meta: meta["hidden"]["note"]),
+    Panel("input-space", "Input space", "input.js", None,
+          lambda run, meta, arrays, o: _input(run, meta, arrays, o["grid"]),
+          lambda meta: meta["input"]["note"]),
+    Panel("neuron-heatmaps", "Neurons", "heatmaps.js", None,
+          None,  # its maps come with the input space's (on the same grid)
+          lambda meta: meta["heatmaps_note"]),
+    Panel("network-diagram", "The network", "network.js", None,
+          lambda run, meta, arrays, o: _network(run, meta, arrays),
+          lambda meta: meta["network_note"]),
+    Panel("loss-curve", "Training", "loss.js", None,
+          lambda run, meta, arrays, o: _curves(run, meta, arrays, o["curve_points"]),
+          lambda meta: "Loss per step and per epoch, accuracy, and each layer's gradient "
+          "norm; the dotted line is the moment shown, and a click on a curve goes there."),
+)  # fmt: skip
+
+
 def page_data(
-    run, grid: int = GRID, nice_box: bool = False, curve_points: int = MAX_CURVE_POINTS
+    run,
+    grid: int = GRID,
+    nice_box: bool = False,
+    curve_points: int = MAX_CURVE_POINTS,
+    panels: tuple[str, ...] | None = None,
 ) -> tuple[dict, dict[str, np.ndarray]]:
     """``(meta, arrays)``: everything the page draws, for every recorded moment; ``grid``:
     the side of the input-plane grid of the decision regions and heatmaps; ``nice_box``:
     the hidden space's fixed box widened to round steps (a live page, whose box is each
     moment's own, then keeps its axes while the points move a little); ``curve_points``:
-    the most points a training curve is drawn with (see :func:`_curves`)."""
+    the most points a training curve is drawn with (see :func:`_curves`); ``panels``: the
+    ids of the panels to draw (by default all of :data:`PANELS`). ``meta["notes"]`` holds
+    each panel's note."""
     meta = {
         "classes": run.classes,
         "colors": [class_color(c, len(run.classes)) for c in range(len(run.classes))],
@@ -270,10 +327,12 @@ def page_data(
         "steps_per_epoch": run.steps_per_epoch,
     }
     arrays = {"y": run.y.astype(np.int32)}
-    _hidden(run, meta, arrays, nice_box)
-    _input(run, meta, arrays, grid)
-    _network(run, meta, arrays)
-    _curves(run, meta, arrays, curve_points)
+    options = {"grid": grid, "nice_box": nice_box, "curve_points": curve_points}
+    chosen = [p for p in PANELS if panels is None or p.id in panels]
+    for panel in chosen:
+        if panel.build is not None:
+            panel.build(run, meta, arrays, options)
+    meta["notes"] = {p.id: p.note(meta) for p in chosen}
     return meta, arrays
 
 

@@ -1,86 +1,86 @@
 // Training curves: the loss per step and per epoch, the accuracy, each layer's gradient
 // norm; a cursor marks the current moment and a click on a curve moves the slider there.
-(function () {
-  "use strict";
-  const BPL = (window.BPL = window.BPL || { panels: [] });
-  let el, meta;
-  const MAX_MARKERS = 100;
 
-  function cursor(t) {
-    const x = meta.step[t];
-    return [{ type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1,
-              line: { color: "#000", width: 1.5, dash: "dot" } }];
+import { perPoint } from "./format.js";
+import { nearestIndex } from "./ranges.js";
+import { Plotly, config } from "./plot.js";
+import * as view from "./view.js";
+
+const MAX_MARKERS = 100;
+const REBUILD_MS = 400; // a live page's curves, the slowest panel: redrawn ~2.5 times a second
+let el = null, meta = null, builtAt = 0;
+
+function cursor(t) {
+  const x = meta.step[t];
+  return [{ type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1,
+            line: { color: "#000", width: 1.5, dash: "dot" } }];
+}
+
+/** Column `col` of a (rows, cols) array, as a plain array. */
+export function column(a, cols, col) {
+  return Array.from({ length: a.length / cols }, (_, i) => a[i * cols + col]);
+}
+
+function figure() {
+  const a = view.data.arr, T = a.loss_step.length, L = a.grad_norm.length / T;
+  const steps = Array.from(a.curve_step), epochs = Array.from(a.curve_epoch);
+  const perStep = perPoint(meta.steps_per_point, "steps"), perEpoch = perPoint(meta.epochs_per_point, "epochs");
+  // a marker per epoch while they can be told apart; beyond that a marker is one more SVG
+  // element to draw (a live page's curves reach 400 points) and the line says the same
+  const mode = epochs.length <= MAX_MARKERS ? "lines+markers" : "lines";
+  const epochCurve = (name, values, extra) => ({ type: "scatter", mode, name, x: epochs,
+    y: Array.from(values), marker: { size: 4 }, ...extra });
+  const data = [
+    { type: "scatter", mode: "lines", name: `loss per step${perStep}`, x: steps, y: Array.from(a.loss_step),
+      line: { color: "#aaa", width: 1 } },
+    epochCurve(`loss per epoch${perEpoch}`, a.loss_epoch, { line: { color: "#d62728" } }),
+  ];
+  if (a.val_loss_epoch) {
+    data.push(epochCurve("validation loss", a.val_loss_epoch, { line: { color: "#d62728", dash: "dash" } }));
   }
-
-  function build() {
-    const a = BPL.arr, T = a.loss_step.length;
-    const steps = Array.from(a.curve_step), k = meta.steps_per_point;
-    const perStep = k > 1 ? ` (mean of ${k} steps)` : "";
-    const ke = meta.epochs_per_point, perEpoch = ke > 1 ? ` (mean of ${ke} epochs)` : "";
-    const epochs = Array.from(a.curve_epoch);
-    // a marker per epoch while they can be told apart; beyond that a marker is one more SVG
-    // element to draw (a live page's curves reach 400 points) and the line says the same
-    const perEpochMode = epochs.length <= MAX_MARKERS ? "lines+markers" : "lines";
-    const data = [
-      { type: "scatter", mode: "lines", name: `loss per step${perStep}`, x: steps, y: Array.from(a.loss_step),
-        line: { color: "#aaa", width: 1 } },
-      { type: "scatter", mode: perEpochMode, name: `loss per epoch${perEpoch}`, x: epochs, y: Array.from(a.loss_epoch),
-        line: { color: "#d62728" }, marker: { size: 4 } },
-    ];
-    if (a.val_loss_epoch) {
-      data.push({ type: "scatter", mode: perEpochMode, name: "validation loss", x: epochs,
-        y: Array.from(a.val_loss_epoch), line: { color: "#d62728", dash: "dash" }, marker: { size: 4 } });
-    }
-    if (a.accuracy_epoch) {
-      data.push({ type: "scatter", mode: perEpochMode, name: `accuracy${perEpoch}`, x: epochs,
-        y: Array.from(a.accuracy_epoch), yaxis: "y2", line: { color: "#2ca02c" }, marker: { size: 4 } });
-    }
-    if (a.val_accuracy_epoch) {
-      data.push({ type: "scatter", mode: perEpochMode, name: "validation accuracy", x: epochs,
-        y: Array.from(a.val_accuracy_epoch), yaxis: "y2", line: { color: "#2ca02c", dash: "dash" },
-        marker: { size: 4 } });
-    }
-    const L = a.grad_norm.shape[1];
-    for (let ell = 0; ell < L; ell++) {
-      data.push({ type: "scatter", mode: "lines", name: `‖∂C/∂W${ell + 1}‖${perStep}`, x: steps, yaxis: "y3",
-        y: Array.from({ length: T }, (_, i) => a.grad_norm[i * L + ell]), line: { width: 1 } });
-    }
-    const layout = { height: 460, margin: { l: 60, r: 10, t: 10, b: 40 }, hovermode: "closest",
-      xaxis: { title: { text: "step" }, anchor: "y3" },
-      yaxis: { title: { text: "loss" }, domain: [0.58, 1] },
-      yaxis2: { title: { text: "accuracy" }, domain: [0.33, 0.53], range: [0, 1.02] },
-      yaxis3: { title: { text: "gradient norm" }, domain: [0, 0.28], type: "log" },
-      legend: { x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.7)" },
-      shapes: cursor(BPL.state.t) };
-    return { data, layout };
+  if (a.accuracy_epoch) {
+    data.push(epochCurve(`accuracy${perEpoch}`, a.accuracy_epoch, { yaxis: "y2", line: { color: "#2ca02c" } }));
   }
-
-  // The snapshot nearest to a step.
-  function nearest(step) {
-    let best = 0;
-    meta.step.forEach((s, t) => { if (Math.abs(s - step) < Math.abs(meta.step[best] - step)) best = t; });
-    return best;
+  if (a.val_accuracy_epoch) {
+    data.push(epochCurve("validation accuracy", a.val_accuracy_epoch,
+      { yaxis: "y2", line: { color: "#2ca02c", dash: "dash" } }));
   }
+  for (let ell = 0; ell < L; ell++) {
+    data.push({ type: "scatter", mode: "lines", name: `‖∂C/∂W${ell + 1}‖${perStep}`, x: steps, yaxis: "y3",
+      y: column(a.grad_norm, L, ell), line: { width: 1 } });
+  }
+  const layout = { height: 460, margin: { l: 60, r: 10, t: 10, b: 40 }, hovermode: "closest",
+    xaxis: { title: { text: "step" }, anchor: "y3" },
+    yaxis: { title: { text: "loss" }, domain: [0.58, 1] },
+    yaxis2: { title: { text: "accuracy" }, domain: [0.33, 0.53], range: [0, 1.02] },
+    yaxis3: { title: { text: "gradient norm" }, domain: [0, 0.28], type: "log" },
+    legend: { x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.7)" },
+    shapes: cursor(view.state.t) };
+  return { data, layout };
+}
 
-  BPL.panels.push({
-    id: "loss-curve",
-    init(element, m) {
-      el = element;
-      meta = m;
-      const { data, layout } = build();
-      Plotly.react(el, data, layout, BPL.config); // (a live page builds the panel again)
-      el.on("plotly_click", (ev) => { if (ev.points.length) BPL.setTime(nearest(ev.points[0].x)); });
-    },
-    draw(state) {
-      Plotly.relayout(el, { shapes: cursor(state.t) });
-    },
-    update(state, m) { // a live page's new moment: the curves have grown
-      meta = m;
-      const now = performance.now();
-      if (now - (this.builtAt || 0) < 400) return; // the slowest panel: redrawn ~2.5 times a second
-      this.builtAt = now;
-      const { data, layout } = build();
-      Plotly.react(el, data, layout, BPL.config);
-    },
+function build() {
+  const { data, layout } = figure();
+  Plotly.react(el, data, layout, config);
+}
+
+export function init(element, m) {
+  el = element;
+  meta = m;
+  build(); // (a live page builds the panel again)
+  el.on("plotly_click", (ev) => {
+    if (ev.points.length) view.setTime(nearestIndex(meta.step, ev.points[0].x));
   });
-})();
+}
+
+export function draw(state) {
+  Plotly.relayout(el, { shapes: cursor(state.t) });
+}
+
+export function update(state, m) { // a live page's new moment: the curves have grown
+  meta = m;
+  const now = performance.now();
+  if (now - builtAt < REBUILD_MS) return;
+  builtAt = now;
+  build();
+}

@@ -1,0 +1,206 @@
+// The playground's entry point: its settings' controls (built from the schema Python
+// embeds, #bpl-schema), its address (the settings live in the URL), and the WebSocket to
+// this tab's training session. Python trains and computes every panel's arrays; the
+// report's panel modules draw them (view.live).
+
+import { arrayViews, base64Bytes } from "../../viz/web/unpack.js";
+import { Plotly, config, usePlotly } from "../../viz/web/plot.js";
+import { fixed, sci } from "../../viz/web/format.js";
+import * as view from "../../viz/web/view.js";
+import { buildControls, readControls, writeControls } from "./form.js";
+import { editLayers, fromQuery, toQuery } from "./schema.js";
+
+const $ = (id) => document.getElementById(id);
+const json = (id) => JSON.parse($(id).textContent);
+const SCHEMA = json("bpl-schema"), FIELDS = SCHEMA.fields, LIMITS = SCHEMA.limits;
+const PANELS = json("bpl-panels");
+let socket = null, defaults = SCHEMA.defaults, current = null, lastVersion = null, views = 0;
+
+// -- messages to the server ----------------------------------------------------------------
+function send(message) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function say(text, kind) {
+  const out = $("message");
+  out.textContent = text;
+  out.className = kind || "";
+}
+
+function changed() {
+  send({ type: "settings", settings: readControls(document, FIELDS, current) });
+}
+
+function show(s) {
+  writeControls(document, FIELDS, s);
+  $("nudge-layer").max = String(s.hidden.length + 1);
+}
+
+function writeAddress(s) {
+  const text = toQuery(s, defaults);
+  history.replaceState(null, "", text ? `?${text}` : location.pathname);
+}
+
+// -- what the server sends -----------------------------------------------------------------
+function onView(m) {
+  const meta = m.meta, fresh = m.fresh || lastVersion !== m.version;
+  if (fresh) {
+    for (const p of PANELS) $(`${p.id}-note`).textContent = meta.notes[p.id];
+    $("hidden-space-heading").textContent = `: ${meta.hidden.heading}`;
+  }
+  view.live(document, meta, arrayViews(base64Bytes(m.data), m.arrays), fresh);
+  lastVersion = m.version;
+  const st = m.status;
+  $("epoch").textContent = String(st.epochs);
+  $("steps").textContent = String(st.steps);
+  $("train-loss").textContent = fixed(st.train_loss);
+  $("test-loss").textContent = fixed(st.test_loss);
+  $("play").setAttribute("aria-pressed", String(st.running));
+  views += 1;
+  Object.assign(document.body.dataset, { views: String(views), sizes: st.sizes.join(","), ready: "true" });
+  requestAnimationFrame(() => send({ type: "drawn" })); // ready for the next view
+}
+
+function onGradcheck(m) {
+  const rows = [["layer ℓ", "W rel. error", "b rel. error"]];
+  m.layers.forEach(([w, b], i) => rows.push([String(i + 1), sci(w), sci(b)]));
+  $("gradcheck-table").replaceChildren(...rows.map((r, i) => {
+    const tr = document.createElement("tr");
+    for (const v of r) {
+      const cell = document.createElement(i ? "td" : "th");
+      cell.textContent = v;
+      tr.append(cell);
+    }
+    return tr;
+  }));
+  $("gradcheck-result").textContent = m.text;
+  $("gradcheck-result").dataset.verdict = m.verdict;
+  say(`gradient check ${m.verdict} on ${m.samples} samples: relative error ${sci(m.relative_error)}`,
+    m.passed ? "" : "error");
+}
+
+function onNudge(m) {
+  const w = m.amounts.map((a) => m.value + a);
+  const c0 = m.cost[Math.floor(m.cost.length / 2)]; // the amount 0 is in the middle
+  const tangent = w.map((x) => c0 + m.gradient * (x - m.value));
+  Plotly.react($("nudge-plot"), [
+    { type: "scatter", mode: "lines+markers", name: "C(w)", x: w, y: m.cost, marker: { size: 4 } },
+    { type: "scatter", mode: "lines", name: `tangent, slope ∂C/∂w = ${m.gradient.toPrecision(4)} (backprop)`,
+      x: w, y: tangent, line: { dash: "dash", color: "#d62728" } },
+    { type: "scatter", mode: "markers", name: `now: w = ${m.value.toPrecision(4)}`, x: [m.value], y: [c0],
+      marker: { size: 10, color: "#000" } },
+  ], { height: 320, margin: { l: 60, r: 10, t: 30, b: 40 }, title: { text: `${m.name} on ${m.samples} samples` },
+       xaxis: { title: { text: m.name } }, yaxis: { title: { text: "cost C" } },
+       legend: { x: 0, y: 1, bgcolor: "rgba(255,255,255,0.7)" } }, config);
+  $("nudge-plot").dataset.slope = String(m.slope);
+  $("nudge-plot").dataset.gradient = String(m.gradient);
+}
+
+function download(m) {
+  const s = atob(m.data), bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: m.mime }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = m.name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  say(`downloaded ${m.name}`);
+}
+
+function onMessage(ev) {
+  const m = JSON.parse(ev.data);
+  if (m.type === "view") onView(m);
+  else if (m.type === "hello") {
+    defaults = m.settings;
+    current = fromQuery(FIELDS, defaults, location.search);
+    show(current);
+    send({ type: "settings", settings: current });
+  } else if (m.type === "settings") {
+    current = m.settings;
+    show(current);
+    writeAddress(current);
+  } else if (m.type === "error") say(m.message, "error");
+  else if (m.type === "info") say(m.message);
+  else if (m.type === "gradcheck") onGradcheck(m);
+  else if (m.type === "nudge") onNudge(m);
+  else if (m.type === "file") download(m);
+}
+
+// -- the network's structure buttons and the weight tools ------------------------------------
+function edit(what) {
+  const s = readControls(document, FIELDS, current), out = editLayers(s.hidden, what, LIMITS);
+  if (out.error) return say(out.error, "error");
+  $("hidden").value = out.hidden.join(",");
+  return changed();
+}
+
+view.on("weight", (ell, j, k, value) => {
+  $("nudge-layer").value = String(ell);
+  $("nudge-j").value = String(j);
+  $("nudge-k").value = String(k);
+  $("weight-value").value = value.toPrecision(6);
+  say(`picked W${ell}[${j}, ${k}] = ${value.toPrecision(4)}: nudge it, or type a new value and set it`);
+  $("weight-value").focus();
+});
+
+function weightMessage(type) {
+  return { type, layer: Number($("nudge-layer").value), j: Number($("nudge-j").value), k: Number($("nudge-k").value) };
+}
+
+function wire() {
+  for (const f of FIELDS) {
+    if (!f.group) continue;
+    if (f.kind === "features") for (const c of document.querySelectorAll(`input[name="${f.name}"]`)) c.addEventListener("change", changed);
+    else $(f.name).addEventListener("change", changed);
+  }
+  for (const name of ["play", "pause", "step", "reset", "gradcheck"]) {
+    $(name).addEventListener("click", () => send({ type: name }));
+  }
+  $("regenerate").addEventListener("click", () => {
+    say("");
+    const s = readControls(document, FIELDS, current);
+    send({ type: "settings", settings: { ...s, data_seed: (current.data_seed + 1) % 2147483647 } });
+  });
+  for (const what of ["add-layer", "remove-layer", "add-neuron", "remove-neuron"]) {
+    $(what).addEventListener("click", () => edit(what));
+  }
+  $("nudge").addEventListener("click", () => send(weightMessage("nudge")));
+  $("set-weight").addEventListener("click", () => send({ ...weightMessage("edit"), value: Number($("weight-value").value) }));
+  for (const what of ["model", "report", "script"]) {
+    $(`export-${what}`).addEventListener("click", () => send({ type: "export", what }));
+  }
+  $("csv").addEventListener("change", async () => {
+    const file = $("csv").files[0];
+    if (!file) return;
+    if (file.size > LIMITS.csv) return say(`the CSV is larger than ${LIMITS.csv / 1024} KB`, "error");
+    send({ type: "csv", text: await file.text() });
+  });
+}
+
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}/ws`);
+  socket.addEventListener("message", onMessage);
+  socket.addEventListener("close", () => {
+    say("the connection to the server closed: reload the page to start again", "error");
+    document.body.dataset.closed = "true";
+  });
+}
+
+async function main() {
+  usePlotly(globalThis.Plotly); // (a classic script before this module: plotly.js)
+  const modules = await Promise.all(PANELS.map((p) => import(p.module)));
+  modules.forEach((m, i) => view.addPanel(PANELS[i].id, m));
+  buildControls(document, FIELDS);
+  current = { ...defaults };
+  wire();
+  connect();
+}
+
+main().catch((err) => {
+  console.error(err);
+  document.body.dataset.ready = "failed";
+});
