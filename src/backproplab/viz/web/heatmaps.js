@@ -45,7 +45,7 @@ function drawBig() {
       bigEl.append(bigCanvas);
     }
     bigCanvas.width = bigCanvas.height = G;
-    bigCanvas.setAttribute("aria-label", `heatmap of ${title}`);
+    bigCanvas.setAttribute("aria-label", `heatmap of layer ${ell}, neuron ${j + 1}, ${title}`);
   }
   bigCanvas.getContext("2d").drawImage(canvases[big], 0, 0);
 }
