@@ -263,6 +263,11 @@ def render_report(run, data=None) -> str:
             f"\n\nduring training: {len(during)} checks, relative error from "
             f"{errors.min():.1e} to {errors.max():.1e}"
         )
+    if "[" in check:  # the worst parameters, named as the code indexes them
+        check += (
+            "\n\nParameters are named as in the code, counting from 0: W2[0, 1] is the "
+            "notebook's w²₁₂ (layer 2, neuron 1, input 2), b1[0, 0] is b¹₁."
+        )
     values = {
         "SUMMARY": html.escape(run.summary),
         "CONTROLS": _web("controls.html"),
