@@ -226,3 +226,24 @@ def test_the_gif_drawn_on_two_processes_is_the_one_drawn_on_one(tmp_path):
             one.seek(i)
             assert np.array_equal(np.asarray(two.convert("RGB")), np.asarray(one.convert("RGB")))
     assert sorted(os.listdir(tmp_path)) == ["one.gif", "two.gif"]
+
+
+def test_frames_drawn_over_a_kept_background_equal_frames_drawn_whole(monkeypatch):
+    """render_frames draws the axes once and then only what moves (blitting): each frame
+    is the picture a whole drawing of the figure gives, pixel for pixel."""
+    from backproplab.viz import gif
+
+    net, rec, X, y = _recorded([2, 3, 3, 1], watch=2)
+    frames = gif.Frames("hidden", rec.snapshots, {"y": y, "layer": 2, "units": None, "title": "t"})
+    picks = [0, len(rec.snapshots) // 2, len(rec.snapshots) - 1]
+    kept = gif.render_frames(frames, picks)
+
+    def whole(*args, **kwargs):  # the same figure, without the list of what moves
+        fig, draw, n = hidden_frames(*args, **kwargs)
+        assert fig.moving_artists  # (what render_frames blits)
+        del fig.moving_artists
+        return fig, draw, n
+
+    monkeypatch.setattr(gif, "hidden_frames", whole)
+    for a, b in zip(kept, gif.render_frames(frames, picks)):
+        assert np.array_equal(np.asarray(a.convert("RGB")), np.asarray(b.convert("RGB")))

@@ -259,6 +259,8 @@ def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bo
         )
         return []
 
+    if not rotate:  # the camera and axes stay: only these change from frame to frame
+        fig.moving_artists = [*scatters, *([surface] if surface is not None else []), heading_text]
     return fig, draw, len(snaps)
 
 
