@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,15 +50,21 @@ def extract(ref: str, into: Path) -> Path:
     return into / "src"
 
 
-def demo_wall(src: Path, out: Path) -> float:
-    """Seconds for one ``backproplab demo`` of the package in ``src``, in a fresh process
-    (interpreter start to exit)."""
+def demo_wall(src: Path, out: Path) -> tuple[float, float]:
+    """``(wall, cpu)`` seconds of one ``backproplab demo`` of the package in ``src``, in a
+    fresh process (interpreter start to exit); ``cpu`` is user + system time of the
+    process and its children (the GIF's second drawer), which a busy machine inflates
+    less than the wall time."""
     env = dict(os.environ, PYTHONPATH=str(src))
     code = "import sys; from backproplab.cli import main; sys.exit(main())"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, "demo", "--out", str(out), "--quiet", "--force"],
                    check=True, env=env)  # fmt: skip
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def written(out: Path) -> tuple[float, str]:
