@@ -110,15 +110,19 @@ def main(argv=None) -> int:
         (tmp / "baseline").mkdir()
         sources = {args.baseline: extract(args.baseline, tmp / "baseline"), "this": ROOT / "src"}
         walls = {name: [] for name in sources}
+        cpus = {name: [] for name in sources}
         for k in range(args.repeats):  # alternate, and alternate who goes first
             order = list(sources) if k % 2 == 0 else list(sources)[::-1]
             for name in order:
-                walls[name].append(demo_wall(sources[name], tmp / name))
-        rows = [
-            row(f"`backproplab demo` wall time (s), {name}", walls[name], ".2f") for name in sources
-        ]
-        ratios = [t / b for t, b in zip(walls["this"], walls[args.baseline])]
-        rows.append(row(f"ratio this / {args.baseline} (per round)", ratios, ".2f"))
+                wall, cpu = demo_wall(sources[name], tmp / name)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        rows = []
+        for what, times in (("wall", walls), ("CPU", cpus)):
+            for n in sources:
+                rows.append(row(f"`backproplab demo` {what} time (s), {n}", times[n], ".2f"))
+            ratios = [t / b for t, b in zip(times["this"], times[args.baseline])]
+            rows.append(row(f"{what} ratio this / {args.baseline} (per round)", ratios, ".2f"))
         for name in sources:
             mb, names = written(tmp / name)
             rows.append((f"written by {name} (MB)", f"{mb:.2f}", names))
