@@ -6,8 +6,9 @@
 #   make play   - the live playground in the browser (`backproplab serve`)
 # `make demo` and `make play` install only what the library needs; the test tools come
 # with the first `make test`, `make quick` or `make lint`. Both installs go through uv,
-# which the Makefile installs into the environment with pip first (a fresh clone's
-# `make demo` takes seconds instead of a minute and a half with pip alone).
+# which the Makefile installs into the environment with pip first: a fresh clone's
+# `make demo` took 9-21 s to a written report (15 s without any package cache) on two
+# busy cores, where pip installing the test tools too took 51 s.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
