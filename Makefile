@@ -7,8 +7,8 @@
 # `make demo` and `make play` install only what the library needs; the test tools come
 # with the first `make test`, `make quick` or `make lint`. Both installs go through uv,
 # which the Makefile installs into the environment with pip first: a fresh clone's
-# `make demo` took 9-21 s to a written report (15 s without any package cache) on two
-# busy cores, where pip installing the test tools too took 51 s.
+# `make demo` took 9-21 s to a written report (11-15 s without any package cache) on two
+# shared cores, where pip installing the test tools too took 51 s.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
