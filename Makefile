@@ -9,6 +9,8 @@
 # which the Makefile installs into the environment with pip first: a fresh clone's
 # `make demo` took 9-21 s to a written report (11-15 s without any package cache) on two
 # shared cores, where pip installing the test tools too took 51 s.
+# The page's JavaScript is linted by ESLint and unit-tested by `node --test` (Node 20.19+ and
+# npm: `npm ci` installs the pinned ESLint into node_modules when package-lock.json changes).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -16,8 +18,9 @@ UV     := $(BIN)/uv
 INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 RUNTIME := $(VENV)/.installed-runtime
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: demo play test quick extras lint bench bench-quick clean
+.PHONY: demo play test quick extras lint js-test bench bench-quick clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +35,10 @@ $(STAMP): pyproject.toml | $(UV)
 	$(INSTALL) -e ".[test,browser]"
 	touch $@ $(RUNTIME)
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
 # The optional engines (PyTorch, ONNX, Dask): their tests skip without them; CI installs
 # them (with pip, which takes PyTorch's CPU wheel from where the machine's pip is told to look).
 extras: $(STAMP)
@@ -43,14 +50,18 @@ demo: $(RUNTIME)
 play: $(RUNTIME)
 	$(BIN)/backproplab serve
 
-lint: $(STAMP)
+lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	node_modules/.bin/eslint --max-warnings 0 .
 
-test: $(STAMP) lint
+js-test: $(NODE_STAMP)
+	node --test tests/js/*.test.js
+
+test: $(STAMP) lint js-test
 	$(BIN)/python -m pytest -q
 
-quick: $(STAMP) lint
+quick: $(STAMP) lint js-test
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(STAMP)
@@ -60,4 +71,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.training --quick
 
 clean:
-	rm -rf $(VENV) backproplab-demo .pytest_cache
+	rm -rf $(VENV) node_modules backproplab-demo .pytest_cache

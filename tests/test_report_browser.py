@@ -124,6 +124,26 @@ def test_page_loads_from_a_file_offline_without_errors(browser, run_dir, name):
     page.close()
 
 
+def test_the_page_adds_no_global_of_its_own(browser, run_dir, tmp_path):
+    """The report's modules share nothing through ``window``: it holds what a page that
+    only loads plotly.js (the library's own globals) holds, and no more."""
+    from plotly.offline import get_plotlyjs
+
+    bare = tmp_path / "plotly-only.html"
+    bare.write_text(f"<!DOCTYPE html><html><body><script>{get_plotlyjs()}</script></body></html>")
+    names = "Object.getOwnPropertyNames(window)"
+    page = browser.new_page()
+    page.goto(bare.as_uri(), wait_until="load")
+    plotly_only = set(page.evaluate(names))
+    page.close()
+    assert "Plotly" in plotly_only
+    page, errors, _ = _open(browser, run_dir / "report.html")
+    assert set(page.evaluate(names)) - plotly_only == set()
+    assert page.locator("script[type=module]").count() == 1  # one entry point
+    assert errors == []
+    page.close()
+
+
 def test_slider_shows_exactly_the_recorded_activations_and_plane_of_each_moment(
     browser, run_dir, run
 ):

@@ -355,3 +355,41 @@ def test_the_exported_model_predicts_what_the_page_shows(server, browser, tmp_pa
     assert "bpl-meta" in report.read_text()
     tab.check_clean(_base(server))
     tab.close()
+
+
+def test_the_controls_are_the_schemas_fields(server, browser):
+    """Each setting of serve.settings.FIELDS with a group is a labelled control on the page,
+    its choices and range the schema's, showing the default; keyboard use changes it."""
+    from backproplab.serve.settings import schema
+
+    s = schema()
+    tab = Tab(browser, server)
+    page = tab.page
+    for f in s["fields"]:
+        if f["group"] is None:
+            assert page.locator(f"#{f['name']}").count() == 0
+            continue
+        if f["kind"] == "features":
+            for value, label in zip(f["choices"], f["labels"], strict=True):
+                box = page.get_by_label(label, exact=True)
+                assert box.get_attribute("data-testid") == f"feature-{value}"
+                assert box.is_checked() == (value in s["defaults"]["features"])
+            continue
+        control = page.get_by_label(f["label"], exact=True)  # found by its label, as read aloud
+        assert control.get_attribute("data-testid") == f["testid"]
+        if f["kind"] == "choice":
+            options = control.locator("option").evaluate_all("os => os.map(o => o.value)")
+            assert options == f["choices"]
+            assert control.input_value() == s["defaults"][f["name"]]
+        elif f["kind"] in ("int", "float"):
+            assert float(control.get_attribute("min")) == f["lo"]
+            assert float(control.get_attribute("max")) == f["hi"]
+            assert float(control.input_value()) == s["defaults"][f["name"]]
+    # by keyboard alone: focus the batch size, type, Tab away; the session takes it
+    page.get_by_label("batch size", exact=True).focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("25")
+    page.keyboard.press("Tab")
+    tab.wait("location.search.includes('batch_size=25')")
+    tab.check_clean(_base(server))
+    tab.close()

@@ -103,9 +103,8 @@ def page_html() -> str:
             f'<script type="module" src="/modules/{ENTRY}"></script>',
         ]
     )
-    body = _web("playground.html")
-    for key, value in {"PANELS": page.panel_sections(None, controls), "SCRIPTS": scripts}.items():
-        body = body.replace("{{" + key + "}}", value)
+    values = {"PANELS": page.panel_sections(None, controls), "SCRIPTS": scripts}
+    body = page.fill(_web("playground.html"), values)
     head = (
         '<link rel="stylesheet" href="/assets/style.css">\n'
         '<link rel="stylesheet" href="/assets/playground.css">'

@@ -242,6 +242,12 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return template
 
 
+def fill(template: str, values: dict[str, str]) -> str:
+    """``template`` with its ``{{KEY}}`` marks replaced by ``values`` (HTML, as given): the
+    pages' one templater, for the playground's page too."""
+    return _fill(template, values)
+
+
 def _page(run, body: str, values: dict[str, str]) -> str:
     style = f"<style>\n{_web('style.css')}</style>"
     return document(run.title or "backproplab run", style, _fill(_web(body), values))

@@ -1,6 +1,7 @@
 // The settings' controls, built from the schema (schema.js says how each field is shown):
 // each field's control goes into the element of its group, [data-group=…], before what
-// the page wrote there (its buttons).
+// the page wrote there (its buttons), or what says data-after="name" just after the
+// control of setting `name`.
 
 import { controlSpec, fromControl, layerOptions, toControl } from "./schema.js";
 
@@ -15,6 +16,7 @@ function optionsOf(pairs) {
   return pairs.map(([value, text]) => element("option", { value }, text));
 }
 
+// A field's control and its label (<label for>: the control's name is the label alone).
 function control(field) {
   const spec = controlSpec(field);
   if (spec.tag === "checkboxes") {
@@ -24,11 +26,12 @@ function control(field) {
       return label;
     });
   }
-  const el = element(spec.tag, spec.attrs), label = element("label");
+  const el = element(spec.tag, spec.attrs), label = element("label", { for: field.name }, field.label);
   if (spec.options) el.append(...optionsOf(spec.options));
-  if (spec.labelAfter) label.append(el, ` ${field.label}`);
-  else label.append(`${field.label} `, el);
-  return [label];
+  const pair = element("span", { class: "setting" });
+  if (spec.labelAfter) pair.append(el, " ", label);
+  else pair.append(label, " ", el);
+  return [pair];
 }
 
 /** Build every field's control in `root` (a document). */
@@ -45,6 +48,9 @@ export function buildControls(root, fields) {
     const legend = box.querySelector(":scope > legend");
     if (legend) legend.after(...labels);
     else box.prepend(...labels);
+  }
+  for (const extra of root.querySelectorAll("[data-after]")) {
+    root.getElementById(extra.dataset.after).closest(".setting").after(extra);
   }
 }
 

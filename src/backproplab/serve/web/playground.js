@@ -97,9 +97,7 @@ function onNudge(m) {
 }
 
 function download(m) {
-  const s = atob(m.data), bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  const url = URL.createObjectURL(new Blob([bytes], { type: m.mime }));
+  const url = URL.createObjectURL(new Blob([base64Bytes(m.data)], { type: m.mime }));
   const a = document.createElement("a");
   a.href = url;
   a.download = m.name;

@@ -98,11 +98,6 @@ function setAxes(mode) {
   draw(view.state);
 }
 
-function sample(ev) {
-  const p = ev.points.find((q) => q.customdata !== undefined);
-  return p ? Number(p.customdata) : null;
-}
-
 export function init(element, m) {
   el = element;
   meta = m;
@@ -114,15 +109,7 @@ export function init(element, m) {
     radio.addEventListener("change", () => radio.checked && setAxes(radio.value));
   }
   setAxes(fit ? "fit" : "fixed");
-  el.on("plotly_click", (ev) => {
-    const i = sample(ev);
-    if (i !== null) view.select(i);
-  });
-  el.on("plotly_hover", (ev) => {
-    const i = sample(ev);
-    if (i !== null) view.hover(i, "hidden-space");
-  });
-  el.on("plotly_unhover", () => view.hover(null, "hidden-space"));
+  view.linkSamples(el, element.id);
 }
 
 export { draw };

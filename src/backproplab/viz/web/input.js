@@ -145,26 +145,13 @@ export function draw(state) {
   if (plane) drawRegions(t);
 }
 
-function sample(ev) {
-  const p = ev.points.find((q) => typeof q.customdata === "number");
-  return p ? p.customdata : null;
-}
-
 export function init(element, m) {
   el = element;
   meta = m;
   classTraces = targets = palette = null; // a live page may bring new data
   forget(el);
   draw(view.state);
-  el.on("plotly_click", (ev) => {
-    const i = sample(ev);
-    if (i !== null) view.select(i);
-  });
-  el.on("plotly_hover", (ev) => {
-    const i = sample(ev);
-    if (i !== null) view.hover(i, "input-space");
-  });
-  el.on("plotly_unhover", () => view.hover(null, "input-space"));
+  view.linkSamples(el, element.id);
   el.on("plotly_relayout", placeRegions);
 }
 

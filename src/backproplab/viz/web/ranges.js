@@ -22,8 +22,8 @@ export function boxRanges(box, d) {
 /** The grid's image edges [x0, x1, y0, y1]: its cells reach half a cell past the first
  * and last grid points gx, gy (equally spaced). */
 export function gridExtent(gx, gy) {
-  const G = gx.length, dx = (gx[G - 1] - gx[0]) / (G - 1), dy = (gy[G - 1] - gy[0]) / (G - 1);
-  return [gx[0] - dx / 2, gx[G - 1] + dx / 2, gy[0] - dy / 2, gy[G - 1] + dy / 2];
+  const half = (g) => (g[g.length - 1] - g[0]) / (g.length - 1) / 2;
+  return [gx[0] - half(gx), gx[gx.length - 1] + half(gx), gy[0] - half(gy), gy[gy.length - 1] + half(gy)];
 }
 
 /** Where an image spanning extent [x0, x1, y0, y1] lies in a plot area showing xrange and

@@ -88,6 +88,27 @@ export function hover(i, source) {
   redraw(source);
 }
 
+/** The sample under the pointer in a Plotly event: the first point whose customdata is a
+ * sample index; null for none. */
+export function sampleAt(ev) {
+  const p = ev.points.find((q) => typeof q.customdata === "number");
+  return p ? p.customdata : null;
+}
+
+/** Link a Plotly panel's points to the marked samples: a click selects the sample under
+ * the pointer, hovering marks it while the pointer is there. */
+export function linkSamples(el, id) {
+  el.on("plotly_click", (ev) => {
+    const i = sampleAt(ev);
+    if (i !== null) select(i);
+  });
+  el.on("plotly_hover", (ev) => {
+    const i = sampleAt(ev);
+    if (i !== null) hover(i, id);
+  });
+  el.on("plotly_unhover", () => hover(null, id));
+}
+
 /** Start the panels found in `root` (a document) on a report's data; `setTime` then
  * draws the first moment. */
 export function start(root, meta, arr) {

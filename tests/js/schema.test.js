@@ -1,0 +1,82 @@
+// The playground's schema → controls builder and its address, on fields written as
+// backproplab.serve.settings.schema() writes them.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { controlSpec, editLayers, fromControl, fromQuery, layerOptions, parseLayers, toControl, toQuery }
+  from "../../src/backproplab/serve/web/schema.js";
+
+const FIELDS = [
+  { name: "data", kind: "choice", label: "data", group: "data", testid: "data", choices: ["circles", "xor"] },
+  { name: "n_samples", kind: "int", label: "samples", group: "data", testid: "samples", lo: 10, hi: 5000, step: 10 },
+  { name: "eta", kind: "float", label: "learning rate η", group: "training", testid: "eta", lo: 0, hi: 10, step: "any" },
+  { name: "show_test", kind: "bool", label: "show test points", group: "data", testid: "show-test" },
+  { name: "features", kind: "features", label: "a feature", group: "features", testid: "features",
+    choices: ["x1", "x1^2"], labels: ["x₁", "x₁²"] },
+  { name: "hidden", kind: "layers", label: "hidden layers", group: "network", testid: "hidden", lo: 1, hi: 32 },
+  { name: "watch", kind: "layer", label: "shown layer", group: "hidden-space", testid: "watch" },
+];
+const field = (name) => FIELDS.find((f) => f.name === name);
+const DEFAULTS = { data: "circles", n_samples: 500, eta: 0.1, show_test: false, features: ["x1"], hidden: [8, 8], watch: 0 };
+
+test("a choice is a select of its choices, with its id and test id", () => {
+  const spec = controlSpec(field("data"));
+  assert.equal(spec.tag, "select");
+  assert.deepEqual(spec.attrs, { id: "data", "data-testid": "data" });
+  assert.deepEqual(spec.options, [["circles", "circles"], ["xor", "xor"]]);
+});
+
+test("numbers are number inputs with the schema's range and step", () => {
+  assert.deepEqual(controlSpec(field("n_samples")).attrs,
+    { type: "number", id: "n_samples", "data-testid": "samples", min: "10", max: "5000", step: "10" });
+  assert.equal(controlSpec(field("eta")).attrs.step, "any");
+  assert.equal(controlSpec({ ...field("n_samples"), step: undefined }).attrs.step, "1"); // an int steps by 1
+});
+
+test("a bool is a checkbox labelled after it; layers a text box; features one checkbox each", () => {
+  const b = controlSpec(field("show_test"));
+  assert.equal(b.attrs.type, "checkbox");
+  assert.equal(b.labelAfter, true);
+  assert.equal(controlSpec(field("hidden")).attrs.type, "text");
+  const f = controlSpec(field("features"));
+  assert.equal(f.tag, "checkboxes");
+  assert.deepEqual(f.items.map((i) => [i.label, i.attrs["data-testid"], i.attrs.name]),
+    [["x₁", "feature-x1", "features"], ["x₁²", "feature-x1^2", "features"]]);
+  assert.throws(() => controlSpec({ name: "x", kind: "colour" }), /unknown kind/);
+});
+
+test("the shown layer offers the last and each hidden layer", () => {
+  assert.deepEqual(layerOptions(0), [["0", "the last"]]);
+  assert.deepEqual(controlSpec(field("watch"), [4, 2]).options, [["0", "the last"], ["1", "layer 1"], ["2", "layer 2"]]);
+});
+
+test("control text ⇄ values", () => {
+  assert.deepEqual(parseLayers(" 5, 3 "), [5, 3]);
+  assert.deepEqual(parseLayers(""), []);
+  assert.ok(Number.isNaN(parseLayers("4,x")[1])); // left for the server to refuse
+  assert.equal(fromControl(field("n_samples"), "", false, 500), 500); // empty: the fallback
+  assert.equal(fromControl(field("eta"), "0.3", false, 0.1), 0.3);
+  assert.equal(fromControl(field("show_test"), "on", true), true);
+  assert.equal(fromControl(field("data"), "xor"), "xor");
+  assert.equal(toControl(field("hidden"), [5, 3]), "5,3");
+  assert.equal(toControl(field("eta"), 0.3), "0.3");
+});
+
+test("the address holds what differs from the defaults, and reads back the same", () => {
+  const s = { ...DEFAULTS, eta: 0.3, hidden: [5, 3], features: ["x1", "x1^2"], show_test: true };
+  const query = toQuery(s, DEFAULTS);
+  assert.deepEqual(new URLSearchParams(query).get("hidden"), "5,3");
+  assert.ok(!query.includes("data=")); // a default is left out
+  assert.deepEqual(fromQuery(FIELDS, DEFAULTS, `?${query}`), s);
+  assert.deepEqual(fromQuery(FIELDS, DEFAULTS, "?hidden="), { ...DEFAULTS, hidden: [] });
+  assert.equal(toQuery(DEFAULTS, DEFAULTS), "");
+});
+
+test("editLayers: the four buttons, within the limits", () => {
+  const limits = { layers: 3, neurons: 9 };
+  assert.deepEqual(editLayers([8, 8], "add-layer", limits), { hidden: [8, 8, 8] });
+  assert.deepEqual(editLayers([], "add-layer", limits), { hidden: [4] });
+  assert.deepEqual(editLayers([8, 8], "remove-layer", limits), { hidden: [8] });
+  assert.deepEqual(editLayers([8, 1], "remove-neuron", limits), { hidden: [8] }); // an empty layer goes
+  assert.deepEqual(editLayers([8, 8, 8], "add-layer", limits), { error: "at most 3 hidden layers" });
+  assert.deepEqual(editLayers([9], "add-neuron", limits), { error: "at most 9 neurons per layer" });
+});
