@@ -207,7 +207,10 @@ def register(sub) -> None:
             help="hidden layer to animate (default: the last)",
         )
         p.add_argument(
-            "--units", default=None, help="up to three units of a wide layer to show, e.g. 0,4,7"
+            "--units",
+            default=None,
+            help="up to three neurons of a wide layer to show, by their index in the code "
+            "(from 0: 0,4,7 are the pictures' neurons 1, 5 and 8)",
         )
         p.add_argument(
             "--frames", type=int, default=defaults["frames"], help="snapshots in the animation"
