@@ -173,7 +173,6 @@ def plot_history(history) -> Figure:
     )
     ax_w.set(xlabel="step", ylabel="‖W‖", title="weight norm per layer")
     _powers_of_ten(ax_grad.yaxis)
-    _powers_of_ten(ax_loss.yaxis)
     ax_grad.legend(fontsize=8)
     ax_w.legend(fontsize=8)
     return fig
