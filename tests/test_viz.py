@@ -247,3 +247,21 @@ def test_frames_drawn_over_a_kept_background_equal_frames_drawn_whole(monkeypatc
     monkeypatch.setattr(gif, "hidden_frames", whole)
     for a, b in zip(kept, gif.render_frames(frames, picks)):
         assert np.array_equal(np.asarray(a.convert("RGB")), np.asarray(b.convert("RGB")))
+
+
+def test_plot_history_labels_gradient_norms_at_powers_of_ten_in_distinct_colours():
+    """The gradient-norm axis is labelled 10^k only, and no layer has the loss's colour."""
+    from backproplab.viz.plots import LOSS_COLOR
+
+    X, y = datasets.circles(n_samples=100, seed=0)
+    history = Network([2, 3, 3, 1], seed=0).train(X, y, epochs=3, batch_size=10, eta=3.0)
+    fig = plot_history(history)
+    FigureCanvasAgg(fig).draw()
+    ax_grad = fig.axes[2]
+    lo, hi = ax_grad.get_ylim()
+    shown = [t for t in ax_grad.yaxis.get_majorticklocs() if lo <= t <= hi]
+    assert shown and all(np.isclose(np.log10(t), round(np.log10(t))) for t in shown)
+    assert all(t.get_text() == "" for t in ax_grad.yaxis.get_minorticklabels())
+    colors = {line.get_label(): line.get_color() for line in ax_grad.lines}
+    layers = [colors[f"layer {ell}"] for ell in (1, 2, 3)]
+    assert len(set(layers)) == 3 and LOSS_COLOR not in layers
