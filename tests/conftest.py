@@ -35,7 +35,7 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        need("playwright is not installed (pip install -e '.[browser]')")
+        need("playwright is not installed (make test installs it)")
     need(None if Path(CHROMIUM).exists() else f"no chromium at {CHROMIUM}")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

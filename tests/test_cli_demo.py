@@ -15,12 +15,11 @@ from PIL import Image
 
 from backproplab import Network, datasets
 from backproplab.cli import main
-from backproplab.cli.demo import OUTPUT_FILES
 from backproplab.cli.output import MARKER
+from backproplab.cli.pipeline import DEFAULT_FILES
 from backproplab.formats.runfile import load_run
 
-FILES = {"hidden.gif", "hidden.html", "report.html", "run.npz", "model.npz", "history.json",
-         "history.csv"}  # fmt: skip
+FILES = {"hidden.gif", "report.html", "run.npz", "model.npz", "history.csv"}
 pytestmark = pytest.mark.end_to_end  # every test here runs the command line
 
 
@@ -51,7 +50,7 @@ def test_train_writes_every_file_and_they_agree(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--data", "moons", "--layers", "2,5,3,1", "--seed", "3",
                  "--out", str(out), *SMALL]) == 0  # fmt: skip
-    assert set(os.listdir(out)) == FILES | {MARKER} and FILES == set(OUTPUT_FILES)
+    assert set(os.listdir(out)) == FILES | {MARKER} and FILES == set(DEFAULT_FILES)
     printed = capsys.readouterr().out
     assert str(out) in printed and "report.html" in printed
 
@@ -59,17 +58,21 @@ def test_train_writes_every_file_and_they_agree(tmp_path, capsys):
     X, y = datasets.moons(n_samples=200, seed=3)
     X = (X - X.mean(axis=0)) / X.std(axis=0)  # train standardises the inputs
     assert net.sizes == [2, 5, 3, 1]
-    history = json.loads((out / "history.json").read_text())
+    run = load_run(out / "run.npz")
+    history = run.history
     with open(out / "history.csv", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == len(history["loss_step"]) == 3 * 20  # 3 epochs of 200 / 10
-    assert [float(r["loss"]) for r in rows] == history["loss_step"]
+    assert [r["epoch"] for r in rows] == ["1", "2", "3"]  # a row per epoch
+    assert [r["step"] for r in rows] == ["20", "40", "60"]  # of 200 / 10 steps
+    assert len(history["loss_step"]) == 3 * 20
     # the saved network is the trained one: its whole-set cost is the last epoch's loss
     assert net.cost(X, y) == pytest.approx(history["loss_epoch"][-1], rel=1e-12)
-    assert float(rows[-1]["epoch_loss"]) == history["loss_epoch"][-1]
+    np.testing.assert_allclose([float(r["loss"]) for r in rows], history["loss_epoch"], rtol=1e-9)
+    first = history["grad_norm"][:20].astype(float).mean(axis=0)  # epoch 1's mean norms
+    np.testing.assert_allclose([float(rows[0][f"grad_norm_W{i}"]) for i in (1, 2, 3)], first,
+                               rtol=1e-6)  # fmt: skip
     with Image.open(out / "hidden.gif") as gif:
         assert gif.n_frames == 4  # --frames 4: steps 0, 20, 40, 60
-    run = load_run(out / "run.npz")
     assert run.step.tolist() == [0, 20, 40, 60] and sorted(run.layers) == [2, 3]
     for W_run, W in zip(run.weights, net.weights):  # the last snapshot is the saved network
         np.testing.assert_array_equal(W_run[-1], W)
@@ -90,10 +93,13 @@ def test_train_writes_every_file_and_they_agree(tmp_path, capsys):
 
 def test_view_rebuilds_the_same_pages_and_refuses_a_tampered_run(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["demo", "--out", str(out), "--quiet", *SMALL]) == 0
+    assert main(["demo", "--out", str(out), "--quiet", "--hidden-page", *SMALL]) == 0
     again = tmp_path / "again"
     again.mkdir()
     assert main(["view", str(out / "run.npz"), "--out", str(again), "--quiet"]) == 0
+    assert os.listdir(again) == ["report.html"]  # the one page, unless asked for more
+    assert main(["view", str(out / "run.npz"), "--out", str(again), "--quiet",
+                 "--hidden-page"]) == 0  # fmt: skip
     for name in ("report.html", "hidden.html"):
         assert (again / name).read_bytes() == (out / name).read_bytes()
     raw = (out / "run.npz").read_bytes()
@@ -111,9 +117,29 @@ def test_quiet_prints_nothing_and_one_dimensional_data_shows_the_curve(tmp_path,
     meta = _page_meta(out / "report.html")
     assert meta["input"]["mode"] == "curve" and meta["heatmaps"] is None
     assert meta["hidden"]["dim"] == 3 and not meta["hidden"]["plane"]  # 4 units through PCA
-    assert 'data-testid="hidden-space"' in (out / "hidden.html").read_text()
+    assert 'data-testid="hidden-space"' in (out / "report.html").read_text()
     with Image.open(out / "hidden.gif") as gif:
         assert gif.n_frames == 4
+
+
+def test_the_demo_writes_at_most_5_mb_and_more_only_on_request(tmp_path):
+    """The demo's own settings: report, GIF, run file, model and a CSV a row per epoch, in
+    at most 5 MB; ``--history steps`` adds the per-step table."""
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--quiet"]) == 0
+    assert set(os.listdir(out)) == FILES | {MARKER}
+    sizes = {name: (out / name).stat().st_size for name in FILES}
+    assert sum(sizes.values()) <= 5_000_000, sizes
+    assert len((out / "history.csv").read_text().splitlines()) == 1 + 200  # 200 epochs
+    steps = tmp_path / "steps"
+    assert main(["demo", "--out", str(steps), "--quiet", "--history", "steps",
+                 "--epochs", "2", "--frames", "3"]) == 0  # fmt: skip
+    with open(steps / "history-steps.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    run = load_run(steps / "run.npz")
+    assert len(rows) == len(run.history["loss_step"]) == 2 * 100  # 1000 samples / 10
+    np.testing.assert_allclose([float(r["loss"]) for r in rows], run.history["loss_step"],
+                               rtol=1e-6)  # fmt: skip
 
 
 def test_digits_show_the_inputs_through_a_fixed_pca(tmp_path):

@@ -44,6 +44,14 @@ def _expected(model, X_train, X):
     return np.array(["ant", "bee", "cat"])[np.argmax(net.predict((X - mean) / std), axis=1)]
 
 
+def test_a_labelled_file_without_target_names_the_flag(trained, capsys):
+    tmp, model, _, _ = trained
+    assert main(["predict", str(model), "--data", str(tmp / "train.csv")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "column 'kind'" in err[0]
+    assert err[0].endswith("if 'kind' holds the labels, leave it out with --target kind")
+
+
 def test_predict_writes_the_label_of_every_row(trained, capsys):
     tmp, model, X, labels = trained
     rng = np.random.default_rng(0)

@@ -15,15 +15,15 @@ import pytest
 
 from backproplab import Network
 from backproplab.cli import main
-from backproplab.cli.demo import OUTPUT_FILES
 from backproplab.cli.limits import MAX_FRAMES
 from backproplab.cli.output import MARKER
+from backproplab.cli.pipeline import DEFAULT_FILES
 
 pytestmark = pytest.mark.end_to_end  # the command line, often in a subprocess
 
 # a 2-D hidden layer: its frames are flat plots, quick to draw
 SMALL = ["--layers", "2,2,1", "--samples", "100", "--epochs", "2", "--frames", "2", "--quiet"]
-FILES = set(OUTPUT_FILES)  # every file a run writes
+FILES = set(DEFAULT_FILES)  # every file a run writes by default
 
 
 def _run(argv, capsys):
@@ -399,7 +399,7 @@ def test_requests_beyond_memory_are_refused_before_any_work(tmp_path):
 def test_a_run_of_an_earlier_version_is_recognised_without_its_marker(tmp_path, capsys):
     out = tmp_path / "o"
     out.mkdir()
-    for name in FILES:  # as a run of an earlier version left it: no marker
+    for name in FILES | {"history.json", "hidden.html"}:  # as an earlier version left it: no marker
         (out / name).write_bytes(b"old")
     assert _run(["train", "--out", str(out), *SMALL], capsys)[0] == 0
     assert (out / MARKER).exists() and (out / "model.npz").read_bytes() != b"old"

@@ -157,4 +157,4 @@ def test_a_folder_of_another_sweep_is_refused(tmp_path, capsys):
     assert main([*ARGS[:-4], "--seeds", "0", "--out", out, "--quiet"]) == 0
     assert main([*ARGS[:-4], "--seeds", "0", "--epochs", "6", "--out", out]) == 2
     err = capsys.readouterr().err
-    assert "holds a sweep with other settings (options differ)" in err
+    assert "holds a sweep with other settings (options differ: epochs 6 here, " in err

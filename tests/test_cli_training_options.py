@@ -20,9 +20,11 @@ def test_optimizer_penalty_validation_and_early_stopping_flags(tmp_path, capsys)
             "--optimizer", "adam", "--l2", "1.0", "--validation", "0.25", "--patience", "3",
             "--frames", "3", "--quiet", "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
-    h = json.loads((out / "history.json").read_text())
-    assert len(h["val_loss_epoch"]) == h["n_epochs"] and h["best_epoch"] is not None
-    assert h["stopped_early"] == (h["n_epochs"] < 40)
+    from backproplab.formats.runfile import load_run
+
+    h = load_run(out / "run.npz").history
+    n_epochs = len(h["loss_epoch"])
+    assert len(h["val_loss_epoch"]) == n_epochs
     # the same run through the library gives the same history
     X, y = datasets.moons(n_samples=300, seed=0)
     X = datasets.standardize(X)[0]  # train standardises the inputs
@@ -33,6 +35,8 @@ def test_optimizer_penalty_validation_and_early_stopping_flags(tmp_path, capsys)
                     optimizer=optim.Adam(), l2=1.0, validation_fraction=0.25, patience=3,
                     restore_best=True)  # fmt: skip
     np.testing.assert_allclose(h["val_loss_epoch"], ref.val_loss_epoch, rtol=1e-12)
+    assert ref.best_epoch is not None and ref.stopped_early == (n_epochs < 40)
+    assert (out / "history.csv").read_text().count("\n") == 1 + n_epochs
 
 
 def test_bad_training_flags_are_one_line(tmp_path, capsys):
@@ -53,9 +57,15 @@ def test_the_report_and_run_file_carry_the_validation_curves(tmp_path):
     assert main(["train", "--data", "circles", "--samples", "200", "--epochs", "6",
                  "--validation", "0.2", "--frames", "3", "--quiet", "--out", str(out)]) == 0  # fmt: skip
     run = load_run(out / "run.npz")
-    h = json.loads((out / "history.json").read_text())
-    np.testing.assert_allclose(run.history["val_loss_epoch"], h["val_loss_epoch"])
-    np.testing.assert_allclose(run.history["val_accuracy_epoch"], h["val_accuracy_epoch"])
+    import csv
+
+    with open(out / "history.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    h = {
+        name: [float(r[name]) for r in rows] for name in ("validation_loss", "validation_accuracy")
+    }
+    np.testing.assert_allclose(run.history["val_loss_epoch"], h["validation_loss"], rtol=1e-9)
+    np.testing.assert_allclose(run.history["val_accuracy_epoch"], h["validation_accuracy"])
     page = (out / "report.html").read_text()
     meta = json.loads(re.search(r'id="bpl-meta">(.*?)</script>', page).group(1))
     assert "val_loss_epoch" in json.dumps(meta) or "val_loss_epoch" in page

@@ -25,7 +25,17 @@ SNAPSHOTS = 6
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
-    argv = ["demo", "--samples", "200", "--epochs", "6", "--frames", str(SNAPSHOTS), "--quiet"]
+    argv = [
+        "demo",
+        "--samples",
+        "200",
+        "--epochs",
+        "6",
+        "--frames",
+        str(SNAPSHOTS),
+        "--quiet",
+        "--hidden-page",
+    ]  # hidden.html too: it is tested here
     assert main([*argv, "--out", str(out)]) == 0
     return out
 
@@ -278,14 +288,14 @@ def test_clicking_the_loss_curve_moves_the_slider_and_a_neuron_opens_its_heatmap
     assert page.get_by_test_id("loss-curve").get_attribute("data-moment") == str(got)
     big = page.get_by_test_id("heatmap-big").get_by_role("img", name="heatmap of")
     page.get_by_test_id("heatmap-2-1").click()
-    assert big.get_attribute("aria-label").startswith("heatmap of layer 2, neuron 1:")
+    assert big.get_attribute("aria-label").startswith("heatmap of layer 2, neuron 2, a²₂:")
     assert page.get_by_test_id("heatmap-2-1").get_attribute("aria-pressed") == "true"
     page.get_by_test_id("network-diagram").scroll_into_view_if_needed()
-    # neuron 0 of layer 2: the circles are drawn in order, input neurons first (2 of them,
+    # neuron 1 of layer 2 (index 0): the circles are drawn in order, input neurons first (2 of them,
     # then layer 1's 3, then layer 2's)
     circles = page.locator("[data-testid=network-diagram] .scatterlayer .trace").last
     box = circles.locator("path.point").nth(2 + 3 + 0).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # where it is drawn
-    assert big.get_attribute("aria-label").startswith("heatmap of layer 2, neuron 0:")
+    assert big.get_attribute("aria-label").startswith("heatmap of layer 2, neuron 1, a²₁:")
     assert errors == []
     page.close()

@@ -67,7 +67,26 @@ def test_round_trip_keeps_every_snapshot_bit_for_bit(recorded, tmp_path):
     assert back.gradcheck["passed"] and back.settings == {"data": "circles", "eta": 3.0}
     assert back.history["gradcheck_history"].shape == (len(history.extras["gradcheck"]), 2)
     with np.load(tmp_path / "run.npz", allow_pickle=False) as plain:  # NumPy reads it too
-        assert plain["a2"].shape == (len(rec.snapshots), 80, 3)
+        assert plain["W2"].shape == (len(rec.snapshots), 3, 3)
+        assert "a2" not in plain  # recomputed from the parameters when read
+
+
+def test_a_file_that_also_holds_the_activations_reads_the_same(recorded, tmp_path):
+    """Files written before the activations were left out hold them too: still read, and
+    the stored a^ℓ equal those the reader computes from the parameters."""
+    rec, _, run = recorded
+    save_run(run, tmp_path / "run.npz")
+    members = _members(tmp_path / "run.npz")
+    for ell in (2, 3):
+        members[f"a{ell}.npy"] = _npy(np.stack([s.layers[ell] for s in rec.snapshots]))
+    _write_members(tmp_path / "old.npz", members)
+    old, new = load_run(tmp_path / "old.npz"), load_run(tmp_path / "run.npz")
+    for ell in (2, 3):
+        np.testing.assert_array_equal(old.layers[ell], new.layers[ell])
+    del members["a3.npy"]  # one of the two: refused
+    _write_members(tmp_path / "half.npz", members)
+    with pytest.raises(ValueError, match="wrong entries"):
+        load_run(tmp_path / "half.npz")
 
 
 def test_truncated_and_foreign_files_are_refused(recorded, tmp_path):
@@ -99,6 +118,19 @@ def _tamper(tmp_path, run, change) -> str:
     return str(err.value)
 
 
+def _stored(**bad):
+    """Add the activations a file may hold besides the parameters (zeros of the right
+    shapes), with the members in ``bad`` instead."""
+
+    def change(members):
+        S = np.load(io.BytesIO(members["step.npy"])).shape[0]
+        members["a2.npy"] = _npy(np.zeros((S, 80, 3)))
+        members["a3.npy"] = _npy(np.zeros((S, 80, 1)))
+        members.update({f"{name}.npy": data for name, data in bad.items()})
+
+    return change
+
+
 def _meta(update):
     def change(members):
         meta = json.loads(members["metadata.json"])
@@ -111,16 +143,13 @@ def _meta(update):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (
-            lambda m: m.update({"a2.npy": _npy(np.array([object()]), allow_pickle=True)}),
-            "Python objects",
-        ),
+        (_stored(a2=_npy(np.array([object()]), allow_pickle=True)), "Python objects"),
         (lambda m: m.update({"evil.npy": _npy(np.zeros(2))}), "unexpected ['evil.npy']"),
         (lambda m: m.pop("W1.npy"), "missing ['W1.npy']"),
-        (lambda m: m.update({"a2.npy": _npy(np.zeros((3, 80, 4)))}), "a2.npy has shape"),
+        (_stored(a2=_npy(np.zeros((3, 80, 4)))), "a2.npy has shape"),
         (lambda m: m.update({"y.npy": _npy(np.full(80, 7))}), "class numbers"),
         (lambda m: m.update({"step.npy": _npy(np.array([0, 8, 4, 12, 16]))}), "step must increase"),
-        (lambda m: m.update({"a3.npy": _npy(np.full((5, 80, 1), np.nan))}), "NaN"),
+        (_stored(a3=_npy(np.full((5, 80, 1), np.nan))), "NaN"),
         (lambda m: m.update({"metadata.json": b"{not json"}), "not valid JSON"),
         (_meta(lambda d: d.update(format_version=99)), "format_version 99"),
         (_meta(lambda d: d.update(extra=1)), "unknown ['extra']"),

@@ -34,8 +34,10 @@ def _client():
         from starlette.testclient import TestClient
     except ImportError:
         if IN_CI:
-            pytest.fail("CI must run the playground's tests, but the serve extra is missing")
-        pytest.skip("the serve extra is not installed (pip install -e '.[serve]')")
+            pytest.fail(
+                "CI must run the playground's tests, but the playground's server is not installed"
+            )
+        pytest.skip("the playground's server is not installed (make demo or make test installs it)")
     from backproplab.serve.app import LOCAL_HOSTS, create_app
 
     return TestClient(create_app([*LOCAL_HOSTS, "testserver"]), base_url=f"http://{HOST}")

@@ -28,7 +28,7 @@ def server():
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        need("the serve extra is not installed (pip install -e '.[serve]')")
+        need("the playground's server is not installed (make demo or make test installs it)")
     from backproplab import serve
 
     sock = serve.open_socket("127.0.0.1", 0)
@@ -299,7 +299,7 @@ def test_a_weight_edited_from_the_diagram(server, browser):
     page.mouse.move(x, y)  # back over the wire: its hover text is brought up to date
     page.wait_for_function(
         "document.getElementById('network-diagram').data.find(d => d.name === 'weights')"
-        ".text.includes('W<sup>3</sup><sub>0,4</sub> = 2.500')",
+        ".text.includes('W<sup>3</sup><sub>1,5</sub> = 2.500')",  # W3[0, 4], shown from 1
         timeout=30_000,
     )
     page.mouse.move(x + 1, y)  # (a label already shown is redrawn when the pointer moves)

@@ -107,7 +107,7 @@ def test_named_units_are_shown_and_checked():
     ax, drawn = _frame_points(hidden_frames(rec, y, 1, units=[5, 0, 2]), 0)
     a = rec.snapshots[0].layers[1]
     np.testing.assert_allclose(drawn[0], _as_drawn(ax, a[y == 0][:, [5, 0, 2]]), rtol=1e-9)
-    assert ax.get_xlabel() == "unit 5"
+    assert ax.get_xlabel() == "$a^{1}_{6}$"  # unit 5 of layer 1, numbered from 1
     with pytest.raises(ValueError, match="units must name"):
         animate_hidden(rec, y, 1, units=[6])
     with pytest.raises(ValueError, match="no snapshots of layer 0"):
@@ -226,3 +226,42 @@ def test_the_gif_drawn_on_two_processes_is_the_one_drawn_on_one(tmp_path):
             one.seek(i)
             assert np.array_equal(np.asarray(two.convert("RGB")), np.asarray(one.convert("RGB")))
     assert sorted(os.listdir(tmp_path)) == ["one.gif", "two.gif"]
+
+
+def test_frames_drawn_over_a_kept_background_equal_frames_drawn_whole(monkeypatch):
+    """render_frames draws the axes once and then only what moves (blitting): each frame
+    is the picture a whole drawing of the figure gives, pixel for pixel."""
+    from backproplab.viz import gif
+
+    net, rec, X, y = _recorded([2, 3, 3, 1], watch=2)
+    frames = gif.Frames("hidden", rec.snapshots, {"y": y, "layer": 2, "units": None, "title": "t"})
+    picks = [0, len(rec.snapshots) // 2, len(rec.snapshots) - 1]
+    kept = gif.render_frames(frames, picks)
+
+    def whole(*args, **kwargs):  # the same figure, without the list of what moves
+        fig, draw, n = hidden_frames(*args, **kwargs)
+        assert fig.moving_artists  # (what render_frames blits)
+        del fig.moving_artists
+        return fig, draw, n
+
+    monkeypatch.setattr(gif, "hidden_frames", whole)
+    for a, b in zip(kept, gif.render_frames(frames, picks)):
+        assert np.array_equal(np.asarray(a.convert("RGB")), np.asarray(b.convert("RGB")))
+
+
+def test_plot_history_labels_gradient_norms_at_powers_of_ten_in_distinct_colours():
+    """The gradient-norm axis is labelled 10^k only, and no layer has the loss's colour."""
+    from backproplab.viz.plots import LOSS_COLOR
+
+    X, y = datasets.circles(n_samples=100, seed=0)
+    history = Network([2, 3, 3, 1], seed=0).train(X, y, epochs=3, batch_size=10, eta=3.0)
+    fig = plot_history(history)
+    FigureCanvasAgg(fig).draw()
+    ax_grad = fig.axes[2]
+    lo, hi = ax_grad.get_ylim()
+    shown = [t for t in ax_grad.yaxis.get_majorticklocs() if lo <= t <= hi]
+    assert shown and all(np.isclose(np.log10(t), round(np.log10(t))) for t in shown)
+    assert all(t.get_text() == "" for t in ax_grad.yaxis.get_minorticklabels())
+    colors = {line.get_label(): line.get_color() for line in ax_grad.lines}
+    layers = [colors[f"layer {ell}"] for ell in (1, 2, 3)]
+    assert len(set(layers)) == 3 and LOSS_COLOR not in layers

@@ -1,7 +1,8 @@
 // How numbers and labels are written.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fixed, heatmapTitle, momentText, perPoint, sci, weightText } from "../../src/backproplab/viz/web/format.js";
+import { fixed, heatmapTitle, momentText, neuronName, perPoint, sci, subscript, superscript, weightText }
+  from "../../src/backproplab/viz/web/format.js";
 
 test("fixed and sci: a dash for a missing number", () => {
   assert.equal(fixed(0.123456), "0.1235");
@@ -18,8 +19,16 @@ test("momentText names the snapshot, step, epoch and loss (none when unknown)", 
 });
 
 test("weightText, heatmapTitle and perPoint", () => {
-  assert.equal(weightText(3, 0, 4, 2.5), "W<sup>3</sup><sub>0,4</sub> = 2.500");
-  assert.equal(heatmapTitle(2, 1, ["-1", "1"]), "layer 2, neuron 1: orange -1, white mid-way, blue 1");
+  // indices in: 0-based, as the arrays hold them; names out: numbered from 1, as the notebook's
+  assert.equal(weightText(3, 0, 4, 2.5), "W<sup>3</sup><sub>1,5</sub> = 2.500");
+  assert.equal(heatmapTitle(2, 1, ["-1", "1"]), "a²₂: orange -1, white mid-way, blue 1");
   assert.equal(perPoint(1, "steps"), "");
   assert.equal(perPoint(48, "steps"), " (mean of 48 steps)");
+});
+
+test("neuron names as the notebook writes them, numbered from 1", () => {
+  assert.equal(superscript(12), "¹²");
+  assert.equal(subscript(30), "₃₀");
+  assert.equal(neuronName(2, 0), "a²₁");
+  assert.equal(neuronName(1, 9), "a¹₁₀");
 });

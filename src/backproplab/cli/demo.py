@@ -13,7 +13,7 @@ from pathlib import Path
 from ..engine.activations import ACTIVATIONS, hidden_activations
 from .checks import parse_layers
 from .output import Printer, sigint_guard, staged_run
-from .pipeline import OUTPUT_FILES, TrainingPlan, resolve, run
+from .pipeline import OUTPUT_FILES, Outputs, TrainingPlan, resolve, run
 from .training_options import add_training_flags, training_options
 
 DEMO_DEFAULTS = dict(
@@ -75,7 +75,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             interrupts=interrupts,
         ) as stage,
     ):
-        run(s, stage.path, quiet=args.quiet)
+        run(s, stage.path, quiet=args.quiet, outputs=Outputs(args.history, args.hidden_page))
     say = Printer(args.quiet)
     say(f"wrote {out}/: {' '.join(stage.written)}")
     say(f"open {(out / 'report.html').resolve()}")
@@ -107,9 +107,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 _OTHER_DEFAULTS = dict(
-    target=None, output_activation=None, n_samples=None, noise=None, watch_layer=None,
-    units=None, optimizer="sgd", l2=0.0, l1=0.0, schedule="constant", dropout=0.0,
-    validation=None, patience=None,
+    history="epochs", hidden_page=False, target=None, output_activation=None, n_samples=None,
+    noise=None, watch_layer=None, units=None, optimizer="sgd", l2=0.0, l1=0.0,
+    schedule="constant", dropout=0.0, validation=None, patience=None,
 )  # fmt: skip
 
 _HELP = {
@@ -217,7 +217,10 @@ def register(sub) -> None:
             help="hidden layer to animate (default: the last)",
         )
         p.add_argument(
-            "--units", default=None, help="up to three units of a wide layer to show, e.g. 0,4,7"
+            "--units",
+            default=None,
+            help="up to three neurons of a wide layer to show, by their index in the code "
+            "(from 0: 0,4,7 are the pictures' neurons 1, 5 and 8)",
         )
         p.add_argument(
             "--frames", type=int, default=defaults["frames"], help="snapshots in the animation"
@@ -227,6 +230,18 @@ def register(sub) -> None:
             default=None if name == "demo" else "backproplab-run",
             help="output folder"
             + (" (default: backproplab-demo, or backproplab-LESSON)" if name == "demo" else ""),
+        )
+        p.add_argument(
+            "--history",
+            choices=("epochs", "steps"),
+            default="epochs",
+            help="history.csv has a row per epoch; 'steps' also writes history-steps.csv, "
+            "a row per mini-batch step",
+        )
+        p.add_argument(
+            "--hidden-page",
+            action="store_true",
+            help="also write hidden.html, the report's hidden-space panel alone",
         )
         p.add_argument("--quiet", action="store_true", help="print nothing but errors")
         add_training_flags(p)

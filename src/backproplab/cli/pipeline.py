@@ -3,11 +3,14 @@
 :class:`~backproplab.training.callbacks.Recorder` snapshots the watched hidden layer, then write
 into the output folder, each file complete or not at all:
 
-- ``report.html``: one self-contained interactive page (Plotly) where every panel shows the
-  same moment of training; ``hidden.html``: its hidden-space panel alone;
+- ``run.npz``: the one record of the run, which every view is drawn from
+  (``backproplab view run.npz`` draws the same report again);
+- ``report.html``: one self-contained interactive page (Plotly), drawn from ``run.npz``,
+  where every panel shows the same moment of training;
 - ``hidden.gif``: the watched layer's representation, frame by frame, drawn once on two cores;
-- ``run.npz``: what was recorded (``backproplab view run.npz`` rebuilds the pages from it);
-- ``model.npz`` (``Network.load``), ``history.json`` and ``history.csv``.
+- ``model.npz`` (``Network.load``) and ``history.csv``, the training's figures per epoch;
+- on request: ``history-steps.csv`` (``--history steps``: a row per mini-batch step) and
+  ``hidden.html`` (``--hidden-page``: the report's hidden-space panel alone).
 
 :func:`run` is the whole of it, in steps that each do one thing; :mod:`.demo` declares the
 commands that call it.
@@ -15,9 +18,6 @@ commands that call it.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -30,10 +30,19 @@ from . import limits
 from .defaults import default_output
 from .output import Printer
 
-OUTPUT_FILES = (
-    "report.html", "hidden.html", "hidden.gif", "run.npz", "model.npz", "history.json",
-    "history.csv",
-)  # fmt: skip
+DEFAULT_FILES = ("report.html", "hidden.gif", "run.npz", "model.npz", "history.csv")
+ON_REQUEST = ("history-steps.csv", "hidden.html")  # --history steps, --hidden-page
+# every name a run writes, and history.json, which earlier versions wrote
+OUTPUT_FILES = DEFAULT_FILES + ON_REQUEST + ("history.json",)
+PER_STEP = ("loss_step", "grad_norm", "weight_norm")  # stored as float32 in run.npz
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Which files beyond :data:`DEFAULT_FILES` a run writes."""
+
+    history: str = "epochs"  # "steps": history-steps.csv too
+    hidden_page: bool = False
 
 
 @dataclass
@@ -157,44 +166,6 @@ def prepare(s: TrainingPlan, out: Path):
     return net, X, labels, Y, title, watch, extra
 
 
-def history_csv(history) -> str:
-    """One row per step; epoch columns are filled on the step that ends each epoch."""
-    h = history.trimmed()
-    L = h.grad_norm.shape[1]
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(
-        [
-            "step",
-            "epoch",
-            "loss",
-            *[f"grad_norm_W{i + 1}" for i in range(L)],
-            *[f"weight_norm_W{i + 1}" for i in range(L)],
-            "epoch_loss",
-            "epoch_accuracy",
-        ]
-    )
-    for i in range(h.n_steps):
-        epoch, end = divmod(i + 1, h.steps_per_epoch)
-        e_loss = e_acc = ""
-        if end == 0:
-            e_loss = repr(float(h.loss_epoch[epoch - 1]))
-            if h.accuracy_epoch is not None:
-                e_acc = repr(float(h.accuracy_epoch[epoch - 1]))
-        w.writerow(
-            [
-                i + 1,
-                (i + 1) / h.steps_per_epoch,
-                repr(float(h.loss_step[i])),
-                *map(repr, h.grad_norm[i].tolist()),
-                *map(repr, h.weight_norm[i].tolist()),
-                e_loss,
-                e_acc,
-            ]
-        )
-    return buf.getvalue()
-
-
 @contextmanager
 def _drawing(total: int, description: str, quiet: bool):
     """A progress bar for rendering frames; yields a ``progress(done, total)`` callback."""
@@ -256,7 +227,7 @@ def build_run(s: TrainingPlan, net, recorder, trained, title, labels, shown, wat
     history, check, summary, seconds = trained
     settings = {k: v for k, v in asdict(s).items() if v is not None}
     settings |= {"samples": len(labels), "steps": history.n_steps, "seconds": round(seconds, 2)}
-    return from_recording(
+    run = from_recording(
         recorder,
         history,
         sizes=net.sizes,
@@ -273,6 +244,9 @@ def build_run(s: TrainingPlan, net, recorder, trained, title, labels, shown, wat
         settings=settings,
         units=s.units,
     )
+    # the per-step records to float32: half the file, and digits no picture shows
+    run.history |= {name: run.history[name].astype(np.float32) for name in PER_STEP}
+    return run
 
 
 def gif_frames(s: TrainingPlan, recorder, run, watch: int):
@@ -288,25 +262,30 @@ def gif_frames(s: TrainingPlan, recorder, run, watch: int):
     return Frames("hidden", recorder.snapshots, kwargs)
 
 
-def write_files(out: Path, net, run, history, frames, quiet: bool, extra=None) -> None:
-    """Write every output file, each complete or not at all."""
+def write_files(out: Path, net, run, history, frames, quiet: bool, extra=None,
+                outputs: Outputs = Outputs()) -> None:  # fmt: skip
+    """Write every output file, each complete or not at all. The pages are drawn from
+    ``run.npz`` as it was written, so ``backproplab view`` draws them again byte for byte."""
     from ..formats.modelfile import atomic_write_text
-    from ..formats.runfile import save_run
+    from ..formats.runfile import load_run, save_run
+    from ..training.history import epoch_csv, step_csv
     from ..viz.gif import write_gif
     from ..viz.page import write_pages
 
     def pages():  # while the second process starts drawing the GIF
         save_run(run, out / "run.npz")
-        write_pages(run, out / "report.html", out / "hidden.html")
+        hidden = out / "hidden.html" if outputs.hidden_page else None
+        write_pages(load_run(out / "run.npz"), out / "report.html", hidden)
 
     with _drawing(frames.snapshot_count, "drawing hidden.gif", quiet) as progress:
         write_gif(frames, out / "hidden.gif", progress=progress, meanwhile=pages)
     net.save(out / "model.npz", extra=extra)
-    atomic_write_text(out / "history.json", json.dumps(history.to_dict(), indent=1) + "\n")
-    atomic_write_text(out / "history.csv", history_csv(history))
+    atomic_write_text(out / "history.csv", epoch_csv(history))
+    if outputs.history == "steps":
+        atomic_write_text(out / "history-steps.csv", step_csv(history))
 
 
-def run(s: TrainingPlan, out: Path, quiet: bool = False) -> int:
+def run(s: TrainingPlan, out: Path, quiet: bool = False, outputs: Outputs = Outputs()) -> int:
     """Check, train while recording, and write every file into ``out``."""
     from ..training.advice import training_warnings
 
@@ -327,7 +306,7 @@ def run(s: TrainingPlan, out: Path, quiet: bool = False) -> int:
     say(trained[2])
     result = build_run(s, net, recorder, trained, title, labels, shown, watch)
     frames = gif_frames(s, recorder, result, watch)
-    write_files(out, net, result, trained[0], frames, quiet, extra=extra)
+    write_files(out, net, result, trained[0], frames, quiet, extra=extra, outputs=outputs)
     for warning in training_warnings(net, X, Y, trained[0]):
         say(f"warning: {warning}")
     return 0

@@ -19,9 +19,12 @@ without classes is refused for labels, naming the fix.
 from __future__ import annotations
 
 import argparse
+import ast
 import csv
 import io
 import math
+import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,7 +78,18 @@ def inputs(net, extra: dict, data: str, target: str | None = None):
     from ..data.datasets import load_csv
     from ..formats.text import shown
 
-    X, y = load_csv(data, target=target)
+    try:
+        X, y = load_csv(data, target=target)
+    except ValueError as exc:
+        column = re.search(r"a feature is not a number: column (.+?) holds", str(exc))
+        if target is None and column:  # most often the labels' column: say how to leave it out
+            try:
+                name = ast.literal_eval(column.group(1))
+            except (ValueError, SyntaxError):  # a name shown cut or escaped: no hint
+                raise exc from None
+            hint = f"if {name!r} holds the labels, leave it out with --target {shlex.quote(name)}"
+            raise ValueError(f"{exc}; {hint}") from None
+        raise
     if X.shape[1] != net.sizes[0]:
         raise ValueError(
             f"{shown(data)} has {X.shape[1]} feature columns but the model takes "

@@ -1,6 +1,7 @@
 """``backproplab serve``: the live playground in the browser.
 
-Starts a local web server (Starlette + uvicorn, the ``serve`` extra), prints its URL and
+Starts a local web server (Starlette + uvicorn, installed with the library; ``make play`` in
+the clone), prints its URL and
 opens it in the browser; Ctrl-C stops it. It binds 127.0.0.1 unless ``--host`` says
 otherwise, and says so loudly when that makes it reachable from other machines.
 """
@@ -22,8 +23,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import websockets  # noqa: F401
     except ImportError as exc:
         print(
-            f"backproplab serve: error: needs the serve extra ({exc.name} is missing): "
-            "pip install 'backproplab[serve]'",
+            f"backproplab serve: error: {exc.name} is missing; the playground's server comes "
+            "with the library's own dependencies: in the clone, run `make play` (or "
+            "`.venv/bin/pip install -e .`)",
             file=sys.stderr,
         )
         return 2

@@ -1,9 +1,10 @@
 """``backproplab view RUN.npz``: rebuild a run's interactive pages without training.
 
 Reads the run file that ``demo`` or ``train`` wrote (checked like a model file: anything
-wrong is refused with a one-line error) and writes ``report.html`` and ``hidden.html``,
-the same pages as the run that wrote it, into ``--out`` (default: the folder
-``<run>-view`` beside the run file, so the run's own pages are never written over).
+wrong is refused with a one-line error) and writes ``report.html`` (and, with
+``--hidden-page``, ``hidden.html``), the same pages as the run that wrote it, into
+``--out`` (default: the folder ``<run>-view`` beside the run file, so the run's own pages
+are never written over).
 ``--out`` follows the rule of every command that writes (:mod:`backproplab.cli.output`):
 a new or empty folder, or one a previous ``view`` wrote, unless ``--force``.
 """
@@ -28,6 +29,7 @@ def cmd_view(args: argparse.Namespace) -> int:
     from ..formats.runfile import load_run
     from ..viz.page import write_pages
 
+    pages = PAGES if args.hidden_page else PAGES[:1]
     run_path = Path(args.run)
     run = load_run(run_path)
     out = Path(args.out) if args.out is not None else default_out(run_path)
@@ -36,13 +38,13 @@ def cmd_view(args: argparse.Namespace) -> int:
         staged_run(
             out,
             command="view",
-            names=PAGES,
+            names=pages,
             inputs=[run_path],
             force=args.force,
             interrupts=interrupts,
         ) as stage,
     ):
-        write_pages(run, *(stage.path / name for name in PAGES))
+        write_pages(run, *(stage.path / name for name in pages))
     say = Printer(args.quiet)
     say(f"wrote {out}/: {' '.join(stage.written)}")
     say(f"open {(out / 'report.html').resolve()}")
@@ -55,9 +57,14 @@ def register(sub) -> None:
         sub,
         "view",
         cmd_view,
-        help="rebuild report.html and hidden.html from a run.npz",
+        help="draw report.html again from a run.npz",
         options=[
             option("run", help="a run file written by demo or train (run.npz)"),
+            option(
+                "--hidden-page",
+                action="store_true",
+                help="also write hidden.html (the hidden space alone)",
+            ),
             *output_options("folder for the pages (default: RUN-view beside the run)"),
         ],
     )

@@ -20,10 +20,14 @@ Members (S snapshots of n recorded samples, T steps, E epochs, L layers):
   a thousand samples when the data set is larger);
 - ``step.npy``, ``epoch.npy``, ``loss.npy`` (S,): when each snapshot was taken and the mean
   cost over the recorded samples then;
-- ``a{ℓ}.npy`` (S, n, n_ℓ) for each recorded ℓ: ``a^ℓ`` of every recorded sample;
 - ``W{ℓ}.npy`` (S, n_ℓ, n_{ℓ−1}) and ``b{ℓ}.npy`` (S, n_ℓ) for ℓ = 1 … L when
   ``has_params`` (networks of at most :data:`MAX_SHOWN_PARAMS` parameters);
-- ``loss_step.npy`` (T,), ``grad_norm.npy`` and ``weight_norm.npy`` (T, L), ``loss_epoch.npy``
+- ``a{ℓ}.npy`` (S, n, n_ℓ) for each recorded ℓ, only when not ``has_params``: ``a^ℓ`` of
+  every recorded sample. With the parameters stored, :func:`load_run` computes ``a^ℓ``
+  from them and ``X`` (the feedforward the Recorder ran, so the same numbers bit for bit)
+  instead of storing the same recording twice; a file that holds them too is read as well;
+- ``loss_step.npy`` (T,), ``grad_norm.npy`` and ``weight_norm.npy`` (T, L) (float64, or
+  float32 where the writer chose the smaller file), ``loss_epoch.npy``
   (E,), ``accuracy_epoch.npy`` (E,) when ``has_accuracy``, ``val_loss_epoch.npy`` (E,)
   when ``has_validation`` (and ``val_accuracy_epoch.npy`` when both),
   ``gradcheck_history.npy`` (k, 2): the training history, with (step, relative error) of
@@ -192,8 +196,9 @@ def _finite_or_none(value) -> float | None:
 def _arrays(run: Run) -> dict[str, np.ndarray]:
     out = {"X": run.X, "y": run.y, "indices": run.indices}
     out |= {"step": run.step, "epoch": run.epoch, "loss": run.loss}
-    out |= {f"a{ell}": a for ell, a in run.layers.items()}
-    if run.weights is not None:
+    if run.weights is None:  # else computed from the parameters when read
+        out |= {f"a{ell}": a for ell, a in run.layers.items()}
+    else:
         out |= {f"W{i + 1}": W for i, W in enumerate(run.weights)}
         out |= {f"b{i + 1}": b for i, b in enumerate(run.biases)}
     out |= dict(run.history)
@@ -389,10 +394,14 @@ def _read_metadata(zf: zipfile.ZipFile, path) -> dict:
     return _check_metadata(meta, path)
 
 
-def _expected_members(meta) -> set[str]:
+def _expected_members(meta, present: set[str]) -> set[str]:
+    """The members a file with ``meta`` holds (``present``: its members, which decide
+    whether a file with the parameters also holds the activations)."""
     L = len(meta["sizes"]) - 1
     names = {"X", "y", "indices", "step", "epoch", "loss", *_HISTORY, "gradcheck_history"}
-    names |= {f"a{ell}" for ell in meta["recorded"]}
+    stored = {f"a{ell}" for ell in meta["recorded"]}
+    if not meta["has_params"] or {f"{n}.npy" for n in stored} <= present:
+        names |= stored
     if meta["has_params"]:
         names |= {f"{p}{ell}" for p in "Wb" for ell in range(1, L + 1)}
     if meta["has_accuracy"]:
@@ -421,11 +430,14 @@ def _read_arrays(r: _Reader, meta) -> Run:
         raise _bad(r.path, f"step must increase from 0 to at most {T} (the steps trained)")
     epoch = r.read("epoch", (S,), "f")
     loss = r.read("loss", (S,), "f", finite=False)
-    layers = {ell: r.read(f"a{ell}", (S, n, sizes[ell]), "f") for ell in meta["recorded"]}
     weights = biases = None
     if meta["has_params"]:
         weights = [r.read(f"W{i}", (S, sizes[i], sizes[i - 1]), "f") for i in range(1, L + 1)]
         biases = [r.read(f"b{i}", (S, sizes[i]), "f") for i in range(1, L + 1)]
+    if meta["has_params"] and f"a{meta['recorded'][0]}.npy" not in r.zf.namelist():
+        layers = _activations(meta, X, weights, biases)
+    else:
+        layers = {ell: r.read(f"a{ell}", (S, n, sizes[ell]), "f") for ell in meta["recorded"]}
     E = r.shape_of("loss_epoch")[0] if len(r.shape_of("loss_epoch")) == 1 else 0
     history = {
         "loss_step": r.read("loss_step", (T,), "f", finite=False),
@@ -467,6 +479,27 @@ def _read_arrays(r: _Reader, meta) -> Run:
     )
 
 
+def _activations(meta, X, weights, biases) -> dict[int, np.ndarray]:
+    """``{ℓ: a^ℓ}`` (S, n, n_ℓ) of the recorded layers at every snapshot, computed as the
+    :class:`~backproplab.training.callbacks.Recorder` computed them: one feedforward of
+    every recorded sample (as columns) per snapshot."""
+    from ..engine.activations import get_activation
+    from ..engine.forward import feedforward
+
+    L = len(meta["sizes"]) - 1
+    sigmas = [get_activation(meta["activation"])] * (L - 1)
+    sigmas.append(get_activation(meta["output_activation"]))
+    out = {ell: [] for ell in meta["recorded"]}
+    with np.errstate(over="ignore"):  # as in training: a diverged run's values are kept
+        for t in range(len(weights[0])):
+            Ws = [np.ascontiguousarray(W[t]) for W in weights]
+            bs = [b[t][:, None] for b in biases]
+            activations = feedforward(Ws, bs, X.T, sigmas)[1]
+            for ell in out:
+                out[ell].append(activations[ell].T)
+    return {ell: np.stack(a) for ell, a in out.items()}
+
+
 def load_run(path) -> Run:
     """Read a run file written by :func:`save_run`.
 
@@ -496,7 +529,8 @@ def _load_run(f, path) -> Run:
                     get_activation(meta[key])
                 except (TypeError, ValueError) as exc:
                     raise _bad(path, str(exc)) from None
-            names, expected = set(zf.namelist()), _expected_members(meta)
+            names = set(zf.namelist())
+            expected = _expected_members(meta, names)
             if names != expected:
                 missing, unknown = sorted(expected - names), sorted(names - expected)
                 raise _bad(path, f"wrong entries (missing {missing}, unexpected {unknown})")

@@ -3,7 +3,7 @@
 The page only draws: each tab has a :class:`~.session.Session` whose thread trains a
 :class:`~backproplab.network.Network` with ``Network.train`` and streams the panels of the
 interactive report (:mod:`backproplab.viz.page`) as they change, over a WebSocket
-(:mod:`.app`). Needs the ``serve`` extra (Starlette, uvicorn, websockets).
+(:mod:`.app`). Runs on Starlette, uvicorn and websockets, default dependencies.
 """
 
 from __future__ import annotations

@@ -68,13 +68,10 @@ class ResultsFolder:
                     f"{shown_path(manifest)} is not a sweep manifest ({shown(str(exc))})"
                 ) from None
             if found != json.loads(json.dumps(self.shared)):
-                changed = sorted(
-                    k for k in set(found) | set(self.shared)
-                    if found.get(k) != json.loads(json.dumps(self.shared.get(k)))
-                )  # fmt: skip
                 raise ValueError(
-                    f"{self.folder} holds a sweep with other settings ({', '.join(changed)} "
-                    "differ); choose another --out folder or delete it"
+                    f"{self.folder} holds a sweep with other settings ("
+                    f"{_differences(found, json.loads(json.dumps(self.shared)))}); choose "
+                    "another --out folder or delete it"
                 )
 
     def create(self) -> None:
@@ -128,3 +125,33 @@ def _to_json(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return list(value) if isinstance(value, tuple) else value
+
+
+def _differences(found: dict, wanted: dict) -> str:
+    """What differs between the folder's settings and these, by name, with both values:
+    ``options differ: epochs 6 here, 5 in the folder``.
+
+    >>> _differences({"data": "moons", "options": {"epochs": 5, "eta": 3.0}},
+    ...              {"data": "moons", "options": {"epochs": 6, "eta": 3.0}})
+    'options differ: epochs 6 here, 5 in the folder'
+    """
+    parts = []
+    for key in sorted(set(found) | set(wanted)):
+        old, new = found.get(key), wanted.get(key)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            inner = [
+                f"{k} {_short(new.get(k))} here, {_short(old.get(k))} in the folder"
+                for k in sorted(set(old) | set(new))
+                if old.get(k) != new.get(k)
+            ]
+            parts.append(f"{key} differ: " + "; ".join(inner))
+        else:
+            parts.append(f"{key} {_short(new)} here, {_short(old)} in the folder")
+    return "; ".join(parts)
+
+
+def _short(value, limit: int = 40) -> str:
+    text = "not set" if value is None else json.dumps(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,7 +1,10 @@
-"""What training records, step by step and epoch by epoch: :class:`History`."""
+"""What training records, step by step and epoch by epoch: :class:`History`, and its
+tables as CSV text (:func:`epoch_csv`, one row per epoch; :func:`step_csv`, one per step)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -155,3 +158,73 @@ def _first(a: np.ndarray, n: int) -> np.ndarray:
 def _doubled(a: np.ndarray) -> np.ndarray:
     """``a`` with twice the rows, the new ones NaN."""
     return np.concatenate([a, np.full_like(a, np.nan)])
+
+
+def _number(value) -> str:
+    """A CSV cell: 10 significant digits (enough to compare runs by eye or in a
+    spreadsheet; run.npz keeps every digit), empty for a value not recorded."""
+    if value is None or not np.isfinite(value):
+        return "" if value is None or np.isnan(value) else str(float(value))
+    return f"{float(value):.10g}"
+
+
+def epoch_csv(history: History) -> str:
+    """The history's per-epoch figures as CSV text, one row per epoch.
+
+    Columns: ``epoch`` (from 1), ``step`` (the steps run when it ended), ``loss``,
+    ``accuracy`` (when the targets are classes), ``validation_loss`` and
+    ``validation_accuracy`` (with validation data), ``eta``, then for each layer ℓ = 1 … L
+    ``grad_norm_W{ℓ}`` (the mean over the epoch's steps of ‖∂C/∂W^ℓ‖) and
+    ``weight_norm_W{ℓ}`` (‖W^ℓ‖ at the epoch's end).
+
+    >>> h = History.empty(1, 2, labels=False, validation=False, capacity=4)
+    >>> for k in range(4):
+    ...     h.record_step(1.0 / (k + 1), [2.0 * k], [1.0 + k])
+    ...     if k % 2:
+    ...         h.record_epoch(loss_epoch=0.5 / k, eta_epoch=3.0)
+    >>> print(epoch_csv(h), end="")
+    epoch,step,loss,eta,grad_norm_W1,weight_norm_W1
+    1,2,0.5,3,1,2
+    2,4,0.1666666667,3,5,4
+    """
+    h = history.trimmed()
+    L, E, k = h.grad_norm.shape[1], h.n_epochs, h.steps_per_epoch
+    columns = {"epoch": np.arange(1, E + 1), "step": np.minimum(np.arange(1, E + 1) * k, h.n_steps)}
+    columns["loss"] = h.loss_epoch
+    named = {"accuracy": h.accuracy_epoch, "validation_loss": h.val_loss_epoch,
+             "validation_accuracy": h.val_accuracy_epoch, "eta": h.eta_epoch}  # fmt: skip
+    columns |= {name: values for name, values in named.items() if values is not None}
+    starts = np.arange(E) * k  # each epoch's first step
+    ends = columns["step"]
+    grad = np.add.reduceat(h.grad_norm[: ends[-1]], starts, axis=0) if E else h.grad_norm[:0]
+    grad = grad / (ends - starts)[:, None]
+    for ell in range(L):
+        columns[f"grad_norm_W{ell + 1}"] = grad[:, ell]
+    for ell in range(L):
+        columns[f"weight_norm_W{ell + 1}"] = h.weight_norm[ends - 1, ell] if E else []
+    return _csv(columns, whole=("epoch", "step"))
+
+
+def step_csv(history: History) -> str:
+    """The history's per-step records as CSV text: ``step`` (from 1), ``epoch`` (steps
+    run over steps per epoch), the mini-batch ``loss`` and per layer ℓ ``grad_norm_W{ℓ}``
+    and ``weight_norm_W{ℓ}``."""
+    h = history.trimmed()
+    L = h.grad_norm.shape[1]
+    steps = np.arange(1, h.n_steps + 1)
+    columns = {"step": steps, "epoch": steps / h.steps_per_epoch, "loss": h.loss_step}
+    columns |= {f"grad_norm_W{ell + 1}": h.grad_norm[:, ell] for ell in range(L)}
+    columns |= {f"weight_norm_W{ell + 1}": h.weight_norm[:, ell] for ell in range(L)}
+    return _csv(columns, whole=("step",))
+
+
+def _csv(columns: dict, whole: tuple[str, ...]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    cells = [
+        [str(int(v)) for v in values] if name in whole else [_number(v) for v in values]
+        for name, values in columns.items()
+    ]
+    w.writerows(zip(*cells, strict=True))
+    return buf.getvalue()

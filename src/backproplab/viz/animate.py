@@ -1,13 +1,15 @@
 """How a hidden layer's representation of the data evolves through training.
 
-:func:`animate_hidden` turns a :class:`~backproplab.training.callbacks.Recorder`'s snapshots into a
-matplotlib animation: every sample's activation in the watched layer, coloured by class,
-one frame per snapshot. A layer of width 3 is a 3-D scatter, 2 a plane, 1 a line; a wider
-layer is shown through one fixed projection (PCA fitted on the final representation, or
-three units you name), so that motion on screen is change in the network. When the
-watched layer feeds a single output neuron directly and nothing is projected away, the
-neuron's decision surface ``w · a + b = 0`` (a plane in 3-D) is drawn in that space as it
-is at each frame: training moves the points and the plane until the plane separates them.
+:func:`animate_hidden` turns a :class:`~backproplab.training.callbacks.Recorder`'s snapshots
+into a matplotlib animation: every sample's activation in the watched layer, coloured by
+class, one frame per snapshot. A layer of width 3 is a 3-D scatter (seen from a camera
+chosen from the data, :func:`data_camera`, so the last frame shows the classes apart), 2 a
+plane, 1 a line; a wider layer is shown through one fixed projection (PCA fitted on the
+final representation, or three units you name), so that motion on screen is change in the
+network. When the watched layer feeds a single output neuron directly and nothing is
+projected away, the neuron's decision surface ``w · a + b = 0`` (a plane in 3-D) is drawn
+in that space as it is at each frame: training moves the points and the plane until the
+plane separates them.
 """
 
 from __future__ import annotations
@@ -65,11 +67,69 @@ def _projection(snapshots, layer: int, units):
             raise ValueError(
                 f"units must name 1 to 3 of the layer's {width} units (0-based), got {units}"
             )
-        return (lambda a: a[:, units]), [f"unit {u}" for u in units], len(units) == width
+        names = [_neuron_tex(layer, u) for u in units]
+        return (lambda a: a[:, units]), names, len(units) == width
     if width <= 3:
-        return (lambda a: a), [f"$a_{u}$" for u in range(width)], True
+        return (lambda a: a), [_neuron_tex(layer, u) for u in range(width)], True
     project, share = moments.pca(snapshots[-1].layers[layer], 3)
     return project, [f"PC{i + 1} ({share[i]:.0%})" for i in range(3)], False
+
+
+def _neuron_tex(ell: int, u: int) -> str:
+    """Neuron u (0-based) of layer ℓ as the notebook writes it, numbered from 1: a²₁."""
+    return f"$a^{{{ell}}}_{{{u + 1}}}$"
+
+
+_BOX_ASPECT = np.array([4.0, 4.0, 3.0])  # mplot3d's default proportions of the 3-D box
+_DEFAULT_VIEW = (22.0, -60.0)
+
+
+def data_camera(points: np.ndarray, y, lo, hi, normal=None, tilt: float = 12.0):
+    """``(elev, azim)`` in degrees: a camera chosen from the data, looking across the
+    direction that tells the classes apart, so that the picture shows them apart.
+
+    That direction is ``normal`` when given (the output neuron's ``w``: the camera then sees
+    its decision plane nearly edge-on, ``tilt`` degrees off, with a class on each side),
+    else the line between the two classes' means (several classes: the direction along
+    which their means spread most). Of the cameras across it, the one nearest mplot3d's
+    default view is taken. Worked in the box's drawn proportions (each axis scaled from
+    [lo, hi] to the box's side), where the camera's angles are measured.
+
+    >>> P = np.array([[0, 0, 0], [1, 0, 0], [0, 0, 1.0], [1, 0, 1]])
+    >>> elev, azim = data_camera(P, [0, 0, 1, 1], np.zeros(3), np.ones(3), tilt=0)
+    >>> round(elev, 6)  # the classes differ in z: looked at from the side, not from above
+    0.0
+    """
+    points, y = np.asarray(points, dtype=float), np.asarray(y)
+    scale = _BOX_ASPECT / np.maximum(np.asarray(hi) - np.asarray(lo), 1e-12)
+    if normal is not None:
+        n = np.asarray(normal, dtype=float) / scale  # a plane's normal in drawn proportions
+    else:
+        means = np.array([points[y == c].mean(axis=0) for c in np.unique(y)]) * scale
+        if len(means) < 2:
+            return _DEFAULT_VIEW
+        n = means[1] - means[0] if len(means) == 2 else np.linalg.svd(means - means.mean(0))[2][0]
+    if not np.all(np.isfinite(n)) or np.linalg.norm(n) == 0:
+        return _DEFAULT_VIEW
+    n = n / np.linalg.norm(n)
+    e, a = np.radians(_DEFAULT_VIEW)
+    default = np.array([np.cos(e) * np.cos(a), np.cos(e) * np.sin(a), np.sin(e)])
+    u = np.cross(n, [0.0, 0.0, 1.0]) if abs(n[2]) < 0.9 else np.cross(n, [1.0, 0.0, 0.0])
+    u /= np.linalg.norm(u)
+    v = np.cross(n, u)
+    theta = np.radians(np.arange(360.0))
+    across = np.cos(theta)[:, None] * u + np.sin(theta)[:, None] * v  # every camera across n
+    elev = np.degrees(np.arcsin(np.clip(across[:, 2], -1, 1)))
+    upright = (elev >= 0) & (elev <= 40)  # from a little above, as a person looks at a box
+    if not upright.any():
+        upright = elev >= elev.max() - 1e-9
+    d = across[upright][np.argmax(across[upright] @ default)]
+    t = np.radians(tilt)
+    d = np.cos(t) * d + np.sin(t) * n * (1.0 if default @ n >= 0 else -1.0)
+    return (
+        float(np.degrees(np.arcsin(np.clip(d[2], -1, 1)))),
+        float(np.degrees(np.arctan2(d[1], d[0]))),
+    )
 
 
 def _limits(points: list[np.ndarray]):
@@ -122,6 +182,8 @@ def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bo
     classes = np.unique(y)
     fig = NotebookFigure(figsize=(6.4, 5.6), layout="constrained" if dim < 3 else None, dpi=90)
     ax = fig.add_subplot(projection="3d" if dim == 3 else None)
+    if dim == 3:  # drawn in the order added, the last class on top, not sorted by depth,
+        ax.computed_zorder = False  # which buries a whole class under another's clump
     heading = title or f"hidden layer {layer}"
     # The axes, labels and legend are drawn once; each frame moves the points, the surface
     # and the title (rebuilding the axes every frame would cost most of a frame's time).
@@ -157,6 +219,12 @@ def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bo
         ax.set_zlabel(labels[2])
     heading_text = ax.set_title("", fontsize=10)
     ax.legend(loc="upper left", fontsize=8)
+    if dim == 3:
+        last = snaps[-1]
+        normal = None
+        if plane:
+            normal = last.weights[-1][0] if units is None else last.weights[-1][0][list(units)]
+        elev, azim = data_camera(points[-1], y, lo, hi, normal)
 
     def draw(i: int):
         P, snap = points[i], snaps[i]
@@ -166,9 +234,12 @@ def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bo
             scatters[c].set_offsets(np.column_stack([pts[:, 0], pts[:, 1] if dim > 1 else rows]))
             if dim == 3:
                 scatters[c].set_3d_properties(pts[:, 2], "z")
+        missing = ""
         if plane:
             w = snap.weights[-1][0] if units is None else snap.weights[-1][0][list(units)]
             V = plane_in_box(w, float(snap.biases[-1][0, 0]), lo, hi)
+            if len(V) < max(dim, 1):
+                missing = "\n(no plane: w·a + b = 0 is outside the box, every point on one side)"
             if dim == 3:
                 surface.set_verts([V] if len(V) >= 3 else [])
             elif dim == 2 and len(V) == 2:
@@ -180,11 +251,16 @@ def hidden_frames(recorder, y, layer: int, *, units=None, title=None, rotate: bo
             else:
                 surface.set_data([], [])
         if dim == 3:
-            ax.view_init(elev=22, azim=-60 + (40 * i / max(1, len(snaps) - 1) if rotate else 0))
+            turn = 40 * (i / max(1, len(snaps) - 1) - 1) if rotate else 0  # ends at the camera
+            ax.view_init(elev=elev, azim=azim + turn)
         loss = "" if np.isnan(snap.loss) else f"   loss {snap.loss:.4f}"
-        heading_text.set_text(f"{heading}\nepoch {snap.epoch:.1f}   step {snap.step}{loss}")
+        heading_text.set_text(
+            f"{heading}\nepoch {snap.epoch:.1f}   step {snap.step}{loss}{missing}"
+        )
         return []
 
+    if not rotate:  # the camera and axes stay: only these change from frame to frame
+        fig.moving_artists = [*scatters, *([surface] if surface is not None else []), heading_text]
     return fig, draw, len(snaps)
 
 

@@ -51,7 +51,7 @@ def hidden_space_figure(recorder, y, layer: int, *, units=None, title: str | Non
         raise ValueError(f"the recorder holds no snapshots of layer {layer}")
     y = np.asarray(y)
     A = np.stack([s.layers[layer] for s in snaps])  # (S, n, n_ℓ)
-    project, labels, exact = moments.fixed_projection(A[-1], units)
+    project, labels, exact = moments.fixed_projection(A[-1], units, layer)
     P = np.asarray(project(A), dtype=float)  # (S, n, d)
     d = P.shape[-1]
     lo, hi = moments.box(P)

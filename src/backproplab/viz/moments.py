@@ -17,14 +17,37 @@ import numpy as np
 from ..engine.activations import get_activation
 from ..engine.forward import feedforward
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
-def fixed_projection(final: np.ndarray, units=None):
+
+def neuron_name(ell: int, j: int) -> str:
+    """The notebook's name of neuron ``j`` (0-based, as in the code) of layer ℓ, as text a
+    person reads: neurons are numbered from 1, like the layers.
+
+    Everything the pages, figures and captions show counts neurons from 1 (the notebook's
+    aˡⱼ); indices in the code and in the arrays stay 0-based.
+
+    >>> neuron_name(2, 0), neuron_name(12, 9)
+    ('a²₁', 'a¹²₁₀')
+    """
+    return f"a{str(ell).translate(_SUPERSCRIPT)}{str(j + 1).translate(_SUBSCRIPT)}"
+
+
+def layer_name(ell: int) -> str:
+    """``a^ℓ`` as text: ``layer_name(2) == "a²"``."""
+    return f"a{str(ell).translate(_SUPERSCRIPT)}"
+
+
+def fixed_projection(final: np.ndarray, units=None, layer: int | None = None):
     """``(project, labels, exact)``: one map from a^ℓ (n, n_ℓ) to at most 3 coordinates.
 
     A layer of width ≤ 3 is shown as it is; ``units`` picks up to three units; a wider
     layer goes through the PCA fitted on ``final`` (the last snapshot's a^ℓ), fixed for
     every moment so that motion on screen is change in the network. ``exact`` says that
     nothing was projected away (then the output neuron's decision surface can be drawn).
+    ``labels`` name the axes: ``a²₁`` for neuron 1 of ``layer`` 2 (numbered from 1), or
+    ``unit 1`` when the layer is not given.
     """
     width = final.shape[1]
     if units is not None:
@@ -33,11 +56,15 @@ def fixed_projection(final: np.ndarray, units=None):
             raise ValueError(
                 f"units must name 1 to 3 of the layer's {width} units (0-based), got {units}"
             )
-        return (lambda a: a[..., units]), [f"unit {u}" for u in units], len(units) == width
+        return (lambda a: a[..., units]), [_unit(layer, u) for u in units], len(units) == width
     if width <= 3:
-        return (lambda a: a), [f"a{u}" for u in range(width)], True
+        return (lambda a: a), [_unit(layer, u) for u in range(width)], True
     project, share = pca(final, 3)
     return project, [f"PC{i + 1} ({share[i]:.0%})" for i in range(3)], False
+
+
+def _unit(layer: int | None, u: int) -> str:
+    return f"unit {u + 1}" if layer is None else neuron_name(layer, u)
 
 
 def pca(X: np.ndarray, k: int):

@@ -159,6 +159,24 @@ def snippet(run) -> str:
         return reproduce.refusal(exc)
 
 
+def settings_rows(settings: dict) -> list[tuple[str, str]]:
+    """The run's settings as (name, value) rows of text: a nested group (``training``) gives
+    a row per entry, lists read ``2, 3, 3, 1``.
+
+    >>> settings_rows({"layers": [2, 3, 1], "training": {"optimizer": "sgd", "l2": 0.0}})
+    [('layers', '2, 3, 1'), ('optimizer', 'sgd'), ('l2', '0.0')]
+    """
+    rows = []
+    for name, value in settings.items():
+        if isinstance(value, dict):
+            rows += settings_rows(value)
+        elif isinstance(value, list | tuple):
+            rows.append((str(name), ", ".join(str(v) for v in value)))
+        else:
+            rows.append((str(name), str(value)))
+    return rows
+
+
 def _script_tags(meta: dict, arrays: dict, ids=None) -> str:
     header, blob = pack(arrays)
     meta = dict(meta, arrays=header)
@@ -185,8 +203,8 @@ def render_report(run, data=None) -> str:
     result, if already computed)."""
     meta, arrays = data or page_data(run)
     rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
-        for k, v in run.settings.items()
+        f'<tr><th scope="row">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>'
+        for k, v in settings_rows(run.settings)
     )
     check = run.gradcheck.get("text", "no gradient check was run")
     during = run.history.get("gradcheck_history")
@@ -195,6 +213,11 @@ def render_report(run, data=None) -> str:
         check += (
             f"\n\nduring training: {len(during)} checks, relative error from "
             f"{errors.min():.1e} to {errors.max():.1e}"
+        )
+    if "[" in check:  # the worst parameters, named as the code indexes them
+        check += (
+            "\n\nParameters are named as in the code, counting from 0: W2[0, 1] is the "
+            "notebook's w²₁₂ (layer 2, neuron 1, input 2), b1[0, 0] is b¹₁."
         )
     values = {
         "SUMMARY": html.escape(run.summary),

@@ -19,7 +19,7 @@ import numpy as np
 from ..data.labels import low_target
 from ..engine.activations import get_activation
 from . import moments
-from .plots import class_color
+from .plots import ACCURACY_COLOR, LOSS_COLOR, class_color, layer_colors
 
 GRID = 40  # the input-plane grid of decision regions and heatmaps: GRID × GRID points
 MAX_NEURONS_SHOWN = 16  # per layer, in the diagram and the heatmaps
@@ -53,7 +53,7 @@ def _hidden(run, meta: dict, arrays: dict, nice: bool = False) -> None:
     """The watched layer's points, fixed and per-moment boxes, and decision surfaces;
     ``nice``: the fixed box widened to round steps (:func:`moments.nice_box`)."""
     a = run.layers[run.watch]  # (S, n, n_ℓ)
-    project, labels, exact = moments.fixed_projection(a[-1], run.units)
+    project, labels, exact = moments.fixed_projection(a[-1], run.units, run.watch)
     P = np.asarray(project(a), dtype=float)  # (S, n, d)
     d = P.shape[-1]
     lo, hi = moments.box(P)
@@ -72,24 +72,42 @@ def _hidden(run, meta: dict, arrays: dict, nice: bool = False) -> None:
             w, b, np.broadcast_to([lo, hi], (len(P), 2, d)), k
         )
         arrays["planeFit"] = moments.padded_planes(w, b, fit, k)
-    width = run.sizes[run.watch]
+    width, ell = run.sizes[run.watch], run.watch
+    a_ell = moments.layer_name(ell)
     if exact:
-        note = f"Each point is one sample's activation a^{run.watch} (width {width})."
+        note = (
+            f"Each point is one sample's activation {a_ell} = ({', '.join(labels)}): layer "
+            f"{ell}'s {width} neurons, numbered from 1."
+        )
     elif run.units is not None:
-        note = f"Units {run.units} of the {width} units of layer {run.watch}."
+        note = f"Neurons {', '.join(labels)} of the {width} neurons of layer {ell}."
     else:
         note = (
-            f"Layer {run.watch} has {width} units: shown through one PCA fitted on the last "
-            "moment and kept for every moment, so motion is change in the network."
+            f"Layer {ell} has {width} neurons: {a_ell} shown through one PCA fitted on the "
+            "last moment and kept for every moment, so motion is change in the network."
         )
     if nice and not exact and run.units is None:  # a live page: one moment, no whole run
         note = (
-            f"Layer {run.watch} has {width} units: shown through a PCA of this moment's "
+            f"Layer {ell} has {width} neurons: {a_ell} shown through a PCA of this moment's "
             "activations, fitted again at every update (its axes may turn as the network "
             "changes)."
         )
+    no_plane = ""
     if plane:
-        note += " The grey grid is the plane where the output neuron's w·a + b = 0 at this moment."
+        note += (
+            " The grey grid is the output neuron's decision surface w·a + b = 0 at this moment:"
+            " the network's output is ½ there."
+        )
+        no_plane = (
+            "At this moment the output neuron's surface w·a + b = 0 lies outside the box: "
+            "every point is on one side of it, so the network gives every sample the same class."
+        )
+    elif run.sizes[-1] != 1:
+        no_plane = "No plane: the output layer has several neurons, with one surface each."
+    elif not exact:
+        no_plane = "No plane: the surface w·a + b = 0 lives in all the layer's dimensions."
+    else:
+        no_plane = "No plane: the output neuron reads another layer than this one."
     meta["hidden"] = {
         "heading": f"layer {run.watch} of {list(run.sizes)}",
         "dim": d,
@@ -97,6 +115,7 @@ def _hidden(run, meta: dict, arrays: dict, nice: bool = False) -> None:
         "box": [lo.tolist(), hi.tolist()],
         "plane": bool(plane),
         "note": note,
+        "noPlane": no_plane,  # shown when no surface is drawn at a moment
     }
 
 
@@ -112,13 +131,13 @@ def _input(run, meta: dict, arrays: dict, grid: int = GRID) -> None:
         Xin = np.column_stack([run.X[:, 0], target])
         arrays["sampleOut"] = aL[:, :, 0].astype(np.float32)
         arrays["order"] = np.argsort(run.X[:, 0], kind="stable").astype(np.int32)
-        mode, labels = "curve", ["x", "target and output a^L"]
+        mode, labels = "curve", ["x", "target y and output aᴸ"]
         note = "One input feature: the network's output as a function of x at this moment."
         lo, hi = moments.box(np.concatenate([target, aL[:, :, 0].ravel()])[:, None])
         xlo, xhi = moments.box(run.X[:, :1])
         ranges = {"xrange": [float(xlo[0]), float(xhi[0])], "yrange": [float(lo[0]), float(hi[0])]}
     elif n0 == 2:
-        Xin, labels, mode = run.X, ["x1", "x2"], "plane"
+        Xin, labels, mode = run.X, ["x₁", "x₂"], "plane"
         note = "The data over the network's decision regions at this moment."
         if run.weights is None:
             mode, note = "points", "The data (the network is too large to store its regions)."
@@ -152,7 +171,12 @@ def _input(run, meta: dict, arrays: dict, grid: int = GRID) -> None:
         neurons, maps = moments.neuron_heatmaps(run, gx, gy, MAX_NEURONS_SHOWN)
         arrays["heat"] = maps
         lo, hi = moments.value_range(run.activation, np.zeros(1))
-        meta["heatmaps"] = {"neurons": neurons, "G": grid, "range": _range_text(run, lo, hi)}
+        meta["heatmaps"] = {
+            "neurons": neurons,
+            "names": [moments.neuron_name(ell, j) for ell, j in neurons],  # from 1
+            "G": grid,
+            "range": _range_text(run, lo, hi),
+        }
         meta["heatmaps_note"] = (
             "Each hidden neuron's activation over the input plane at this moment "
             "(orange low, blue high); click one to enlarge it."
@@ -204,7 +228,7 @@ def _network(run, meta: dict, arrays: dict) -> None:
         node_bias.append(run.biases[ell - 1][:, : shown[ell]])
     arrays["wires"] = np.stack(values, axis=1).astype(np.float32)  # (S, n_wires)
     arrays["biases"] = np.concatenate(node_bias, axis=1).astype(np.float32)  # (S, n_nodes)
-    names = ["input"] + [f"layer {ell}" for ell in range(1, run.L)] + ["output"]
+    names = ["input"] + [f"layer {ell}" for ell in range(1, run.L)] + [f"output, layer {run.L}"]
     acts = [""] + [run.activation] * (run.L - 1) + [run.output_activation]
     meta["network"] = {
         "nodes": nodes,
@@ -295,6 +319,8 @@ def page_data(
     meta = {
         "classes": run.classes,
         "colors": [class_color(c, len(run.classes)) for c in range(len(run.classes))],
+        # the training curves: the loss in black, every layer in a colour-blind-safe hue
+        "palette": {"loss": LOSS_COLOR, "accuracy": ACCURACY_COLOR, "layers": layer_colors(run.L)},
         "n_samples": int(len(run.y)),
         "step": run.step.tolist(),
         "epoch": run.epoch.tolist(),

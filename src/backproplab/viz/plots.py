@@ -34,6 +34,23 @@ CLASS_COLORS = [
     "#8b008b",
     "#00ff7f",
 ]  # then ten more, each the named colour farthest (in RGB) from all before it: twenty
+# The training curves' colours (Okabe and Ito's colour-blind-safe palette): the loss in
+# black, the accuracy in bluish green, and each layer's norms in a hue of its own.
+LOSS_COLOR = "#000000"
+ACCURACY_COLOR = "#009e73"
+LAYER_COLORS = ["#0072b2", "#e69f00", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"]
+
+
+def layer_colors(n_layers: int) -> list[str]:
+    """The colours of layers 1 … L in the training curves (:data:`LAYER_COLORS`, repeated
+    past six layers; the line style tells those apart in :func:`plot_history`).
+
+    >>> layer_colors(2)
+    ['#0072b2', '#e69f00']
+    """
+    return [LAYER_COLORS[ell % len(LAYER_COLORS)] for ell in range(n_layers)]
+
+
 CLASS_MARKERS = ["*", "o", "s", "^", "D", "v", "P", "X", "p", "h", "8"]  # 11: with the
 # 20 colours, every (colour, marker) pair differs for the first 220 classes
 
@@ -121,18 +138,18 @@ def plot_history(history) -> Figure:
     (ax_loss, ax_acc), (ax_grad, ax_w) = fig.subplots(2, 2)
     steps = np.arange(1, h.n_steps + 1)
     epoch_ends = np.arange(1, h.n_epochs + 1) * h.steps_per_epoch
-    ax_loss.plot(steps, h.loss_step, lw=0.6, alpha=0.5, color="#7f7f7f", label="mini-batch")
-    ax_loss.plot(epoch_ends, h.loss_epoch, lw=2, color="#d62728", label="training, per epoch")
+    ax_loss.plot(steps, h.loss_step, lw=0.6, alpha=0.5, color="#999999", label="mini-batch")
+    ax_loss.plot(epoch_ends, h.loss_epoch, lw=2, color=LOSS_COLOR, label="training, per epoch")
     if h.val_loss_epoch is not None:
-        ax_loss.plot(epoch_ends, h.val_loss_epoch, lw=2, ls="--", color="#d62728",
+        ax_loss.plot(epoch_ends, h.val_loss_epoch, lw=2, ls="--", color=LOSS_COLOR,
                      label="validation")  # fmt: skip
     ax_loss.set(xlabel="step", ylabel="cost C", title="loss", yscale="log")
     ax_loss.legend(fontsize=8)
     if h.accuracy_epoch is not None:
         epochs = np.arange(1, h.n_epochs + 1)
-        ax_acc.plot(epochs, 100 * h.accuracy_epoch, lw=2, color="#1f77b4", label="training")
+        ax_acc.plot(epochs, 100 * h.accuracy_epoch, lw=2, color=ACCURACY_COLOR, label="training")
         if h.val_accuracy_epoch is not None:
-            ax_acc.plot(epochs, 100 * h.val_accuracy_epoch, lw=2, ls="--", color="#1f77b4",
+            ax_acc.plot(epochs, 100 * h.val_accuracy_epoch, lw=2, ls="--", color=ACCURACY_COLOR,
                         label="validation")  # fmt: skip
             ax_acc.legend(fontsize=8)
         ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy", ylim=(0, 101))
@@ -155,18 +172,28 @@ def plot_history(history) -> Figure:
         title="gradient norm per layer\n(faint: each step; line: running mean)",
     )
     ax_w.set(xlabel="step", ylabel="‖W‖", title="weight norm per layer")
+    _powers_of_ten(ax_grad.yaxis)
     ax_grad.legend(fontsize=8)
     ax_w.legend(fontsize=8)
     return fig
 
 
 def _layer_style(ell: int, n_layers: int) -> tuple[str, str]:
-    """Layer ℓ's colour (viridis from the first to the last layer, as in the lessons'
-    figures) and line style (cycled, so neighbours differ in print too)."""
-    from matplotlib import colormaps
+    """Layer ℓ's colour (:func:`layer_colors`, none of them the loss's) and line style
+    (cycled, so neighbours differ in print too)."""
+    return layer_colors(n_layers)[ell], ("-", "--", "-.", ":")[ell % 4]
 
-    color = colormaps["viridis"](0.9 * ell / max(1, n_layers - 1))
-    return color, ("-", "--", "-.", ":")[ell % 4]
+
+def _powers_of_ten(axis) -> None:
+    """A log axis labelled at powers of ten only, written 10⁻³ (no 2s and 5s between
+    them, no SI prefixes); at most about eight labels, every other power when the
+    range is wider."""
+    from matplotlib.ticker import LogFormatterSciNotation, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(base=10, numticks=8))
+    axis.set_major_formatter(LogFormatterSciNotation(base=10))
+    axis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10) * 0.1, numticks=12))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def running_mean(values, k: int) -> np.ndarray:

@@ -17,14 +17,34 @@ export function momentText(meta, t) {
   return `snapshot ${t + 1} of ${n}: step ${meta.step[t]}, epoch ${meta.epoch[t].toFixed(2)}${lossText}`;
 }
 
-/** The hover text of weight W^ℓ_jk. */
-export function weightText(ell, j, k, w) {
-  return `W<sup>${ell}</sup><sub>${j},${k}</sub> = ${w.toFixed(3)}`;
+// Everything a person reads numbers layers and neurons from 1, as the notebook's aˡⱼ does;
+// the arrays and the code count neurons from 0, so the functions here take 0-based j, k.
+const SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹", SUB = "₀₁₂₃₄₅₆₇₈₉";
+
+/** A whole number in superscript digits: superscript(12) is "¹²". */
+export function superscript(n) {
+  return String(n).replace(/[0-9]/g, (c) => SUP[c]);
 }
 
-/** The title of neuron (ℓ, j)'s enlarged heatmap; range: the texts of its low and high. */
+/** A whole number in subscript digits: subscript(3) is "₃". */
+export function subscript(n) {
+  return String(n).replace(/[0-9]/g, (c) => SUB[c]);
+}
+
+/** Neuron j (0-based) of layer ℓ as the notebook writes it: neuronName(2, 0) is "a²₁". */
+export function neuronName(ell, j) {
+  return `a${superscript(ell)}${subscript(j + 1)}`;
+}
+
+/** The hover text of weight Wˡⱼₖ (j, k 0-based; shown from 1). */
+export function weightText(ell, j, k, w) {
+  return `W<sup>${ell}</sup><sub>${j + 1},${k + 1}</sub> = ${w.toFixed(3)}`;
+}
+
+/** The title of neuron (ℓ, j)'s enlarged heatmap (j 0-based; shown from 1); range: the
+ * texts of its low and high. */
 export function heatmapTitle(ell, j, range) {
-  return `layer ${ell}, neuron ${j}: orange ${range[0]}, white mid-way, blue ${range[1]}`;
+  return `${neuronName(ell, j)}: orange ${range[0]}, white mid-way, blue ${range[1]}`;
 }
 
 /** " (mean of k steps)" when a curve's point stands for k > 1 rows, else "". */

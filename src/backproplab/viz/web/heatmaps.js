@@ -2,7 +2,7 @@
 // thumbnails (TensorFlow Playground's); a click enlarges one, drawn by Plotly with axes.
 
 import { gridPixels, heatmapScale } from "./colors.js";
-import { heatmapTitle } from "./format.js";
+import { heatmapTitle, neuronName } from "./format.js";
 import { gridExtent } from "./ranges.js";
 import { Plotly, config } from "./plot.js";
 import * as view from "./view.js";
@@ -45,7 +45,7 @@ function drawBig() {
       bigEl.append(bigCanvas);
     }
     bigCanvas.width = bigCanvas.height = G;
-    bigCanvas.setAttribute("aria-label", `heatmap of ${title}`);
+    bigCanvas.setAttribute("aria-label", `heatmap of layer ${ell}, neuron ${j + 1}, ${title}`);
   }
   bigCanvas.getContext("2d").drawImage(canvases[big], 0, 0);
 }
@@ -73,11 +73,11 @@ function thumb(ell, j, G) {
   button.type = "button";
   button.dataset.testid = `heatmap-${ell}-${j}`;
   button.setAttribute("aria-pressed", "false");
-  button.title = `layer ${ell}, neuron ${j}: click to enlarge`;
+  button.title = `layer ${ell}, neuron ${j + 1}: click to enlarge`;
   const canvas = document.createElement("canvas");
   canvas.width = canvas.height = G;
   const label = document.createElement("span");
-  label.textContent = `ℓ${ell} n${j}`;
+  label.textContent = neuronName(ell, j); // a²₁: numbered from 1
   button.append(canvas, label);
   button.addEventListener("click", () => showNeuron(ell, j));
   return { button, canvas };

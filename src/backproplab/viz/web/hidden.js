@@ -41,25 +41,32 @@ function draw(state) {
     const members = view.data.byClass[c], cols = coords(t, members);
     const trace = { type, mode: "markers", name: `class ${name}`, x: cols[0], y: cols[1],
       customdata: members, hovertemplate: `sample %{customdata}<extra>class ${name}</extra>`,
-      marker: { size: d === 3 ? 3 : 6, color: meta.colors[c % meta.colors.length] } };
+      marker: { size: d === 3 ? 3 : 6, color: meta.colors[c % meta.colors.length] },
+      opacity: 0.7 }; // translucent, so a class drawn over another's clump does not hide it
     if (d === 3) trace.z = cols[2];
     return trace;
   });
-  if (meta.hidden.plane) {
-    const p = plane(t);
-    if (p) data.push(p);
+  const p = meta.hidden.plane ? plane(t) : null;
+  if (p) data.push(p);
+  const planeNote = document.getElementById("plane-note");
+  if (planeNote) { // why no plane is drawn at this moment
+    planeNote.textContent = p ? "" : meta.hidden.noPlane || "";
+    planeNote.hidden = Boolean(p) || !meta.hidden.noPlane;
   }
   const marked = view.marked();
   if (marked.length) {
     const cols = coords(t, marked);
     const trace = { type, mode: "markers", name: "marked sample", x: cols[0], y: cols[1],
       customdata: marked, hovertemplate: "sample %{customdata}<extra>marked</extra>",
-      marker: { size: d === 3 ? 9 : 14, color: "rgba(0,0,0,0)", line: { color: "#000", width: 3 } } };
-    if (d === 3) Object.assign(trace, { z: cols[2], marker: { ...trace.marker, symbol: "diamond-open", color: "#000" } });
+      marker: { size: 16, color: "rgba(0,0,0,0)", line: { color: "#000", width: 3 } } };
+    // the largest mark, an outline around the sample's own point
+    if (d === 3) Object.assign(trace, { z: cols[2], marker: { ...trace.marker, size: 14, symbol: "circle-open", color: "#000" } });
     data.push(trace);
   }
   const [lo, hi] = axisRanges(t), labels = meta.hidden.labels;
-  const axis = (k) => ({ title: { text: labels[k] }, range: [lo[k], hi[k]], autorange: false });
+  // no zero lines: where the box starts near 0 they double its edges in heavy black
+  const axis = (k) => ({ title: { text: labels[k] }, range: [lo[k], hi[k]], autorange: false,
+                         zeroline: false, showspikes: false });
   const layout = { uirevision: "hidden", margin: { l: 0, r: 0, t: 10, b: 0 }, legend: { x: 0, y: 1 }, height: 460 };
   if (d === 3) {
     // Two empty annotations just outside the box's corners: plotly.js scales a 3-D scene

@@ -8,7 +8,7 @@ import { plot, forget } from "./plot.js";
 import * as view from "./view.js";
 
 const SCALE = 8; // image pixels per grid cell: the regions smoothed, the boundary sharp
-const LAYOUT = { height: 460, margin: { l: 60, r: 10, t: 10, b: 50 } };
+const LAYOUT = { height: 460, margin: { l: 60, r: 10, t: 36, b: 50 } }; // t: room for the toolbar above the legend
 
 let el = null, meta = null;
 let cells = null, image = null, palette = null; // the grid's own canvas, the one shown

@@ -2,7 +2,7 @@
 // red −), width the magnitude |w|; hovering a wire shows w, a neuron shows b; clicking a
 // hidden neuron enlarges its heatmap ("neuron"), clicking a weight picks it ("weight").
 
-import { weightText } from "./format.js";
+import { neuronName, subscript, weightText } from "./format.js";
 import { widthBin } from "./ranges.js";
 import { plot, forget } from "./plot.js";
 import * as view from "./view.js";
@@ -69,8 +69,8 @@ function neuronMarkers(state) {
   return { type: "scatter", mode: "markers", name: "neurons", showlegend: false,
     x: net.nodes.map((n) => n[0]), y: net.nodes.map((n) => n[1]),
     customdata: net.nodes.map((n) => [n[2], n[3]]),
-    text: net.nodes.map((n) => (n[2] === 0 ? `input ${n[3]}` :
-      `layer ${n[2]}, neuron ${n[3]}` + (b && n[4] >= 0 ? `<br>b = ${b[n[4]].toFixed(3)}` : ""))),
+    text: net.nodes.map((n) => (n[2] === 0 ? `input x${subscript(n[3] + 1)}` :
+      `${neuronName(n[2], n[3])}: layer ${n[2]}, neuron ${n[3] + 1}` + (b && n[4] >= 0 ? `<br>b = ${b[n[4]].toFixed(3)}` : ""))),
     hovertemplate: "%{text}<extra></extra>",
     marker: { size: 22, color: "#fff", line: { color: "#000", width: 1.5 } } };
 }
