@@ -3,12 +3,13 @@
 #   make test   - run the whole test suite (and ruff), as CI does; the browser tests need
 #                 Debian's chromium (`apt-get install chromium`) and skip without it
 #   make quick  - the inner loop: the same without the tests marked slow
+#   make docs   - build the documentation site into docs/_build/html (executes its examples)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test quick extras lint bench bench-quick clean
+.PHONY: demo test quick extras lint bench bench-quick clean docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,5 +41,16 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.training --quick
 
+# The documentation site, into docs/_build/html: the walkthrough and the gallery are executed
+# (MyST-NB caches the walkthrough's pages until their code changes); warnings are errors.
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	MPLBACKEND=Agg $(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
 clean:
-	rm -rf $(VENV) backproplab-demo .pytest_cache
+	rm -rf $(VENV) backproplab-demo .pytest_cache docs/_build docs/_generated docs/api \
+		docs/auto_examples docs/walkthrough/_notebooks

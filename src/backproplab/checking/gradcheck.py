@@ -67,7 +67,7 @@ class GradcheckReport:
         informative: False when both gradients are exactly zero: nothing was compared.
         layer_errors: per layer ℓ = 1 … L, ``(W error, b error)``: the same ratio over that
             layer's checked entries (NaN where none was checked or both are zero).
-        worst: the checked parameters with the largest |Δ_i − g_i|, largest first.
+        worst: the checked parameters with the largest ``|Δ_i − g_i|``, largest first.
     """
 
     relative_error: float
