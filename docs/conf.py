@@ -104,11 +104,13 @@ sphinx_gallery_conf = {
     "plot_gallery": "True",
     "promote_jupyter_magic": False,
     "capture_repr": ("_repr_html_", "__repr__"),
+    "write_computation_times": False,  # its pages load DataTables from a CDN
 }
 
 # -- output ------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = "backproplab"
+html_favicon = "_static/favicon.png"
 html_static_path = ["_static"]
 html_css_files = ["backproplab.css"]
 html_extra_path = ["_generated/site"]
