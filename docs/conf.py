@@ -70,6 +70,7 @@ nb_execution_raise_on_error = True
 nb_execution_timeout = 240
 nb_execution_show_tb = True
 nb_merge_streams = True
+nb_output_stderr = "remove"  # progress-bar notices; errors still fail the build
 
 # -- API reference -----------------------------------------------------------------------
 autosummary_generate = True

@@ -171,3 +171,23 @@ def _shrink(path: Path, width: int = 900, colours: int = 96) -> None:
         height = round(image.height * width / image.width)
         small = image.resize((width, height), Image.LANCZOS)
         small.quantize(colours).save(path, optimize=True)
+
+
+def test_the_walkthrough_and_the_gallery_link_into_the_api_reference():
+    """Every reference to a function or class on these pages resolves to its entry in the
+    API reference (an unresolved one is rendered as plain code, with no link)."""
+    site = _site()
+    pages = sorted((site / "walkthrough").glob("*.html")) + sorted(
+        (site / "auto_examples").glob("plot_*.html")
+    )
+    linked = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for match in re.finditer(r'<code class="xref py[^"]*"', html):
+            before = html[max(0, match.start() - 300) : match.start()]
+            assert re.search(r'<a class="reference internal" href="[^"]*api/[^"]*"[^>]*>\s*$', before), (
+                page.name,
+                html[match.start() : match.start() + 200],
+            )
+            linked += 1
+    assert linked >= 30

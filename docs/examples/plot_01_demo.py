@@ -30,7 +30,7 @@ for path in sorted(out.iterdir()):
         print(f"{path.name:<14} {path.stat().st_size / 1e6:6.2f} MB")
 
 # %%
-# ``model.npz`` is the trained network: :meth:`backproplab.Network.load` reads it back.
+# ``model.npz`` is the trained network: :meth:`~backproplab.network.Network.load` reads it back.
 net = Network.load(out / "model.npz")
 X, y = datasets.circles()
 print(f"{net!r}: training accuracy {net.accuracy(X, y):.1%}")

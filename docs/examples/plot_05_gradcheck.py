@@ -2,7 +2,7 @@
 Gradient checking any network
 =============================
 
-:func:`backproplab.gradcheck` compares backprop's gradient with centred finite
+:func:`~backproplab.checking.gradcheck.gradcheck` compares backprop's gradient with centred finite
 differences, in float64 on a copy of the network, and reports the relative error
 ‖Δ − g‖ / (‖Δ‖ + ‖g‖) overall and layer by layer. Here it checks every pairing of a
 hidden activation and an output cost the library offers.

@@ -2,7 +2,7 @@
 Nudges: the cost along one parameter
 ====================================
 
-:func:`backproplab.checking.nudge.nudge` shifts one weight or bias through a range,
+:func:`~backproplab.checking.nudge.nudge` shifts one weight or bias through a range,
 records the weighted input it feeds, the output and the cost, and returns backprop's
 derivative for the same parameter. Below: the cost along four parameters of a trained
 [2, 3, 3, 1] network, each with backprop's tangent.

@@ -2,7 +2,7 @@
 Check your own backprop: a planted mistake
 ==========================================
 
-:func:`backproplab.check_backprop` runs a learner's backprop on a battery of small
+:func:`~backproplab.checking.learner.check_backprop` runs a learner's backprop on a battery of small
 networks and says which of BP1–BP4 is wrong, at which layer, and what was probably
 written. The function below computes the gradient of the batch's *summed* cost where the
 mean is asked for: it forgets the 1/m.

@@ -2,7 +2,7 @@
 scikit-learn: a pipeline and a grid search on the digits
 ========================================================
 
-:class:`backproplab.sklearn.classifier.BackpropClassifier` wraps a
+:class:`~backproplab.sklearn.classifier.BackpropClassifier` wraps a
 :class:`~backproplab.network.Network` as a scikit-learn estimator, so it works inside a
 ``Pipeline`` and ``GridSearchCV``, and its trained network stays in sight.
 """

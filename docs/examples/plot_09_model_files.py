@@ -3,7 +3,7 @@ Model files: saved, loaded, refused
 ===================================
 
 ``net.save(path)`` writes a zip of ``.npy`` arrays and a ``metadata.json`` — plain arrays
-and JSON, never pickle. :meth:`backproplab.network.Network.load` reads it back bit for
+and JSON, never pickle. :meth:`~backproplab.network.Network.load` reads it back bit for
 bit after checking every member, and refuses anything damaged with a ``ValueError`` that
 names the problem.
 """

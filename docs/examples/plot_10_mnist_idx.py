@@ -2,7 +2,7 @@
 MNIST from IDX files
 ====================
 
-:func:`backproplab.formats.datafiles.load_mnist` reads the standard MNIST files (IDX
+:func:`~backproplab.formats.datafiles.load_mnist` reads the standard MNIST files (IDX
 format, raw or gzipped) from a folder where they were downloaded. This example needs no
 download: it writes a tiny IDX pair itself — 600 8×8 digits from scikit-learn, scaled to
 bytes — reads it back as MNIST and trains Nielsen's kind of network on it.

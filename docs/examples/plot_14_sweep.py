@@ -2,7 +2,7 @@
 A sweep over learning rates and activations
 ===========================================
 
-:func:`backproplab.sweep.sweep` trains one network per combination of a grid and a seed,
+:func:`~backproplab.sweep.sweep` trains one network per combination of a grid and a seed,
 through joblib, and returns a tidy pandas table (one row per run and epoch). The same run
 is the same bits wherever it runs, so a sweep can move to a Dask cluster unchanged. It
 needs the ``sweep`` extra (pandas, joblib); without it this example stops early.

@@ -11,7 +11,7 @@
 # $$ z = w\,a + b, \qquad a' = \sigma(z) = \frac{1}{1 + e^{-z}}. $$
 #
 # $z$ is the neuron's *weighted input*; $a'$ is what it passes on. In backproplab that
-# neuron is {func}`backproplab.ladder.node`, and {func}`backproplab.ladder.chain_forward`
+# neuron is {func}`~backproplab.checking.ladder.forward_steps.node`, and {func}`~backproplab.checking.ladder.forward_steps.chain_forward`
 # runs one number through a whole chain of them.
 
 # %%
@@ -30,7 +30,7 @@ plot_activation("sigmoid")
 #
 # The data set of this first stage is one-dimensional: a thousand points on $[-5, 5]$
 # whose label is $-1$ left of zero and $+1$ right of it
-# ({func}`backproplab.datasets.toy`).
+# ({func}`~backproplab.data.datasets.toy`).
 
 # %%
 X, y = datasets.toy()

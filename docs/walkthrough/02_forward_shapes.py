@@ -19,7 +19,7 @@
 # $A^{\ell-1}$ of shape $(n_{\ell-1}, m)$ gives $Z^\ell = W^\ell A^{\ell-1} + b^\ell$ of
 # shape $(n_\ell, m)$, the bias added to every column by broadcasting. Data arrive the
 # other way round, one row per sample, $X$ of shape $(m, n_0)$, so the first layer takes
-# $X^\mathsf{T}$. That is exactly what {meth}`backproplab.Network.feedforward` does.
+# $X^\mathsf{T}$. That is exactly what {meth}`~backproplab.network.Network.feedforward` does.
 
 # %%
 import matplotlib.pyplot as plt

@@ -12,8 +12,8 @@
 #    \begin{bmatrix} A^{\ell-1} \\ \mathbf{1}^\mathsf{T} \end{bmatrix}
 #    = W^\ell A^{\ell-1} + b^\ell. $$
 #
-# {func}`backproplab.ladder.augment` builds the augmented matrices, of shape
-# $(n_\ell, n_{\ell-1} + 1)$, and {func}`backproplab.ladder.feedforward_augmented` runs
+# {func}`~backproplab.checking.ladder.forward_steps.augment` builds the augmented matrices, of shape
+# $(n_\ell, n_{\ell-1} + 1)$, and {func}`~backproplab.checking.ladder.forward_steps.feedforward_augmented` runs
 # the forward pass with them.
 
 # %%

@@ -10,7 +10,7 @@
 #        = \underbrace{W^3 W^2 W^1}_{W^*} x
 #        + \underbrace{W^3 W^2 b^1 + W^3 b^2 + b^3}_{b^*}, $$
 #
-# a single affine map whatever the depth or width. {func}`backproplab.ladder.collapse_linear`
+# a single affine map whatever the depth or width. {func}`~backproplab.checking.ladder.forward_steps.collapse_linear`
 # multiplies the layers out into $(W^*, b^*)$.
 
 # %%

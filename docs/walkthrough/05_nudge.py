@@ -10,9 +10,9 @@
 # $\Delta C / \Delta w$ for a small shift is the slope of the cost along that weight,
 # the partial derivative $\partial C / \partial w$.
 #
-# {func}`backproplab.checking.nudge.nudge` does exactly that for a range of shifts and
+# {func}`~backproplab.checking.nudge.nudge` does exactly that for a range of shifts and
 # also returns backprop's own $\partial C/\partial w$ for the same weight;
-# {func}`backproplab.viz.plot_nudge` draws the three panels and the tangent with
+# {func}`~backproplab.viz.plots.plot_nudge` draws the three panels and the tangent with
 # backprop's slope.
 
 # %%

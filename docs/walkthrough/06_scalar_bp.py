@@ -60,7 +60,7 @@ def chain_gradients(w, b, x, y):
 
 # %% [markdown]
 # Averaged over the data set, these gradients must equal what the library's first rung
-# of the derivation ladder, {func}`backproplab.checking.ladder.scalar`, computes, and
+# of the derivation ladder, {func}`~backproplab.checking.ladder.scalar`, computes, and
 # what the library's engine computes with matrices (page 8 onwards):
 
 # %%

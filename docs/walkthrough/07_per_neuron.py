@@ -17,7 +17,7 @@
 # $$ \frac{\partial C}{\partial a^{\ell-1}_k} = \sum_j w^\ell_{jk}\, \delta^\ell_j. $$
 #
 # Writing $w_{jk}\,\delta_j$ without the sum is the classic slip of this stage.
-# {func}`backproplab.checking.ladder.per_neuron` is backprop written with exactly these
+# {func}`~backproplab.checking.ladder.per_neuron` is backprop written with exactly these
 # loops: over samples, over neurons $j$, over inputs $k$.
 
 # %%

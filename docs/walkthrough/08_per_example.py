@@ -55,7 +55,7 @@ def backprop_one_sample(weights, biases, x, y):
 
 # %% [markdown]
 # Which shape is which is the first thing to get wrong, so the library prints it:
-# {func}`backproplab.checking.trace.trace` runs backprop on a batch and lists, from the
+# {func}`~backproplab.checking.trace.trace` runs backprop on a batch and lists, from the
 # output layer back, the shapes of every quantity and the equation that gave $\delta^\ell$.
 # On one sample, every $z$, $a$ and $\delta$ is a column:
 
@@ -67,7 +67,7 @@ print(trace(net, X[:1], y[:1]))
 # %% [markdown]
 # The gradient of the mean cost over a batch is the mean of the per-sample gradients.
 # Looping this function over the samples gives the engine's numbers, and the
-# library's own per-example rung, {func}`backproplab.checking.ladder.per_example`, which is
+# library's own per-example rung, {func}`~backproplab.checking.ladder.per_example`, which is
 # Nielsen's `backprop` written the same way:
 
 # %%

@@ -13,8 +13,8 @@
 #    b^\ell \leftarrow b^\ell - \frac{\eta}{m} \sum_{x \in \text{batch}} \delta^\ell_x, $$
 #
 # and walks through the shuffled data one batch after another; one pass is an epoch.
-# {meth}`backproplab.Network.train` does this; it returns a
-# {class}`backproplab.History` of everything it measured.
+# {meth}`~backproplab.network.Network.train` does this; it returns a
+# {class}`~backproplab.training.history.History` of everything it measured.
 #
 # The data of this stage are two concentric rings, which no straight line separates:
 

@@ -15,7 +15,7 @@
 # $$ \frac{\lVert \Delta - g\rVert}{\lVert \Delta\rVert + \lVert g\rVert}, $$
 #
 # a correct backprop in float64 gives a tiny number; a wrong one gives something of
-# order one. {func}`backproplab.gradcheck` does this on a copy of the network, in
+# order one. {func}`~backproplab.checking.gradcheck.gradcheck` does this on a copy of the network, in
 # float64, layer by layer.
 
 # %%
@@ -114,7 +114,7 @@ plt.show()
 
 # %% [markdown]
 # The output layer passes (BP1, BP3 and BP4 are right there); the two layers below fail,
-# because BP2 feeds them. {func}`backproplab.check_backprop` goes one step further: it runs
+# because BP2 feeds them. {func}`~backproplab.checking.learner.check_backprop` goes one step further: it runs
 # the function on a battery of small networks, judges each equation on what the
 # learner's own code fed it, and names the mistake.
 

@@ -67,7 +67,7 @@ class NielsenStyleNetwork:
 
 
 # %% [markdown]
-# First, the library's per-example rung {func}`backproplab.checking.ladder.train_per_example`,
+# First, the library's per-example rung {func}`~backproplab.checking.ladder.train_per_example`,
 # which performs every operation in Nielsen's order, against this class after ten epochs
 # on the circles, 50 samples a batch, $\eta = 3$: equal **bit for bit**.
 
@@ -84,7 +84,7 @@ print("per-example rung equals the Nielsen-style network bit for bit:", bitwise)
 assert bitwise
 
 # %% [markdown]
-# Then the engine itself. {meth}`backproplab.Network.train` computes the same
+# Then the engine itself. {meth}`~backproplab.network.Network.train` computes the same
 # mathematics with one matrix product per layer for the whole batch and a different
 # order of additions, so it agrees to rounding rather than to the bit. Following the
 # largest relative difference epoch by epoch shows it stays at rounding level:

@@ -17,8 +17,18 @@
 #
 # The last form is the punchline: the sum of outer products is one ordinary matrix
 # product of the $(n_\ell, m)$ error matrix with the transposed $(n_{\ell-1}, m)$
-# activation matrix. That is what the engine computes
-# ({func}`backproplab.engine.backward.backprop`).
+# activation matrix. That is what the engine computes, in
+# {func}`~backproplab.engine.backward.backprop` — the one place in the library where
+# BP1–BP4 are written out for reading, each marked beside the line that computes it:
+#
+# ```{literalinclude} ../../src/backproplab/engine/backward.py
+# :language: python
+# :pyobject: backprop
+# ```
+#
+# Training runs the same equations in place on reused buffers
+# ({class}`~backproplab.engine.workspace.Workspace`), and the test suite proves the two
+# paths equal for every activation and cost.
 
 # %%
 import time
@@ -45,10 +55,10 @@ outer_einsum = np.einsum("mjx,mkx->mjk", delta_L, stack[-2])
 assert np.allclose(outer, outer_einsum, rtol=1e-14, atol=0)
 
 # %% [markdown]
-# The library's batch-tensor rung, {func}`backproplab.checking.ladder.batch_tensor`, is
+# The library's batch-tensor rung, {func}`~backproplab.checking.ladder.batch_tensor`, is
 # all four equations in this stacked form. Every rung of the ladder gives the same
 # gradients; their largest difference from the engine's matrix-product rung
-# ({func}`backproplab.checking.ladder.gemm`), on this batch:
+# ({func}`~backproplab.checking.ladder.gemm`), on this batch:
 
 # %%
 reference_w, _ = ladder.gemm(net.weights, net.biases, X, y)

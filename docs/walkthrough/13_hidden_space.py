@@ -7,8 +7,8 @@
 # so every sample has a position $a^2 \in (0, 1)^3$ in that layer: the *hidden
 # representation*. The output neuron sees nothing else, and it can only draw a plane,
 # $w \cdot a^2 + b = 0$. Training has to move the samples in this space until a plane
-# separates the two rings. {class}`backproplab.training.callbacks.Recorder` keeps
-# snapshots of chosen layers while {meth}`backproplab.Network.train` runs.
+# separates the two rings. {class}`~backproplab.training.callbacks.Recorder` keeps
+# snapshots of chosen layers while {meth}`~backproplab.network.Network.train` runs.
 
 # %%
 import matplotlib.pyplot as plt
@@ -17,10 +17,10 @@ import numpy as np
 from backproplab import Network, datasets
 from backproplab.training.callbacks import Recorder
 
-X, y = datasets.circles(n_samples=400, seed=0)
+X, y = datasets.circles()  # 1000 samples
 net = Network([2, 3, 3, 1], seed=0)
-recorder = Recorder(X, layers=[2], every=200, Y=y)
-history = net.train(X, y, epochs=100, batch_size=10, eta=3.0, seed=0, callbacks=[recorder])
+recorder = Recorder(X, layers=[2], every=1000, Y=y)
+history = net.train(X, y, epochs=200, batch_size=10, eta=3.0, seed=0, callbacks=[recorder])
 print(f"{len(recorder.snapshots)} snapshots; accuracy at the end: {net.accuracy(X, y):.1%}")
 
 # %% [markdown]
@@ -28,7 +28,7 @@ print(f"{len(recorder.snapshots)} snapshots; accuracy at the end: {net.accuracy(
 # neuron's plane of that moment:
 
 # %%
-moments = [recorder.snapshots[0], recorder.snapshots[len(recorder.snapshots) // 4],
+moments = [recorder.snapshots[0], recorder.snapshots[len(recorder.snapshots) // 8],
            recorder.snapshots[-1]]
 fig = plt.figure(figsize=(13, 4.3))
 for n, snap in enumerate(moments, start=1):
@@ -66,7 +66,7 @@ from IPython.display import HTML, Image, display
 
 site = Path("..") / "_generated" / "site" / "hidden-space"
 command = [sys.executable, "-m", "backproplab", "train", "--data", "circles",
-           "--layers", "2,3,3,1", "--samples", "400", "--epochs", "60", "--frames", "24",
+           "--layers", "2,3,3,1", "--samples", "400", "--epochs", "100", "--frames", "24",
            "--seed", "0", "--quiet", "--force", "--out", str(site)]
 print(" ".join(["backproplab", *command[3:-1], "hidden-space"]))
 subprocess.run(command, check=True)
