@@ -85,7 +85,9 @@ def test_every_local_link_and_asset_of_the_site_exists():
         html = page.read_text(encoding="utf-8", errors="replace")
         external_assets += [
             f"{page.relative_to(site)}: {m}"
-            for m in re.findall(r"<(?:script|link|img|iframe)[^>]+(?:src|href)=\"(https?://[^\"]+)", html)
+            for m in re.findall(
+                r"<(?:script|link|img|iframe)[^>]+(?:src|href)=\"(https?://[^\"]+)", html
+            )
         ]
     assert not broken, "\n".join(broken[:40])
     assert not external_assets, "\n".join(external_assets[:40])
@@ -136,7 +138,11 @@ def test_page_in_chromium(browser, server, path, shot, has_math, tmp_path):
     page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.on(
         "request",
-        lambda r: None if r.url.startswith((server, "data:", "blob:", "about:")) else outside.append(r.url),
+        lambda r: (
+            None
+            if r.url.startswith((server, "data:", "blob:", "about:"))
+            else outside.append(r.url)
+        ),
     )
     page.goto(f"{server}/{path}", wait_until="load")
     if has_math:
@@ -185,7 +191,9 @@ def test_the_walkthrough_and_the_gallery_link_into_the_api_reference():
         html = page.read_text(encoding="utf-8")
         for match in re.finditer(r'<code class="xref py[^"]*"', html):
             before = html[max(0, match.start() - 300) : match.start()]
-            assert re.search(r'<a class="reference internal" href="[^"]*api/[^"]*"[^>]*>\s*$', before), (
+            assert re.search(
+                r'<a class="reference internal" href="[^"]*api/[^"]*"[^>]*>\s*$', before
+            ), (
                 page.name,
                 html[match.start() : match.start() + 200],
             )
