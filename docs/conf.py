@@ -19,12 +19,13 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")
+matplotlib.use("Agg")  # this process only: the notebooks' kernels keep their inline backend
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("MPLBACKEND", "Agg")
+sys.path.insert(0, str(HERE / "_ext"))  # gallery_scraper
+os.environ.pop("MPLBACKEND", None)  # inherited by the kernels, it would hide plt.show()
 
 project = "backproplab"
 author = "the backproplab authors"
@@ -56,6 +57,8 @@ exclude_patterns = [
     "jupyter_execute",
     "**.ipynb_checkpoints",
     "_generated/*",
+    "_ext",
+    "_templates",
 ]
 root_doc = "index"
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
@@ -98,7 +101,7 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "show_signature": False,
     "matplotlib_animations": False,
-    "image_scrapers": ("matplotlib",),
+    "image_scrapers": ("matplotlib", "gallery_scraper.library_figures"),
     "reset_modules": ("matplotlib",),
     "abort_on_example_error": False,
     "only_warn_on_example_error": False,

@@ -199,3 +199,21 @@ def test_the_walkthrough_and_the_gallery_link_into_the_api_reference():
             )
             linked += 1
     assert linked >= 30
+
+
+def test_every_walkthrough_page_shows_figures_made_at_build():
+    """The walkthrough's 13 pages together hold at least 13 figures, each page one or more;
+    the gallery has at least 12 executed examples."""
+    site = _site()
+    counts = {
+        page.name: len(
+            re.findall(r'<img [^>]*src="[^"]*_images/', page.read_text(encoding="utf-8"))
+        )
+        for page in sorted((site / "walkthrough").glob("[0-9][0-9]_*.html"))
+    }
+    assert len(counts) == 13 and all(counts.values()), counts
+    assert sum(counts.values()) >= 13, counts
+    examples = sorted((site / "auto_examples").glob("plot_*.html"))
+    assert len(examples) >= 12
+    images = sum(p.read_text(encoding="utf-8").count("sphx-glr-single-img") for p in examples)
+    assert images >= 12

@@ -80,4 +80,4 @@ if gif.exists():
 # %%
 if (site / "report.html").exists():
     display(HTML('<iframe src="../hidden-space/report.html" title="the interactive report" '
-                 'style="width: 100%; height: 900px; border: 1px solid #ccc"></iframe>'))
+                 'style="width: 100%; height: 1300px; border: 1px solid #ccc"></iframe>'))
