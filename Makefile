@@ -45,7 +45,7 @@ bench-quick: $(STAMP)
 # (MyST-NB caches the walkthrough's pages until their code changes); warnings are errors.
 DOCS_STAMP := $(VENV)/.docs-installed
 $(DOCS_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install --quiet -e ".[docs]"
+	$(BIN)/pip install --quiet -e ".[docs,serve,sweep]"
 	touch $(DOCS_STAMP)
 
 docs: $(DOCS_STAMP)

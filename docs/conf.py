@@ -13,6 +13,7 @@ documentation (no intersphinx).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -86,6 +87,13 @@ autodoc_default_options = {"members": True, "ignore-module-all": True}
 autodoc_typehints = "description"
 autodoc_typehints_format = "short"
 autodoc_member_order = "bysource"
+# The optional extras' modules are documented even where an extra is not installed.
+autodoc_mock_imports = [
+    name
+    for name in ("starlette", "uvicorn", "websockets", "httpx2", "pandas", "joblib", "dask",
+                 "torch", "onnx", "onnxruntime")
+    if importlib.util.find_spec(name) is None
+]  # fmt: skip
 napoleon_google_docstring = True
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False

@@ -71,6 +71,7 @@ ax.scatter(engine_w[0].ravel(), loop_w[0].ravel(), s=60, label="per-neuron loops
 ax.scatter(engine_w[0].ravel(), slipped.ravel(), s=60, marker="x", label="without Σ_j")
 lim = np.max(np.abs(np.concatenate([engine_w[0].ravel(), slipped.ravel()]))) * 1.2
 ax.plot([-lim, lim], [-lim, lim], c="0.6", lw=0.8)
+ax.ticklabel_format(style="sci", scilimits=(0, 0))
 ax.set_xlabel("engine's ∂C/∂W¹ entries")
 ax.set_ylabel("loop's ∂C/∂W¹ entries")
 ax.legend(fontsize=8)

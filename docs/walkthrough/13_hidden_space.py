@@ -28,7 +28,7 @@ print(f"{len(recorder.snapshots)} snapshots; accuracy at the end: {net.accuracy(
 # neuron's plane of that moment:
 
 # %%
-moments = [recorder.snapshots[0], recorder.snapshots[len(recorder.snapshots) // 8],
+moments = [recorder.snapshots[0], recorder.snapshots[len(recorder.snapshots) // 3],
            recorder.snapshots[-1]]
 fig = plt.figure(figsize=(13, 4.3))
 for n, snap in enumerate(moments, start=1):
