@@ -217,3 +217,19 @@ def test_every_walkthrough_page_shows_figures_made_at_build():
     assert len(examples) >= 12
     images = sum(p.read_text(encoding="utf-8").count("sphx-glr-single-img") for p in examples)
     assert images >= 12
+
+
+def test_the_downloadable_notebooks_are_valid_and_self_contained():
+    """What a teacher downloads: a valid notebook per page, its code and text, without the
+    site's own download link."""
+    nbformat = pytest.importorskip("nbformat")
+    site = _site()
+    notebooks = sorted((site / "_downloads").rglob("[0-9][0-9]_*.ipynb"))
+    assert len({n.name for n in notebooks}) == 13
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert len(code) >= 2, path.name
+        assert not any("{download}" in c.source for c in nb.cells), path.name
+        assert "backproplab" in "".join(c.source for c in code), path.name

@@ -64,7 +64,11 @@ from pathlib import Path
 
 from IPython.display import HTML, Image, display
 
-site = Path("..") / "_generated" / "site" / "hidden-space"
+# Building the documentation, the run goes where the site is assembled; in a notebook of
+# your own, into ./hidden-space next to it.
+built_site = Path("..") / "_generated" / "site"
+site = (built_site if built_site.is_dir() else Path(".")) / "hidden-space"
+src = "../hidden-space/report.html" if built_site.is_dir() else "hidden-space/report.html"
 command = [sys.executable, "-m", "backproplab", "train", "--data", "circles",
            "--layers", "2,3,3,1", "--samples", "400", "--epochs", "100", "--frames", "24",
            "--seed", "0", "--quiet", "--force", "--out", str(site)]
@@ -79,5 +83,5 @@ if gif.exists():
 
 # %%
 if (site / "report.html").exists():
-    display(HTML('<iframe src="../hidden-space/report.html" title="the interactive report" '
+    display(HTML(f'<iframe src="{src}" title="the interactive report" '
                  'style="width: 100%; height: 1300px; border: 1px solid #ccc"></iframe>'))
