@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 from matplotlib.image import imread
 
 here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-picture = imread(here.parent / "_static" / "playground.png")
+picture = imread(here.parent / "playground.png")
 fig, ax = plt.subplots(figsize=(12, 12 * picture.shape[0] / picture.shape[1]))
 ax.imshow(picture)
 ax.set_axis_off()

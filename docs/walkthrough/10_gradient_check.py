@@ -71,7 +71,10 @@ def learner_backprop(weights, biases, X, Y):
 
 
 # %% [markdown]
-# The same centred differences, written out here over θ, catch it:
+# The same centred differences, written out here over every weight, catch it. (With
+# ε = 10⁻⁶ a difference quotient carries a rounding error of about 10⁻¹⁶·C/ε, so on this
+# network's small gradients a correct backprop agrees to about 10⁻⁸–10⁻⁷, and a wrong
+# one misses by far more.)
 
 # %%
 def relative_error_per_layer(backprop_fn, net, X, Y, eps=1e-6):
@@ -98,13 +101,13 @@ correct = relative_error_per_layer(lambda w, b, X, Y: fresh.backprop(X.T, Y.T), 
 buggy = relative_error_per_layer(learner_backprop, fresh, X[:20], y[:20])
 for ell, (c, b) in enumerate(zip(correct, buggy), start=1):
     print(f"layer {ell}: engine {c:.1e}   learner {b:.1e}")
-assert max(correct) < 1e-7 and max(buggy[:2]) > 1e-3
+assert max(correct) < 1e-6 and max(buggy[:2]) > 1e-3
 
 fig, ax = plt.subplots(figsize=(6, 3.4))
 layers = np.arange(1, 4)
 ax.bar(layers - 0.18, correct, width=0.36, label="the engine's backprop")
 ax.bar(layers + 0.18, buggy, width=0.36, label="the learner's, σ′(a) in BP2")
-ax.axhline(1e-7, color="0.3", ls="--", lw=1, label="threshold 1e-7")
+ax.axhline(1e-6, color="0.3", ls="--", lw=1, label="1e-6: this check's resolution")
 ax.set_yscale("log")
 ax.set_xticks(layers, [f"W^{ell}" for ell in layers])
 ax.set_ylabel("relative error")
