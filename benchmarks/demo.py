@@ -6,7 +6,7 @@ figures)::
 
     .venv/bin/python benchmarks/demo.py [--repeats 3] [--chromium /usr/bin/chromium]
 
-Prints a Markdown table (the README's figures come from it). Not a test: the numbers
+Prints a Markdown table (the performance page's figures come from it). Not a test: the numbers
 depend on the machine and on whatever else runs on it.
 """
 
