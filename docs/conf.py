@@ -70,6 +70,9 @@ suppress_warnings = ["mystnb.unknown_mime_type", "ref.python"]
 
 # -- execution ---------------------------------------------------------------------------
 nb_execution_mode = "cache"  # re-run a page only when its code changed
+# The cache lives beside what the pages write for the site (the hidden-space page's run),
+# so that the two are kept or deleted together.
+nb_execution_cache_path = str(HERE / "_generated" / "jupyter_cache")
 nb_execution_raise_on_error = True
 nb_execution_timeout = 240
 nb_execution_show_tb = True
