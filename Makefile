@@ -11,6 +11,7 @@
 # shared cores, where pip installing the test tools too took 51 s.
 # The page's JavaScript is linted by ESLint and unit-tested by `node --test` (Node 20.19+ and
 # npm: `npm ci` installs the pinned ESLint into node_modules when package-lock.json changes).
+#   make docs   - build the documentation site into docs/_build/html (executes its examples)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -20,7 +21,7 @@ RUNTIME := $(VENV)/.installed-runtime
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: demo play test quick extras lint js-test bench bench-quick clean
+.PHONY: demo play test quick extras lint js-test bench bench-quick clean docs
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -70,5 +71,16 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks.training --quick
 
+# The documentation site, into docs/_build/html: the walkthrough and the gallery are executed
+# (MyST-NB caches the walkthrough's pages until their code changes); warnings are errors.
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(INSTALL) -e ".[test,browser,docs,sweep]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
 clean:
-	rm -rf $(VENV) node_modules backproplab-demo .pytest_cache
+	rm -rf $(VENV) node_modules backproplab-demo .pytest_cache docs/_build docs/_generated \
+		docs/api docs/auto_examples docs/walkthrough/_notebooks

@@ -35,12 +35,13 @@ def test_the_hidden_space_figure_is_a_rich_output_of_an_executed_notebook():
 
 
 def _readme_notebook_cells() -> list[tuple[str, str]]:
-    """The README's notebook example as cells: its first block, then each line of the
-    blocks continuing it as a cell of its own, each with the output it must show."""
-    from test_readme import README, _chains
+    """The notebook example of the usage page (``docs/usage.md``, moved there from the
+    README) as cells: its first block, then each line of the blocks continuing it as a cell
+    of its own, each with the output it must show."""
+    from test_readme import ROOT, _chains
 
-    first, *rest = _chains()[0]
-    assert "plot_history(history)" in first.splitlines()[-1] and README.exists()
+    first, *rest = _chains(ROOT / "docs" / "usage.md")[0]
+    assert "plot_history(history)" in first.splitlines()[-1]
     cells = [(first, "image/png")]
     for block in rest:
         for line in block.splitlines():

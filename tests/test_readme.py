@@ -1,6 +1,7 @@
-"""Every ```python block of the README runs as written, in a fresh Python process.
+"""Every ```python block of the README and of the documentation's pages (``docs/*.md``)
+runs as written, in a fresh Python process.
 
-The README's convention, stated in its section "Running the examples": a block runs on
+The convention, stated in the README's section "Running the examples": a block runs on
 its own unless its first line is ``# continues the previous block`` (then it runs after
 that one, in the same process); ``# needs: torch, onnx`` names optional modules, without
 which the block (and what continues it) is skipped; ``# not run: <why>`` marks a block
@@ -18,7 +19,11 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+# The how-to pages of the site hold the examples that moved out of the README: their
+# blocks are held to the same convention and run the same way.
+SOURCES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 CONTINUES = "# continues the previous block"
 
 
@@ -47,9 +52,17 @@ def needs(chain: list[str]) -> list[str]:
     return found
 
 
-def _chains():
-    text = README.read_text(encoding="utf-8")
+def _chains(path: Path = README):
+    text = path.read_text(encoding="utf-8")
     return chains(python_blocks(text))
+
+
+def _all_chains() -> list[list[str]]:
+    return [chain for path in SOURCES for chain in _chains(path)]
+
+
+def _all_ids() -> list[str]:
+    return [f"{path.name}: {_id(chain)}" for path in SOURCES for chain in _chains(path)]
 
 
 def _id(chain: list[str]) -> str:
@@ -58,16 +71,20 @@ def _id(chain: list[str]) -> str:
 
 
 def test_the_convention_is_followed():
-    blocks = python_blocks(README.read_text(encoding="utf-8"))
-    assert len(blocks) >= 10
-    assert not blocks[0].startswith(CONTINUES)
-    for block in blocks:
-        code = [line.split("#")[0] for line in block.splitlines()]
-        assert not any("..." in line for line in code), block  # no elided code
+    total = 0
+    for path in SOURCES:
+        blocks = python_blocks(path.read_text(encoding="utf-8"))
+        total += len(blocks)
+        assert not blocks or not blocks[0].startswith(CONTINUES), path
+        for block in blocks:
+            code = [line.split("#")[0] for line in block.splitlines()]
+            assert not any("..." in line for line in code), block  # no elided code
+    assert len(python_blocks(README.read_text(encoding="utf-8"))) >= 5
+    assert total >= 15
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("chain", _chains(), ids=_id)
+@pytest.mark.parametrize("chain", _all_chains(), ids=_all_ids())
 def test_every_readme_block_runs_as_written(chain, tmp_path):
     if any(block.startswith("# not run:") for block in chain):
         pytest.skip(chain[0].splitlines()[0])

@@ -1,6 +1,6 @@
 """Weight penalties (regularisation), as in Nielsen's network2.
 
-With n the number of training samples, the cost minimised becomes
+With n the number of training samples, the cost minimised becomes::
 
     C = C₀ + (λ₂ / 2n) Σ_ℓ ‖W^ℓ‖²  +  (λ₁ / n) Σ_ℓ Σ |w|,
 

@@ -252,8 +252,8 @@ class Workspace:
     ) -> str | None:
         """Why the step ``θ ← θ − η g`` must not be taken, or None.
 
-        While ‖θ‖ + η‖g‖ stays below the largest float, no element |θ_i − η g_i| ≤
-        |θ_i| + η|g_i| can overflow, so the element-wise check runs only near that limit.
+        While ‖θ‖ + η‖g‖ stays below the largest float, no element ``|θ_i − η g_i| ≤
+        |θ_i| + η|g_i|`` can overflow, so the element-wise check runs only near that limit.
         """
         if not math.isfinite(loss + grad_norm):
             return "the loss or a gradient is not finite"

@@ -99,7 +99,7 @@ def targets(s: PlaygroundSettings, y: np.ndarray, n_classes: int) -> np.ndarray:
 
 
 def build_network(s: PlaygroundSettings, n_inputs: int, n_classes: int) -> Network:
-    """A new network for ``s``: sizes [n_0, *hidden, n_L]; ValueError for a bad pairing
+    """A new network for ``s``: sizes ``[n_0, *hidden, n_L]``; ValueError for a bad pairing
     (e.g. a cross-entropy cost with the wrong output activation), from ``Network``."""
     sizes = [n_inputs, *s.hidden, n_outputs(s, n_classes)]
     return Network(sizes, activation=s.activation, output_activation=s.output_activation,

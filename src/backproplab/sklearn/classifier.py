@@ -48,7 +48,7 @@ class BackpropClassifier(ClassifierMixin, BackpropEstimator):
             (N(0, 1), Nielsen's), ``"scaled"``, ``"xavier"`` or ``"he"``.
         solver, momentum, nesterovs_momentum, beta_1, beta_2, epsilon, alpha, schedule,
             power_t, early_stopping, validation_fraction, n_iter_no_change, tol: training
-            beyond plain SGD, under scikit-learn MLP's names (see the README's table of how
+            beyond plain SGD, under scikit-learn MLP's names (see the usage page's table of how
             each maps onto ``Network.train``). The defaults keep plain SGD with no penalty
             and a fixed number of epochs.
         warm_start: let ``fit`` continue from the current weights instead of starting over.
