@@ -4,8 +4,8 @@ Check your own backprop: a planted mistake
 
 :func:`~backproplab.checking.learner.check_backprop` runs a learner's backprop on a battery of small
 networks and says which of BP1–BP4 is wrong, at which layer, and what was probably
-written. The function below computes the gradient of the batch's *summed* cost where the
-mean is asked for: it forgets the 1/m.
+written. The function below forgets σ′(z) when it carries the error back one layer (BP2),
+a mistake learners often make.
 """
 
 # %%
@@ -19,20 +19,20 @@ def sigmoid(z):
 
 
 def my_backprop(weights, biases, X, Y):
-    """Batch backprop, one column per sample, without the 1/m of the batch mean."""
+    """Batch backprop, one column per sample; BP2 without its σ′(z) factor."""
     activations, zs = [X], []
     for W, b in zip(weights, biases):
         zs.append(W @ activations[-1] + b)
         activations.append(sigmoid(zs[-1]))
     a = activations[-1]
-    delta = (a - Y) * a * (1 - a)  # BP1 (the mistake: no division by m)
+    m = X.shape[1]
+    delta = (a - Y) * a * (1 - a)  # BP1
     grads_w, grads_b = [None] * len(weights), [None] * len(weights)
     for i in reversed(range(len(weights))):
-        grads_w[i] = delta @ activations[i].T  # BP4
-        grads_b[i] = delta.sum(axis=1, keepdims=True)  # BP3
+        grads_w[i] = delta @ activations[i].T / m  # BP4
+        grads_b[i] = delta.sum(axis=1, keepdims=True) / m  # BP3
         if i > 0:
-            s = sigmoid(zs[i - 1])
-            delta = (weights[i].T @ delta) * s * (1 - s)  # BP2
+            delta = weights[i].T @ delta  # BP2, the mistake: σ′(z) forgotten
     return grads_w, grads_b
 
 
@@ -42,7 +42,7 @@ print(report)
 # %%
 # The report's fields, for a grading script:
 print(report.passed, report.equation, report.layer, report.mistake)
-assert not report.passed
+assert not report.passed and report.equation == "BP2"
 
 # %%
 # A correct function passes every case, for example the ladder's per-example rung:

@@ -91,7 +91,7 @@ def numeric_gradient(net, A0: Array, Y: Array, chosen: Array, epsilon: float,
 
 def resolution(net, A0: Array, Y: Array, epsilon: float, penalties=(0.0, 0.0, 1)) -> Array:
     """Per entry of θ (the layout of :func:`~backproplab.engine.parameters.flatten`), the
-    size of a difference |Δ_i − g_i| that rounding alone can explain: the finite
+    size of a difference ``|Δ_i − g_i|`` that rounding alone can explain: the finite
     difference's ``e_C / ε`` plus backprop's ``γ · u_dtype · M_i`` (module docstring).
     Shape (n_params,), float64."""
     _, weights, biases = as_views(net.weights, net.biases, np.float64)

@@ -13,7 +13,7 @@ then compare the vector Δ with backprop's gradient g by the relative error
 error alone would mislead there: the first layers' gradients are often a thousand times
 smaller than the last ones', and a relative error of two tiny numbers measures the finite
 difference's rounding, not backprop. So every entry also gets a *resolution* ρ_i, what
-rounding alone can make of |Δ_i − g_i| (the finite difference's ``u·|C| / ε``-sized
+rounding alone can make of ``|Δ_i − g_i|`` (the finite difference's ``u·|C| / ε``-sized
 rounding plus backprop's own rounding in the network's dtype; see
 :func:`~backproplab.checking.finite_differences.resolution`). For the checked entries
 of one array, with ρ = ‖ρ_i‖:
@@ -144,7 +144,7 @@ class GradcheckReport:
         informative: False when every array is unresolved (e.g. all gradients zero).
         arrays: per layer ℓ = 1 … L, ``(W check, b check)`` (:class:`ArrayCheck`).
         layer_errors: per layer, ``(W relative error, b relative error)``.
-        worst: the compared parameters with the largest |Δ_i − g_i|, largest first.
+        worst: the compared parameters with the largest ``|Δ_i − g_i|``, largest first.
         kinks: names of the parameters whose nudge crossed a kink of σ (not compared).
     """
 

@@ -29,7 +29,7 @@ Array = np.ndarray
 SLOWDOWN_COSTS = ("quadratic", "cross_entropy")
 
 #: A start is *saturated* when BP1's factor σ′(z) is below a fifth of its largest value ¼
-#: (|z| > 2.9, a within 0.05 of 0 or 1): the quadratic cost's δ = (a − y) σ′(z) is then
+#: (``|z| > 2.9``, a within 0.05 of 0 or 1): the quadratic cost's δ = (a − y) σ′(z) is then
 #: at least five times smaller than cross-entropy's δ = a − y.
 SATURATED_SIGMA_PRIME = 0.05
 
