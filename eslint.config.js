@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["node_modules/", ".venv/", "build/", "dist/"] },
+  { ignores: ["node_modules/", ".venv/", "build/", "dist/", "docs/_build/", "docs/auto_examples/"] },
   js.configs.recommended,
   {
     files: ["**/*.js"],
