@@ -5,8 +5,7 @@ The playground
 ``backproplab serve`` (or ``make play``) starts a local page where the NumPy network
 trains live: change the data, the features, the layers, η or the optimizer and watch the
 decision regions, every hidden neuron, the 3-D hidden space and the loss move; check the
-gradient or nudge a weight with one click. It needs the ``serve`` extra
-(``pip install -e ".[serve]"``)::
+gradient or nudge a weight with one click. It is part of the default install::
 
     backproplab serve                 # prints its URL and opens it; Ctrl-C stops it
     backproplab serve --port 8765 --no-browser
