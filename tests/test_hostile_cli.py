@@ -152,7 +152,7 @@ def test_view_never_writes_over_another_commands_report(run_npz, tmp_path, capsy
 def test_view_writes_beside_the_run_and_again_into_its_own_folder(run_npz, capsys):
     assert _run(["view", run_npz, "--quiet"], capsys) == (0, [])
     pages = run_npz.parent / "run-view"
-    assert sorted(os.listdir(pages)) == sorted([MARKER, "hidden.html", "report.html"])
+    assert sorted(os.listdir(pages)) == sorted([MARKER, "report.html"])  # one page by default
     assert json.loads((pages / MARKER).read_text())["command"] == "view"
     assert _run(["view", run_npz, "--quiet"], capsys) == (0, [])  # its own folder
     # and train, in turn, does not write into view's folder

@@ -69,14 +69,16 @@ def test_run_file_bombs_are_refused_before_any_data_is_read(run_file, tmp_path):
     each dimension within the per-dimension limit (zip32 sizes: at most 4 GB a member)."""
     _, members = run_file
     cases = {
-        "one member of 4 GB": {"a1.npy": _declaring("a1.npy", (1000, 1000, 500))},
+        # (W1.npy: the first layer's weights at every snapshot, (S, n_1, n_0))
+        "one member of 4 GB": {"W1.npy": _declaring("W1.npy", (1000, 1000, 500))},
         "three of 300 MB": {
-            name: _declaring(name, (1000, 1000, 40)) for name in ("a1.npy", "a2.npy", "X.npy")
+            name: _declaring(name, (1000, 1000, 40)) for name in ("W1.npy", "W2.npy", "X.npy")
         },
         "a history of 10^6 × 500": {"grad_norm.npy": _declaring("grad_norm.npy", (10**6, 500))},
     }
     jobs = []
     for i, replaced in enumerate(cases.values()):
+        assert set(replaced) <= set(members)  # each replaces a member a real run file has
         path = tmp_path / f"bomb{i}.npz"
         _crafted(path, members, replaced)
         assert path.stat().st_size < 20_000

@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tables = build_report(run_benchmark(names, mode))
     print(render_text(tables), end="")
     if args.output is not None:
-        from backproplab.formats.modelfile import atomic_write_text
+        from backproplab.formats.files import atomic_write_text
 
         atomic_write_text(args.output, render_markdown(tables))
     return 0

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..formats.text import one_line
-from . import check, checks, demo, predict, serve, sweep, view
+from . import check_learner, demo, gradient_checks, predict, serve, sweep, view
 
-COMMAND_MODULES = [demo, predict, checks, check, sweep, view, serve]
+COMMAND_MODULES = [demo, predict, gradient_checks, check_learner, sweep, view, serve]
 
 
 class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):

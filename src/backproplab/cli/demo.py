@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from ..engine.activations import ACTIVATIONS, hidden_activations
-from .checks import parse_layers
+from .limits import parse_layers
 from .output import Printer, sigint_guard, staged_run
 from .pipeline import OUTPUT_FILES, Outputs, TrainingPlan, resolve, run
 from .training_options import add_training_flags, training_options

@@ -38,6 +38,16 @@ MAX_RUNS = 10_000  # runs of one sweep (settings × seeds)
 MAX_WORK = 10**13  # multiply-adds one command may ask for: about an hour of one core
 
 
+def parse_layers(text: str, option: str = "--layers") -> list[int]:
+    """``"2,3,3,1"`` -> ``[2, 3, 3, 1]``, with an error that names the option."""
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise ValueError(
+            f"{option} must be comma-separated integers like 2,3,3,1, got {shown(text)}"
+        ) from None
+
+
 def check_seed(seed, option: str = "--seed") -> int:
     """A seed every generator takes: an integer from 0 to 2³² − 1."""
     if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed <= MAX_SEED:

@@ -266,7 +266,7 @@ def write_files(out: Path, net, run, history, frames, quiet: bool, extra=None,
                 outputs: Outputs = Outputs()) -> None:  # fmt: skip
     """Write every output file, each complete or not at all. The pages are drawn from
     ``run.npz`` as it was written, so ``backproplab view`` draws them again byte for byte."""
-    from ..formats.modelfile import atomic_write_text
+    from ..formats.files import atomic_write_text
     from ..formats.runfile import load_run, save_run
     from ..training.history import epoch_csv, step_csv
     from ..viz.gif import write_gif

@@ -24,8 +24,8 @@ import numpy as np
 
 from ..formats.text import quoted, shown
 from ..validation import check_positive_int
-from .checks import parse_layers
 from .commands import add_command, option, output_options
+from .limits import parse_layers
 
 _FLOAT_KEYS = {"eta"}
 _INT_KEYS = {"epochs", "batch_size"}
@@ -162,7 +162,7 @@ def _backend(args):
 
 
 def _save_figure(fig, path: Path) -> None:
-    from ..formats.modelfile import atomic_path
+    from ..formats.files import atomic_path
 
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=110)
@@ -195,7 +195,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     from ..data.labels import encode_labels, low_target
     from ..engine.costs import output_for_cost
-    from ..formats.modelfile import atomic_write_text
+    from ..formats.files import atomic_write_text
     from ..sweep import check_runs, fixed_options, iter_results, plan, to_frame
     from ..sweep.store import ResultsFolder
     from ..viz.sweep import plot_sweep_final, plot_sweep_loss

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.activations import get_activation
-from ..formats.modelfile import atomic_write
+from ..formats.files import atomic_write
 
 DEFAULT_OPSET = 17
 MIN_OPSET = 13

@@ -48,7 +48,7 @@ from .archive import (
     read_npy_header,
     short_repr,
 )
-from .files import atomic_path, atomic_write, atomic_write_text, open_regular
+from .files import atomic_write, open_regular
 from .text import shown_path
 
 __all__ = [
@@ -57,9 +57,6 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_METADATA_BYTES",
     "MAX_PARAMETERS",
-    "atomic_path",
-    "atomic_write",
-    "atomic_write_text",
     "read_network",
     "save_network",
 ]

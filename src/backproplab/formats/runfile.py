@@ -56,8 +56,7 @@ from .archive import (
     read_npy_header,
     short_repr,
 )
-from .files import open_regular
-from .modelfile import atomic_write
+from .files import atomic_write, open_regular
 from .text import shown_path
 
 FORMAT = "backproplab.run"

@@ -7,7 +7,7 @@
     OUT/results.csv         the tidy table of the planned runs, written at the end
 
 Each run file is written to a temporary name and renamed when complete
-(:func:`~backproplab.formats.modelfile.atomic_write_text`), so a sweep killed at any moment leaves
+(:func:`~backproplab.formats.files.atomic_write_text`), so a sweep killed at any moment leaves
 only
 whole runs behind; running the same sweep again trains only the runs without a file. The
 key of a run (:meth:`SweepRun.key <backproplab.sweep.runs.SweepRun.key>`) hashes its setting and
@@ -21,7 +21,7 @@ import json
 import math
 from pathlib import Path
 
-from ..formats.modelfile import atomic_write_text
+from ..formats.files import atomic_write_text
 from ..formats.text import shown, shown_path
 from .runs import METRICS, SweepRun
 

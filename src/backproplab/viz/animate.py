@@ -23,7 +23,7 @@ from matplotlib import rcParams
 from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
-from ..formats.modelfile import atomic_path
+from ..formats.files import atomic_path
 from . import moments
 from .figure import NotebookFigure
 from .moments import plane_in_box

@@ -23,7 +23,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from ..formats.modelfile import atomic_path
+from ..formats.files import atomic_path
 from .animate import hidden_frames, output_curve_frames
 
 

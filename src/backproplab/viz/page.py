@@ -24,7 +24,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from ..formats.modelfile import atomic_write_text
+from ..formats.files import atomic_write_text
 from . import reproduce
 from .panels import PANELS, gz64, pack, page_data
 from .template import fill

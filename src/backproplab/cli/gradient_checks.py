@@ -1,4 +1,5 @@
-"""``backproplab gradcheck`` and ``backproplab ladder``: check backprop from the shell."""
+"""``backproplab gradcheck`` and ``backproplab ladder``: compare backprop's gradients with finite
+differences and with every rung of the derivation ladder, from the shell."""
 
 from __future__ import annotations
 
@@ -11,17 +12,6 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..data.labels import one_hot
-
-
-def parse_layers(text: str, option: str = "--layers") -> list[int]:
-    """``"2,3,3,1"`` -> ``[2, 3, 3, 1]``, with an error that names the option."""
-    try:
-        return [int(part) for part in text.split(",")]
-    except ValueError:
-        raise ValueError(
-            f"{option} must be comma-separated integers like 2,3,3,1, got {text!r}"
-        ) from None
-
 
 MAX_SAMPLES = 10_000  # gradcheck and ladder: samples per forward pass; more is a typo
 MAX_GRADCHECK_WORK = 2e10  # multiply-adds a gradcheck may take (about a minute at most)
@@ -86,7 +76,7 @@ def _random_problem(net, n_samples: int, rng: np.random.Generator):
 def cmd_gradcheck(args: argparse.Namespace) -> int:
     from ..checking.gradcheck import gradcheck
     from ..network import Network
-    from .limits import check_epsilon, check_layers, check_seed
+    from .limits import check_epsilon, check_layers, check_seed, parse_layers
 
     check_samples(args.samples)
     check_epsilon(args.epsilon)
@@ -112,7 +102,7 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 def cmd_ladder(args: argparse.Namespace) -> int:
     from ..checking.ladder import RUNGS
     from ..network import Network
-    from .limits import check_layers, check_seed
+    from .limits import check_layers, check_seed, parse_layers
 
     sizes = parse_layers(args.layers)
     check_samples(args.samples)
