@@ -9,6 +9,7 @@ import { fixed, sci } from "../../viz/web/format.js";
 import * as view from "../../viz/web/view.js";
 import { buildControls, readControls, writeControls } from "./form.js";
 import { editLayers, fromQuery, toQuery } from "./schema.js";
+import * as stepper from "./stepper.js";
 
 const $ = (id) => document.getElementById(id);
 const json = (id) => JSON.parse($(id).textContent);
@@ -50,6 +51,7 @@ function onView(m) {
   }
   view.live(document, meta, arrayViews(base64Bytes(m.data), m.arrays), fresh);
   lastVersion = m.version;
+  stepper.follow(m);
   const st = m.status;
   $("epoch").textContent = String(st.epochs);
   $("steps").textContent = String(st.steps);
@@ -125,6 +127,7 @@ function onMessage(ev) {
   else if (m.type === "gradcheck") onGradcheck(m);
   else if (m.type === "nudge") onNudge(m);
   else if (m.type === "file") download(m);
+  else if (m.type === "backprop") stepper.show(m);
 }
 
 // -- the network's structure buttons and the weight tools ------------------------------------
@@ -193,6 +196,7 @@ async function main() {
   const modules = await Promise.all(PANELS.map((p) => import(p.module)));
   modules.forEach((m, i) => view.addPanel(PANELS[i].id, m));
   buildControls(document, FIELDS);
+  stepper.init(send);
   current = { ...defaults };
   wire();
   connect();
