@@ -133,3 +133,33 @@ def test_the_stepper_follows_the_network(server, browser):
     tab.wait(STOPPED)
     tab.check_clean(server.rstrip("/"))
     tab.close()
+
+
+def test_the_teacher_view_hides_the_settings_and_keeps_the_instrument(server, browser, shots):
+    tab = Tab(browser, server + "?view=teacher&eta=0.3")
+    page = tab.page
+    assert page.evaluate("document.body.classList.contains('teacher')")
+    page.wait_for_function("location.search.includes('eta=0.3')")  # the settings were written
+    assert "view=teacher" in page.url  # … and the view kept
+    for hidden in ("hidden", "eta", "gradcheck", "nudge", "export-model", "hidden-space"):
+        assert page.get_by_test_id(hidden).is_hidden(), hidden
+    for shown in ("network-diagram", "input-space", "backprop-stepper", "play", "bp-next"):
+        assert page.get_by_test_id(shown).is_visible(), shown
+    width = page.evaluate("document.getElementById('input-space').getBoundingClientRect().width")
+    assert width >= 600  # two panels side by side across the whole window
+    _pick(page, 5)
+    tab.wait(f"{AT_STEP} === '0'")
+    for _ in range(5):
+        tab.click("bp-next")
+    assert page.evaluate(STEP_KIND) == "BP2"
+    page.screenshot(path=str(shots / "teacher-view.png"), full_page=True)
+    link = page.get_by_test_id("view-switch")
+    assert link.inner_text() == "all controls" and "view=teacher" not in link.get_attribute("href")
+    link.click()  # back to every control, the same settings
+    tab.wait(
+        "document.body.dataset.ready === 'true' && !document.body.classList.contains('teacher')"
+    )
+    tab.wait("location.search.includes('eta=0.3')")  # (after the session's first settings)
+    assert page.get_by_test_id("eta").is_visible() and "view=teacher" not in page.url
+    tab.check_clean(server.rstrip("/"))
+    tab.close()

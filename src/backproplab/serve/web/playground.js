@@ -10,11 +10,13 @@ import * as view from "../../viz/web/view.js";
 import { buildControls, readControls, writeControls } from "./form.js";
 import { editLayers, fromQuery, toQuery } from "./schema.js";
 import * as stepper from "./stepper.js";
+import { isTeacher, otherView, withView } from "./viewmode.js";
 
 const $ = (id) => document.getElementById(id);
 const json = (id) => JSON.parse($(id).textContent);
 const SCHEMA = json("bpl-schema"), FIELDS = SCHEMA.fields, LIMITS = SCHEMA.limits;
 const PANELS = json("bpl-panels");
+const TEACHER = isTeacher(location.search); // ?view=teacher: the teacher's view
 let socket = null, defaults = SCHEMA.defaults, current = null, lastVersion = null, views = 0;
 
 // -- messages to the server ----------------------------------------------------------------
@@ -38,8 +40,15 @@ function show(s) {
 }
 
 function writeAddress(s) {
-  const text = toQuery(s, defaults);
+  const text = withView(toQuery(s, defaults), TEACHER);
   history.replaceState(null, "", text ? `?${text}` : location.pathname);
+  showViewSwitch();
+}
+
+function showViewSwitch() {
+  const link = otherView(location.search);
+  $("view-switch").href = link.href;
+  $("view-switch").textContent = link.text;
 }
 
 // -- what the server sends -----------------------------------------------------------------
@@ -197,6 +206,8 @@ async function main() {
   modules.forEach((m, i) => view.addPanel(PANELS[i].id, m));
   buildControls(document, FIELDS);
   stepper.init(send);
+  document.body.classList.toggle("teacher", TEACHER);
+  showViewSwitch();
   current = { ...defaults };
   wire();
   connect();
