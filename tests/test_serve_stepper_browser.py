@@ -9,6 +9,7 @@ were looked at.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import test_serve_browser as playground
@@ -161,5 +162,44 @@ def test_the_teacher_view_hides_the_settings_and_keeps_the_instrument(server, br
     )
     tab.wait("location.search.includes('eta=0.3')")  # (after the session's first settings)
     assert page.get_by_test_id("eta").is_visible() and "view=teacher" not in page.url
+    tab.check_clean(server.rstrip("/"))
+    tab.close()
+
+
+# The confusion tables as drawn: {which: [[count, …] per true class]}.
+CONFUSION = """() => Object.fromEntries(['train', 'test'].map(w => {
+  const cells = [...document.querySelectorAll(`[data-testid=confusion-${w}] td`)];
+  const k = Math.round(Math.sqrt(cells.length)), rows = [];
+  for (const c of cells) (rows[Number(c.dataset.actual)] ||= [])[Number(c.dataset.predicted)] = Number(c.dataset.count);
+  return [w, rows.length === k ? rows : null];
+}))"""
+
+
+def test_the_confusion_matrices_are_the_exported_models(server, browser, shots, tmp_path):
+    from backproplab import Network
+    from backproplab.serve import lab
+    from backproplab.serve.settings import parse_settings
+
+    tab = Tab(browser, server)
+    page = tab.page
+    assert page.get_by_test_id("confusion").is_visible()
+    tab.train_until(epochs=5)
+    page.wait_for_timeout(300)
+    shown = page.evaluate(CONFUSION)
+    with page.expect_download() as info:
+        tab.click("export-model")
+    path = tmp_path / "model.npz"
+    info.value.save_as(path)
+    net, extra = Network.load(path, return_extra=True)
+    s = parse_settings(extra["playground"])
+    data = lab.make_data(s)
+    a = net.predict(lab.lift(extra["features"])(data.X.T).T)[:, 0]  # one sigmoid output
+    predicted, n = (a > 0.5).astype(int), data.n_train
+    for which, rows in (("train", slice(0, n)), ("test", slice(n, None))):
+        counts = np.zeros((2, 2), dtype=int)
+        np.add.at(counts, (data.y[rows], predicted[rows]), 1)
+        assert shown[which] == counts.tolist(), which
+    assert "accuracy" in page.get_by_test_id("confusion").inner_text()
+    page.get_by_test_id("confusion").screenshot(path=str(shots / "confusion.png"))
     tab.check_clean(server.rstrip("/"))
     tab.close()

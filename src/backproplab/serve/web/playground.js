@@ -10,6 +10,7 @@ import * as view from "../../viz/web/view.js";
 import { buildControls, readControls, writeControls } from "./form.js";
 import { editLayers, fromQuery, toQuery } from "./schema.js";
 import * as stepper from "./stepper.js";
+import * as confusion from "./confusion.js";
 import { isTeacher, otherView, withView } from "./viewmode.js";
 
 const $ = (id) => document.getElementById(id);
@@ -61,6 +62,7 @@ function onView(m) {
   view.live(document, meta, arrayViews(base64Bytes(m.data), m.arrays), fresh);
   lastVersion = m.version;
   stepper.follow(m);
+  confusion.show(meta.confusion);
   const st = m.status;
   $("epoch").textContent = String(st.epochs);
   $("steps").textContent = String(st.steps);
