@@ -154,3 +154,17 @@ def test_the_message_validates_its_sample_and_says_what_it_holds_for():
     s.net.weights[0][0, 0] = np.inf
     with pytest.raises(ValueError, match="not finite"):
         stepper.message_for(s, {"type": "backprop", "sample": 0})
+
+
+def test_through_the_socket_a_bad_sample_gets_a_message_and_the_session_goes_on():
+    from test_serve import ORIGIN, _client, _opened, _until
+
+    with _client().websocket_connect("/ws", headers=ORIGIN) as ws:
+        view = _opened(ws)
+        for bad in (-1, 10**6, "7", 2.5):
+            ws.send_text(json.dumps({"type": "backprop", "sample": bad}))
+            assert "sample must be a whole number" in _until(ws, "error")["message"]
+        ws.send_text(json.dumps({"type": "backprop", "sample": 7}))
+        m = _until(ws, "backprop")
+        assert m["sample"] == 7 and m["sizes"] == view["status"]["sizes"]
+        assert [s["kind"] for s in m["steps"]][:2] == ["input", "forward"]

@@ -203,3 +203,38 @@ def test_the_confusion_matrices_are_the_exported_models(server, browser, shots, 
     page.get_by_test_id("confusion").screenshot(path=str(shots / "confusion.png"))
     tab.check_clean(server.rstrip("/"))
     tab.close()
+
+
+# Where the input-space plot draws the point (x, y): its plot area on the screen and the
+# axes' ranges, as the page shows them.
+INPUT_AREA = """() => {
+  const el = document.getElementById('input-space');
+  const r = el.querySelector('.nsewdrag').getBoundingClientRect();
+  return {left: r.left, top: r.top, width: r.width, height: r.height,
+          x: el.layout.xaxis.range, y: el.layout.yaxis.range};
+}"""
+
+
+def test_a_click_on_a_point_picks_its_sample(server, browser):
+    from backproplab.serve import lab
+    from backproplab.serve.settings import PlaygroundSettings
+
+    tab = Tab(browser, server)
+    page = tab.page
+    data = lab.make_data(PlaygroundSettings())
+    X = data.X[: data.n_train]  # the points drawn: the training set
+    gaps = np.linalg.norm(X[:, None] - X[None], axis=-1) + np.eye(len(X)) * 1e9
+    i = int(gaps.min(axis=1).argmax())  # the loneliest point: no neighbour to hit instead
+    area = page.evaluate(INPUT_AREA)
+    (x0, x1), (y0, y1) = area["x"], area["y"]
+    px = area["left"] + (X[i, 0] - x0) / (x1 - x0) * area["width"]
+    py = area["top"] + (y1 - X[i, 1]) / (y1 - y0) * area["height"]
+    page.mouse.click(px, py)
+    tab.wait(f"document.querySelector('[data-testid=backprop-stepper]').dataset.sample === '{i}'")
+    assert page.get_by_test_id("sample-select").input_value() == str(i)
+    a0 = page.locator("[data-testid=bp-value][data-layer='0']")
+    assert [float(v) for v in a0.evaluate_all("es => es.map(e => e.dataset.value)")] == X[
+        i
+    ].tolist()
+    tab.check_clean(server.rstrip("/"))
+    tab.close()
