@@ -145,6 +145,7 @@ def test_the_message_validates_its_sample_and_says_what_it_holds_for():
     assert m["type"] == "backprop" and m["sample"] == 3 and m["set"] == "training"
     assert m["sizes"] == list(s.net.sizes) and m["at_step"] == 0 and m["version"] == s.version
     assert m["a"][0] == s.phi(s.data.X[3:4].T)[:, 0].tolist()  # a⁰ = φ(x)
+    assert m["steps"][-1]["lines"][-1].startswith("(training itself steps with sgd on mini-batches")
     last = stepper.message_for(s, {"type": "backprop", "sample": len(s.data.X) - 1})
     assert last["set"] == "test"
     json.dumps(m, allow_nan=False)

@@ -276,6 +276,12 @@ def message_for(session, message: dict) -> dict:
     with np.errstate(over="ignore", invalid="ignore"):
         out = walk(net.weights, net.biases, net.layer_activations, net.cost_function, x, y,
                    s.eta)  # fmt: skip
+    penalty = ", plus the penalty's" if s.l1 or s.l2 else ""
+    out["steps"][-1]["lines"].append(
+        f"(training itself steps with {s.optimizer} on mini-batches of "
+        f"{min(s.batch_size, data.n_train)}, each step's gradient the mean over its "
+        f"samples{penalty})"
+    )
     if not _finite(out):
         raise ValueError("this network's values are not finite numbers (training diverged): "
                          "press reset, or lower the learning rate η")  # fmt: skip

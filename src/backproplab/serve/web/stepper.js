@@ -115,6 +115,7 @@ export function show(m) {
  * sample the data no longer has clears the panel. */
 export function follow(m) {
   const box = $("backprop-stepper");
+  $("sample").max = String(m.meta.n_samples - 1);
   if (sample !== null && sample >= m.meta.n_samples) {
     sample = null;
     $("sample").value = "";
