@@ -410,6 +410,11 @@ class Session:
         self.emit({"type": "info", "message": f"W{ell}[{j}, {k}] set to {value:g}"})
         self._offer(force=True)
 
+    def _on_backprop(self, message) -> None:
+        from .stepper import message_for
+
+        self.emit(message_for(self, message))
+
     def _on_export(self, message) -> None:
         from . import exports
 
@@ -432,6 +437,7 @@ _HANDLERS = {
     "nudge": Session._on_nudge,
     "edit": Session._on_edit,
     "export": Session._on_export,
+    "backprop": Session._on_backprop,
 }
 MESSAGE_TYPES = ("close", *_HANDLERS)
 

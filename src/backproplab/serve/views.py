@@ -17,7 +17,7 @@ from ..engine import feedforward
 from ..engine.activations import get_activation
 from ..engine.costs import get_cost, mean_cost
 from ..viz import panels
-from . import lab
+from . import confusion, lab
 
 GRID = 50  # the input-plane grid of the live page: GRID × GRID points
 CURVE_POINTS = 400  # the live loss panel draws at most this many points per curve
@@ -102,6 +102,7 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     meta |= {
         "hidden_heading": f"layer {run.watch} of {list(run.sizes)}",
         "features": m.features,
+        "confusion": confusion.for_moment(m),
     }
     return {"type": "view", "fresh": fresh, "version": m.version, "meta": meta,
             "arrays": header, "data": data, "status": status}  # fmt: skip

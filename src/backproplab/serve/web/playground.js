@@ -9,11 +9,15 @@ import { fixed, sci } from "../../viz/web/format.js";
 import * as view from "../../viz/web/view.js";
 import { buildControls, readControls, writeControls } from "./form.js";
 import { editLayers, fromQuery, toQuery } from "./schema.js";
+import * as stepper from "./stepper.js";
+import * as confusion from "./confusion.js";
+import { isTeacher, otherView, withView } from "./viewmode.js";
 
 const $ = (id) => document.getElementById(id);
 const json = (id) => JSON.parse($(id).textContent);
 const SCHEMA = json("bpl-schema"), FIELDS = SCHEMA.fields, LIMITS = SCHEMA.limits;
 const PANELS = json("bpl-panels");
+const TEACHER = isTeacher(location.search); // ?view=teacher: the teacher's view
 let socket = null, defaults = SCHEMA.defaults, current = null, lastVersion = null, views = 0;
 
 // -- messages to the server ----------------------------------------------------------------
@@ -37,8 +41,15 @@ function show(s) {
 }
 
 function writeAddress(s) {
-  const text = toQuery(s, defaults);
+  const text = withView(toQuery(s, defaults), TEACHER);
   history.replaceState(null, "", text ? `?${text}` : location.pathname);
+  showViewSwitch();
+}
+
+function showViewSwitch() {
+  const link = otherView(location.search);
+  $("view-switch").href = link.href;
+  $("view-switch").textContent = link.text;
 }
 
 // -- what the server sends -----------------------------------------------------------------
@@ -50,6 +61,8 @@ function onView(m) {
   }
   view.live(document, meta, arrayViews(base64Bytes(m.data), m.arrays), fresh);
   lastVersion = m.version;
+  stepper.follow(m);
+  confusion.show(meta.confusion);
   const st = m.status;
   $("epoch").textContent = String(st.epochs);
   $("steps").textContent = String(st.steps);
@@ -125,6 +138,7 @@ function onMessage(ev) {
   else if (m.type === "gradcheck") onGradcheck(m);
   else if (m.type === "nudge") onNudge(m);
   else if (m.type === "file") download(m);
+  else if (m.type === "backprop") stepper.show(m);
 }
 
 // -- the network's structure buttons and the weight tools ------------------------------------
@@ -193,6 +207,9 @@ async function main() {
   const modules = await Promise.all(PANELS.map((p) => import(p.module)));
   modules.forEach((m, i) => view.addPanel(PANELS[i].id, m));
   buildControls(document, FIELDS);
+  stepper.init(send);
+  document.body.classList.toggle("teacher", TEACHER);
+  showViewSwitch();
   current = { ...defaults };
   wire();
   connect();
