@@ -119,7 +119,7 @@ _CHILD = textwrap.dedent(
         "mnist": ("backproplab.data.datasets", "load_mnist"),
         "idx": ("backproplab.data.datasets", "read_idx"),
         "csv": ("backproplab.data.datasets", "load_csv"),
-        "run": ("backproplab.formats.runfile", "load_run"),
+        "run": ("backproplab.formats.runfile_read", "load_run"),
     }
     jobs = json.loads(sys.stdin.read())
     loaders = {}

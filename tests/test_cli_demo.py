@@ -17,7 +17,7 @@ from backproplab import Network, datasets
 from backproplab.cli import main
 from backproplab.cli.output import MARKER
 from backproplab.cli.pipeline import DEFAULT_FILES
-from backproplab.formats.runfile import load_run
+from backproplab.formats.runfile_read import load_run
 
 FILES = {"hidden.gif", "report.html", "run.npz", "model.npz", "history.csv"}
 pytestmark = pytest.mark.end_to_end  # every test here runs the command line

@@ -20,7 +20,7 @@ def test_optimizer_penalty_validation_and_early_stopping_flags(tmp_path, capsys)
             "--optimizer", "adam", "--l2", "1.0", "--validation", "0.25", "--patience", "3",
             "--frames", "3", "--quiet", "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
-    from backproplab.formats.runfile import load_run
+    from backproplab.formats.runfile_read import load_run
 
     h = load_run(out / "run.npz").history
     n_epochs = len(h["loss_epoch"])
@@ -50,7 +50,7 @@ def test_the_report_and_run_file_carry_the_validation_curves(tmp_path):
     rebuilds the same page; plot_history draws them."""
     import re
 
-    from backproplab.formats.runfile import load_run
+    from backproplab.formats.runfile_read import load_run
     from backproplab.viz import plot_history
 
     out = tmp_path / "run"

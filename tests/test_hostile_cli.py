@@ -296,7 +296,8 @@ def test_numbers_near_1e308_are_refused_when_read(tmp_path):
 
 
 def test_an_uninformative_gradient_check_is_stored_as_null(run_npz, tmp_path):
-    from backproplab.formats.runfile import load_run, save_run
+    from backproplab.formats.runfile import save_run
+    from backproplab.formats.runfile_read import load_run
 
     run = load_run(run_npz)
     run.gradcheck = {"relative_error": None, "threshold": 1e-7, "passed": False, "text": "-"}

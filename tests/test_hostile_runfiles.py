@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from backproplab import Network, datasets
-from backproplab.formats.runfile import MAX_RUN_BYTES, from_recording, load_run, save_run
+from backproplab.formats.runfile import MAX_RUN_BYTES, from_recording, save_run
+from backproplab.formats.runfile_read import load_run
 from backproplab.training.callbacks import Recorder
 from hostile import Member, deflate_zeros, load_in_child, npy_header, write_zip
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from backproplab.cli import main
-from backproplab.formats.runfile import load_run
+from backproplab.formats.runfile_read import load_run
 
 pytestmark = pytest.mark.browser
 SNAPSHOTS = 6

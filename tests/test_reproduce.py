@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from backproplab import Network, datasets
-from backproplab.formats.runfile import from_recording, load_run, save_run
+from backproplab.formats.runfile import from_recording, save_run
+from backproplab.formats.runfile_read import load_run
 from backproplab.serve.settings import PlaygroundSettings
 from backproplab.training.callbacks import Recorder
 from backproplab.viz import page, reproduce

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from backproplab import Network, datasets, gradcheck
-from backproplab.formats.runfile import from_recording, load_run, save_run
+from backproplab.formats.runfile import from_recording, save_run
+from backproplab.formats.runfile_read import load_run
 from backproplab.training.callbacks import Recorder
 
 

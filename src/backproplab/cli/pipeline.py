@@ -267,7 +267,8 @@ def write_files(out: Path, net, run, history, frames, quiet: bool, extra=None,
     """Write every output file, each complete or not at all. The pages are drawn from
     ``run.npz`` as it was written, so ``backproplab view`` draws them again byte for byte."""
     from ..formats.files import atomic_write_text
-    from ..formats.runfile import load_run, save_run
+    from ..formats.runfile import save_run
+    from ..formats.runfile_read import load_run
     from ..training.history import epoch_csv, step_csv
     from ..viz.gif import write_gif
     from ..viz.page import write_pages

@@ -26,7 +26,7 @@ def default_out(run: Path) -> Path:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from ..formats.runfile import load_run
+    from ..formats.runfile_read import load_run
     from ..viz.page import write_pages
 
     pages = PAGES if args.hidden_page else PAGES[:1]
