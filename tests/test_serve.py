@@ -201,6 +201,8 @@ def test_play_trains_pause_stops_and_views_follow(client):
     with client.websocket_connect("/ws", headers=ORIGIN) as ws:
         first = _opened(ws)
         assert first["fresh"] and first["status"]["steps"] == 0
+        full = dict(PlaygroundSettings().to_dict(), speed="full")
+        ws.send_text(json.dumps({"type": "settings", "settings": full}))
         ws.send_text(json.dumps({"type": "play"}))
         for _ in range(400):
             view = _until(ws, "view")
@@ -217,7 +219,7 @@ def test_play_trains_pause_stops_and_views_follow(client):
         assert meta["heatmaps"]["G"] == 50 and meta["input"]["mode"] == "plane"
         assert "fitted again at every update" in meta["hidden"]["note"]  # 8 units: a PCA
         # a change of layers rebuilds the network and the panels
-        settings = dict(PlaygroundSettings().to_dict(), hidden=[3])
+        settings = dict(full, hidden=[3])
         ws.send_text(json.dumps({"type": "settings", "settings": settings}))
         for _ in range(20):  # a view computed before the settings arrived may come first
             view = _until(ws, "view")
@@ -538,7 +540,8 @@ def test_a_session_offers_moments_only_when_the_page_is_ready():
     from backproplab.serve.session import MAX_QUEUED, Session
 
     ready, offered = threading.Event(), []
-    session = Session(lambda m: None, lambda m: offered.append(m.steps), ready=ready.is_set)
+    session = Session(lambda m: None, lambda m: offered.append(m.steps),
+                      PlaygroundSettings(speed="full"), ready=ready.is_set)  # fmt: skip
     session.setup(session.settings)
     session.start()
     try:
@@ -653,7 +656,7 @@ def test_a_playing_session_trains_exactly_as_one_long_train_call(monkeypatch):
     from backproplab.serve import session as session_module
 
     monkeypatch.setattr(session_module, "CHUNK_STEPS", 100)  # 2 epochs of 35 steps a call
-    s = PlaygroundSettings(optimizer="adam", dropout=0.2, eta=0.01, seed=3)
+    s = PlaygroundSettings(optimizer="adam", dropout=0.2, eta=0.01, seed=3, speed="full")
     calls = []
     real_train = Network.train
     monkeypatch.setattr(
@@ -724,3 +727,62 @@ def test_a_views_losses_are_the_networks_cost_on_each_set(show_test):
         X = session.phi(d.X[rows].T).T
         Y = lab.targets(session.settings, d.y[rows], len(d.classes))
         assert status[key] == session.net.cost(X, Y)
+
+
+# -- the pace of play ---------------------------------------------------------------------------
+def _steps_per_second(speed: str, seconds: float) -> float:
+    """A session on its thread, playing at ``speed`` for about ``seconds``: its steps a second."""
+    import time
+
+    from backproplab.serve.session import Session
+
+    session = Session(lambda m: None, lambda m: None, PlaygroundSettings(speed=speed))
+    session.start()
+    try:
+        session.submit({"type": "play"})
+        deadline = time.monotonic() + 20
+        while session.steps == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        t0, s0 = time.perf_counter(), session.steps
+        time.sleep(seconds)
+        return (session.steps - s0) / (time.perf_counter() - t0)
+    finally:
+        session.close()
+        session.thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(("speed", "lo", "hi"), [("10", 8, 11), ("100", 80, 101)])
+def test_play_keeps_the_pace_the_speed_setting_asks_for(speed, lo, hi):
+    assert lo <= _steps_per_second(speed, 1.0) <= hi
+
+
+def test_slow_motion_shows_every_step_and_still_hears_pause():
+    """At one step a second each step is offered to the page; a pause in the middle of
+    the wait is taken at once, not after the wait."""
+    import time
+
+    from backproplab.serve.session import Session
+
+    offered = []
+    session = Session(lambda m: None, lambda m: offered.append((m.steps, m.running)),
+                      PlaygroundSettings(speed="1"))  # fmt: skip
+    session.start()
+    try:
+        session.submit({"type": "play"})
+        time.sleep(1.5)  # steps 1 and 2 (the first goes at once)
+        session.submit({"type": "pause"})
+        t0 = time.monotonic()
+        while session.running and time.monotonic() - t0 < 5:
+            time.sleep(0.005)
+        assert time.monotonic() - t0 < 0.2
+        assert session.steps == 2
+        assert {1, 2} <= {steps for steps, _ in offered}
+    finally:
+        session.close()
+        session.thread.join(timeout=10)
+
+
+def test_a_speed_outside_the_choices_is_refused():
+    with pytest.raises(ValueError, match="speed must be one of 1, 3, 10"):
+        parse_settings({"speed": "fast"})
+    assert parse_settings({"speed": "full"}).speed == "full"

@@ -79,8 +79,10 @@ class Tab:
         self.page.get_by_test_id(testid).click()
 
     def train_until(self, epochs: int) -> None:
-        """Play until the page shows at least ``epochs`` epochs, then pause (and wait until
-        the session says it stopped)."""
+        """Play at full speed until the page shows at least ``epochs`` epochs, then pause
+        (and wait until the session says it stopped)."""
+        self.page.get_by_test_id("speed").select_option("full")
+        self.wait("location.search.includes('speed=full')")
         self.click("play")
         self.wait(f"{EPOCH} >= {epochs}", timeout=60_000)
         self.click("pause")
@@ -115,7 +117,7 @@ SIZES = "document.body.dataset.sizes"
 
 
 def test_play_pause_step_and_the_losses(server, browser, shots):
-    tab = Tab(browser, server)
+    tab = Tab(browser, server + "?speed=full")
     page = tab.page
     assert tab.number("epoch") == 0
     loss0 = tab.number("test-loss")
@@ -391,5 +393,46 @@ def test_the_controls_are_the_schemas_fields(server, browser):
     page.keyboard.type("25")
     page.keyboard.press("Tab")
     tab.wait("location.search.includes('batch_size=25')")
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+def test_the_default_speed_can_be_watched_and_slow_motion_shows_each_step(server, browser, shots):
+    """Must hold: at the default speed the step counter advances by fewer than 300 steps a
+    second (the boundary moves for several seconds); slow motion is one step a second."""
+    tab = Tab(browser, server)
+    page = tab.page
+    speed = page.get_by_label("speed", exact=True)
+    assert speed.get_attribute("data-testid") == "speed"
+    assert speed.locator("option:checked").text_content() == "100 steps/s"
+    labels = speed.locator("option").all_text_contents()
+    assert labels[0] == "1 step/s (slow motion)" and labels[-1] == "full speed"
+    tab.click("play")
+    tab.wait(f"{STEPS} > 0")
+    t0, s0 = time.perf_counter(), tab.number("steps")
+    page.wait_for_timeout(3000)
+    rate = (tab.number("steps") - s0) / (time.perf_counter() - t0)
+    assert 50 < rate < 300, rate
+    page.screenshot(path=str(shots / "playground-default.png"), full_page=True)
+    # slow motion, chosen by keyboard: each step's view comes by itself
+    speed.focus()
+    page.keyboard.press("Home")
+    tab.wait("location.search.includes('speed=1')")
+    steps = tab.number("steps")
+    tab.wait(f"{STEPS} === {int(steps) + 2}", timeout=5_000)
+    t0 = time.perf_counter()
+    tab.wait(f"{STEPS} === {int(steps) + 3}", timeout=5_000)
+    assert 0.6 < time.perf_counter() - t0 < 1.4  # one step a second
+    page.get_by_test_id("input-space").screenshot(path=str(shots / "playground-slow-motion.png"))
+    tab.click("pause")
+    tab.wait(STOPPED)
+    # the step axis on a log scale, and back
+    box = page.get_by_label("log-scale steps", exact=True)
+    assert box.get_attribute("data-testid") == "log-steps"
+    box.check()
+    tab.wait("document.getElementById('loss-curve').dataset.stepAxis === 'log'")
+    assert page.locator("#loss-curve .xtitle").text_content() == "step (log scale)"
+    box.uncheck()
+    tab.wait("document.getElementById('loss-curve').dataset.stepAxis === 'linear'")
     tab.check_clean(_base(server))
     tab.close()

@@ -52,7 +52,7 @@ test("the shown layer offers the last and each hidden layer", () => {
 test("control text ⇄ values", () => {
   assert.deepEqual(parseLayers(" 5, 3 "), [5, 3]);
   assert.deepEqual(parseLayers(""), []);
-  assert.ok(Number.isNaN(parseLayers("4,x")[1])); // left for the server to refuse
+  assert.equal(parseLayers("4,x")[1], "x"); // (the server names it) // left for the server to refuse
   assert.equal(fromControl(field("n_samples"), "", false, 500), 500); // empty: the fallback
   assert.equal(fromControl(field("eta"), "0.3", false, 0.1), 0.3);
   assert.equal(fromControl(field("show_test"), "on", true), true);
@@ -79,4 +79,17 @@ test("editLayers: the four buttons, within the limits", () => {
   assert.deepEqual(editLayers([8, 1], "remove-neuron", limits), { hidden: [8] }); // an empty layer goes
   assert.deepEqual(editLayers([8, 8, 8], "add-layer", limits), { error: "at most 3 hidden layers" });
   assert.deepEqual(editLayers([9], "add-neuron", limits), { error: "at most 9 neurons per layer" });
+});
+
+test("a layer width that is not a number reaches the server as its text, never as null", () => {
+  assert.deepEqual(parseLayers("8, abc"), [8, "abc"]);
+  assert.deepEqual(parseLayers("4,,2"), [4, "", 2]);
+  assert.equal(JSON.stringify(parseLayers("abc")), '["abc"]');
+  assert.deepEqual(fromQuery(FIELDS, DEFAULTS, "?hidden=3,x").hidden, [3, "x"]);
+});
+
+test("a choice's options show its labels when the schema gives them", () => {
+  const speed = { name: "speed", kind: "choice", label: "speed", group: "pace", testid: "speed",
+    choices: ["1", "full"], labels: ["1 step/s (slow motion)", "full speed"] };
+  assert.deepEqual(controlSpec(speed).options, [["1", "1 step/s (slow motion)"], ["full", "full speed"]]);
 });

@@ -4,7 +4,9 @@ The thread trains with :meth:`Network.train <backproplab.network.Network.train>`
 the session is a training callback, so between two mini-batches it
 
 - takes the page's messages from its inbox (the only way anything reaches the network:
-  no other thread touches it), pausing there while the page has paused;
+  no other thread touches it), pausing there while the page has paused, and waiting
+  there (still reading messages) while playing slower than full speed (the ``speed``
+  setting: each step starts 1/speed seconds after the one before);
 - offers a :class:`Moment` (copies of W, b and the curves) at most every
   :data:`UPDATE_INTERVAL` seconds, and only when the page is ready for another view;
 - ends the ``train`` call (its ``stop_training`` flag, which the training loop reads
@@ -32,7 +34,7 @@ from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
 from . import lab
 from .curves import CurveBuckets
-from .settings import TRAINING_FIELDS, PlaygroundSettings, parse_csv, parse_settings
+from .settings import SPEEDS, TRAINING_FIELDS, PlaygroundSettings, parse_csv, parse_settings
 
 UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
 MAX_QUEUED = 64  # messages waiting for the training thread; more are refused
@@ -89,6 +91,9 @@ class Session:
         self.steps = self.epochs = 0
         self.version, self._restart = 0, False
         self._last_publish = -math.inf
+        # playing slower than full speed: seconds between two steps (0: full speed), and
+        # when the next step may start (time.perf_counter)
+        self._interval, self._due = 1 / SPEEDS[self.settings.speed], 0.0
         self._kept: list = []
         # what _rebuild makes for the settings: data, features φ, training arrays, the
         # shuffling generator, the optimizer and the curves (None until the first build)
@@ -168,6 +173,7 @@ class Session:
         self.steps = self.epochs = 0
         self.step_curves, self.epoch_curves = CurveBuckets(len(net.sizes)), CurveBuckets(3)
         self.running, self.pending_steps = False, 0
+        self._pace(s.speed)
         self._kept, self._history = [], None  # a train call under way ends: it trains the old
         self._restart = True  # network
         self.version += 1
@@ -215,7 +221,10 @@ class Session:
         self.steps = self._steps0 + history.n_steps
         if self.pending_steps:
             self.pending_steps -= 1
-        self._offer(force=not self.running)
+        slow = self._interval >= UPDATE_INTERVAL  # every step's update is shown
+        self._offer(force=not self.running or slow)
+        if self._interval:
+            self._due = max(self._due + self._interval, time.perf_counter())
         self._between_steps()
 
     def on_epoch_end(self, net, history, epoch: int) -> None:
@@ -229,13 +238,28 @@ class Session:
                 return
             if self.running or self.pending_steps:
                 if not self.inbox:
-                    return
+                    if not self._wait_for_pace():
+                        return
+                    continue
                 message = self.inbox.popleft()
             else:
                 message = self._next_message(timeout=0.25)
                 if message is None:
                     continue
             self._guard(lambda m=message: self._handle(m))
+
+    def _wait_for_pace(self) -> bool:
+        """Playing slower than full speed, before the next step is due: wait until it is,
+        or until a message comes (True: look again). False: the next step may go."""
+        if not self._interval or self.pending_steps:
+            return False
+        left = self._due - time.perf_counter()
+        if left <= 0:
+            return False
+        self._mail.clear()  # then look again: a message sent meanwhile sets it
+        if not self.inbox:
+            self._mail.wait(left)
+        return True
 
     def _flush(self) -> None:
         """Move what the current history recorded since the last call to the curves."""
@@ -335,6 +359,8 @@ class Session:
                 self.optimizer = get_optimizer(s.optimizer)
             if (s.watch, s.show_test) != (old.watch, old.show_test):
                 self.version += 1
+            if s.speed != old.speed:
+                self._pace(s.speed)
             self.settings = s
             self._restart = any(getattr(s, f) != getattr(old, f) for f in TRAINING_FIELDS)
             self.emit({"type": "settings", "settings": s.to_dict(), "features": self.features})
@@ -342,6 +368,13 @@ class Session:
 
     def _on_play(self, message) -> None:
         self.running = True
+        self._pace(self.settings.speed)
+
+    def _pace(self, speed: str) -> None:
+        """Play at ``speed`` (a name of SPEEDS) from now on: the next step goes at once."""
+        rate = SPEEDS[speed]
+        self._interval = 0.0 if math.isinf(rate) else 1 / rate
+        self._due = time.perf_counter()
 
     def _on_pause(self, message) -> None:
         self.running, self.pending_steps = False, 0

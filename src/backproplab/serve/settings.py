@@ -69,6 +69,13 @@ FEATURES = {
 ONE_D_FEATURES = ("x1", "x1^2", "sin(x1)")  # those of a data set with one input x1
 
 
+# The speeds of play, in steps per second (the names the "speed" setting takes), and what
+# the page shows for each; "full" trains as fast as the engine can, not throttled at all.
+SPEEDS = {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "300": 300.0,
+          "1000": 1000.0, "full": math.inf}  # fmt: skip
+SPEED_LABELS = {"1": "1 step/s (slow motion)", "full": "full speed"}
+
+
 # What the page may change without rebuilding the network: the training options.
 TRAINING_FIELDS = ("eta", "batch_size", "optimizer", "l1", "l2", "dropout")
 
@@ -97,6 +104,7 @@ class PlaygroundSettings:
     l2: float = 0.0
     dropout: float = 0.0
     watch: int = 0  # the hidden layer shown in 3-D; 0: the last
+    speed: str = "100"  # steps per second while playing (SPEEDS): slow enough to watch
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -143,6 +151,7 @@ class Field:
     choices: Callable[[], tuple[str, ...]] | None = None
     open_lo: bool = False
     testid: str | None = None
+    labels: Callable[[str], str] | None = None  # a choice's text on the page (its name)
 
     def to_dict(self) -> dict:
         """The field as the page receives it, its choices as they are now."""
@@ -156,6 +165,8 @@ class Field:
         out |= {k: getattr(self, k) for k in ("lo", "hi", "step") if getattr(self, k) is not None}
         if self.choices is not None:
             out["choices"] = list(self.choices())
+            if self.labels is not None:
+                out["labels"] = [self.labels(c) for c in out["choices"]]
         if self.kind == "features":
             out["choices"] = list(FEATURES)
             out["labels"] = [f.label for f in FEATURES.values()]
@@ -186,6 +197,8 @@ FIELDS = (
     Field("l2", "float", "L2 rate", "training", 0.0, 10.0, "any"),
     Field("dropout", "float", "dropout", "training", 0.0, 0.9, 0.05),
     Field("watch", "layer", "shown layer", "hidden-space"),
+    Field("speed", "choice", "speed", "pace", choices=lambda: tuple(SPEEDS),
+          labels=lambda c: SPEED_LABELS.get(c, f"{c} steps/s")),
 )  # fmt: skip
 
 
@@ -223,6 +236,8 @@ def _float(value, name: str, lo: float, hi: float, *, open_lo: bool = False) -> 
 
 
 def _short(value) -> str:
+    if value is None:  # (JSON's null: what a page sends for a number it could not read)
+        return "nothing"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 

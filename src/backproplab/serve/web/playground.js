@@ -165,6 +165,7 @@ function wire() {
   for (const what of ["add-layer", "remove-layer", "add-neuron", "remove-neuron"]) {
     $(what).addEventListener("click", () => edit(what));
   }
+  $("log-steps").addEventListener("change", () => view.emit("log-steps", $("log-steps").checked));
   $("nudge").addEventListener("click", () => send(weightMessage("nudge")));
   $("set-weight").addEventListener("click", () => send({ ...weightMessage("edit"), value: Number($("weight-value").value) }));
   for (const what of ["model", "report", "script"]) {

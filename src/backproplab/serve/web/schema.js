@@ -16,7 +16,7 @@ export function controlSpec(field, hidden = []) {
   const attrs = { id: field.name, "data-testid": field.testid };
   switch (field.kind) {
     case "choice":
-      return { tag: "select", attrs, options: field.choices.map((c) => [c, c]) };
+      return { tag: "select", attrs, options: field.choices.map((c, k) => [c, field.labels ? field.labels[k] : c]) };
     case "layer":
       return { tag: "select", attrs, options: layerOptions(hidden.length) };
     case "int":
@@ -38,10 +38,13 @@ export function controlSpec(field, hidden = []) {
 }
 
 /** Layer widths from their text "8, 8" ([] for ""; a part that is not a number stays
- * NaN, for the server to refuse). */
+ * as its text, for the server to refuse by name: NaN would reach it as null). */
 export function parseLayers(text) {
   const t = text.trim();
-  return t === "" ? [] : t.split(",").map((v) => Number(v.trim()));
+  return t === "" ? [] : t.split(",").map((v) => {
+    const part = v.trim(), n = Number(part);
+    return part !== "" && Number.isFinite(n) ? n : part;
+  });
 }
 
 /** A field's value from its control's text (or checked state, for "bool"); `fallback`
@@ -73,7 +76,7 @@ export function fromQuery(fields, defaults, search) {
   for (const f of fields) {
     if (!q.has(f.name)) continue;
     const v = q.get(f.name), items = v === "" ? [] : v.split(",");
-    if (f.kind === "layers") s[f.name] = items.map(Number);
+    if (f.kind === "layers") s[f.name] = parseLayers(v);
     else if (f.kind === "features") s[f.name] = items;
     else if (f.kind === "bool") s[f.name] = v === "true";
     else if (f.kind === "int" || f.kind === "float" || f.kind === "layer") s[f.name] = Number(v);
