@@ -436,3 +436,49 @@ def test_the_default_speed_can_be_watched_and_slow_motion_shows_each_step(server
     tab.wait("document.getElementById('loss-curve').dataset.stepAxis === 'linear'")
     tab.check_clean(_base(server))
     tab.close()
+
+
+def test_nothing_stale_results_messages_and_the_file_chooser(server, browser, tmp_path):
+    """A gradient check and a nudge say which network they hold for and are cleared when
+    it changes; the message line clears on the next action; errors name what was typed;
+    the file chooser forgets a CSV once other data is chosen."""
+    tab = Tab(browser, server)
+    page = tab.page
+    tab.click("gradcheck")
+    tab.wait("document.querySelector('[data-testid=gradcheck-result]').dataset.verdict")
+    held = page.get_by_test_id("gradcheck-network").text_content()
+    assert held.startswith("For network #") and "[2, 8, 8, 1]" in held and "at step 0" in held
+    tab.click("nudge")
+    tab.wait("document.getElementById('nudge-plot').dataset.slope")
+    assert "[2, 8, 8, 1]" in page.get_by_test_id("nudge-network").text_content()
+    tab.click("add-layer")
+    tab.wait(f"{SIZES} === '2,8,8,8,1'")
+    tab.wait("!document.querySelector('[data-testid=gradcheck-result]').dataset.verdict")
+    assert page.get_by_test_id("gradcheck-result").text_content() == ""
+    assert page.locator("[data-testid=gradcheck-table] td").count() == 0
+    assert "changed" in page.get_by_test_id("gradcheck-network").text_content()
+    assert page.get_by_test_id("nudge-plot").get_attribute("data-slope") is None
+    assert "changed" in page.get_by_test_id("nudge-network").text_content()
+    tab.click("gradcheck")  # checked again: for the new network
+    tab.wait("document.querySelector('[data-testid=gradcheck-result]').dataset.verdict")
+    assert "[2, 8, 8, 8, 1]" in page.get_by_test_id("gradcheck-network").text_content()
+    # an error names what was typed, and the next action clears the message line
+    page.get_by_test_id("hidden").fill("abc,8")
+    page.get_by_test_id("hidden").blur()
+    message = page.get_by_test_id("message")
+    tab.wait("document.querySelector('[data-testid=message]').textContent !== ''")
+    assert message.text_content() == "hidden layer 1 must be a whole number; got 'abc'"
+    tab.click("step")
+    tab.wait(f"{STEPS} === 1")
+    assert message.text_content() == ""
+    # a CSV chosen, then other data: the chooser no longer names the CSV
+    csv = tmp_path / "two.csv"
+    csv.write_text("x1,x2,c\n" + "".join(f"{i / 10},{(i % 3) / 3},{i % 2}\n" for i in range(30)))
+    page.get_by_test_id("csv").set_input_files(str(csv))
+    tab.wait("location.search.includes('data=csv')")
+    assert page.eval_on_selector("#csv", "e => e.files.length") == 1
+    page.get_by_test_id("data").select_option("moons")
+    tab.wait("location.search.includes('data=moons')")
+    assert page.eval_on_selector("#csv", "e => e.files.length") == 0
+    tab.check_clean(_base(server))
+    tab.close()

@@ -40,6 +40,8 @@ def test_the_schema_says_each_control_and_the_defaults():
         ({"train_percent": 95}, "training share (%) must be between 10 and 90"),
         ({"optimizer": "lbfgs"}, "optimizer must be one of"),
         ({"hidden": [4], "watch": 2}, "shown layer must be between 0 and 1"),
+        ({"hidden": ["abc"]}, "hidden layer 1 must be a whole number; got 'abc'"),
+        ({"hidden": [8, None]}, "hidden layer 2 must be a whole number; got nothing"),
     ],
 )
 def test_the_server_checks_what_the_schema_says(given, message):

@@ -62,6 +62,7 @@ class Moment:
     epoch_curves: CurveBuckets  # per epoch: the step it ended at, its loss, its accuracy
     running: bool
     version: int  # changes when the panels must be built anew
+    network: int = 0  # changes with the network: a new one, or a weight edited by hand
 
 
 class Session:
@@ -90,6 +91,7 @@ class Session:
         self.running, self.pending_steps = False, 0
         self.steps = self.epochs = 0
         self.version, self._restart = 0, False
+        self.network_id = 0  # counts the networks: a rebuild or a hand-edited weight
         self._last_publish = -math.inf
         # playing slower than full speed: seconds between two steps (0: full speed), and
         # when the next step may start (time.perf_counter)
@@ -177,6 +179,7 @@ class Session:
         self._kept, self._history = [], None  # a train call under way ends: it trains the old
         self._restart = True  # network
         self.version += 1
+        self.network_id += 1
         self.emit({"type": "settings", "settings": s.to_dict(), "features": features})
         self._offer(force=True)
 
@@ -298,7 +301,7 @@ class Session:
             net_config=self.config(), weights=W, biases=b, steps=self.steps,
             epochs=self.epochs, steps_per_epoch=spe, step_curves=self.step_curves.copy(),
             epoch_curves=self.epoch_curves.copy(),
-            running=self.running, version=self.version,
+            running=self.running, version=self.version, network=self.network_id,
         )  # fmt: skip
 
     def kept_moments(self) -> list:
@@ -313,6 +316,12 @@ class Session:
         self._kept.append((W, b, self.steps, self.steps / spe))
         if len(self._kept) > MAX_KEPT_MOMENTS:
             self._kept = self._kept[::2] + ([self._kept[-1]] if len(self._kept) % 2 == 0 else [])
+
+    def network_text(self) -> str:
+        """Which network a result holds for, as the page says it."""
+        c = self.config()
+        return (f"network #{self.network_id}: {c['sizes']}, {c['activation']}, "
+                f"{c['output_activation']} output, {c['cost']}, at step {self.steps}")  # fmt: skip
 
     def config(self) -> dict:
         net = self.net
@@ -412,7 +421,8 @@ class Session:
         self.emit({"type": "gradcheck", "passed": bool(report.passed),
                    "verdict": report.verdict, "relative_error": _finite(report.relative_error),
                    "threshold": report.threshold, "layers": layers, "text": text,
-                   "samples": len(X)})  # fmt: skip
+                   "samples": len(X), "network": self.network_id,
+                   "network_text": self.network_text()})  # fmt: skip
 
     def _weight_index(self, message) -> tuple[int, int, int]:
         L = len(self.net.weights)
@@ -430,7 +440,8 @@ class Session:
         self.emit({"type": "nudge", "name": r.name, "layer": ell, "j": j, "k": k,
                    "value": r.value, "amounts": r.amounts.tolist(),
                    "cost": [_finite(c) for c in r.cost], "slope": _finite(r.slope),
-                   "gradient": _finite(r.gradient), "samples": len(X)})  # fmt: skip
+                   "gradient": _finite(r.gradient), "samples": len(X),
+                   "network": self.network_id, "network_text": self.network_text()})  # fmt: skip
 
     def _on_edit(self, message) -> None:
         ell, j, k = self._weight_index(message)
@@ -440,6 +451,7 @@ class Session:
             raise ValueError(f"a weight must be a number between −{MAX_WEIGHT:g} and "
                              f"{MAX_WEIGHT:g}")  # fmt: skip
         self.net.weights[ell - 1][j, k] = value  # in place: W is a view of θ
+        self.network_id += 1  # results for the network before the edit no longer hold
         self.emit({"type": "info", "message": f"W{ell}[{j}, {k}] set to {value:g}"})
         self._offer(force=True)
 

@@ -89,6 +89,7 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
         "train_loss": train_loss,
         "test_loss": test_loss,
         "running": m.running,
+        "network": m.network,
         "sizes": m.net_config["sizes"],
         "n_train": m.data.n_train,
         "n_test": len(m.data.X) - m.data.n_train,

@@ -15,6 +15,7 @@ const json = (id) => JSON.parse($(id).textContent);
 const SCHEMA = json("bpl-schema"), FIELDS = SCHEMA.fields, LIMITS = SCHEMA.limits;
 const PANELS = json("bpl-panels");
 let socket = null, defaults = SCHEMA.defaults, current = null, lastVersion = null, views = 0;
+const heldFor = { gradcheck: null, nudge: null }; // the network each shown result holds for
 
 // -- messages to the server ----------------------------------------------------------------
 function send(message) {
@@ -56,12 +57,39 @@ function onView(m) {
   $("train-loss").textContent = fixed(st.train_loss);
   $("test-loss").textContent = fixed(st.test_loss);
   $("play").setAttribute("aria-pressed", String(st.running));
+  clearStale(st.network);
   views += 1;
   Object.assign(document.body.dataset, { views: String(views), sizes: st.sizes.join(","), ready: "true" });
   requestAnimationFrame(() => send({ type: "drawn" })); // ready for the next view
 }
 
+// A result for an older network is cleared, and says so (a view of a newer network: a new
+// one, or a weight edited by hand; a view computed before the result may still come).
+function clearStale(network) {
+  if (heldFor.gradcheck !== null && network > heldFor.gradcheck) {
+    $("gradcheck-table").replaceChildren();
+    $("gradcheck-result").textContent = "";
+    delete $("gradcheck-result").dataset.verdict;
+    $("gradcheck-network").textContent = "The network changed since the last check: check again.";
+    heldFor.gradcheck = null;
+  }
+  if (heldFor.nudge !== null && network > heldFor.nudge) {
+    Plotly.purge($("nudge-plot"));
+    delete $("nudge-plot").dataset.slope;
+    delete $("nudge-plot").dataset.gradient;
+    $("nudge-network").textContent = "The network changed since this nudge: nudge again.";
+    heldFor.nudge = null;
+  }
+}
+
+function holds(what, m) {
+  heldFor[what] = m.network;
+  $(`${what}-network`).textContent = `For ${m.network_text}.`;
+  $(`${what}-network`).dataset.network = String(m.network);
+}
+
 function onGradcheck(m) {
+  holds("gradcheck", m);
   const rows = [["layer ℓ", "W rel. error", "b rel. error"]];
   m.layers.forEach(([w, b], i) => rows.push([String(i + 1), sci(w), sci(b)]));
   $("gradcheck-table").replaceChildren(...rows.map((r, i) => {
@@ -80,6 +108,7 @@ function onGradcheck(m) {
 }
 
 function onNudge(m) {
+  holds("nudge", m);
   const w = m.amounts.map((a) => m.value + a);
   const c0 = m.cost[Math.floor(m.cost.length / 2)]; // the amount 0 is in the middle
   const tangent = w.map((x) => c0 + m.gradient * (x - m.value));
@@ -120,6 +149,7 @@ function onMessage(ev) {
     current = m.settings;
     show(current);
     writeAddress(current);
+    if (current.data !== "csv") $("csv").value = ""; // the chooser forgets a CSV no longer used
   } else if (m.type === "error") say(m.message, "error");
   else if (m.type === "info") say(m.message);
   else if (m.type === "gradcheck") onGradcheck(m);
@@ -149,6 +179,12 @@ function weightMessage(type) {
 }
 
 function wire() {
+  // the message line speaks of the last action only: the next one clears it (capturing:
+  // before the action's own handler, which may say something new)
+  document.addEventListener("click", (ev) => {
+    if (ev.target.closest("button")) say("");
+  }, true);
+  document.addEventListener("change", () => say(""), true);
   for (const f of FIELDS) {
     if (!f.group) continue;
     if (f.kind === "features") for (const c of document.querySelectorAll(`input[name="${f.name}"]`)) c.addEventListener("change", changed);
@@ -158,7 +194,6 @@ function wire() {
     $(name).addEventListener("click", () => send({ type: name }));
   }
   $("regenerate").addEventListener("click", () => {
-    say("");
     const s = readControls(document, FIELDS, current);
     send({ type: "settings", settings: { ...s, data_seed: (current.data_seed + 1) % 2147483647 } });
   });
