@@ -786,3 +786,49 @@ def test_a_speed_outside_the_choices_is_refused():
     with pytest.raises(ValueError, match="speed must be one of 1, 3, 10"):
         parse_settings({"speed": "fast"})
     assert parse_settings({"speed": "full"}).speed == "full"
+
+
+# -- divergence ----------------------------------------------------------------------------------
+def _until_diverged(settings: PlaygroundSettings) -> tuple[dict, object]:
+    """Play ``settings`` on a session's thread until it says it diverged: that message and
+    the session (closed)."""
+    import queue
+
+    from backproplab.serve.session import Session
+
+    said: queue.Queue = queue.Queue()
+    session = Session(lambda m: said.put(m) if m["type"] in ("diverged", "error") else None,
+                      lambda m: None, settings)  # fmt: skip
+    session.start()
+    session.submit({"type": "play"})
+    try:
+        return said.get(timeout=30), session
+    finally:
+        session.close()
+        session.thread.join(timeout=10)
+
+
+def test_an_exploding_loss_pauses_and_says_what_to_try():
+    s = PlaygroundSettings(output_activation="linear", cost="quadratic", eta=1.0, speed="full")
+    m, session = _until_diverged(s)
+    assert m["type"] == "diverged" and m["kind"] == "explode"
+    assert not session.running
+    loss = session.step_curves.means()[:, 0]
+    assert loss[m["step"] - 1] > 1000 * loss[0] and np.all(loss[: m["step"] - 1] <= 1000 * loss[0])
+    assert f"exploded at step {m['step']}" in m["message"]
+    assert "lower learning rate η (now 1; try 0.1)" in m["message"]
+    assert "another initialisation (now xavier; try scaled)" in m["message"]
+
+
+def test_a_nan_loss_pauses_at_the_step_it_happened(monkeypatch):
+    from backproplab.serve import session as session_module
+
+    monkeypatch.setattr(session_module, "EXPLODE_FACTOR", math.inf)  # NaN, not explosion
+    s = PlaygroundSettings(output_activation="linear", cost="quadratic", eta=1.0, speed="full")
+    m, session = _until_diverged(s)
+    assert m["type"] == "diverged" and m["kind"] == "nan"
+    assert m["step"] == session.steps + 1  # the step that would have made it NaN
+    assert np.isfinite(np.concatenate([w.ravel() for w in session.net.weights])).all()
+    assert f"NaN or infinite at step {m['step']}" in m["message"]
+    assert f"keeps the weights of step {session.steps}" in m["message"]
+    assert "(now xavier; try scaled)" in m["message"]

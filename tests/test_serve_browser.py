@@ -482,3 +482,24 @@ def test_nothing_stale_results_messages_and_the_file_chooser(server, browser, tm
     assert page.eval_on_selector("#csv", "e => e.files.length") == 0
     tab.check_clean(_base(server))
     tab.close()
+
+
+def test_divergence_pauses_and_the_page_says_what_to_try(server, browser):
+    tab = Tab(browser, server + "?output_activation=linear&cost=quadratic&eta=1&speed=full")
+    page = tab.page
+    box = page.get_by_test_id("divergence")
+    assert box.is_hidden()
+    tab.click("play")
+    tab.wait("!document.querySelector('[data-testid=divergence]').hidden", timeout=60_000)
+    tab.wait(STOPPED)
+    step = int(box.get_attribute("data-step"))
+    text = box.text_content()
+    assert f"The loss exploded at step {step}:" in text
+    assert "Training paused" in text and "lower learning rate η (now 1; try 0.1)" in text
+    assert box.get_attribute("role") == "alert"
+    tab.wait(f"{STEPS} === {step}")  # paused where it happened
+    page.get_by_test_id("eta").fill("0.1")  # the next action: the explanation goes
+    page.get_by_test_id("eta").blur()
+    tab.wait("document.querySelector('[data-testid=divergence]').hidden")
+    tab.check_clean(_base(server))
+    tab.close()

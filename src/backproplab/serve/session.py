@@ -30,6 +30,7 @@ import numpy as np
 
 from ..checking.gradcheck import gradcheck
 from ..checking.nudge import nudge
+from ..engine.init import INITIALISERS
 from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
 from . import lab
@@ -43,6 +44,7 @@ GRADCHECK_SAMPLES = 20
 GRADCHECK_EPSILON = 1e-5  # CS231n's h: a trained network's tiny gradients drown at 1e-7
 MAX_WEIGHT = 100.0
 CHUNK_STEPS = 20_000  # one ``train`` call's steps, at most: its History stays small
+EXPLODE_FACTOR = 1000.0  # a step's loss this many times the first's (at least 0.1) explodes
 
 
 @dataclass
@@ -176,6 +178,7 @@ class Session:
         self.step_curves, self.epoch_curves = CurveBuckets(len(net.sizes)), CurveBuckets(3)
         self.running, self.pending_steps = False, 0
         self._pace(s.speed)
+        self._explode_above = None  # set by the first step: EXPLODE_FACTOR × its loss
         self._kept, self._history = [], None  # a train call under way ends: it trains the old
         self._restart = True  # network
         self.version += 1
@@ -201,9 +204,11 @@ class Session:
                     l1=s.l1, l2=s.l2, dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
                 )  # fmt: skip
             whole = not self.stop_training
-        except TrainingDivergedError as exc:
-            self.running, self.pending_steps = False, 0
-            self.emit({"type": "error", "message": f"training stopped: {exc}; press reset"})
+        except TrainingDivergedError:
+            self._diverged(
+                "nan", self.steps + 1, f"the loss became NaN or infinite at step {self.steps + 1}",
+                f"the network keeps the weights of step {self.steps}",
+            )  # fmt: skip
         finally:
             self._flush()
             if not (whole or self.closed.is_set()):
@@ -224,6 +229,11 @@ class Session:
         self.steps = self._steps0 + history.n_steps
         if self.pending_steps:
             self.pending_steps -= 1
+        loss = history.loss_step[history.n_steps - 1]
+        if self._explode_above is None:
+            self._explode_above = EXPLODE_FACTOR * max(float(loss), 0.1)
+        elif loss > self._explode_above:
+            self._exploded(float(loss))
         slow = self._interval >= UPDATE_INTERVAL  # every step's update is shown
         self._offer(force=not self.running or slow)
         if self._interval:
@@ -250,6 +260,28 @@ class Session:
                 if message is None:
                     continue
             self._guard(lambda m=message: self._handle(m))
+
+    def _exploded(self, loss: float) -> None:
+        first = self._explode_above / EXPLODE_FACTOR
+        self._explode_above = math.inf  # said once: play goes on if the user insists
+        self._diverged(
+            "explode", self.steps, f"the loss exploded at step {self.steps}: {loss:.3g}, more than "
+            f"{EXPLODE_FACTOR:g} times its {first:.3g} at the first step",
+            "press play to go on anyway",
+        )  # fmt: skip
+
+    def _diverged(self, kind: str, step: int, what: str, then: str) -> None:
+        """Pause, and tell the page what happened at which step and what to try."""
+        self.running, self.pending_steps = False, 0
+        s = self.settings
+        init = "he" if s.activation in ("relu", "leaky_relu") else "xavier"
+        if init == s.init or init not in INITIALISERS:
+            init = "scaled"
+        text = (f"{what[0].upper()}{what[1:]}. Training paused; {then}. Try a lower learning "
+                f"rate η (now {s.eta:g}; try {s.eta / 10:g}) or another initialisation (now "
+                f"{s.init}; try {init}), then reset.")  # fmt: skip
+        self.emit({"type": "diverged", "kind": kind, "step": step, "message": text})
+        self._offer(force=True)
 
     def _wait_for_pace(self) -> bool:
         """Playing slower than full speed, before the next step is due: wait until it is,

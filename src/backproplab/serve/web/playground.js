@@ -28,6 +28,16 @@ function say(text, kind) {
   out.className = kind || "";
 }
 
+// Why training paused on its own (the loss became NaN or exploded), and what to try; null:
+// nothing to explain.
+function explain(m) {
+  const box = $("divergence");
+  box.textContent = m ? m.message : "";
+  box.hidden = !m;
+  if (m) Object.assign(box.dataset, { step: String(m.step), kind: m.kind });
+  else for (const key of ["step", "kind"]) delete box.dataset[key];
+}
+
 function changed() {
   send({ type: "settings", settings: readControls(document, FIELDS, current) });
 }
@@ -152,6 +162,7 @@ function onMessage(ev) {
     if (current.data !== "csv") $("csv").value = ""; // the chooser forgets a CSV no longer used
   } else if (m.type === "error") say(m.message, "error");
   else if (m.type === "info") say(m.message);
+  else if (m.type === "diverged") explain(m);
   else if (m.type === "gradcheck") onGradcheck(m);
   else if (m.type === "nudge") onNudge(m);
   else if (m.type === "file") download(m);
@@ -181,10 +192,14 @@ function weightMessage(type) {
 function wire() {
   // the message line speaks of the last action only: the next one clears it (capturing:
   // before the action's own handler, which may say something new)
+  const quiet = () => {
+    say("");
+    explain(null);
+  };
   document.addEventListener("click", (ev) => {
-    if (ev.target.closest("button")) say("");
+    if (ev.target.closest("button")) quiet();
   }, true);
-  document.addEventListener("change", () => say(""), true);
+  document.addEventListener("change", quiet, true);
   for (const f of FIELDS) {
     if (!f.group) continue;
     if (f.kind === "features") for (const c of document.querySelectorAll(`input[name="${f.name}"]`)) c.addEventListener("change", changed);
