@@ -503,3 +503,78 @@ def test_divergence_pauses_and_the_page_says_what_to_try(server, browser):
     tab.wait("document.querySelector('[data-testid=divergence]').hidden")
     tab.check_clean(_base(server))
     tab.close()
+
+
+# The drawn points as the input space shows them: [x1, x2, class] of each class trace.
+SHOWN_POINTS = """() => document.getElementById('input-space').data
+  .filter(d => d.name.startsWith('class '))
+  .flatMap(d => d.x.map((x, i) => [x, d.y[i], Number(d.name.slice(6))]))"""
+
+
+def _click_plot(page, fx: float, fy: float, shift: bool = False) -> tuple[float, float]:
+    """Click the input space's plot area at fractions (fx, fy) of its width and height
+    (from the top left); returns the input coordinates there, by the axes' ranges."""
+    area = page.locator("#input-space .nsewdrag").bounding_box()
+    xr, yr = page.evaluate(
+        "() => { const l = document.getElementById('input-space').layout;"
+        " return [l.xaxis.range, l.yaxis.range]; }"
+    )
+    if shift:
+        page.keyboard.down("Shift")
+    page.mouse.click(area["x"] + fx * area["width"], area["y"] + fy * area["height"])
+    if shift:
+        page.keyboard.up("Shift")
+    return xr[0] + fx * (xr[1] - xr[0]), yr[1] - fy * (yr[1] - yr[0])
+
+
+def test_points_drawn_by_hand_are_exactly_what_play_trains_on(server, browser, shots, tmp_path):
+    """Must hold: 20 points of two classes drawn by clicking, then play, trains on exactly
+    those points (all of them training points); they survive a reload and export."""
+    tab = Tab(browser, server)
+    page = tab.page
+    tab.click("draw")
+    assert page.get_by_test_id("draw").get_attribute("aria-pressed") == "true"
+    rng = np.random.default_rng(1)
+    drawn = []
+    for i in range(21):
+        c = int(i >= 10)
+        page.get_by_test_id("draw-class").select_option(str(c))
+        centre = (0.3, 0.35) if c == 0 else (0.7, 0.65)
+        fx, fy = centre + rng.uniform(-0.12, 0.12, size=2)
+        x1, x2 = _click_plot(page, fx, fy)
+        drawn.append([x1, x2, c])
+        tab.wait(f"({SHOWN_POINTS})().length === {len(drawn)}")
+    _click_plot(page, fx, fy, shift=True)  # the 21st removed again
+    drawn.pop()
+    tab.wait(f"({SHOWN_POINTS})().length === 20")
+    shown = np.array(sorted(page.evaluate(SHOWN_POINTS)))
+    assert np.allclose(shown, sorted(drawn), atol=0.012)  # where clicked, to a pixel or two
+    assert page.get_by_test_id("data").input_value() == "drawn"
+    page.mouse.move(5, 5)  # (no hover label in the picture)
+    page.wait_for_timeout(300)
+    page.get_by_test_id("input-space").screenshot(path=str(shots / "playground-drawn.png"))
+    # play: every epoch is the 20 points, in mini-batches of 10: two steps an epoch
+    tab.click("play")
+    tab.wait(f"{EPOCH} >= 3")
+    tab.click("pause")
+    tab.wait(STOPPED)
+    assert tab.number("epoch") == tab.number("steps") // 2
+    assert page.get_by_test_id("test-loss").text_content() == "–"  # no test points
+    with page.expect_download() as info:
+        tab.click("export-script")
+    script = tmp_path / "playground.py"
+    info.value.save_as(script)
+    P = re.search(r"P = np.array\((.*)\)", script.read_text()).group(1)
+    assert np.allclose(sorted(eval(P)), shown)  # (a list of numbers: checked by the exporter)
+    # a reload keeps them: they are in the address
+    url = page.url
+    assert "data=drawn" in url and "points=" in url
+    tab.close()
+    again = Tab(browser, url)
+    again.wait(f"({SHOWN_POINTS})().length === 20")
+    assert np.allclose(sorted(again.page.evaluate(SHOWN_POINTS)), shown)
+    again.click("draw-clear")
+    again.wait("location.search.includes('points') === false")
+    assert again.page.get_by_test_id("data").input_value() == "circles"
+    again.check_clean(_base(server))
+    again.close()

@@ -93,3 +93,11 @@ test("a choice's options show its labels when the schema gives them", () => {
     choices: ["1", "full"], labels: ["1 step/s (slow motion)", "full speed"] };
   assert.deepEqual(controlSpec(speed).options, [["1", "1 step/s (slow motion)"], ["full", "full speed"]]);
 });
+
+test("drawn points travel in the address as a flat list and come back as triples", () => {
+  const points = { name: "points", kind: "points", label: "drawn points", group: null, testid: "points" };
+  const s = { points: [[0.5, -0.25, 1], [0, 0, 0]] };
+  const q = toQuery(s, { points: [] });
+  assert.equal(decodeURIComponent(q), "points=0.5,-0.25,1,0,0,0");
+  assert.deepEqual(fromQuery([points], { points: [] }, `?${q}`).points, s.points);
+});

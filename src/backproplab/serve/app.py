@@ -62,6 +62,7 @@ PANEL_CONTROLS = {
     "hidden-space": "hidden-controls.html",
     "network-diagram": "network-controls.html",
     "loss-curve": "loss-controls.html",
+    "input-space": "draw-controls.html",
 }
 MAX_TABS = 32  # tabs served at once; one more gets a message saying the playground is full
 MAX_BAD_MESSAGES = 50

@@ -390,7 +390,7 @@ class Session:
                       "seed")  # fmt: skip
         data_changed = any(
             getattr(s, f) != getattr(old, f)
-            for f in ("data", "n_samples", "noise", "train_percent", "data_seed")
+            for f in ("data", "n_samples", "noise", "train_percent", "data_seed", "points")
         )
         if data_changed or any(getattr(s, f) != getattr(old, f) for f in net_fields) or \
                 self.net is None:  # fmt: skip

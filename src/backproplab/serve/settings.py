@@ -40,7 +40,10 @@ MAX_CSV_BYTES = 1 << 20
 MAX_MESSAGE_BYTES = 2 * MAX_CSV_BYTES + (64 << 10)  # a CSV upload, its newlines escaped in JSON
 MAX_SEED = 2**31 - 1
 
-DATA_SETS = ("circles", "xor", "blobs", "spirals", "moons", "toy", "csv")
+DATA_SETS = ("circles", "xor", "blobs", "spirals", "moons", "toy", "csv", "drawn")
+MAX_DRAWN = 500  # points drawn by hand
+DRAWN_CLASSES = ("0", "1")  # the classes a drawn point can have
+DRAWN_LIMIT = 100.0  # |x1|, |x2| of a drawn point, at most
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,7 @@ class PlaygroundSettings:
     dropout: float = 0.0
     watch: int = 0  # the hidden layer shown in 3-D; 0: the last
     speed: str = "100"  # steps per second while playing (SPEEDS): slow enough to watch
+    points: list[list[float]] = field(default_factory=list)  # drawn: [x1, x2, class]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -135,10 +139,11 @@ class Field:
 
     ``kind``: ``"choice"`` (one of ``choices()``), ``"int"``, ``"float"`` (from ``lo`` to
     ``hi``; ``open_lo``: ``lo`` itself excluded), ``"bool"``, ``"features"`` (some of
-    :data:`FEATURES`), ``"layers"`` (hidden layer widths) or ``"layer"`` (a hidden layer,
-    0 the last); ``group``: where the page puts its control (None: no control of its own);
-    ``step``: the control's step (``"any"``: any number); ``testid``: the control's test
-    id (by default the name with ``-`` for ``_``).
+    :data:`FEATURES`), ``"layers"`` (hidden layer widths), ``"layer"`` (a hidden layer,
+    0 the last) or ``"points"`` (points drawn by hand, ``[x1, x2, class]``); ``group``:
+    where the page puts its control (None: no control of its own); ``step``: the
+    control's step (``"any"``: any number); ``testid``: the control's test id (by default
+    the name with ``-`` for ``_``); ``labels``: a choice's text on the page.
     """
 
     name: str
@@ -199,6 +204,7 @@ FIELDS = (
     Field("watch", "layer", "shown layer", "hidden-space"),
     Field("speed", "choice", "speed", "pace", choices=lambda: tuple(SPEEDS),
           labels=lambda c: SPEED_LABELS.get(c, f"{c} steps/s")),
+    Field("points", "points", "drawn points", None, -DRAWN_LIMIT, DRAWN_LIMIT),  # the draw tools'
 )  # fmt: skip
 
 
@@ -208,7 +214,12 @@ def schema() -> dict:
     return {
         "fields": [f.to_dict() for f in FIELDS],
         "defaults": PlaygroundSettings().to_dict(),
-        "limits": {"layers": MAX_HIDDEN_LAYERS, "neurons": MAX_NEURONS, "csv": MAX_CSV_BYTES},
+        "limits": {
+            "layers": MAX_HIDDEN_LAYERS,
+            "neurons": MAX_NEURONS,
+            "csv": MAX_CSV_BYTES,
+            "drawn": MAX_DRAWN,
+        },
     }
 
 
@@ -260,6 +271,19 @@ def _layers(value, f: Field) -> list[int]:
     return [_int(n, f"hidden layer {ell}", f.lo, f.hi) for ell, n in enumerate(value, 1)]
 
 
+def _points(value, f: Field) -> list[list[float]]:
+    if not isinstance(value, list) or len(value) > MAX_DRAWN:
+        raise ValueError(f"{f.label}: at most {MAX_DRAWN} points; got {_short(value)}")
+    out = []
+    for i, p in enumerate(value, start=1):
+        if not isinstance(p, list) or len(p) != 3:
+            raise ValueError(f"drawn point {i} must be [x1, x2, class]; got {_short(p)}")
+        x1, x2 = (_float(v, f"drawn point {i}'s x", f.lo, f.hi) for v in p[:2])
+        c = _int(p[2], f"drawn point {i}'s class", 0, len(DRAWN_CLASSES) - 1)
+        out.append([x1, x2, c])
+    return out
+
+
 def _check(f: Field, value, s: PlaygroundSettings):
     """``value`` of field ``f`` checked (``s``: the settings checked so far)."""
     if f.kind == "choice":
@@ -278,6 +302,8 @@ def _check(f: Field, value, s: PlaygroundSettings):
         return _layers(value, f)
     if f.kind == "layer":
         return _int(value, f.label, 0, max(len(s.hidden), 0))
+    if f.kind == "points":
+        return _points(value, f)
     raise AssertionError(f"unknown kind of setting {f.kind!r}")
 
 

@@ -8,6 +8,7 @@ import { Plotly, config, usePlotly } from "../../viz/web/plot.js";
 import { fixed, sci } from "../../viz/web/format.js";
 import * as view from "../../viz/web/view.js";
 import { buildControls, readControls, writeControls } from "./form.js";
+import { confirmed, wireDrawing } from "./draw.js";
 import { editLayers, fromQuery, toQuery } from "./schema.js";
 
 const $ = (id) => document.getElementById(id);
@@ -160,6 +161,7 @@ function onMessage(ev) {
     show(current);
     writeAddress(current);
     if (current.data !== "csv") $("csv").value = ""; // the chooser forgets a CSV no longer used
+    confirmed(current);
   } else if (m.type === "error") say(m.message, "error");
   else if (m.type === "info") say(m.message);
   else if (m.type === "diverged") explain(m);
@@ -221,6 +223,8 @@ function wire() {
   for (const what of ["model", "report", "script"]) {
     $(`export-${what}`).addEventListener("click", () => send({ type: "export", what }));
   }
+  wireDrawing(document, { settings: () => readControls(document, FIELDS, current), say, most: LIMITS.drawn,
+    apply: (s) => send({ type: "settings", settings: s }) });
   $("csv").addEventListener("change", async () => {
     const file = $("csv").files[0];
     if (!file) return;

@@ -1,6 +1,8 @@
 // The playground's settings as its controls and its address show them, from the schema
 // the page receives (backproplab.serve.settings.schema): pure functions, no DOM.
 
+import { triples } from "./points.js";
+
 /** The options of the "shown layer" choice for n hidden layers: [value, text] pairs. */
 export function layerOptions(n) {
   const options = [["0", "the last"]];
@@ -78,6 +80,7 @@ export function fromQuery(fields, defaults, search) {
     const v = q.get(f.name), items = v === "" ? [] : v.split(",");
     if (f.kind === "layers") s[f.name] = parseLayers(v);
     else if (f.kind === "features") s[f.name] = items;
+    else if (f.kind === "points") s[f.name] = triples(items.map(Number));
     else if (f.kind === "bool") s[f.name] = v === "true";
     else if (f.kind === "int" || f.kind === "float" || f.kind === "layer") s[f.name] = Number(v);
     else s[f.name] = v;
