@@ -832,3 +832,28 @@ def test_a_nan_loss_pauses_at_the_step_it_happened(monkeypatch):
     assert f"NaN or infinite at step {m['step']}" in m["message"]
     assert f"keeps the weights of step {session.steps}" in m["message"]
     assert "(now xavier; try scaled)" in m["message"]
+
+
+def test_an_output_activation_brings_the_only_cost_that_fits_and_says_so(client):
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        _opened(ws)
+        softmax = dict(PlaygroundSettings().to_dict(), output_activation="softmax")
+        ws.send_text(json.dumps({"type": "settings", "settings": softmax}))
+        settings = _until(ws, "settings")["settings"]
+        assert (settings["output_activation"], settings["cost"]) == (
+            "softmax", "categorical_cross_entropy")  # fmt: skip
+        said = _until(ws, "info")["message"]
+        assert (
+            said
+            == "cost set to categorical_cross_entropy: binary_cross_entropy needs a sigmoid output"
+        )
+        view = _until(ws, "view")
+        assert view["status"]["sizes"] == [2, 8, 8, 2]  # softmax: one output per class
+        back = dict(settings, cost="binary_cross_entropy")  # the cost chosen: its output follows
+        ws.send_text(json.dumps({"type": "settings", "settings": back}))
+        settings = _until(ws, "settings")["settings"]
+        assert settings["output_activation"] == "sigmoid"
+        assert (
+            _until(ws, "info")["message"]
+            == "output activation set to sigmoid: binary_cross_entropy needs it"
+        )

@@ -35,7 +35,14 @@ from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
 from . import lab
 from .curves import CurveBuckets
-from .settings import SPEEDS, TRAINING_FIELDS, PlaygroundSettings, parse_csv, parse_settings
+from .settings import (
+    SPEEDS,
+    TRAINING_FIELDS,
+    PlaygroundSettings,
+    paired,
+    parse_csv,
+    parse_settings,
+)
 
 UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
 MAX_QUEUED = 64  # messages waiting for the training thread; more are refused
@@ -380,7 +387,10 @@ class Session:
     def _on_settings(self, message) -> None:
         old = self.settings
         try:
-            self._apply_settings(parse_settings(message.get("settings")), old)
+            s, change = paired(parse_settings(message.get("settings")), old)
+            self._apply_settings(s, old)
+            if change:  # said after the settings that show it
+                self.emit({"type": "info", "message": change})
         except ValueError:  # the page's controls go back to the settings in force
             self.emit({"type": "settings", "settings": old.to_dict(), "features": self.features})
             raise

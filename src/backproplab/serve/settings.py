@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -325,6 +325,33 @@ def parse_settings(given) -> PlaygroundSettings:
     for f in FIELDS:  # (in order: "watch" is checked against "hidden")
         setattr(s, f.name, _check(f, g[f.name], s))
     return s
+
+
+def paired(s: PlaygroundSettings, old: PlaygroundSettings) -> tuple[PlaygroundSettings, str]:
+    """``s`` with its output activation and cost made a valid pair, and what changed ("":
+    nothing). Where a cost works with one output activation only (cross-entropy: sigmoid or
+    softmax), the one the user just chose wins: a new cost brings its output, a new output
+    the cost made for it (the quadratic cost, which fits any, when none is).
+
+    >>> old = PlaygroundSettings()
+    >>> paired(PlaygroundSettings(output_activation="softmax"), old)[1]
+    'cost set to categorical_cross_entropy: binary_cross_entropy needs a sigmoid output'
+    >>> paired(PlaygroundSettings(output_activation="tanh", cost="categorical_cross_entropy"),
+    ...        old)[1]
+    'output activation set to softmax: categorical_cross_entropy needs it'
+    """
+    outputs = COSTS[s.cost].outputs
+    if outputs is None or s.output_activation in outputs:
+        return s, ""
+    if s.cost != old.cost:  # the cost was chosen: its output comes with it
+        out = sorted(outputs)[0]
+        return replace(
+            s, output_activation=out
+        ), f"output activation set to {out}: {s.cost} needs it"
+    made_for = [name for name in COSTS if s.output_activation in (COSTS[name].outputs or ())]
+    cost = made_for[0] if made_for else "quadratic"
+    return replace(s, cost=cost), (f"cost set to {cost}: {s.cost} needs a "
+                                   f"{' or '.join(sorted(outputs))} output")  # fmt: skip
 
 
 def parse_csv(text) -> tuple[np.ndarray, np.ndarray]:
