@@ -578,3 +578,23 @@ def test_points_drawn_by_hand_are_exactly_what_play_trains_on(server, browser, s
     assert again.page.get_by_test_id("data").input_value() == "circles"
     again.check_clean(_base(server))
     again.close()
+
+
+def test_one_input_disables_the_features_of_x2_and_says_so(server, browser):
+    tab = Tab(browser, server)
+    page = tab.page
+    assert page.get_by_test_id("features-note").text_content() == ""
+    page.get_by_test_id("data").select_option("toy")
+    tab.wait(f"{SIZES} === '1,8,8,1'")
+    for name in ("x2", "x2^2", "x1x2", "sin(x2)"):
+        assert page.get_by_test_id(f"feature-{name}").is_disabled()
+    for name in ("x1", "x1^2", "sin(x1)"):
+        assert page.get_by_test_id(f"feature-{name}").is_enabled()
+    note = page.get_by_test_id("features-note").text_content()
+    assert note.startswith("The data has one input, x₁: x₂, x₂², x₁x₂, sin x₂")
+    page.get_by_test_id("data").select_option("moons")
+    tab.wait(f"{SIZES} === '2,8,8,1'")
+    assert page.get_by_test_id("feature-x2").is_enabled()
+    assert page.get_by_test_id("features-note").text_content() == ""
+    tab.check_clean(_base(server))
+    tab.close()

@@ -36,6 +36,8 @@ from ..training.loop import TrainingDivergedError
 from . import lab
 from .curves import CurveBuckets
 from .settings import (
+    FEATURES,
+    ONE_D_FEATURES,
     SPEEDS,
     TRAINING_FIELDS,
     PlaygroundSettings,
@@ -190,7 +192,7 @@ class Session:
         self._restart = True  # network
         self.version += 1
         self.network_id += 1
-        self.emit({"type": "settings", "settings": s.to_dict(), "features": features})
+        self._say_settings()
         self._offer(force=True)
 
     def _train(self) -> None:
@@ -392,7 +394,7 @@ class Session:
             if change:  # said after the settings that show it
                 self.emit({"type": "info", "message": change})
         except ValueError:  # the page's controls go back to the settings in force
-            self.emit({"type": "settings", "settings": old.to_dict(), "features": self.features})
+            self._say_settings()
             raise
 
     def _apply_settings(self, s: PlaygroundSettings, old: PlaygroundSettings) -> None:
@@ -414,8 +416,16 @@ class Session:
                 self._pace(s.speed)
             self.settings = s
             self._restart = any(getattr(s, f) != getattr(old, f) for f in TRAINING_FIELDS)
-            self.emit({"type": "settings", "settings": s.to_dict(), "features": self.features})
+            self._say_settings()
             self._offer(force=True)
+
+    def _say_settings(self) -> None:
+        """Tell the page the settings in force, the features used and those the data allows
+        (a data set of one input: the features of x1 only)."""
+        d = self.data.X.shape[1] if self.data is not None else 2
+        usable = list(FEATURES) if d == 2 else list(ONE_D_FEATURES)
+        self.emit({"type": "settings", "settings": self.settings.to_dict(),
+                   "features": self.features, "usable": usable})  # fmt: skip
 
     def _on_play(self, message) -> None:
         self.running = True

@@ -161,6 +161,7 @@ function onMessage(ev) {
     show(current);
     writeAddress(current);
     if (current.data !== "csv") $("csv").value = ""; // the chooser forgets a CSV no longer used
+    usable(m.usable);
     confirmed(current);
   } else if (m.type === "error") say(m.message, "error");
   else if (m.type === "info") say(m.message);
@@ -168,6 +169,15 @@ function onMessage(ev) {
   else if (m.type === "gradcheck") onGradcheck(m);
   else if (m.type === "nudge") onNudge(m);
   else if (m.type === "file") download(m);
+}
+
+// The feature boxes the data allows stay enabled; the others are disabled, and say why.
+function usable(names) {
+  const boxes = [...document.querySelectorAll('input[name="features"]')];
+  for (const box of boxes) box.disabled = !names.includes(box.value);
+  const off = boxes.filter((b) => b.disabled).map((b) => b.parentElement.textContent.trim());
+  $("features-note").textContent = off.length ?
+    `The data has one input, x₁: ${off.join(", ")} would be 0 or constant, so they are off.` : "";
 }
 
 // -- the network's structure buttons and the weight tools ------------------------------------
