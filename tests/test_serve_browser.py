@@ -598,3 +598,23 @@ def test_one_input_disables_the_features_of_x2_and_says_so(server, browser):
     assert page.get_by_test_id("features-note").text_content() == ""
     tab.check_clean(_base(server))
     tab.close()
+
+
+def test_test_points_are_drawn_apart_with_their_own_legend_entries(server, browser, shots):
+    tab = Tab(browser, server + "?show_test=true")
+    page = tab.page
+    tab.wait("document.getElementById('input-space').data.length >= 4")
+    traces = page.evaluate(
+        "document.getElementById('input-space').data.filter(d => d.name.startsWith('class '))"
+        ".map(d => [d.name, d.x.length, d.marker.symbol || 'circle'])"
+    )
+    names = [[name, symbol] for name, _, symbol in traces]
+    assert names == [["class 0", "circle"], ["class 1", "circle"],
+                     ["class 0, test", "circle-open"], ["class 1, test", "circle-open"]]  # fmt: skip
+    counts = [n for _, n, _ in traces]
+    assert counts[0] + counts[1] == 350 and counts[2] + counts[3] == 150  # the 70 % split
+    legend = page.locator("#input-space .legend .traces").all_text_contents()
+    assert legend == ["class 0", "class 1", "class 0, test", "class 1, test"]
+    page.get_by_test_id("input-space").screenshot(path=str(shots / "playground-test-points.png"))
+    tab.check_clean(_base(server))
+    tab.close()

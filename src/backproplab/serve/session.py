@@ -107,6 +107,7 @@ class Session:
         # playing slower than full speed: seconds between two steps (0: full speed), and
         # when the next step may start (time.perf_counter)
         self._interval, self._due = 1 / SPEEDS[self.settings.speed], 0.0
+        self._explode_above: float | None = None  # a step's loss above it pauses (set by step 1)
         self._kept: list = []
         # what _rebuild makes for the settings: data, features φ, training arrays, the
         # shuffling generator, the optimizer and the curves (None until the first build)

@@ -103,6 +103,7 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
     meta |= {
         "hidden_heading": f"layer {run.watch} of {list(run.sizes)}",
         "features": m.features,
+        "n_train": m.data.n_train,  # the samples shown: the training ones, then the test ones
     }
     return {"type": "view", "fresh": fresh, "version": m.version, "meta": meta,
             "arrays": header, "data": data, "status": status}  # fmt: skip

@@ -85,13 +85,20 @@ function placeRegions() {
 
 function pointTraces(t) {
   const X = view.data.arr.Xin, c = meta.colors;
-  classTraces = classTraces || meta.classes.map((name, k) => {
-    const idx = view.data.byClass[k];
-    return { type: "scattergl", mode: "markers", name: `class ${name}`, customdata: idx,
-      x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]),
-      hovertemplate: `sample %{customdata}<extra>class ${name}</extra>`,
-      marker: { size: 6, color: c[k % c.length], line: { color: "#fff", width: 0.5 } } };
-  });
+  // a live page showing its test points (meta.n_train: the training points come first)
+  // draws them apart: open rings of the class's colour, with legend entries of their own
+  const nTrain = meta.n_train ?? Infinity;
+  const trace = (name, k, idx, test) => ({ type: "scattergl", mode: "markers", customdata: idx,
+    name: test ? `class ${name}, test` : `class ${name}`,
+    x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]),
+    hovertemplate: `sample %{customdata}<extra>class ${name}${test ? " (test)" : ""}</extra>`,
+    marker: test ? { size: 7, symbol: "circle-open", color: c[k % c.length], line: { width: 1.5 } }
+      : { size: 6, color: c[k % c.length], line: { color: "#fff", width: 0.5 } } });
+  classTraces = classTraces || [
+    ...meta.classes.map((name, k) => trace(name, k, view.data.byClass[k].filter((i) => i < nTrain), false)),
+    ...(nTrain < view.data.arr.y.length ?
+      meta.classes.map((name, k) => trace(name, k, view.data.byClass[k].filter((i) => i >= nTrain), true)) : []),
+  ];
   const traces = [...classTraces];
   if (meta.input.mode === "pca") {
     const pred = view.at("pred", t), y = view.data.arr.y, wrong = [];
