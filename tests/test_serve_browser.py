@@ -619,3 +619,36 @@ def test_test_points_are_drawn_apart_with_their_own_legend_entries(server, brows
     page.get_by_test_id("input-space").screenshot(path=str(shots / "playground-test-points.png"))
     tab.check_clean(_base(server))
     tab.close()
+
+
+# The colours of the regions' cell centres (8 image pixels a cell), the boundary's dark
+# line left out: what a person sees of the regions. The share of cells in the two
+# commonest colours.
+CELL_COLOURS = """() => {
+  const c = document.querySelector('#input-space .regions canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = new Map();
+  let n = 0;
+  for (let y = 4; y < c.height; y += 8) for (let x = 4; x < c.width; x += 8) {
+    const p = 4 * (y * c.width + x), key = `${d[p]},${d[p + 1]},${d[p + 2]}`;
+    if (d[p] + d[p + 1] + d[p + 2] <= 300) continue;
+    seen.set(key, (seen.get(key) || 0) + 1);
+    n += 1;
+  }
+  const top = [...seen.values()].sort((a, b) => b - a);
+  return (top[0] + (top[1] || 0)) / n;
+}"""
+
+
+def test_discretize_output_shows_each_region_in_one_class_colour(server, browser):
+    tab = Tab(browser, server)  # untrained: outputs near ½, the regions in many shades
+    page = tab.page
+    box = page.get_by_label("discretize output", exact=True)
+    assert box.get_attribute("data-testid") == "discretize"
+    assert page.evaluate(CELL_COLOURS) < 0.5  # a scale from class 0 through white to class 1
+    box.check()
+    tab.wait("document.querySelector('#input-space .regions canvas').dataset.discrete === 'true'")
+    assert page.evaluate(CELL_COLOURS) > 0.9  # two tints (but cells the boundary crosses)
+    box.uncheck()
+    tab.wait("document.querySelector('#input-space .regions canvas').dataset.discrete === 'false'")
+    tab.check_clean(_base(server))
+    tab.close()

@@ -228,6 +228,7 @@ function wire() {
     $(what).addEventListener("click", () => edit(what));
   }
   $("log-steps").addEventListener("change", () => view.emit("log-steps", $("log-steps").checked));
+  $("discretize").addEventListener("change", () => view.emit("discretize", $("discretize").checked));
   $("nudge").addEventListener("click", () => send(weightMessage("nudge")));
   $("set-weight").addEventListener("click", () => send({ ...weightMessage("edit"), value: Number($("weight-value").value) }));
   for (const what of ["model", "report", "script"]) {

@@ -15,6 +15,13 @@ let cells = null, image = null, palette = null; // the grid's own canvas, the on
 let extent = null; // the regions' [x0, x1, y0, y1] in input coordinates
 let classTraces = null; // the data never move: built once, passed again unchanged
 let targets = null; // the targets never move either
+let discrete = false; // "discretize output": each region one class's colour (a page's event)
+
+view.on("discretize", (on) => {
+  discrete = Boolean(on);
+  palette = null;
+  if (el && meta && image) drawRegions(view.state.t);
+});
 
 // The decision regions of moment t, and its decision boundary, drawn on a canvas behind
 // the plot (whose background is transparent there): a new moment redraws the canvas,
@@ -25,7 +32,7 @@ function drawRegions(t) {
   image = image || regionCanvas();
   if (cells.width !== G) cells.width = cells.height = G;
   if (image.width !== G * SCALE) image.width = image.height = G * SCALE;
-  palette = palette || regionPalette(meta.colors, inp.regionKind);
+  palette = palette || regionPalette(meta.colors, inp.regionKind, discrete);
   const ctx = cells.getContext("2d"), img = ctx.createImageData(G, G);
   gridPixels(view.at("regions", t), G, palette, img.data);
   ctx.putImageData(img, 0, 0);
@@ -59,6 +66,7 @@ function drawRegions(t) {
     out.stroke();
   }
   image.dataset.extent = extent.join(",");
+  image.dataset.discrete = String(discrete);
   placeRegions();
 }
 
