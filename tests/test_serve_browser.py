@@ -652,3 +652,22 @@ def test_discretize_output_shows_each_region_in_one_class_colour(server, browser
     tab.wait("document.querySelector('#input-space .regions canvas').dataset.discrete === 'false'")
     tab.check_clean(_base(server))
     tab.close()
+
+
+def test_each_hidden_layer_has_its_own_neuron_buttons(server, browser):
+    tab = Tab(browser, server)
+    page = tab.page
+    plus = page.get_by_role("button", name="one neuron more in hidden layer 1")
+    assert plus.get_attribute("data-testid") == "add-neuron-1"
+    plus.click()
+    tab.wait(f"{SIZES} === '2,9,8,1'")
+    page.get_by_test_id("remove-neuron-2").click()
+    tab.wait(f"{SIZES} === '2,9,7,1'")
+    tab.click("add-layer")
+    tab.wait(f"{SIZES} === '2,9,7,7,1'")
+    page.get_by_test_id("add-neuron-3").focus()  # by keyboard too
+    page.keyboard.press("Enter")
+    tab.wait(f"{SIZES} === '2,9,7,8,1'")
+    assert page.get_by_test_id("hidden").input_value() == "9,7,8"
+    tab.check_clean(_base(server))
+    tab.close()

@@ -101,3 +101,12 @@ test("drawn points travel in the address as a flat list and come back as triples
   assert.equal(decodeURIComponent(q), "points=0.5,-0.25,1,0,0,0");
   assert.deepEqual(fromQuery([points], { points: [] }, `?${q}`).points, s.points);
 });
+
+test("editLayers: a neuron more or less in any hidden layer", () => {
+  const limits = { layers: 6, neurons: 32 };
+  assert.deepEqual(editLayers([8, 4, 2], "add-neuron", limits, 1), { hidden: [9, 4, 2] });
+  assert.deepEqual(editLayers([8, 4, 2], "remove-neuron", limits, 2), { hidden: [8, 3, 2] });
+  assert.deepEqual(editLayers([1, 4], "remove-neuron", limits, 1), { hidden: [4] }); // emptied: gone
+  assert.deepEqual(editLayers([32, 4], "add-neuron", limits, 1), { error: "at most 32 neurons per layer" });
+  assert.deepEqual(editLayers([8, 4], "add-neuron", limits, 5), { hidden: [8, 4] }); // no such layer
+});

@@ -43,8 +43,29 @@ function changed() {
   send({ type: "settings", settings: readControls(document, FIELDS, current) });
 }
 
+// A neuron more or less in each hidden layer: a + and a − per layer ℓ, from 1.
+function layerButtons(n) {
+  const parts = [];
+  for (let ell = 1; ell <= n; ell++) {
+    const group = document.createElement("span");
+    group.className = "layer-edit";
+    group.append(`layer ${ell} `);
+    for (const [what, sign, word] of [["add-neuron", "+", "more"], ["remove-neuron", "−", "less"]]) {
+      const b = document.createElement("button");
+      Object.assign(b, { type: "button", textContent: sign });
+      b.dataset.testid = `${what}-${ell}`;
+      b.setAttribute("aria-label", `one neuron ${word} in hidden layer ${ell}`);
+      b.addEventListener("click", () => edit(what, ell));
+      group.append(b);
+    }
+    parts.push(group);
+  }
+  $("layer-neurons").replaceChildren(...parts);
+}
+
 function show(s) {
   writeControls(document, FIELDS, s);
+  layerButtons(s.hidden.length);
   $("nudge-layer").max = String(s.hidden.length + 1);
 }
 
@@ -181,8 +202,8 @@ function usable(names) {
 }
 
 // -- the network's structure buttons and the weight tools ------------------------------------
-function edit(what) {
-  const s = readControls(document, FIELDS, current), out = editLayers(s.hidden, what, LIMITS);
+function edit(what, layer) {
+  const s = readControls(document, FIELDS, current), out = editLayers(s.hidden, what, LIMITS, layer);
   if (out.error) return say(out.error, "error");
   $("hidden").value = out.hidden.join(",");
   return changed();

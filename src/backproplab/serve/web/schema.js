@@ -98,14 +98,14 @@ export function toQuery(settings, defaults) {
 }
 
 /** The layer widths after `edit` ("add-layer", "remove-layer", "add-neuron",
- * "remove-neuron"), or an error text if they break `limits` ({layers, neurons}). A layer
- * left with no neuron is dropped. */
-export function editLayers(hidden, edit, limits) {
-  const h = hidden.slice(), last = h.length - 1;
+ * "remove-neuron": of hidden layer `layer`, from 1, the last by default), or an error
+ * text if they break `limits` ({layers, neurons}). A layer left with no neuron is dropped. */
+export function editLayers(hidden, edit, limits, layer = hidden.length) {
+  const h = hidden.slice(), last = h.length - 1, i = layer - 1; // (the neuron edits' layer ℓ)
   if (edit === "add-layer") h.push(h.length ? h[last] : 4);
   else if (edit === "remove-layer") h.pop();
-  else if (edit === "add-neuron" && h.length) h[last] += 1;
-  else if (edit === "remove-neuron" && h.length) h[last] -= 1;
+  else if (edit === "add-neuron" && h[i] !== undefined) h[i] += 1;
+  else if (edit === "remove-neuron" && h[i] !== undefined) h[i] -= 1;
   if (h.length > limits.layers) return { error: `at most ${limits.layers} hidden layers` };
   if (h.some((n) => n > limits.neurons)) return { error: `at most ${limits.neurons} neurons per layer` };
   return { hidden: h.filter((n) => n >= 1) };
