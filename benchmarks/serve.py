@@ -6,7 +6,8 @@ The issue's setting: [2, 8, 8, 1] (tanh, sigmoid output, cross-entropy) on 500 c
 for training), batch 10, η = 0.1, 50 × 50 heatmaps and the 3-D hidden view. The server is
 ``backproplab serve --no-browser`` in a process of its own, as a user starts it; a
 WebSocket client (the ``websockets`` package, as a page would) presses play and reads
-views for S seconds. Reported:
+views for S seconds, at the page's full speed (the ``speed`` setting; its default plays
+slowly enough to watch). Reported:
 
 - **views per second**: the view messages (every panel's arrays) the server sent to a
   client in another process that answers each at once (the server sends one view at a
@@ -81,6 +82,8 @@ def live_round(url: str, seconds: float) -> tuple[float, float]:
         while json.loads(ws.recv())["type"] != "view":
             pass
         ws.send(json.dumps({"type": "drawn"}))
+        full = PlaygroundSettings(speed="full").to_dict()
+        ws.send(json.dumps({"type": "settings", "settings": full}))
         ws.send(json.dumps({"type": "play"}))
         views, first, last = 0, None, None
         t_end = time.perf_counter() + seconds
@@ -118,6 +121,8 @@ def browser_views(url: str, seconds: float, rounds: int) -> tuple[list[float], l
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url)
         page.wait_for_function("document.body.dataset.ready === 'true'", timeout=30_000)
+        page.get_by_test_id("speed").select_option("full")
+        page.wait_for_function("location.search.includes('speed=full')", timeout=30_000)
         for _ in range(rounds):
             page.get_by_test_id("pause").click()
             page.wait_for_function(STOPPED, timeout=30_000)

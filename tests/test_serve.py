@@ -137,15 +137,6 @@ BAD = [
     (json.dumps({"type": "settings", "settings": {"eta": -1}}), "learning rate"),
     (json.dumps({"type": "settings", "settings": {"data": "/etc/passwd"}}), "data must be one of"),
     (json.dumps({"type": "settings", "settings": {"features": []}}), "at least one input feature"),
-    (
-        json.dumps(
-            {
-                "type": "settings",
-                "settings": {"cost": "binary_cross_entropy", "output_activation": "tanh"},
-            }
-        ),
-        "cost",
-    ),
     (json.dumps({"type": "settings", "settings": {"path": "x"}}), "unknown setting"),
     (json.dumps({"type": "csv", "text": "a,b\n1,2\n"}), "columns"),
     (json.dumps({"type": "csv", "text": "1,2,a\n" * (MAX_CSV_BYTES // 6 + 1)}), "larger than"),
@@ -201,6 +192,8 @@ def test_play_trains_pause_stops_and_views_follow(client):
     with client.websocket_connect("/ws", headers=ORIGIN) as ws:
         first = _opened(ws)
         assert first["fresh"] and first["status"]["steps"] == 0
+        full = dict(PlaygroundSettings().to_dict(), speed="full")
+        ws.send_text(json.dumps({"type": "settings", "settings": full}))
         ws.send_text(json.dumps({"type": "play"}))
         for _ in range(400):
             view = _until(ws, "view")
@@ -217,7 +210,7 @@ def test_play_trains_pause_stops_and_views_follow(client):
         assert meta["heatmaps"]["G"] == 50 and meta["input"]["mode"] == "plane"
         assert "fitted again at every update" in meta["hidden"]["note"]  # 8 units: a PCA
         # a change of layers rebuilds the network and the panels
-        settings = dict(PlaygroundSettings().to_dict(), hidden=[3])
+        settings = dict(full, hidden=[3])
         ws.send_text(json.dumps({"type": "settings", "settings": settings}))
         for _ in range(20):  # a view computed before the settings arrived may come first
             view = _until(ws, "view")
@@ -538,7 +531,8 @@ def test_a_session_offers_moments_only_when_the_page_is_ready():
     from backproplab.serve.session import MAX_QUEUED, Session
 
     ready, offered = threading.Event(), []
-    session = Session(lambda m: None, lambda m: offered.append(m.steps), ready=ready.is_set)
+    session = Session(lambda m: None, lambda m: offered.append(m.steps),
+                      PlaygroundSettings(speed="full"), ready=ready.is_set)  # fmt: skip
     session.setup(session.settings)
     session.start()
     try:
@@ -653,7 +647,7 @@ def test_a_playing_session_trains_exactly_as_one_long_train_call(monkeypatch):
     from backproplab.serve import session as session_module
 
     monkeypatch.setattr(session_module, "CHUNK_STEPS", 100)  # 2 epochs of 35 steps a call
-    s = PlaygroundSettings(optimizer="adam", dropout=0.2, eta=0.01, seed=3)
+    s = PlaygroundSettings(optimizer="adam", dropout=0.2, eta=0.01, seed=3, speed="full")
     calls = []
     real_train = Network.train
     monkeypatch.setattr(
@@ -724,3 +718,133 @@ def test_a_views_losses_are_the_networks_cost_on_each_set(show_test):
         X = session.phi(d.X[rows].T).T
         Y = lab.targets(session.settings, d.y[rows], len(d.classes))
         assert status[key] == session.net.cost(X, Y)
+
+
+# -- the pace of play ---------------------------------------------------------------------------
+def _steps_per_second(speed: str, seconds: float) -> float:
+    """A session on its thread, playing at ``speed`` for about ``seconds``: its steps a second."""
+    import time
+
+    from backproplab.serve.session import Session
+
+    session = Session(lambda m: None, lambda m: None, PlaygroundSettings(speed=speed))
+    session.start()
+    try:
+        session.submit({"type": "play"})
+        deadline = time.monotonic() + 20
+        while session.steps == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        t0, s0 = time.perf_counter(), session.steps
+        time.sleep(seconds)
+        return (session.steps - s0) / (time.perf_counter() - t0)
+    finally:
+        session.close()
+        session.thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(("speed", "lo", "hi"), [("10", 8, 11), ("100", 80, 101)])
+def test_play_keeps_the_pace_the_speed_setting_asks_for(speed, lo, hi):
+    assert lo <= _steps_per_second(speed, 1.0) <= hi
+
+
+def test_slow_motion_shows_every_step_and_still_hears_pause():
+    """At one step a second each step is offered to the page; a pause in the middle of
+    the wait is taken at once, not after the wait."""
+    import time
+
+    from backproplab.serve.session import Session
+
+    offered = []
+    session = Session(lambda m: None, lambda m: offered.append((m.steps, m.running)),
+                      PlaygroundSettings(speed="1"))  # fmt: skip
+    session.start()
+    try:
+        session.submit({"type": "play"})
+        time.sleep(1.5)  # steps 1 and 2 (the first goes at once)
+        session.submit({"type": "pause"})
+        t0 = time.monotonic()
+        while session.running and time.monotonic() - t0 < 5:
+            time.sleep(0.005)
+        assert time.monotonic() - t0 < 0.2
+        assert session.steps == 2
+        assert {1, 2} <= {steps for steps, _ in offered}
+    finally:
+        session.close()
+        session.thread.join(timeout=10)
+
+
+def test_a_speed_outside_the_choices_is_refused():
+    with pytest.raises(ValueError, match="speed must be one of 1, 3, 10"):
+        parse_settings({"speed": "fast"})
+    assert parse_settings({"speed": "full"}).speed == "full"
+
+
+# -- divergence ----------------------------------------------------------------------------------
+def _until_diverged(settings: PlaygroundSettings) -> tuple[dict, object]:
+    """Play ``settings`` on a session's thread until it says it diverged: that message and
+    the session (closed)."""
+    import queue
+
+    from backproplab.serve.session import Session
+
+    said: queue.Queue = queue.Queue()
+    session = Session(lambda m: said.put(m) if m["type"] in ("diverged", "error") else None,
+                      lambda m: None, settings)  # fmt: skip
+    session.start()
+    session.submit({"type": "play"})
+    try:
+        return said.get(timeout=30), session
+    finally:
+        session.close()
+        session.thread.join(timeout=10)
+
+
+def test_an_exploding_loss_pauses_and_says_what_to_try():
+    s = PlaygroundSettings(output_activation="linear", cost="quadratic", eta=1.0, speed="full")
+    m, session = _until_diverged(s)
+    assert m["type"] == "diverged" and m["kind"] == "explode"
+    assert not session.running
+    loss = session.step_curves.means()[:, 0]
+    assert loss[m["step"] - 1] > 1000 * loss[0] and np.all(loss[: m["step"] - 1] <= 1000 * loss[0])
+    assert f"exploded at step {m['step']}" in m["message"]
+    assert "lower learning rate η (now 1; try 0.1)" in m["message"]
+    assert "another initialisation (now xavier; try scaled)" in m["message"]
+
+
+def test_a_nan_loss_pauses_at_the_step_it_happened(monkeypatch):
+    from backproplab.serve import session as session_module
+
+    monkeypatch.setattr(session_module, "EXPLODE_FACTOR", math.inf)  # NaN, not explosion
+    s = PlaygroundSettings(output_activation="linear", cost="quadratic", eta=1.0, speed="full")
+    m, session = _until_diverged(s)
+    assert m["type"] == "diverged" and m["kind"] == "nan"
+    assert m["step"] == session.steps + 1  # the step that would have made it NaN
+    assert np.isfinite(np.concatenate([w.ravel() for w in session.net.weights])).all()
+    assert f"NaN or infinite at step {m['step']}" in m["message"]
+    assert f"keeps the weights of step {session.steps}" in m["message"]
+    assert "(now xavier; try scaled)" in m["message"]
+
+
+def test_an_output_activation_brings_the_only_cost_that_fits_and_says_so(client):
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        _opened(ws)
+        softmax = dict(PlaygroundSettings().to_dict(), output_activation="softmax")
+        ws.send_text(json.dumps({"type": "settings", "settings": softmax}))
+        settings = _until(ws, "settings")["settings"]
+        assert (settings["output_activation"], settings["cost"]) == (
+            "softmax", "categorical_cross_entropy")  # fmt: skip
+        said = _until(ws, "info")["message"]
+        assert (
+            said
+            == "cost set to categorical_cross_entropy: binary_cross_entropy needs a sigmoid output"
+        )
+        view = _stepped(ws, 1)
+        assert view["status"]["sizes"] == [2, 8, 8, 2]  # softmax: one output per class
+        back = dict(settings, cost="binary_cross_entropy")  # the cost chosen: its output follows
+        ws.send_text(json.dumps({"type": "settings", "settings": back}))
+        settings = _until(ws, "settings")["settings"]
+        assert settings["output_activation"] == "sigmoid"
+        assert (
+            _until(ws, "info")["message"]
+            == "output activation set to sigmoid: binary_cross_entropy needs it"
+        )

@@ -79,8 +79,10 @@ class Tab:
         self.page.get_by_test_id(testid).click()
 
     def train_until(self, epochs: int) -> None:
-        """Play until the page shows at least ``epochs`` epochs, then pause (and wait until
-        the session says it stopped)."""
+        """Play at full speed until the page shows at least ``epochs`` epochs, then pause
+        (and wait until the session says it stopped)."""
+        self.page.get_by_test_id("speed").select_option("full")
+        self.wait("location.search.includes('speed=full')")
         self.click("play")
         self.wait(f"{EPOCH} >= {epochs}", timeout=60_000)
         self.click("pause")
@@ -115,7 +117,7 @@ SIZES = "document.body.dataset.sizes"
 
 
 def test_play_pause_step_and_the_losses(server, browser, shots):
-    tab = Tab(browser, server)
+    tab = Tab(browser, server + "?speed=full")
     page = tab.page
     assert tab.number("epoch") == 0
     loss0 = tab.number("test-loss")
@@ -391,5 +393,281 @@ def test_the_controls_are_the_schemas_fields(server, browser):
     page.keyboard.type("25")
     page.keyboard.press("Tab")
     tab.wait("location.search.includes('batch_size=25')")
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+def test_the_default_speed_can_be_watched_and_slow_motion_shows_each_step(server, browser, shots):
+    """Must hold: at the default speed the step counter advances by fewer than 300 steps a
+    second (the boundary moves for several seconds); slow motion is one step a second."""
+    tab = Tab(browser, server)
+    page = tab.page
+    speed = page.get_by_label("speed", exact=True)
+    assert speed.get_attribute("data-testid") == "speed"
+    assert speed.locator("option:checked").text_content() == "100 steps/s"
+    labels = speed.locator("option").all_text_contents()
+    assert labels[0] == "1 step/s (slow motion)" and labels[-1] == "full speed"
+    tab.click("play")
+    tab.wait(f"{STEPS} > 0")
+    t0, s0 = time.perf_counter(), tab.number("steps")
+    page.wait_for_timeout(3000)
+    rate = (tab.number("steps") - s0) / (time.perf_counter() - t0)
+    assert 20 < rate < 300, rate  # (100 a second asked; a busy machine draws fewer views)
+    page.screenshot(path=str(shots / "playground-default.png"), full_page=True)
+    # slow motion, chosen by keyboard: each step's view comes by itself
+    speed.focus()
+    page.keyboard.press("Home")
+    tab.wait("location.search.includes('speed=1')")
+    steps = tab.number("steps")
+    tab.wait(f"{STEPS} === {int(steps) + 2}", timeout=5_000)
+    t0 = time.perf_counter()
+    tab.wait(f"{STEPS} === {int(steps) + 3}", timeout=5_000)
+    assert 0.5 < time.perf_counter() - t0 < 1.6  # one step a second (as the views arrive)
+    page.get_by_test_id("input-space").screenshot(path=str(shots / "playground-slow-motion.png"))
+    tab.click("pause")
+    tab.wait(STOPPED)
+    # the step axis on a log scale, and back
+    box = page.get_by_label("log-scale steps", exact=True)
+    assert box.get_attribute("data-testid") == "log-steps"
+    box.check()
+    tab.wait("document.getElementById('loss-curve').dataset.stepAxis === 'log'")
+    assert page.locator("#loss-curve .xtitle").text_content() == "step (log scale)"
+    box.uncheck()
+    tab.wait("document.getElementById('loss-curve').dataset.stepAxis === 'linear'")
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+def test_nothing_stale_results_messages_and_the_file_chooser(server, browser, tmp_path):
+    """A gradient check and a nudge say which network they hold for and are cleared when
+    it changes; the message line clears on the next action; errors name what was typed;
+    the file chooser forgets a CSV once other data is chosen."""
+    tab = Tab(browser, server)
+    page = tab.page
+    tab.click("gradcheck")
+    tab.wait("document.querySelector('[data-testid=gradcheck-result]').dataset.verdict")
+    held = page.get_by_test_id("gradcheck-network").text_content()
+    assert held.startswith("For network #") and "[2, 8, 8, 1]" in held and "at step 0" in held
+    tab.click("nudge")
+    tab.wait("document.getElementById('nudge-plot').dataset.slope")
+    assert "[2, 8, 8, 1]" in page.get_by_test_id("nudge-network").text_content()
+    tab.click("add-layer")
+    tab.wait(f"{SIZES} === '2,8,8,8,1'")
+    tab.wait("!document.querySelector('[data-testid=gradcheck-result]').dataset.verdict")
+    assert page.get_by_test_id("gradcheck-result").text_content() == ""
+    assert page.locator("[data-testid=gradcheck-table] td").count() == 0
+    assert "changed" in page.get_by_test_id("gradcheck-network").text_content()
+    assert page.get_by_test_id("nudge-plot").get_attribute("data-slope") is None
+    assert "changed" in page.get_by_test_id("nudge-network").text_content()
+    tab.click("gradcheck")  # checked again: for the new network
+    tab.wait("document.querySelector('[data-testid=gradcheck-result]').dataset.verdict")
+    assert "[2, 8, 8, 8, 1]" in page.get_by_test_id("gradcheck-network").text_content()
+    # an error names what was typed, and the next action clears the message line
+    page.get_by_test_id("hidden").fill("abc,8")
+    page.get_by_test_id("hidden").blur()
+    message = page.get_by_test_id("message")
+    tab.wait("document.querySelector('[data-testid=message]').textContent !== ''")
+    assert message.text_content() == "hidden layer 1 must be a whole number; got 'abc'"
+    tab.click("step")
+    tab.wait(f"{STEPS} === 1")
+    assert message.text_content() == ""
+    # a CSV chosen, then other data: the chooser no longer names the CSV
+    csv = tmp_path / "two.csv"
+    csv.write_text("x1,x2,c\n" + "".join(f"{i / 10},{(i % 3) / 3},{i % 2}\n" for i in range(30)))
+    page.get_by_test_id("csv").set_input_files(str(csv))
+    tab.wait("location.search.includes('data=csv')")
+    assert page.eval_on_selector("#csv", "e => e.files.length") == 1
+    page.get_by_test_id("data").select_option("moons")
+    tab.wait("location.search.includes('data=moons')")
+    assert page.eval_on_selector("#csv", "e => e.files.length") == 0
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+def test_divergence_pauses_and_the_page_says_what_to_try(server, browser):
+    tab = Tab(browser, server + "?output_activation=linear&cost=quadratic&eta=1&speed=full")
+    page = tab.page
+    box = page.get_by_test_id("divergence")
+    assert box.is_hidden()
+    tab.click("play")
+    tab.wait("!document.querySelector('[data-testid=divergence]').hidden", timeout=60_000)
+    tab.wait(STOPPED)
+    step = int(box.get_attribute("data-step"))
+    text = box.text_content()
+    assert f"The loss exploded at step {step}:" in text
+    assert "Training paused" in text and "lower learning rate η (now 1; try 0.1)" in text
+    assert box.get_attribute("role") == "alert"
+    tab.wait(f"{STEPS} === {step}")  # paused where it happened
+    page.get_by_test_id("eta").fill("0.1")  # the next action: the explanation goes
+    page.get_by_test_id("eta").blur()
+    tab.wait("document.querySelector('[data-testid=divergence]').hidden")
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+# The drawn points as the input space shows them: [x1, x2, class] of each class trace.
+SHOWN_POINTS = """() => document.getElementById('input-space').data
+  .filter(d => d.name.startsWith('class '))
+  .flatMap(d => d.x.map((x, i) => [x, d.y[i], Number(d.name.slice(6))]))"""
+
+
+def _click_plot(page, fx: float, fy: float, shift: bool = False) -> tuple[float, float]:
+    """Click the input space's plot area at fractions (fx, fy) of its width and height
+    (from the top left); returns the input coordinates there, by the axes' ranges."""
+    area = page.locator("#input-space .nsewdrag").bounding_box()
+    xr, yr = page.evaluate(
+        "() => { const l = document.getElementById('input-space').layout;"
+        " return [l.xaxis.range, l.yaxis.range]; }"
+    )
+    if shift:
+        page.keyboard.down("Shift")
+    page.mouse.click(area["x"] + fx * area["width"], area["y"] + fy * area["height"])
+    if shift:
+        page.keyboard.up("Shift")
+    return xr[0] + fx * (xr[1] - xr[0]), yr[1] - fy * (yr[1] - yr[0])
+
+
+def test_points_drawn_by_hand_are_exactly_what_play_trains_on(server, browser, shots, tmp_path):
+    """Must hold: 20 points of two classes drawn by clicking, then play, trains on exactly
+    those points (all of them training points); they survive a reload and export."""
+    tab = Tab(browser, server)
+    page = tab.page
+    tab.click("draw")
+    assert page.get_by_test_id("draw").get_attribute("aria-pressed") == "true"
+    rng = np.random.default_rng(1)
+    drawn = []
+    for i in range(21):
+        c = int(i >= 10)
+        page.get_by_test_id("draw-class").select_option(str(c))
+        centre = (0.3, 0.35) if c == 0 else (0.7, 0.65)
+        fx, fy = centre + rng.uniform(-0.12, 0.12, size=2)
+        x1, x2 = _click_plot(page, fx, fy)
+        drawn.append([x1, x2, c])
+        tab.wait(f"({SHOWN_POINTS})().length === {len(drawn)}")
+    _click_plot(page, fx, fy, shift=True)  # the 21st removed again
+    drawn.pop()
+    tab.wait(f"({SHOWN_POINTS})().length === 20")
+    shown = np.array(sorted(page.evaluate(SHOWN_POINTS)))
+    assert np.allclose(shown, sorted(drawn), atol=0.012)  # where clicked, to a pixel or two
+    assert page.get_by_test_id("data").input_value() == "drawn"
+    page.mouse.move(5, 5)  # (no hover label in the picture)
+    page.wait_for_timeout(300)
+    page.get_by_test_id("input-space").screenshot(path=str(shots / "playground-drawn.png"))
+    # play: every epoch is the 20 points, in mini-batches of 10: two steps an epoch
+    tab.click("play")
+    tab.wait(f"{EPOCH} >= 3")
+    tab.click("pause")
+    tab.wait(STOPPED)
+    steps = tab.number("steps")  # (paused at an epoch's last step, before its end is counted)
+    assert tab.number("epoch") in (steps // 2, (steps - 1) // 2)
+    assert page.get_by_test_id("test-loss").text_content() == "–"  # no test points
+    with page.expect_download() as info:
+        tab.click("export-script")
+    script = tmp_path / "playground.py"
+    info.value.save_as(script)
+    P = re.search(r"P = np.array\((.*)\)", script.read_text()).group(1)
+    assert np.allclose(sorted(eval(P)), shown)  # (a list of numbers: checked by the exporter)
+    # a reload keeps them: they are in the address
+    url = page.url
+    assert "data=drawn" in url and "points=" in url
+    tab.close()
+    again = Tab(browser, url)
+    again.wait(f"({SHOWN_POINTS})().length === 20")
+    assert np.allclose(sorted(again.page.evaluate(SHOWN_POINTS)), shown)
+    again.click("draw-clear")
+    again.wait("location.search.includes('points') === false")
+    assert again.page.get_by_test_id("data").input_value() == "circles"
+    again.check_clean(_base(server))
+    again.close()
+
+
+def test_one_input_disables_the_features_of_x2_and_says_so(server, browser):
+    tab = Tab(browser, server)
+    page = tab.page
+    assert page.get_by_test_id("features-note").text_content() == ""
+    page.get_by_test_id("data").select_option("toy")
+    tab.wait(f"{SIZES} === '1,8,8,1'")
+    for name in ("x2", "x2^2", "x1x2", "sin(x2)"):
+        assert page.get_by_test_id(f"feature-{name}").is_disabled()
+    for name in ("x1", "x1^2", "sin(x1)"):
+        assert page.get_by_test_id(f"feature-{name}").is_enabled()
+    note = page.get_by_test_id("features-note").text_content()
+    assert note.startswith("The data has one input, x₁: x₂, x₂², x₁x₂, sin x₂")
+    page.get_by_test_id("data").select_option("moons")
+    tab.wait(f"{SIZES} === '2,8,8,1'")
+    assert page.get_by_test_id("feature-x2").is_enabled()
+    assert page.get_by_test_id("features-note").text_content() == ""
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+def test_test_points_are_drawn_apart_with_their_own_legend_entries(server, browser, shots):
+    tab = Tab(browser, server + "?show_test=true")
+    page = tab.page
+    tab.wait("document.getElementById('input-space').data.length >= 4")
+    traces = page.evaluate(
+        "document.getElementById('input-space').data.filter(d => d.name.startsWith('class '))"
+        ".map(d => [d.name, d.x.length, d.marker.symbol || 'circle'])"
+    )
+    names = [[name, symbol] for name, _, symbol in traces]
+    assert names == [["class 0", "circle"], ["class 1", "circle"],
+                     ["class 0, test", "circle-open"], ["class 1, test", "circle-open"]]  # fmt: skip
+    counts = [n for _, n, _ in traces]
+    assert counts[0] + counts[1] == 350 and counts[2] + counts[3] == 150  # the 70 % split
+    legend = page.locator("#input-space .legend .traces").all_text_contents()
+    assert legend == ["class 0", "class 1", "class 0, test", "class 1, test"]
+    page.get_by_test_id("input-space").screenshot(path=str(shots / "playground-test-points.png"))
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+# The colours of the regions' cell centres (8 image pixels a cell), the boundary's dark
+# line left out: what a person sees of the regions. The share of cells in the two
+# commonest colours.
+CELL_COLOURS = """() => {
+  const c = document.querySelector('#input-space .regions canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, seen = new Map();
+  let n = 0;
+  for (let y = 4; y < c.height; y += 8) for (let x = 4; x < c.width; x += 8) {
+    const p = 4 * (y * c.width + x), key = `${d[p]},${d[p + 1]},${d[p + 2]}`;
+    if (d[p] + d[p + 1] + d[p + 2] <= 300) continue;
+    seen.set(key, (seen.get(key) || 0) + 1);
+    n += 1;
+  }
+  const top = [...seen.values()].sort((a, b) => b - a);
+  return (top[0] + (top[1] || 0)) / n;
+}"""
+
+
+def test_discretize_output_shows_each_region_in_one_class_colour(server, browser):
+    tab = Tab(browser, server)  # untrained: outputs near ½, the regions in many shades
+    page = tab.page
+    box = page.get_by_label("discretize output", exact=True)
+    assert box.get_attribute("data-testid") == "discretize"
+    assert page.evaluate(CELL_COLOURS) < 0.5  # a scale from class 0 through white to class 1
+    box.check()
+    tab.wait("document.querySelector('#input-space .regions canvas').dataset.discrete === 'true'")
+    assert page.evaluate(CELL_COLOURS) > 0.9  # two tints (but cells the boundary crosses)
+    box.uncheck()
+    tab.wait("document.querySelector('#input-space .regions canvas').dataset.discrete === 'false'")
+    tab.check_clean(_base(server))
+    tab.close()
+
+
+def test_each_hidden_layer_has_its_own_neuron_buttons(server, browser):
+    tab = Tab(browser, server)
+    page = tab.page
+    plus = page.get_by_role("button", name="one neuron more in hidden layer 1")
+    assert plus.get_attribute("data-testid") == "add-neuron-1"
+    plus.click()
+    tab.wait(f"{SIZES} === '2,9,8,1'")
+    page.get_by_test_id("remove-neuron-2").click()
+    tab.wait(f"{SIZES} === '2,9,7,1'")
+    tab.click("add-layer")
+    tab.wait(f"{SIZES} === '2,9,7,7,1'")
+    page.get_by_test_id("add-neuron-3").focus()  # by keyboard too
+    page.keyboard.press("Enter")
+    tab.wait(f"{SIZES} === '2,9,7,8,1'")
+    assert page.get_by_test_id("hidden").input_value() == "9,7,8"
     tab.check_clean(_base(server))
     tab.close()

@@ -40,6 +40,12 @@ def test_the_schema_says_each_control_and_the_defaults():
         ({"train_percent": 95}, "training share (%) must be between 10 and 90"),
         ({"optimizer": "lbfgs"}, "optimizer must be one of"),
         ({"hidden": [4], "watch": 2}, "shown layer must be between 0 and 1"),
+        ({"hidden": ["abc"]}, "hidden layer 1 must be a whole number; got 'abc'"),
+        ({"hidden": [8, None]}, "hidden layer 2 must be a whole number; got nothing"),
+        ({"points": [[0, 0, 1], [0.5, 2]]}, "drawn point 2 must be [x1, x2, class]; got [0.5, 2]"),
+        ({"points": [[0, 0, 2]]}, "drawn point 1's class must be between 0 and 1; got 2"),
+        ({"points": [[0, 1e9, 0]]}, "drawn point 1's x must be at least -100 and at most 100"),
+        ({"points": [[0, 0, 0]] * 501}, "drawn points: at most 500 points"),
     ],
 )
 def test_the_server_checks_what_the_schema_says(given, message):
@@ -53,3 +59,16 @@ def test_an_activation_registered_later_is_offered_and_accepted(monkeypatch):
     field = next(f for f in S.schema()["fields"] if f["name"] == "activation")
     assert "softsign" in field["choices"]
     assert S.parse_settings({"activation": "softsign"}).activation == "softsign"
+
+
+def test_drawn_points_are_all_training_points_in_the_order_drawn():
+    from backproplab.serve import lab
+
+    s = S.parse_settings({"data": "drawn", "points": [[0.5, -1, 1], [0.25, 0, 0], [1, 1, 1]]})
+    d = lab.make_data(s)
+    assert d.X.tolist() == [[0.5, -1], [0.25, 0], [1, 1]] and d.y.tolist() == [1, 0, 1]
+    assert d.n_train == 3 and d.classes == ["0", "1"]
+    one_class = lab.make_data(S.parse_settings({"data": "drawn", "points": [[0, 0, 1]]}))
+    assert one_class.classes == ["0", "1"]  # the network keeps its shape as classes come
+    with pytest.raises(ValueError, match="no points drawn yet"):
+        lab.make_data(S.parse_settings({"data": "drawn"}))

@@ -48,3 +48,13 @@ test("gridPixels puts grid row 0 (the lowest y) at the bottom of the image", () 
   assert.deepEqual(Array.from(px.subarray(4, 8)), [1, 2, 3, 255]);
   assert.deepEqual(Array.from(px.subarray(8, 12)), [1, 2, 3, 255]); // bottom-left: row 0
 });
+
+test("regionPalette, discretized: class 0's colour below the middle code, class 1's from it", () => {
+  const p = regionPalette(["#ff0000", "#0000ff"], "value", true);
+  assert.equal(p.length, 256);
+  assert.deepEqual(p[0], [255, 0, 0]);
+  assert.deepEqual(p[127], [255, 0, 0]);
+  assert.deepEqual(p[128], [0, 0, 255]);
+  assert.deepEqual(p[255], [0, 0, 255]);
+  assert.equal(new Set(p.map(String)).size, 2);
+});

@@ -52,7 +52,7 @@ test("the shown layer offers the last and each hidden layer", () => {
 test("control text ⇄ values", () => {
   assert.deepEqual(parseLayers(" 5, 3 "), [5, 3]);
   assert.deepEqual(parseLayers(""), []);
-  assert.ok(Number.isNaN(parseLayers("4,x")[1])); // left for the server to refuse
+  assert.equal(parseLayers("4,x")[1], "x"); // (the server names it) // left for the server to refuse
   assert.equal(fromControl(field("n_samples"), "", false, 500), 500); // empty: the fallback
   assert.equal(fromControl(field("eta"), "0.3", false, 0.1), 0.3);
   assert.equal(fromControl(field("show_test"), "on", true), true);
@@ -79,4 +79,34 @@ test("editLayers: the four buttons, within the limits", () => {
   assert.deepEqual(editLayers([8, 1], "remove-neuron", limits), { hidden: [8] }); // an empty layer goes
   assert.deepEqual(editLayers([8, 8, 8], "add-layer", limits), { error: "at most 3 hidden layers" });
   assert.deepEqual(editLayers([9], "add-neuron", limits), { error: "at most 9 neurons per layer" });
+});
+
+test("a layer width that is not a number reaches the server as its text, never as null", () => {
+  assert.deepEqual(parseLayers("8, abc"), [8, "abc"]);
+  assert.deepEqual(parseLayers("4,,2"), [4, "", 2]);
+  assert.equal(JSON.stringify(parseLayers("abc")), '["abc"]');
+  assert.deepEqual(fromQuery(FIELDS, DEFAULTS, "?hidden=3,x").hidden, [3, "x"]);
+});
+
+test("a choice's options show its labels when the schema gives them", () => {
+  const speed = { name: "speed", kind: "choice", label: "speed", group: "pace", testid: "speed",
+    choices: ["1", "full"], labels: ["1 step/s (slow motion)", "full speed"] };
+  assert.deepEqual(controlSpec(speed).options, [["1", "1 step/s (slow motion)"], ["full", "full speed"]]);
+});
+
+test("drawn points travel in the address as a flat list and come back as triples", () => {
+  const points = { name: "points", kind: "points", label: "drawn points", group: null, testid: "points" };
+  const s = { points: [[0.5, -0.25, 1], [0, 0, 0]] };
+  const q = toQuery(s, { points: [] });
+  assert.equal(decodeURIComponent(q), "points=0.5,-0.25,1,0,0,0");
+  assert.deepEqual(fromQuery([points], { points: [] }, `?${q}`).points, s.points);
+});
+
+test("editLayers: a neuron more or less in any hidden layer", () => {
+  const limits = { layers: 6, neurons: 32 };
+  assert.deepEqual(editLayers([8, 4, 2], "add-neuron", limits, 1), { hidden: [9, 4, 2] });
+  assert.deepEqual(editLayers([8, 4, 2], "remove-neuron", limits, 2), { hidden: [8, 3, 2] });
+  assert.deepEqual(editLayers([1, 4], "remove-neuron", limits, 1), { hidden: [4] }); // emptied: gone
+  assert.deepEqual(editLayers([32, 4], "add-neuron", limits, 1), { error: "at most 32 neurons per layer" });
+  assert.deepEqual(editLayers([8, 4], "add-neuron", limits, 5), { hidden: [8, 4] }); // no such layer
 });

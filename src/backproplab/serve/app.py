@@ -61,6 +61,8 @@ ENTRY = "serve/web/playground.js"  # the page's entry module, a path in the pack
 PANEL_CONTROLS = {
     "hidden-space": "hidden-controls.html",
     "network-diagram": "network-controls.html",
+    "loss-curve": "loss-controls.html",
+    "input-space": "draw-controls.html",
 }
 MAX_TABS = 32  # tabs served at once; one more gets a message saying the playground is full
 MAX_BAD_MESSAGES = 50

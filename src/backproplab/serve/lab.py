@@ -21,7 +21,7 @@ from ..data.labels import low_target
 from ..engine import feedforward
 from ..formats.runfile import Run
 from ..network import Network
-from .settings import FEATURES, MAX_NEURONS, ONE_D_FEATURES, PlaygroundSettings
+from .settings import DRAWN_CLASSES, FEATURES, MAX_NEURONS, ONE_D_FEATURES, PlaygroundSettings
 
 
 @dataclass
@@ -38,7 +38,14 @@ class Data:
 def make_data(s: PlaygroundSettings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> Data:
     """The data ``s`` asks for, shuffled by ``s.data_seed`` and split by ``s.train_percent``.
 
-    ``csv``: the uploaded ``(X, labels)`` when ``s.data`` is ``"csv"``."""
+    ``csv``: the uploaded ``(X, labels)`` when ``s.data`` is ``"csv"``. Points drawn by
+    hand (``"drawn"``, ``s.points``) are all training points, in the order drawn, of the
+    classes :data:`~.settings.DRAWN_CLASSES` (a class not drawn yet included)."""
+    if s.data == "drawn":
+        if not s.points:
+            raise ValueError("no points drawn yet: press draw and click on the input space")
+        P = np.array(s.points, dtype=float)  # (n, 3): x1, x2, class
+        return Data(P[:, :2], P[:, 2].astype(int), list(DRAWN_CLASSES), len(P))
     if s.data == "csv":
         if csv is None:
             raise ValueError("upload a CSV file first (x1,x2,label rows)")

@@ -4,7 +4,9 @@ The thread trains with :meth:`Network.train <backproplab.network.Network.train>`
 the session is a training callback, so between two mini-batches it
 
 - takes the page's messages from its inbox (the only way anything reaches the network:
-  no other thread touches it), pausing there while the page has paused;
+  no other thread touches it), pausing there while the page has paused, and waiting
+  there (still reading messages) while playing slower than full speed (the ``speed``
+  setting: each step starts 1/speed seconds after the one before);
 - offers a :class:`Moment` (copies of W, b and the curves) at most every
   :data:`UPDATE_INTERVAL` seconds, and only when the page is ready for another view;
 - ends the ``train`` call (its ``stop_training`` flag, which the training loop reads
@@ -28,11 +30,21 @@ import numpy as np
 
 from ..checking.gradcheck import gradcheck
 from ..checking.nudge import nudge
+from ..engine.init import INITIALISERS
 from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
 from . import lab
 from .curves import CurveBuckets
-from .settings import TRAINING_FIELDS, PlaygroundSettings, parse_csv, parse_settings
+from .settings import (
+    FEATURES,
+    ONE_D_FEATURES,
+    SPEEDS,
+    TRAINING_FIELDS,
+    PlaygroundSettings,
+    paired,
+    parse_csv,
+    parse_settings,
+)
 
 UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
 MAX_QUEUED = 64  # messages waiting for the training thread; more are refused
@@ -41,6 +53,7 @@ GRADCHECK_SAMPLES = 20
 GRADCHECK_EPSILON = 1e-5  # CS231n's h: a trained network's tiny gradients drown at 1e-7
 MAX_WEIGHT = 100.0
 CHUNK_STEPS = 20_000  # one ``train`` call's steps, at most: its History stays small
+EXPLODE_FACTOR = 1000.0  # a step's loss this many times the first's (at least 0.1) explodes
 
 
 @dataclass
@@ -60,6 +73,7 @@ class Moment:
     epoch_curves: CurveBuckets  # per epoch: the step it ended at, its loss, its accuracy
     running: bool
     version: int  # changes when the panels must be built anew
+    network: int = 0  # changes with the network: a new one, or a weight edited by hand
 
 
 class Session:
@@ -88,7 +102,12 @@ class Session:
         self.running, self.pending_steps = False, 0
         self.steps = self.epochs = 0
         self.version, self._restart = 0, False
+        self.network_id = 0  # counts the networks: a rebuild or a hand-edited weight
         self._last_publish = -math.inf
+        # playing slower than full speed: seconds between two steps (0: full speed), and
+        # when the next step may start (time.perf_counter)
+        self._interval, self._due = 1 / SPEEDS[self.settings.speed], 0.0
+        self._explode_above: float | None = None  # a step's loss above it pauses (set by step 1)
         self._kept: list = []
         # what _rebuild makes for the settings: data, features φ, training arrays, the
         # shuffling generator, the optimizer and the curves (None until the first build)
@@ -168,10 +187,13 @@ class Session:
         self.steps = self.epochs = 0
         self.step_curves, self.epoch_curves = CurveBuckets(len(net.sizes)), CurveBuckets(3)
         self.running, self.pending_steps = False, 0
+        self._pace(s.speed)
+        self._explode_above = None  # set by the first step: EXPLODE_FACTOR × its loss
         self._kept, self._history = [], None  # a train call under way ends: it trains the old
         self._restart = True  # network
         self.version += 1
-        self.emit({"type": "settings", "settings": s.to_dict(), "features": features})
+        self.network_id += 1
+        self._say_settings()
         self._offer(force=True)
 
     def _train(self) -> None:
@@ -192,9 +214,11 @@ class Session:
                     l1=s.l1, l2=s.l2, dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
                 )  # fmt: skip
             whole = not self.stop_training
-        except TrainingDivergedError as exc:
-            self.running, self.pending_steps = False, 0
-            self.emit({"type": "error", "message": f"training stopped: {exc}; press reset"})
+        except TrainingDivergedError:
+            self._diverged(
+                "nan", self.steps + 1, f"the loss became NaN or infinite at step {self.steps + 1}",
+                f"the network keeps the weights of step {self.steps}",
+            )  # fmt: skip
         finally:
             self._flush()
             if not (whole or self.closed.is_set()):
@@ -215,7 +239,15 @@ class Session:
         self.steps = self._steps0 + history.n_steps
         if self.pending_steps:
             self.pending_steps -= 1
-        self._offer(force=not self.running)
+        loss = history.loss_step[history.n_steps - 1]
+        if self._explode_above is None:
+            self._explode_above = EXPLODE_FACTOR * max(float(loss), 0.1)
+        elif loss > self._explode_above:
+            self._exploded(float(loss))
+        slow = self._interval >= UPDATE_INTERVAL  # every step's update is shown
+        self._offer(force=not self.running or slow)
+        if self._interval:
+            self._due = max(self._due + self._interval, time.perf_counter())
         self._between_steps()
 
     def on_epoch_end(self, net, history, epoch: int) -> None:
@@ -229,13 +261,50 @@ class Session:
                 return
             if self.running or self.pending_steps:
                 if not self.inbox:
-                    return
+                    if not self._wait_for_pace():
+                        return
+                    continue
                 message = self.inbox.popleft()
             else:
                 message = self._next_message(timeout=0.25)
                 if message is None:
                     continue
             self._guard(lambda m=message: self._handle(m))
+
+    def _exploded(self, loss: float) -> None:
+        first = self._explode_above / EXPLODE_FACTOR
+        self._explode_above = math.inf  # said once: play goes on if the user insists
+        self._diverged(
+            "explode", self.steps, f"the loss exploded at step {self.steps}: {loss:.3g}, more than "
+            f"{EXPLODE_FACTOR:g} times its {first:.3g} at the first step",
+            "press play to go on anyway",
+        )  # fmt: skip
+
+    def _diverged(self, kind: str, step: int, what: str, then: str) -> None:
+        """Pause, and tell the page what happened at which step and what to try."""
+        self.running, self.pending_steps = False, 0
+        s = self.settings
+        init = "he" if s.activation in ("relu", "leaky_relu") else "xavier"
+        if init == s.init or init not in INITIALISERS:
+            init = "scaled"
+        text = (f"{what[0].upper()}{what[1:]}. Training paused; {then}. Try a lower learning "
+                f"rate η (now {s.eta:g}; try {s.eta / 10:g}) or another initialisation (now "
+                f"{s.init}; try {init}), then reset.")  # fmt: skip
+        self.emit({"type": "diverged", "kind": kind, "step": step, "message": text})
+        self._offer(force=True)
+
+    def _wait_for_pace(self) -> bool:
+        """Playing slower than full speed, before the next step is due: wait until it is,
+        or until a message comes (True: look again). False: the next step may go."""
+        if not self._interval or self.pending_steps:
+            return False
+        left = self._due - time.perf_counter()
+        if left <= 0:
+            return False
+        self._mail.clear()  # then look again: a message sent meanwhile sets it
+        if not self.inbox:
+            self._mail.wait(left)
+        return True
 
     def _flush(self) -> None:
         """Move what the current history recorded since the last call to the curves."""
@@ -274,7 +343,7 @@ class Session:
             net_config=self.config(), weights=W, biases=b, steps=self.steps,
             epochs=self.epochs, steps_per_epoch=spe, step_curves=self.step_curves.copy(),
             epoch_curves=self.epoch_curves.copy(),
-            running=self.running, version=self.version,
+            running=self.running, version=self.version, network=self.network_id,
         )  # fmt: skip
 
     def kept_moments(self) -> list:
@@ -289,6 +358,12 @@ class Session:
         self._kept.append((W, b, self.steps, self.steps / spe))
         if len(self._kept) > MAX_KEPT_MOMENTS:
             self._kept = self._kept[::2] + ([self._kept[-1]] if len(self._kept) % 2 == 0 else [])
+
+    def network_text(self) -> str:
+        """Which network a result holds for, as the page says it."""
+        c = self.config()
+        return (f"network #{self.network_id}: {c['sizes']}, {c['activation']}, "
+                f"{c['output_activation']} output, {c['cost']}, at step {self.steps}")  # fmt: skip
 
     def config(self) -> dict:
         net = self.net
@@ -315,9 +390,12 @@ class Session:
     def _on_settings(self, message) -> None:
         old = self.settings
         try:
-            self._apply_settings(parse_settings(message.get("settings")), old)
+            s, change = paired(parse_settings(message.get("settings")), old)
+            self._apply_settings(s, old)
+            if change:  # said after the settings that show it
+                self.emit({"type": "info", "message": change})
         except ValueError:  # the page's controls go back to the settings in force
-            self.emit({"type": "settings", "settings": old.to_dict(), "features": self.features})
+            self._say_settings()
             raise
 
     def _apply_settings(self, s: PlaygroundSettings, old: PlaygroundSettings) -> None:
@@ -325,7 +403,7 @@ class Session:
                       "seed")  # fmt: skip
         data_changed = any(
             getattr(s, f) != getattr(old, f)
-            for f in ("data", "n_samples", "noise", "train_percent", "data_seed")
+            for f in ("data", "n_samples", "noise", "train_percent", "data_seed", "points")
         )
         if data_changed or any(getattr(s, f) != getattr(old, f) for f in net_fields) or \
                 self.net is None:  # fmt: skip
@@ -335,13 +413,30 @@ class Session:
                 self.optimizer = get_optimizer(s.optimizer)
             if (s.watch, s.show_test) != (old.watch, old.show_test):
                 self.version += 1
+            if s.speed != old.speed:
+                self._pace(s.speed)
             self.settings = s
             self._restart = any(getattr(s, f) != getattr(old, f) for f in TRAINING_FIELDS)
-            self.emit({"type": "settings", "settings": s.to_dict(), "features": self.features})
+            self._say_settings()
             self._offer(force=True)
+
+    def _say_settings(self) -> None:
+        """Tell the page the settings in force, the features used and those the data allows
+        (a data set of one input: the features of x1 only)."""
+        d = self.data.X.shape[1] if self.data is not None else 2
+        usable = list(FEATURES) if d == 2 else list(ONE_D_FEATURES)
+        self.emit({"type": "settings", "settings": self.settings.to_dict(),
+                   "features": self.features, "usable": usable})  # fmt: skip
 
     def _on_play(self, message) -> None:
         self.running = True
+        self._pace(self.settings.speed)
+
+    def _pace(self, speed: str) -> None:
+        """Play at ``speed`` (a name of SPEEDS) from now on: the next step goes at once."""
+        rate = SPEEDS[speed]
+        self._interval = 0.0 if math.isinf(rate) else 1 / rate
+        self._due = time.perf_counter()
 
     def _on_pause(self, message) -> None:
         self.running, self.pending_steps = False, 0
@@ -379,7 +474,8 @@ class Session:
         self.emit({"type": "gradcheck", "passed": bool(report.passed),
                    "verdict": report.verdict, "relative_error": _finite(report.relative_error),
                    "threshold": report.threshold, "layers": layers, "text": text,
-                   "samples": len(X)})  # fmt: skip
+                   "samples": len(X), "network": self.network_id,
+                   "network_text": self.network_text()})  # fmt: skip
 
     def _weight_index(self, message) -> tuple[int, int, int]:
         L = len(self.net.weights)
@@ -397,7 +493,8 @@ class Session:
         self.emit({"type": "nudge", "name": r.name, "layer": ell, "j": j, "k": k,
                    "value": r.value, "amounts": r.amounts.tolist(),
                    "cost": [_finite(c) for c in r.cost], "slope": _finite(r.slope),
-                   "gradient": _finite(r.gradient), "samples": len(X)})  # fmt: skip
+                   "gradient": _finite(r.gradient), "samples": len(X),
+                   "network": self.network_id, "network_text": self.network_text()})  # fmt: skip
 
     def _on_edit(self, message) -> None:
         ell, j, k = self._weight_index(message)
@@ -407,6 +504,7 @@ class Session:
             raise ValueError(f"a weight must be a number between −{MAX_WEIGHT:g} and "
                              f"{MAX_WEIGHT:g}")  # fmt: skip
         self.net.weights[ell - 1][j, k] = value  # in place: W is a view of θ
+        self.network_id += 1  # results for the network before the edit no longer hold
         self.emit({"type": "info", "message": f"W{ell}[{j}, {k}] set to {value:g}"})
         self._offer(force=True)
 

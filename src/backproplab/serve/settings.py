@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
@@ -40,7 +40,10 @@ MAX_CSV_BYTES = 1 << 20
 MAX_MESSAGE_BYTES = 2 * MAX_CSV_BYTES + (64 << 10)  # a CSV upload, its newlines escaped in JSON
 MAX_SEED = 2**31 - 1
 
-DATA_SETS = ("circles", "xor", "blobs", "spirals", "moons", "toy", "csv")
+DATA_SETS = ("circles", "xor", "blobs", "spirals", "moons", "toy", "csv", "drawn")
+MAX_DRAWN = 500  # points drawn by hand
+DRAWN_CLASSES = ("0", "1")  # the classes a drawn point can have
+DRAWN_LIMIT = 100.0  # |x1|, |x2| of a drawn point, at most
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,13 @@ FEATURES = {
     "sin(x2)": Feature("sin x₂", "np.sin(x2)", lambda x1, x2: np.sin(x2)),
 }
 ONE_D_FEATURES = ("x1", "x1^2", "sin(x1)")  # those of a data set with one input x1
+
+
+# The speeds of play, in steps per second (the names the "speed" setting takes), and what
+# the page shows for each; "full" trains as fast as the engine can, not throttled at all.
+SPEEDS = {"1": 1.0, "3": 3.0, "10": 10.0, "30": 30.0, "100": 100.0, "300": 300.0,
+          "1000": 1000.0, "full": math.inf}  # fmt: skip
+SPEED_LABELS = {"1": "1 step/s (slow motion)", "full": "full speed"}
 
 
 # What the page may change without rebuilding the network: the training options.
@@ -97,6 +107,8 @@ class PlaygroundSettings:
     l2: float = 0.0
     dropout: float = 0.0
     watch: int = 0  # the hidden layer shown in 3-D; 0: the last
+    speed: str = "100"  # steps per second while playing (SPEEDS): slow enough to watch
+    points: list[list[float]] = field(default_factory=list)  # drawn: [x1, x2, class]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -127,10 +139,11 @@ class Field:
 
     ``kind``: ``"choice"`` (one of ``choices()``), ``"int"``, ``"float"`` (from ``lo`` to
     ``hi``; ``open_lo``: ``lo`` itself excluded), ``"bool"``, ``"features"`` (some of
-    :data:`FEATURES`), ``"layers"`` (hidden layer widths) or ``"layer"`` (a hidden layer,
-    0 the last); ``group``: where the page puts its control (None: no control of its own);
-    ``step``: the control's step (``"any"``: any number); ``testid``: the control's test
-    id (by default the name with ``-`` for ``_``).
+    :data:`FEATURES`), ``"layers"`` (hidden layer widths), ``"layer"`` (a hidden layer,
+    0 the last) or ``"points"`` (points drawn by hand, ``[x1, x2, class]``); ``group``:
+    where the page puts its control (None: no control of its own); ``step``: the
+    control's step (``"any"``: any number); ``testid``: the control's test id (by default
+    the name with ``-`` for ``_``); ``labels``: a choice's text on the page.
     """
 
     name: str
@@ -143,6 +156,7 @@ class Field:
     choices: Callable[[], tuple[str, ...]] | None = None
     open_lo: bool = False
     testid: str | None = None
+    labels: Callable[[str], str] | None = None  # a choice's text on the page (its name)
 
     def to_dict(self) -> dict:
         """The field as the page receives it, its choices as they are now."""
@@ -156,6 +170,8 @@ class Field:
         out |= {k: getattr(self, k) for k in ("lo", "hi", "step") if getattr(self, k) is not None}
         if self.choices is not None:
             out["choices"] = list(self.choices())
+            if self.labels is not None:
+                out["labels"] = [self.labels(c) for c in out["choices"]]
         if self.kind == "features":
             out["choices"] = list(FEATURES)
             out["labels"] = [f.label for f in FEATURES.values()]
@@ -186,6 +202,9 @@ FIELDS = (
     Field("l2", "float", "L2 rate", "training", 0.0, 10.0, "any"),
     Field("dropout", "float", "dropout", "training", 0.0, 0.9, 0.05),
     Field("watch", "layer", "shown layer", "hidden-space"),
+    Field("speed", "choice", "speed", "pace", choices=lambda: tuple(SPEEDS),
+          labels=lambda c: SPEED_LABELS.get(c, f"{c} steps/s")),
+    Field("points", "points", "drawn points", None, -DRAWN_LIMIT, DRAWN_LIMIT),  # the draw tools'
 )  # fmt: skip
 
 
@@ -195,7 +214,12 @@ def schema() -> dict:
     return {
         "fields": [f.to_dict() for f in FIELDS],
         "defaults": PlaygroundSettings().to_dict(),
-        "limits": {"layers": MAX_HIDDEN_LAYERS, "neurons": MAX_NEURONS, "csv": MAX_CSV_BYTES},
+        "limits": {
+            "layers": MAX_HIDDEN_LAYERS,
+            "neurons": MAX_NEURONS,
+            "csv": MAX_CSV_BYTES,
+            "drawn": MAX_DRAWN,
+        },
     }
 
 
@@ -223,6 +247,8 @@ def _float(value, name: str, lo: float, hi: float, *, open_lo: bool = False) -> 
 
 
 def _short(value) -> str:
+    if value is None:  # (JSON's null: what a page sends for a number it could not read)
+        return "nothing"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -245,6 +271,19 @@ def _layers(value, f: Field) -> list[int]:
     return [_int(n, f"hidden layer {ell}", f.lo, f.hi) for ell, n in enumerate(value, 1)]
 
 
+def _points(value, f: Field) -> list[list[float]]:
+    if not isinstance(value, list) or len(value) > MAX_DRAWN:
+        raise ValueError(f"{f.label}: at most {MAX_DRAWN} points; got {_short(value)}")
+    out = []
+    for i, p in enumerate(value, start=1):
+        if not isinstance(p, list) or len(p) != 3:
+            raise ValueError(f"drawn point {i} must be [x1, x2, class]; got {_short(p)}")
+        x1, x2 = (_float(v, f"drawn point {i}'s x", f.lo, f.hi) for v in p[:2])
+        c = _int(p[2], f"drawn point {i}'s class", 0, len(DRAWN_CLASSES) - 1)
+        out.append([x1, x2, c])
+    return out
+
+
 def _check(f: Field, value, s: PlaygroundSettings):
     """``value`` of field ``f`` checked (``s``: the settings checked so far)."""
     if f.kind == "choice":
@@ -263,6 +302,8 @@ def _check(f: Field, value, s: PlaygroundSettings):
         return _layers(value, f)
     if f.kind == "layer":
         return _int(value, f.label, 0, max(len(s.hidden), 0))
+    if f.kind == "points":
+        return _points(value, f)
     raise AssertionError(f"unknown kind of setting {f.kind!r}")
 
 
@@ -284,6 +325,33 @@ def parse_settings(given) -> PlaygroundSettings:
     for f in FIELDS:  # (in order: "watch" is checked against "hidden")
         setattr(s, f.name, _check(f, g[f.name], s))
     return s
+
+
+def paired(s: PlaygroundSettings, old: PlaygroundSettings) -> tuple[PlaygroundSettings, str]:
+    """``s`` with its output activation and cost made a valid pair, and what changed ("":
+    nothing). Where a cost works with one output activation only (cross-entropy: sigmoid or
+    softmax), the one the user just chose wins: a new cost brings its output, a new output
+    the cost made for it (the quadratic cost, which fits any, when none is).
+
+    >>> old = PlaygroundSettings()
+    >>> paired(PlaygroundSettings(output_activation="softmax"), old)[1]
+    'cost set to categorical_cross_entropy: binary_cross_entropy needs a sigmoid output'
+    >>> paired(PlaygroundSettings(output_activation="tanh", cost="categorical_cross_entropy"),
+    ...        old)[1]
+    'output activation set to softmax: categorical_cross_entropy needs it'
+    """
+    outputs = COSTS[s.cost].outputs
+    if outputs is None or s.output_activation in outputs:
+        return s, ""
+    if s.cost != old.cost:  # the cost was chosen: its output comes with it
+        out = sorted(outputs)[0]
+        return replace(
+            s, output_activation=out
+        ), f"output activation set to {out}: {s.cost} needs it"
+    made_for = [name for name in COSTS if s.output_activation in (COSTS[name].outputs or ())]
+    cost = made_for[0] if made_for else "quadratic"
+    return replace(s, cost=cost), (f"cost set to {cost}: {s.cost} needs a "
+                                   f"{' or '.join(sorted(outputs))} output")  # fmt: skip
 
 
 def parse_csv(text) -> tuple[np.ndarray, np.ndarray]:

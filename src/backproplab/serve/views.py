@@ -89,6 +89,7 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
         "train_loss": train_loss,
         "test_loss": test_loss,
         "running": m.running,
+        "network": m.network,
         "sizes": m.net_config["sizes"],
         "n_train": m.data.n_train,
         "n_test": len(m.data.X) - m.data.n_train,
@@ -103,6 +104,7 @@ def view_message(m, fresh: bool, grid: int = GRID) -> dict:
         "hidden_heading": f"layer {run.watch} of {list(run.sizes)}",
         "features": m.features,
         "confusion": confusion.for_moment(m),
+        "n_train": m.data.n_train,  # the samples shown: the training ones, then the test ones
     }
     return {"type": "view", "fresh": fresh, "version": m.version, "meta": meta,
             "arrays": header, "data": data, "status": status}  # fmt: skip

@@ -22,6 +22,7 @@ from . import moments
 from .plots import ACCURACY_COLOR, LOSS_COLOR, class_color, layer_colors
 
 GRID = 40  # the input-plane grid of decision regions and heatmaps: GRID × GRID points
+DRAWING_FRAME = np.array([[-1.0, -1.0], [1.0, 1.0]])  # the corners of a drawing's plane
 MAX_NEURONS_SHOWN = 16  # per layer, in the diagram and the heatmaps
 MAX_CURVE_POINTS = 2000  # a longer training curve is drawn as means of k rows
 
@@ -126,6 +127,10 @@ def _input(run, meta: dict, arrays: dict, grid: int = GRID) -> None:
     run's ``lift`` turns into them (see :func:`.moments.activations_at`)."""
     n0 = run.X.shape[1]
     aL = run.layers[run.L]
+    # points drawn by hand (a playground's "drawn" data): always drawn over at least
+    # [−1, 1]², the plane they were drawn on, however few they are
+    drawn = run.settings.get("data") == "drawn" and n0 == 2
+    frame = DRAWING_FRAME if drawn else np.zeros((0, 2))
     if n0 == 1:
         target = _targets_1d(run)
         Xin = np.column_stack([run.X[:, 0], target])
@@ -157,10 +162,10 @@ def _input(run, meta: dict, arrays: dict, grid: int = GRID) -> None:
     if n0 == 1:
         info |= ranges
     else:
-        lo, hi = moments.box(np.asarray(Xin), pad=0.1)
+        lo, hi = moments.box(np.vstack([Xin, frame]), pad=0.1)
         info |= {"xrange": [float(lo[0]), float(hi[0])], "yrange": [float(lo[1]), float(hi[1])]}
     if mode == "plane":
-        gx, gy = moments.input_grid(run.X, grid)
+        gx, gy = moments.input_grid(np.vstack([run.X, frame]), grid)
         arrays["regions"], info["regionKind"], values = moments.regions(run, gx, gy)
         if values is not None:  # one output: the boundary where a^L is mid-range
             lo, hi = moments.value_range(run.output_activation, values)

@@ -201,6 +201,10 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
     if s.data == "csv":
         load = ["# the uploaded CSV (rows x1,x2,label), saved as data.csv beside this script",
                 "X, labels = parse_csv(Path('data.csv').read_text(encoding='utf-8'))"]  # fmt: skip
+    elif s.data == "drawn":
+        load = ["# the points drawn on the page: x1, x2 and the class (0 or 1) of each",
+                f"P = np.array({_matrix(np.array(s.points, dtype=float), 'the drawn points')})",
+                "X, labels = P[:, :2], P[:, 2]"]  # fmt: skip
     elif s.data == "toy":
         load = [f"X, labels = datasets.toy({_int(s.n_samples, 'n_samples', 1, 10**6)})"]
     else:
@@ -214,6 +218,16 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
         raise ValueError("sizes do not match the playground's features and hidden layers")
     dropout = s.dropout if len(sizes) > 2 else 0.0
     csv = s.data == "csv"
+    split = [
+        "# the playground's shuffle and split",
+        f"order = np.random.default_rng({_int(s.data_seed, 'data_seed', 0, 2**32 - 1)})"
+        ".permutation(len(X))",
+        "X, Y = X[order], Y[order]",
+        f"n_train = min(len(X) - 1, max(1, round(len(X) * "
+        f"{_int(s.train_percent, 'train_percent', 1, 99)} / 100)))",
+    ]
+    if s.data == "drawn":
+        split = ["n_train = len(X)  # drawn points are all training points, in the order drawn"]
     lines = [
         '"""A backproplab playground session, as a script."""',
         *(["from pathlib import Path", ""] if csv else []),
@@ -225,12 +239,7 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
         "",
         *load,
         _encode(sizes, s.output_activation),
-        "# the playground's shuffle and split",
-        f"order = np.random.default_rng({_int(s.data_seed, 'data_seed', 0, 2**32 - 1)})"
-        ".permutation(len(X))",
-        "X, Y = X[order], Y[order]",
-        f"n_train = min(len(X) - 1, max(1, round(len(X) * "
-        f"{_int(s.train_percent, 'train_percent', 1, 99)} / 100)))",
+        *split,
         "x1 = X[:, 0]",
         "x2 = X[:, 1]" if d == 2 else "x2 = np.zeros(len(X))",
         f"F = np.column_stack([{', '.join(FEATURES[f].code for f in features)}])"
@@ -247,7 +256,7 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
             lines.append(f"net.biases[{i}][...] = {_matrix(b, 'a bias vector')}")
     lines += [
         'print("training loss", net.cost(F[:n_train], Y[:n_train]))',
-        'print("test loss", net.cost(F[n_train:], Y[n_train:]))',
+        *([] if s.data == "drawn" else ['print("test loss", net.cost(F[n_train:], Y[n_train:]))']),
         "# train on from here, as the playground does (one more epoch; the optimizer's",
         "# state, e.g. Adam's moments, starts afresh)",
         f"history = net.train(F[:n_train], Y[:n_train], epochs=1, "
@@ -302,12 +311,12 @@ CALLS = {
     "Network", "datasets.load", "datasets.load_csv", "datasets.toy", "datasets.standardize",
     "encode_labels", "parse_csv", "Path", "Path().read_text", "np.random.default_rng",
     "np.random.default_rng().permutation", "np.column_stack", "np.sin", "np.zeros", "len",
-    "min", "max", "round", "net.train", "net.cost", "net.accuracy", "print",
+    "min", "max", "round", "net.train", "net.cost", "net.accuracy", "print", "np.array",
 }  # fmt: skip
 NAMES = {
     "Network", "datasets", "encode_labels", "parse_csv", "Path", "np", "len", "min", "max",
     "round", "print", "X", "labels", "Y", "classes", "order", "n_train", "x1", "x2", "F",
-    "net", "history", "b",
+    "net", "history", "b", "P",
 }  # fmt: skip
 ATTRIBUTES = {"weights", "biases", "loss_epoch", "random"}
 IMPORTS = {

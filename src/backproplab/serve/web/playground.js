@@ -8,6 +8,7 @@ import { Plotly, config, usePlotly } from "../../viz/web/plot.js";
 import { fixed, sci } from "../../viz/web/format.js";
 import * as view from "../../viz/web/view.js";
 import { buildControls, readControls, writeControls } from "./form.js";
+import { confirmed, wireDrawing } from "./draw.js";
 import { editLayers, fromQuery, toQuery } from "./schema.js";
 import * as stepper from "./stepper.js";
 import * as confusion from "./confusion.js";
@@ -19,6 +20,7 @@ const SCHEMA = json("bpl-schema"), FIELDS = SCHEMA.fields, LIMITS = SCHEMA.limit
 const PANELS = json("bpl-panels");
 const TEACHER = isTeacher(location.search); // ?view=teacher: the teacher's view
 let socket = null, defaults = SCHEMA.defaults, current = null, lastVersion = null, views = 0;
+const heldFor = { gradcheck: null, nudge: null }; // the network each shown result holds for
 
 // -- messages to the server ----------------------------------------------------------------
 function send(message) {
@@ -31,12 +33,43 @@ function say(text, kind) {
   out.className = kind || "";
 }
 
+// Why training paused on its own (the loss became NaN or exploded), and what to try; null:
+// nothing to explain.
+function explain(m) {
+  const box = $("divergence");
+  box.textContent = m ? m.message : "";
+  box.hidden = !m;
+  if (m) Object.assign(box.dataset, { step: String(m.step), kind: m.kind });
+  else for (const key of ["step", "kind"]) delete box.dataset[key];
+}
+
 function changed() {
   send({ type: "settings", settings: readControls(document, FIELDS, current) });
 }
 
+// A neuron more or less in each hidden layer: a + and a − per layer ℓ, from 1.
+function layerButtons(n) {
+  const parts = [];
+  for (let ell = 1; ell <= n; ell++) {
+    const group = document.createElement("span");
+    group.className = "layer-edit";
+    group.append(`layer ${ell} `);
+    for (const [what, sign, word] of [["add-neuron", "+", "more"], ["remove-neuron", "−", "less"]]) {
+      const b = document.createElement("button");
+      Object.assign(b, { type: "button", textContent: sign });
+      b.dataset.testid = `${what}-${ell}`;
+      b.setAttribute("aria-label", `one neuron ${word} in hidden layer ${ell}`);
+      b.addEventListener("click", () => edit(what, ell));
+      group.append(b);
+    }
+    parts.push(group);
+  }
+  $("layer-neurons").replaceChildren(...parts);
+}
+
 function show(s) {
   writeControls(document, FIELDS, s);
+  layerButtons(s.hidden.length);
   $("nudge-layer").max = String(s.hidden.length + 1);
 }
 
@@ -69,12 +102,39 @@ function onView(m) {
   $("train-loss").textContent = fixed(st.train_loss);
   $("test-loss").textContent = fixed(st.test_loss);
   $("play").setAttribute("aria-pressed", String(st.running));
+  clearStale(st.network);
   views += 1;
   Object.assign(document.body.dataset, { views: String(views), sizes: st.sizes.join(","), ready: "true" });
   requestAnimationFrame(() => send({ type: "drawn" })); // ready for the next view
 }
 
+// A result for an older network is cleared, and says so (a view of a newer network: a new
+// one, or a weight edited by hand; a view computed before the result may still come).
+function clearStale(network) {
+  if (heldFor.gradcheck !== null && network > heldFor.gradcheck) {
+    $("gradcheck-table").replaceChildren();
+    $("gradcheck-result").textContent = "";
+    delete $("gradcheck-result").dataset.verdict;
+    $("gradcheck-network").textContent = "The network changed since the last check: check again.";
+    heldFor.gradcheck = null;
+  }
+  if (heldFor.nudge !== null && network > heldFor.nudge) {
+    Plotly.purge($("nudge-plot"));
+    delete $("nudge-plot").dataset.slope;
+    delete $("nudge-plot").dataset.gradient;
+    $("nudge-network").textContent = "The network changed since this nudge: nudge again.";
+    heldFor.nudge = null;
+  }
+}
+
+function holds(what, m) {
+  heldFor[what] = m.network;
+  $(`${what}-network`).textContent = `For ${m.network_text}.`;
+  $(`${what}-network`).dataset.network = String(m.network);
+}
+
 function onGradcheck(m) {
+  holds("gradcheck", m);
   const rows = [["layer ℓ", "W rel. error", "b rel. error"]];
   m.layers.forEach(([w, b], i) => rows.push([String(i + 1), sci(w), sci(b)]));
   $("gradcheck-table").replaceChildren(...rows.map((r, i) => {
@@ -93,6 +153,7 @@ function onGradcheck(m) {
 }
 
 function onNudge(m) {
+  holds("nudge", m);
   const w = m.amounts.map((a) => m.value + a);
   const c0 = m.cost[Math.floor(m.cost.length / 2)]; // the amount 0 is in the middle
   const tangent = w.map((x) => c0 + m.gradient * (x - m.value));
@@ -133,17 +194,30 @@ function onMessage(ev) {
     current = m.settings;
     show(current);
     writeAddress(current);
+    if (current.data !== "csv") $("csv").value = ""; // the chooser forgets a CSV no longer used
+    usable(m.usable);
+    confirmed(current);
   } else if (m.type === "error") say(m.message, "error");
   else if (m.type === "info") say(m.message);
+  else if (m.type === "diverged") explain(m);
   else if (m.type === "gradcheck") onGradcheck(m);
   else if (m.type === "nudge") onNudge(m);
   else if (m.type === "file") download(m);
   else if (m.type === "backprop") stepper.show(m);
 }
 
+// The feature boxes the data allows stay enabled; the others are disabled, and say why.
+function usable(names) {
+  const boxes = [...document.querySelectorAll('input[name="features"]')];
+  for (const box of boxes) box.disabled = !names.includes(box.value);
+  const off = boxes.filter((b) => b.disabled).map((b) => b.parentElement.textContent.trim());
+  $("features-note").textContent = off.length ?
+    `The data has one input, x₁: ${off.join(", ")} would be 0 or constant, so they are off.` : "";
+}
+
 // -- the network's structure buttons and the weight tools ------------------------------------
-function edit(what) {
-  const s = readControls(document, FIELDS, current), out = editLayers(s.hidden, what, LIMITS);
+function edit(what, layer) {
+  const s = readControls(document, FIELDS, current), out = editLayers(s.hidden, what, LIMITS, layer);
   if (out.error) return say(out.error, "error");
   $("hidden").value = out.hidden.join(",");
   return changed();
@@ -163,6 +237,16 @@ function weightMessage(type) {
 }
 
 function wire() {
+  // the message line speaks of the last action only: the next one clears it (capturing:
+  // before the action's own handler, which may say something new)
+  const quiet = () => {
+    say("");
+    explain(null);
+  };
+  document.addEventListener("click", (ev) => {
+    if (ev.target.closest("button")) quiet();
+  }, true);
+  document.addEventListener("change", quiet, true);
   for (const f of FIELDS) {
     if (!f.group) continue;
     if (f.kind === "features") for (const c of document.querySelectorAll(`input[name="${f.name}"]`)) c.addEventListener("change", changed);
@@ -172,18 +256,21 @@ function wire() {
     $(name).addEventListener("click", () => send({ type: name }));
   }
   $("regenerate").addEventListener("click", () => {
-    say("");
     const s = readControls(document, FIELDS, current);
     send({ type: "settings", settings: { ...s, data_seed: (current.data_seed + 1) % 2147483647 } });
   });
   for (const what of ["add-layer", "remove-layer", "add-neuron", "remove-neuron"]) {
     $(what).addEventListener("click", () => edit(what));
   }
+  $("log-steps").addEventListener("change", () => view.emit("log-steps", $("log-steps").checked));
+  $("discretize").addEventListener("change", () => view.emit("discretize", $("discretize").checked));
   $("nudge").addEventListener("click", () => send(weightMessage("nudge")));
   $("set-weight").addEventListener("click", () => send({ ...weightMessage("edit"), value: Number($("weight-value").value) }));
   for (const what of ["model", "report", "script"]) {
     $(`export-${what}`).addEventListener("click", () => send({ type: "export", what }));
   }
+  wireDrawing(document, { settings: () => readControls(document, FIELDS, current), say, most: LIMITS.drawn,
+    apply: (s) => send({ type: "settings", settings: s }) });
   $("csv").addEventListener("change", async () => {
     const file = $("csv").files[0];
     if (!file) return;

@@ -1,6 +1,8 @@
 // The playground's settings as its controls and its address show them, from the schema
 // the page receives (backproplab.serve.settings.schema): pure functions, no DOM.
 
+import { triples } from "./points.js";
+
 /** The options of the "shown layer" choice for n hidden layers: [value, text] pairs. */
 export function layerOptions(n) {
   const options = [["0", "the last"]];
@@ -16,7 +18,7 @@ export function controlSpec(field, hidden = []) {
   const attrs = { id: field.name, "data-testid": field.testid };
   switch (field.kind) {
     case "choice":
-      return { tag: "select", attrs, options: field.choices.map((c) => [c, c]) };
+      return { tag: "select", attrs, options: field.choices.map((c, k) => [c, field.labels ? field.labels[k] : c]) };
     case "layer":
       return { tag: "select", attrs, options: layerOptions(hidden.length) };
     case "int":
@@ -38,10 +40,13 @@ export function controlSpec(field, hidden = []) {
 }
 
 /** Layer widths from their text "8, 8" ([] for ""; a part that is not a number stays
- * NaN, for the server to refuse). */
+ * as its text, for the server to refuse by name: NaN would reach it as null). */
 export function parseLayers(text) {
   const t = text.trim();
-  return t === "" ? [] : t.split(",").map((v) => Number(v.trim()));
+  return t === "" ? [] : t.split(",").map((v) => {
+    const part = v.trim(), n = Number(part);
+    return part !== "" && Number.isFinite(n) ? n : part;
+  });
 }
 
 /** A field's value from its control's text (or checked state, for "bool"); `fallback`
@@ -73,8 +78,9 @@ export function fromQuery(fields, defaults, search) {
   for (const f of fields) {
     if (!q.has(f.name)) continue;
     const v = q.get(f.name), items = v === "" ? [] : v.split(",");
-    if (f.kind === "layers") s[f.name] = items.map(Number);
+    if (f.kind === "layers") s[f.name] = parseLayers(v);
     else if (f.kind === "features") s[f.name] = items;
+    else if (f.kind === "points") s[f.name] = triples(items.map(Number));
     else if (f.kind === "bool") s[f.name] = v === "true";
     else if (f.kind === "int" || f.kind === "float" || f.kind === "layer") s[f.name] = Number(v);
     else s[f.name] = v;
@@ -92,14 +98,14 @@ export function toQuery(settings, defaults) {
 }
 
 /** The layer widths after `edit` ("add-layer", "remove-layer", "add-neuron",
- * "remove-neuron"), or an error text if they break `limits` ({layers, neurons}). A layer
- * left with no neuron is dropped. */
-export function editLayers(hidden, edit, limits) {
-  const h = hidden.slice(), last = h.length - 1;
+ * "remove-neuron": of hidden layer `layer`, from 1, the last by default), or an error
+ * text if they break `limits` ({layers, neurons}). A layer left with no neuron is dropped. */
+export function editLayers(hidden, edit, limits, layer = hidden.length) {
+  const h = hidden.slice(), last = h.length - 1, i = layer - 1; // (the neuron edits' layer ℓ)
   if (edit === "add-layer") h.push(h.length ? h[last] : 4);
   else if (edit === "remove-layer") h.pop();
-  else if (edit === "add-neuron" && h.length) h[last] += 1;
-  else if (edit === "remove-neuron" && h.length) h[last] -= 1;
+  else if (edit === "add-neuron" && h[i] !== undefined) h[i] += 1;
+  else if (edit === "remove-neuron" && h[i] !== undefined) h[i] -= 1;
   if (h.length > limits.layers) return { error: `at most ${limits.layers} hidden layers` };
   if (h.some((n) => n > limits.neurons)) return { error: `at most ${limits.neurons} neurons per layer` };
   return { hidden: h.filter((n) => n >= 1) };

@@ -29,10 +29,12 @@ export function heatmapScale() {
 }
 
 /** The regions' 256 colours: for kind "class" code v is class v's colour; otherwise (one
- * output) codes 0 … 255 run from class 0's colour through white to class 1's. */
-export function regionPalette(hexColors, kind) {
+ * output) codes 0 … 255 run from class 0's colour through white to class 1's, or, with
+ * `discrete`, are class 0's below the middle (code 128: the boundary) and class 1's from it. */
+export function regionPalette(hexColors, kind, discrete = false) {
   const c = hexColors.map(hexRgb);
   if (kind === "class") return Array.from({ length: 256 }, (_, v) => c[v % c.length]);
+  if (discrete) return Array.from({ length: 256 }, (_, v) => (v < 128 ? c[0] : c[1]));
   return diverging(c[0], c[1]);
 }
 

@@ -15,6 +15,13 @@ let cells = null, image = null, palette = null; // the grid's own canvas, the on
 let extent = null; // the regions' [x0, x1, y0, y1] in input coordinates
 let classTraces = null; // the data never move: built once, passed again unchanged
 let targets = null; // the targets never move either
+let discrete = false; // "discretize output": each region one class's colour (a page's event)
+
+view.on("discretize", (on) => {
+  discrete = Boolean(on);
+  palette = null;
+  if (el && meta && image) drawRegions(view.state.t);
+});
 
 // The decision regions of moment t, and its decision boundary, drawn on a canvas behind
 // the plot (whose background is transparent there): a new moment redraws the canvas,
@@ -25,7 +32,7 @@ function drawRegions(t) {
   image = image || regionCanvas();
   if (cells.width !== G) cells.width = cells.height = G;
   if (image.width !== G * SCALE) image.width = image.height = G * SCALE;
-  palette = palette || regionPalette(meta.colors, inp.regionKind);
+  palette = palette || regionPalette(meta.colors, inp.regionKind, discrete);
   const ctx = cells.getContext("2d"), img = ctx.createImageData(G, G);
   gridPixels(view.at("regions", t), G, palette, img.data);
   ctx.putImageData(img, 0, 0);
@@ -59,6 +66,7 @@ function drawRegions(t) {
     out.stroke();
   }
   image.dataset.extent = extent.join(",");
+  image.dataset.discrete = String(discrete);
   placeRegions();
 }
 
@@ -85,13 +93,20 @@ function placeRegions() {
 
 function pointTraces(t) {
   const X = view.data.arr.Xin, c = meta.colors;
-  classTraces = classTraces || meta.classes.map((name, k) => {
-    const idx = view.data.byClass[k];
-    return { type: "scattergl", mode: "markers", name: `class ${name}`, customdata: idx,
-      x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]),
-      hovertemplate: `sample %{customdata}<extra>class ${name}</extra>`,
-      marker: { size: 6, color: c[k % c.length], line: { color: "#fff", width: 0.5 } } };
-  });
+  // a live page showing its test points (meta.n_train: the training points come first)
+  // draws them apart: open rings of the class's colour, with legend entries of their own
+  const nTrain = meta.n_train ?? Infinity;
+  const trace = (name, k, idx, test) => ({ type: "scattergl", mode: "markers", customdata: idx,
+    name: test ? `class ${name}, test` : `class ${name}`,
+    x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]),
+    hovertemplate: `sample %{customdata}<extra>class ${name}${test ? " (test)" : ""}</extra>`,
+    marker: test ? { size: 7, symbol: "circle-open", color: c[k % c.length], line: { width: 1.5 } }
+      : { size: 6, color: c[k % c.length], line: { color: "#fff", width: 0.5 } } });
+  classTraces = classTraces || [
+    ...meta.classes.map((name, k) => trace(name, k, view.data.byClass[k].filter((i) => i < nTrain), false)),
+    ...(nTrain < view.data.arr.y.length ?
+      meta.classes.map((name, k) => trace(name, k, view.data.byClass[k].filter((i) => i >= nTrain), true)) : []),
+  ];
   const traces = [...classTraces];
   if (meta.input.mode === "pca") {
     const pred = view.at("pred", t), y = view.data.arr.y, wrong = [];

@@ -12,9 +12,16 @@ const FALLBACK_PALETTE = { loss: "#000000", accuracy: "#009e73",
   layers: ["#0072b2", "#e69f00", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442"] };
 const REBUILD_MS = 400; // a live page's curves, the slowest panel: redrawn ~2.5 times a second
 let el = null, meta = null, builtAt = 0;
+let logSteps = false; // the step axis on a log scale (a page's "log-steps" event)
+
+view.on("log-steps", (on) => {
+  logSteps = Boolean(on);
+  if (el && meta) build();
+});
 
 function cursor(t) {
   const x = meta.step[t];
+  if (logSteps && !(x > 0)) return []; // step 0 has no place on a log axis
   return [{ type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1,
             line: { color: "#000", width: 1.5, dash: "dot" } }];
 }
@@ -55,7 +62,7 @@ function figure() {
   }
   // the top margin keeps plotly's toolbar above the legend, not over it
   const layout = { height: 460, margin: { l: 60, r: 10, t: 36, b: 40 }, hovermode: "closest",
-    xaxis: { title: { text: "step" }, anchor: "y3" },
+    xaxis: { title: { text: logSteps ? "step (log scale)" : "step" }, anchor: "y3", type: logSteps ? "log" : "linear" },
     yaxis: { title: { text: "loss" }, domain: [0.58, 1] },
     yaxis2: { title: { text: "accuracy" }, domain: [0.33, 0.53], range: [0, 1.02] },
     // powers of ten only, written 10⁻³ (plotly's default puts 2 and 5 between them, with SI
@@ -70,6 +77,7 @@ function figure() {
 function build() {
   const { data, layout } = figure();
   Plotly.react(el, data, layout, config);
+  el.dataset.stepAxis = layout.xaxis.type; // what the reader sees: "log" or "linear"
 }
 
 export function init(element, m) {
