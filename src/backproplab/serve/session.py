@@ -30,7 +30,7 @@ import numpy as np
 
 from ..checking.gradcheck import gradcheck
 from ..checking.nudge import nudge
-from ..engine.init import INITIALISERS
+from ..engine.init import auto_init
 from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
 from . import lab
@@ -284,8 +284,8 @@ class Session:
         """Pause, and tell the page what happened at which step and what to try."""
         self.running, self.pending_steps = False, 0
         s = self.settings
-        init = "he" if s.activation in ("relu", "leaky_relu") else "xavier"
-        if init == s.init or init not in INITIALISERS:
+        init = auto_init(s.activation)  # the activation's own family, unless that is in use
+        if init == s.init:
             init = "scaled"
         text = (f"{what[0].upper()}{what[1:]}. Training paused; {then}. Try a lower learning "
                 f"rate η (now {s.eta:g}; try {s.eta / 10:g}) or another initialisation (now "
