@@ -13,6 +13,7 @@ import pytest
 from backproplab import Network, datasets, gradcheck
 from backproplab.formats.runfile import from_recording, save_run
 from backproplab.formats.runfile_read import load_run
+from backproplab.formats.text import shown_path
 from backproplab.training.callbacks import Recorder
 
 
@@ -165,7 +166,10 @@ def test_tampered_files_are_refused_with_a_message_naming_the_problem(
     recorded, tmp_path, change, message
 ):
     text = _tamper(tmp_path, recorded[2], change)
-    assert text.startswith(f"{tmp_path / 'bad.npz'} is not a valid backproplab run file")
+    # (the path as messages show it: cut in the middle past 80 characters)
+    assert text.startswith(
+        f"{shown_path(tmp_path / 'bad.npz')} is not a valid backproplab run file"
+    )
     assert message in text
 
 

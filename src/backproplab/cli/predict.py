@@ -39,14 +39,14 @@ BLOCK_BYTES = 1 << 22  # 4 MiB: a block of rows is at most this wide in any laye
 def load_model(path: str):
     """``(net, extra)`` of a model file, with ``extra``'s fields checked against the
     network: the scaling's length, and as many classes as the outputs can tell apart."""
-    from ..formats.text import shown
+    from ..formats.text import shown, shown_path
     from ..network import Network
 
     net, extra = Network.load(path, return_extra=True)
     scaling = extra.get("standardize")
     if scaling is not None:
         if not isinstance(scaling, dict) or {"mean", "std"} - set(scaling):
-            raise ValueError(f"{shown(path)}: its 'standardize' entry needs 'mean' and 'std'")
+            raise ValueError(f"{shown_path(path)}: its 'standardize' entry needs 'mean' and 'std'")
         for key in ("mean", "std"):
             try:
                 values = np.asarray(scaling[key], dtype=float)
@@ -54,7 +54,8 @@ def load_model(path: str):
                 values = np.array([np.nan])
             if values.shape != (net.sizes[0],) or not np.all(np.isfinite(values)):
                 raise ValueError(
-                    f"{shown(path)}: standardize {key!r} must hold {net.sizes[0]} finite numbers"
+                    f"{shown_path(path)}: standardize {key!r} must hold {net.sizes[0]} "
+                    "finite numbers"
                 )
     classes = extra.get("classes")
     n_out = net.sizes[-1]
@@ -62,21 +63,21 @@ def load_model(path: str):
         wanted = 2 if n_out == 1 else n_out
         if not isinstance(classes, list) or len(classes) != wanted:
             raise ValueError(
-                f"{shown(path)}: its 'classes' entry must list {wanted} labels (the network "
+                f"{shown_path(path)}: its 'classes' entry must list {wanted} labels (the network "
                 f"has {n_out} output{'s' if n_out > 1 else ''})"
             )
         if not all(isinstance(c, str | int | float) for c in classes):
-            raise ValueError(f"{shown(path)}: its class labels must be strings or numbers")
+            raise ValueError(f"{shown_path(path)}: its class labels must be strings or numbers")
     low = extra.get("low_target", 0)
     if isinstance(low, bool) or not isinstance(low, int | float) or not math.isfinite(low):
-        raise ValueError(f"{shown(path)}: its 'low_target' must be a number, got {shown(low)}")
+        raise ValueError(f"{shown_path(path)}: its 'low_target' must be a number, got {shown(low)}")
     return net, extra
 
 
 def inputs(net, extra: dict, data: str, target: str | None = None):
     """``(X, y)`` of the CSV file (X not yet scaled: see :func:`outputs`)."""
     from ..data.datasets import load_csv
-    from ..formats.text import shown
+    from ..formats.text import shown_path
 
     try:
         X, y = load_csv(data, target=target)
@@ -92,7 +93,7 @@ def inputs(net, extra: dict, data: str, target: str | None = None):
         raise
     if X.shape[1] != net.sizes[0]:
         raise ValueError(
-            f"{shown(data)} has {X.shape[1]} feature columns but the model takes "
+            f"{shown_path(data)} has {X.shape[1]} feature columns but the model takes "
             f"{net.sizes[0]} inputs"
             + ("" if target else " (pass --target COLUMN to leave a target column out)")
         )
@@ -206,7 +207,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from ..data.labels import encode_labels
-    from ..formats.text import quoted, shown
+    from ..formats.text import quoted, shown, shown_path
 
     net, extra = load_model(args.model)
     classes = _classes(extra, args.model)
@@ -217,8 +218,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             y, classes = np.asarray(y, dtype=float), classes.astype(float)
         except ValueError:
             raise ValueError(
-                f"{shown(args.data)}: the labels in {quoted(args.target)} are not numbers, but "
-                f"the model's classes are {shown(classes.tolist())}"
+                f"{shown_path(args.data)}: the labels in {quoted(args.target)} are not numbers, "
+                f"but the model's classes are {shown(classes.tolist())}"
             ) from None
     else:
         y = np.asarray(y).astype(str)
