@@ -215,3 +215,27 @@ def snapshot(folder) -> dict:
 
     root = Path(folder)
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+# -- the command line, run in the test's own process --------------------------------------
+def run_cli(argv, capsys):
+    """``(exit code, stderr lines)`` of ``backproplab *argv`` run in this process; no
+    traceback may reach stderr."""
+    from backproplab.cli import main
+
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err.strip().splitlines()
+
+
+def one_line_error(argv, capsys, *fragments):
+    """The one stderr line of a refused command (exit code 2), holding ``fragments``."""
+    code, err = run_cli(argv, capsys)
+    assert code == 2 and len(err) == 1, (code, err)
+    for fragment in fragments:
+        assert fragment in err[0], err
+    return err[0]

@@ -18,31 +18,13 @@ from backproplab.cli import main
 from backproplab.cli.limits import MAX_FRAMES
 from backproplab.cli.output import MARKER
 from backproplab.cli.pipeline import DEFAULT_FILES
+from hostile import one_line_error, run_cli
 
 pytestmark = pytest.mark.end_to_end  # the command line, often in a subprocess
 
 # a 2-D hidden layer: its frames are flat plots, quick to draw
 SMALL = ["--layers", "2,2,1", "--samples", "100", "--epochs", "2", "--frames", "2", "--quiet"]
 FILES = set(DEFAULT_FILES)  # every file a run writes by default
-
-
-def _run(argv, capsys):
-    """``(exit code, stderr lines)`` of ``backproplab *argv`` run in this process."""
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    return code, err.strip().splitlines()
-
-
-def _one_line_error(argv, capsys, *fragments):
-    code, err = _run(argv, capsys)
-    assert code == 2 and len(err) == 1, (code, err)
-    for fragment in fragments:
-        assert fragment in err[0], err
-    return err[0]
 
 
 def _snapshot(folder):
@@ -64,12 +46,12 @@ def _labelled_rows(labels, n=60, seed=0):
 
 @pytest.mark.parametrize("epsilon", ["0", "nan", "-1e-7", "inf", "2"])
 def test_gradcheck_epsilon_must_be_between_0_and_1(capsys, epsilon):
-    _one_line_error(["gradcheck", f"--epsilon={epsilon}"], capsys, "--epsilon")
+    one_line_error(["gradcheck", f"--epsilon={epsilon}"], capsys, "--epsilon")
 
 
 @pytest.mark.parametrize("command", [["train", *SMALL], ["gradcheck"], ["ladder"]])
 def test_a_negative_seed_names_the_option(tmp_path, capsys, command):
-    line = _one_line_error([*command, "--seed", "-1", "--out", str(tmp_path / "o")][: len(command) + 2]
+    line = one_line_error([*command, "--seed", "-1", "--out", str(tmp_path / "o")][: len(command) + 2]
                            if command[0] != "train" else [*command, "--seed", "-1", "--out", str(tmp_path / "o")],
                            capsys, "--seed")  # fmt: skip
     assert "random_state" not in line
@@ -77,15 +59,15 @@ def test_a_negative_seed_names_the_option(tmp_path, capsys, command):
 
 def test_absurd_layers_are_refused_naming_the_memory(tmp_path, capsys):
     out = tmp_path / "o"
-    line = _one_line_error(["train", *SMALL, "--layers", "2,1000000000,1", "--out", str(out)],
+    line = one_line_error(["train", *SMALL, "--layers", "2,1000000000,1", "--out", str(out)],
                            capsys, "--layers 2,1000000000,1", "GiB of memory")  # fmt: skip
     assert "89.4 GiB" in line and not out.exists()
-    _one_line_error(["gradcheck", "--layers", "2,1000000000,1"], capsys, "GiB")
-    _one_line_error(["ladder", "--layers", "2,1000000000,1"], capsys, "GiB")
+    one_line_error(["gradcheck", "--layers", "2,1000000000,1"], capsys, "GiB")
+    one_line_error(["ladder", "--layers", "2,1000000000,1"], capsys, "GiB")
 
 
 def test_too_many_frames_are_refused(tmp_path, capsys):
-    _one_line_error(["train", "--frames", "1500", "--out", str(tmp_path / "o")], capsys,
+    one_line_error(["train", "--frames", "1500", "--out", str(tmp_path / "o")], capsys,
                     f"--frames must be from 2 (the start and the end) to {MAX_FRAMES}")  # fmt: skip
 
 
@@ -103,7 +85,7 @@ def test_bad_csv_files_are_one_line_naming_the_line(tmp_path, capsys, text, mess
     (tmp_path / "d.csv").write_text(text)
     out = tmp_path / "o"
     argv = ["train", "--data", str(tmp_path / "d.csv"), "--target", "y", "--layers", "2,3,1"]
-    _one_line_error([*argv, "--out", str(out), "--quiet"], capsys, message)
+    one_line_error([*argv, "--out", str(out), "--quiet"], capsys, message)
     assert not out.exists()
 
 
@@ -114,7 +96,7 @@ def test_byte_order_mark_and_labels_that_look_like_mathematics(tmp_path, capsys)
     out = tmp_path / "o"
     argv = ["train", "--data", str(path), "--target", "y", "--layers", "2,3,1", "--epochs", "2",
             "--frames", "3", "--quiet", "--out", str(out)]  # fmt: skip
-    assert _run(argv, capsys) == (0, [])
+    assert run_cli(argv, capsys) == (0, [])
     assert set(os.listdir(out)) == FILES | {MARKER}
     assert "<title>backproplab: d.csv (target y)</title>" in (out / "report.html").read_text()
 
@@ -129,7 +111,7 @@ def test_an_input_inside_out_is_never_overwritten(tmp_path, capsys):
     before = data.read_bytes()
     argv = ["train", "--data", str(data), "--target", "y", "--layers", "2,3,1", "--out", str(run)]
     for force in ([], ["--force"]):
-        _one_line_error([*argv, *force, *SMALL[4:]], capsys, "would overwrite the input")
+        one_line_error([*argv, *force, *SMALL[4:]], capsys, "would overwrite the input")
         assert data.read_bytes() == before and os.listdir(run) == ["history.csv"]
 
 
@@ -149,7 +131,7 @@ def test_an_input_listed_by_an_old_run_is_kept(tmp_path, capsys):
         *SMALL[:2],
         *SMALL[4:],
     ]
-    assert _run(argv, capsys) == (0, [])
+    assert run_cli(argv, capsys) == (0, [])
     assert (out / "data.csv").exists() and set(os.listdir(out)) == FILES | {MARKER, "data.csv"}
 
 
@@ -158,11 +140,9 @@ def test_a_folder_of_other_files_needs_force_and_keeps_them(tmp_path, capsys):
     out.mkdir()
     (out / "notes.txt").write_text("my notes")
     (out / "report.html").write_text("my own report")
-    _one_line_error(
-        ["train", "--out", str(out), *SMALL], capsys, "not a backproplab run", "--force"
-    )
+    one_line_error(["train", "--out", str(out), *SMALL], capsys, "not a backproplab run", "--force")
     assert _snapshot(out) == {"notes.txt": b"my notes", "report.html": b"my own report"}
-    assert _run(["train", "--out", str(out), "--force", *SMALL], capsys) == (0, [])
+    assert run_cli(["train", "--out", str(out), "--force", *SMALL], capsys) == (0, [])
     assert (out / "notes.txt").read_text() == "my notes"  # only the run's own names are written
     assert set(os.listdir(out)) == FILES | {MARKER, "notes.txt"}
 
@@ -174,17 +154,17 @@ def test_a_link_among_the_run_files_is_refused(tmp_path, capsys):
     elsewhere = tmp_path / "precious.npz"
     elsewhere.write_bytes(b"precious")
     (out / "model.npz").symlink_to(elsewhere)
-    _one_line_error(["train", "--out", str(out), *SMALL], capsys, "model.npz is not a regular file")
+    one_line_error(["train", "--out", str(out), *SMALL], capsys, "model.npz is not a regular file")
     assert elsewhere.read_bytes() == b"precious"
 
 
 @pytest.mark.slow
 def test_a_new_run_replaces_a_previous_run_as_a_whole(tmp_path, capsys):
     out = tmp_path / "o"
-    assert _run(["train", "--out", str(out), "--seed", "1", *SMALL], capsys)[0] == 0
+    assert run_cli(["train", "--out", str(out), "--seed", "1", *SMALL], capsys)[0] == 0
     (out / MARKER).write_text('{"files": ["old-extra.png", "model.npz"]}')
     (out / "old-extra.png").write_bytes(b"from an older version")
-    assert _run(["train", "--out", str(out), "--seed", "2", *SMALL], capsys)[0] == 0
+    assert run_cli(["train", "--out", str(out), "--seed", "2", *SMALL], capsys)[0] == 0
     assert set(os.listdir(out)) == FILES | {MARKER}  # what the old run wrote is gone
     net = Network.load(out / "model.npz")
     assert not np.array_equal(net.weights[0], Network([2, 2, 1], seed=1).weights[0])
@@ -254,7 +234,7 @@ def test_a_swallowed_ctrl_c_still_exits_130_and_keeps_the_old_run(
         "saving": (Network, "save"),
     }[phase]
     _wrap(owner, name, monkeypatch)
-    code, err = _run(["train", "--out", str(out), "--seed", "2", *SMALL], capsys)
+    code, err = run_cli(["train", "--out", str(out), "--seed", "2", *SMALL], capsys)
     assert code == 130 and len(err) == 1 and "interrupted" in err[0]
     assert _snapshot(out) == before  # the previous run, byte for byte, and nothing else
 
@@ -270,7 +250,7 @@ def test_ctrl_c_while_the_files_move_into_place_finishes_the_move(
     monkeypatch.setattr(
         output, "_fsync_folder", lambda f: (os.kill(os.getpid(), signal.SIGINT), real(f))
     )
-    code, _ = _run(["train", "--out", str(out), "--seed", "2", *SMALL], capsys)
+    code, _ = run_cli(["train", "--out", str(out), "--seed", "2", *SMALL], capsys)
     assert code == 130
     after = _snapshot(out)
     assert after.keys() == before.keys()
@@ -401,8 +381,8 @@ def test_a_run_of_an_earlier_version_is_recognised_without_its_marker(tmp_path, 
     out.mkdir()
     for name in FILES | {"history.json", "hidden.html"}:  # as an earlier version left it: no marker
         (out / name).write_bytes(b"old")
-    assert _run(["train", "--out", str(out), *SMALL], capsys)[0] == 0
+    assert run_cli(["train", "--out", str(out), *SMALL], capsys)[0] == 0
     assert (out / MARKER).exists() and (out / "model.npz").read_bytes() != b"old"
     (out / MARKER).unlink()
     (out / "mine.txt").write_text("not a run's")
-    _one_line_error(["train", "--out", str(out), *SMALL], capsys, "--force")
+    one_line_error(["train", "--out", str(out), *SMALL], capsys, "--force")

@@ -16,28 +16,9 @@ from backproplab.cli import main
 from backproplab.cli.limits import MAX_LAYERS, MAX_RUNS
 from backproplab.cli.output import MARKER
 from backproplab.formats.text import LIMIT, shown_path
-from hostile import cli_in_child, snapshot
+from hostile import cli_in_child, one_line_error, run_cli, snapshot
 
 pytestmark = pytest.mark.end_to_end  # the command line, from arguments to files
-
-
-def _run(argv, capsys):
-    """``(exit code, stderr lines)`` of ``backproplab *argv`` in this process."""
-    try:
-        code = main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    return code, err.strip().splitlines()
-
-
-def _one_line_error(argv, capsys, *fragments):
-    code, err = _run(argv, capsys)
-    assert code == 2 and len(err) == 1, (code, err)
-    for fragment in fragments:
-        assert fragment in err[0], err
-    return err[0]
 
 
 @pytest.fixture
@@ -63,7 +44,7 @@ def test_predict_never_writes_over_its_inputs(model_and_data, tmp_path, capsys):
     for out in (data, model, tmp_path / "link.csv"):
         for force in ([], ["--force"]):
             argv = ["predict", model, "--data", data, "--out", out, *force]
-            _one_line_error(argv, capsys, "is the input", "choose another --out")
+            one_line_error(argv, capsys, "is the input", "choose another --out")
     assert snapshot(model.parent) == before
 
 
@@ -72,13 +53,13 @@ def test_predict_replaces_only_its_own_predictions(model_and_data, tmp_path, cap
     notes = tmp_path / "notes.csv"
     notes.write_text("my,own\nnotes,here\n")
     argv = ["predict", model, "--data", data, "--out", notes, "--quiet"]
-    _one_line_error(argv, capsys, "is not the output of a backproplab predict", "--force")
+    one_line_error(argv, capsys, "is not the output of a backproplab predict", "--force")
     assert notes.read_text() == "my,own\nnotes,here\n"
-    assert _run([*argv, "--force"], capsys) == (0, [])
+    assert run_cli([*argv, "--force"], capsys) == (0, [])
     lines = notes.read_text().splitlines()
     assert lines[0] == "prediction" and len(lines) == 21 and set(lines[1:]) <= {"no", "yes"}
-    assert _run(argv, capsys) == (0, [])  # its own predictions: replaced without --force
-    assert _run([*argv, "--raw"], capsys) == (0, [])
+    assert run_cli(argv, capsys) == (0, [])  # its own predictions: replaced without --force
+    assert run_cli([*argv, "--raw"], capsys) == (0, [])
     assert notes.read_text().splitlines()[0] == "output_1"
 
 
@@ -91,14 +72,14 @@ def test_sweep_never_writes_into_the_folder_of_its_data(model_and_data, capsys):
     before = snapshot(folder)
     small = ["--layers", "2,2,1", "--epochs", "1", "--seeds", "0", "--n-jobs", "1", "--quiet"]
     argv = ["sweep", "--data", labelled, "--target", "y", "--out", folder, *small]
-    _one_line_error(argv, capsys, "not a backproplab run of sweep", "--force")
+    one_line_error(argv, capsys, "not a backproplab run of sweep", "--force")
     assert snapshot(folder) == before
     # a data file named as one of the sweep's files: never, not even with --force
     results = folder / "results.csv"
     results.write_bytes(labelled.read_bytes())
     before = snapshot(folder)
     argv = ["sweep", "--data", results, "--target", "y", "--out", folder, "--force", *small]
-    _one_line_error(argv, capsys, "would overwrite the input")
+    one_line_error(argv, capsys, "would overwrite the input")
     assert snapshot(folder) == before
 
 
@@ -140,24 +121,24 @@ def test_view_never_writes_over_another_commands_report(run_npz, tmp_path, capsy
     trained = tmp_path / "trained"
     before = _a_train_folder(trained, named)
     argv = ["view", run_npz, "--out", trained, "--quiet"]
-    _one_line_error(argv, capsys, "not a backproplab run of view", "--force")
+    one_line_error(argv, capsys, "not a backproplab run of view", "--force")
     assert snapshot(trained) == before
     # with --force, view writes its two pages and nothing else of train's run changes
-    assert _run([*argv, "--force"], capsys) == (0, [])
+    assert run_cli([*argv, "--force"], capsys) == (0, [])
     after = snapshot(trained)
     assert after["model.npz"] == before["model.npz"] and after[MARKER] == before[MARKER]
     assert after["report.html"] != before["report.html"]
 
 
 def test_view_writes_beside_the_run_and_again_into_its_own_folder(run_npz, capsys):
-    assert _run(["view", run_npz, "--quiet"], capsys) == (0, [])
+    assert run_cli(["view", run_npz, "--quiet"], capsys) == (0, [])
     pages = run_npz.parent / "run-view"
     assert sorted(os.listdir(pages)) == sorted([MARKER, "report.html"])  # one page by default
     assert json.loads((pages / MARKER).read_text())["command"] == "view"
-    assert _run(["view", run_npz, "--quiet"], capsys) == (0, [])  # its own folder
+    assert run_cli(["view", run_npz, "--quiet"], capsys) == (0, [])  # its own folder
     # and train, in turn, does not write into view's folder
     argv = ["train", "--out", pages, "--layers", "2,2,1", "--epochs", "1", "--quiet"]
-    _one_line_error(argv, capsys, "not a backproplab run of train")
+    one_line_error(argv, capsys, "not a backproplab run of train")
 
 
 # -- item 9: predict's memory ----------------------------------------------------------------
@@ -273,7 +254,7 @@ def test_a_model_whose_classes_do_not_fit_its_outputs(model_and_data, tmp_path, 
     _, data = model_and_data
     model = tmp_path / "three.npz"
     Network([2, 3, 3], seed=0).save(model, extra={"classes": ["a", "b"]})
-    message = _one_line_error(["predict", model, "--data", data], capsys, "must list 3 labels")
+    message = one_line_error(["predict", model, "--data", data], capsys, "must list 3 labels")
     assert shown_path(model) in message  # (long paths are cut in the middle)
 
 
@@ -314,7 +295,7 @@ def test_csv_headers_reach_the_terminal_escaped_and_cut(tmp_path, capsys):
     header = ["\x1b[2J\x1b[31mred", f'"{forged}"', "z" * 120_000]
     path.write_text(",".join(header) + "\n1,2,3\n")
     argv = ["train", "--data", path, "--target", "nope", "--out", tmp_path / "o"]
-    message = _one_line_error(argv, capsys, r"\x1b[2J", r"x\nbackproplab train")
+    message = one_line_error(argv, capsys, r"\x1b[2J", r"x\nbackproplab train")
     assert "\x1b" not in message and len(message) < 3 * LIMIT + 200
 
 
@@ -323,10 +304,10 @@ def test_labels_and_values_in_errors_are_escaped_and_cut(tmp_path, capsys):
     label = "\x1b]0;pwned\x07" + "L" * 10_000
     path.write_text("a,b,y\n" + f"1,2,{label}\n" * 5)
     argv = ["train", "--data", path, "--target", "y", "--out", tmp_path / "o"]
-    message = _one_line_error(argv, capsys, "only one class", r"\x1b]0;pwned\x07")
+    message = one_line_error(argv, capsys, "only one class", r"\x1b]0;pwned\x07")
     assert "\x1b" not in message and "\x07" not in message and len(message) < 400
     argv = ["sweep", "--grid", "eta=\x1b[5m" + "9" * 5000, "--out", tmp_path / "s"]
-    message = _one_line_error(argv, capsys, r"\x1b[5m")
+    message = one_line_error(argv, capsys, r"\x1b[5m")
     assert len(message) < 400
 
 
@@ -338,5 +319,5 @@ def test_a_sweep_folder_with_an_oversized_manifest_is_refused_unread(tmp_path, c
     (out / "sweep.json").write_text("[" + "0," * 1_000_000 + "0]")  # 2 MB of JSON
     before = snapshot(out)
     argv = ["sweep", "--layers", "2,2,1", "--epochs", "1", "--seeds", "0", "--out", out]
-    _one_line_error(argv, capsys, "sweep.json is not a sweep manifest (larger than 1,048,576")
+    one_line_error(argv, capsys, "sweep.json is not a sweep manifest (larger than 1,048,576")
     assert snapshot(out) == before
