@@ -220,6 +220,22 @@ def test_play_trains_pause_stops_and_views_follow(client):
         assert view["status"]["steps"] == 0
 
 
+def test_a_fresh_view_replaced_before_it_went_out_leaves_the_next_one_fresh(client):
+    """The page has not said ``drawn`` yet, so the views wait: the new network's first view
+    (fresh) is replaced by the pause's view of the same network before it goes out. That
+    one must then say ``fresh``: the page rebuilds its panels for the new network."""
+    with client.websocket_connect("/ws", headers=ORIGIN) as ws:
+        first = ws.receive_json()
+        while first["type"] != "view":
+            first = ws.receive_json()
+        assert first["status"]["sizes"] != [2, 3, 1]
+        settings = dict(PlaygroundSettings().to_dict(), hidden=[3])  # no `drawn` sent yet
+        ws.send_text(json.dumps({"type": "settings", "settings": settings}))
+        ws.send_text(json.dumps({"type": "pause"}))  # a second view of the new network
+        view = _until(ws, "view")
+        assert view["status"]["sizes"] == [2, 3, 1] and view["fresh"]
+
+
 def test_gradcheck_and_nudge_through_the_socket(client):
     with client.websocket_connect("/ws", headers=ORIGIN) as ws:
         _opened(ws)

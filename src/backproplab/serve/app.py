@@ -247,13 +247,16 @@ async def _tab(websocket: WebSocket) -> None:
     drawn = asyncio.Event()  # the page drew the last view: the next may go
     drawn.set()
     last_version = None  # of the last view computed
+    put_fresh = False  # the last view put in the slot was fresh
 
     def publish(moment) -> None:
         """On the session's thread, between two mini-batches: the view is computed there,
         not in a thread of its own, which would contend with training for the GIL and
         slow it more than the computation itself does."""
-        nonlocal last_version
-        fresh = moment.version != last_version  # (the page also compares versions)
+        nonlocal last_version, put_fresh
+        # fresh: a new version (the page also compares versions), or it replaces a fresh
+        # view that has not gone out yet (at worst, one taken meanwhile: a spare rebuild)
+        fresh = moment.version != last_version or (put_fresh and not views.empty())
         last_version = moment.version
         try:
             text = view_text(moment, fresh)
@@ -261,6 +264,7 @@ async def _tab(websocket: WebSocket) -> None:
             outbox.emit({"type": "error", "message": f"could not draw: {exc}"})
         else:
             views.put(text, after=outbox.emitted)
+            put_fresh = fresh
 
     async def send_messages() -> None:
         await outbox.send_all(websocket.send_text)
