@@ -351,7 +351,7 @@ def test_serve_help(capsys):
         main(["serve", "--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--port", "--host", "--no-browser", "127.0.0.1"):
+    for option in ("--port", "--host", "--no-browser", "--request-timeout", "127.0.0.1"):
         assert option in out
 
 
@@ -360,10 +360,11 @@ def test_serve_prints_its_url_and_warns_off_localhost(monkeypatch, capsys):
     from backproplab import serve
     from backproplab.cli import main
 
-    calls = []
+    calls, timeouts = [], []
 
-    def fake_run(host, port, *, browser, on_ready):
+    def fake_run(host, port, *, browser, on_ready, request_timeout):
         calls.append((host, port, browser))
+        timeouts.append(request_timeout)
         on_ready(f"http://{host}:{port or 5555}/")
 
     monkeypatch.setattr(serve, "run", fake_run)
@@ -376,6 +377,12 @@ def test_serve_prints_its_url_and_warns_off_localhost(monkeypatch, capsys):
     assert "warning" in err and "0.0.0.0" in err
     assert calls[-1] == ("0.0.0.0", 8123, True)
     assert main(["serve", "--port", "70000"]) == 2
+    assert timeouts == [None, None]  # the server's own deadline (deadline.REQUEST_TIMEOUT)
+    assert main(["serve", "--no-browser", "--request-timeout", "2.5"]) == 0
+    assert timeouts[-1] == 2.5
+    for bad in ("0", "-1", "nan", "1e9"):
+        assert main(["serve", "--no-browser", "--request-timeout", bad]) == 2
+    assert len(timeouts) == 3
 
 
 def test_a_real_server_refuses_a_foreign_host():

@@ -110,11 +110,11 @@ def test_tabs_beyond_the_cap_are_told_the_playground_is_full():
 
 
 # -- a real server, measured from outside ----------------------------------------------------
-def _serve():
-    """``backproplab serve`` in a child process; returns ``(process, url)``."""
+def _serve(*options: str):
+    """``backproplab serve`` (with ``options``) in a child process; returns ``(process, url)``."""
     pytest.importorskip("uvicorn")
-    server = subprocess.Popen([sys.executable, "-m", "backproplab", "serve", "--no-browser"],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    server = subprocess.Popen([sys.executable, "-m", "backproplab", "serve", "--no-browser",
+                               *options], stdout=subprocess.PIPE, text=True)  # fmt: skip
     url = server.stdout.readline().split()[3]  # "backproplab playground at URL …"
     assert url.startswith("http://127.0.0.1:")
     return server, url
@@ -198,13 +198,32 @@ def test_a_closed_tabs_session_is_freed():
     assert not sessions and not threads
 
 
+def test_the_request_deadline_is_10_seconds_unless_the_server_is_told_otherwise():
+    """The deadline the next test measures at 4 s (``--request-timeout``, so that it
+    waits less) is 10 s by default."""
+    pytest.importorskip("uvicorn")
+    from backproplab import serve
+    from backproplab.serve.deadline import REQUEST_TIMEOUT, DeadlineProtocol
+
+    assert REQUEST_TIMEOUT == 10
+    with serve.open_socket("127.0.0.1", 0) as sock:
+        protocol = serve.make_server(sock, "127.0.0.1").config.http
+        assert protocol is DeadlineProtocol and protocol.timeout == REQUEST_TIMEOUT
+        protocol = serve.make_server(sock, "127.0.0.1", request_timeout=4).config.http
+        assert issubclass(protocol, DeadlineProtocol) and protocol.timeout == 4
+        assert DeadlineProtocol.timeout == REQUEST_TIMEOUT  # the default left as it was
+        with pytest.raises(ValueError, match="positive number of seconds"):
+            serve.make_server(sock, "127.0.0.1", request_timeout=0)
+
+
 @pytest.mark.slow
 def test_a_half_sent_request_is_dropped_within_30_seconds():
     """Half a request's headers, then one byte a second: the server closes the connection
-    (deadline.REQUEST_TIMEOUT, 10 s), and serves others meanwhile."""
-    from backproplab.serve.deadline import REQUEST_TIMEOUT
+    at its deadline (``--request-timeout``: 4 s here, 10 s by default, see above), and
+    serves others meanwhile."""
+    REQUEST_TIMEOUT = 4.0
 
-    server, url = _serve()
+    server, url = _serve("--request-timeout", str(REQUEST_TIMEOUT))
     port = int(url.rstrip("/").rsplit(":", 1)[1])
     try:
         half = socket.create_connection(("127.0.0.1", port), timeout=40)

@@ -31,6 +31,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     if not 0 <= args.port <= 65535:
         raise ValueError(f"--port must be between 0 and 65535, got {args.port}")
+    timeout = args.request_timeout
+    if timeout is not None and not 0 < timeout <= 3600:
+        raise ValueError(f"--request-timeout must be between 0 and 3600 seconds, got {timeout:g}")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"warning: --host {args.host} lets other machines on the network reach the "
@@ -42,7 +45,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"backproplab playground at {url}  (Ctrl-C stops it)", flush=True)
 
     try:
-        serve.run(args.host, args.port, browser=not args.no_browser, on_ready=ready)
+        serve.run(
+            args.host, args.port, browser=not args.no_browser, on_ready=ready,
+            request_timeout=timeout,
+        )  # fmt: skip
     except KeyboardInterrupt:
         pass
     print("backproplab serve: stopped", flush=True)
@@ -69,5 +75,13 @@ def register(sub) -> None:
                 help="address to bind; anything but localhost warns (no login)",
             ),
             option("--no-browser", action="store_true", help="do not open a browser"),
+            option(
+                "--request-timeout",
+                type=float,
+                default=None,
+                metavar="SECONDS",
+                help="close a connection whose request has not arrived whole within this "
+                "many seconds (default: 10)",
+            ),
         ],
     )

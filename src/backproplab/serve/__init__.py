@@ -39,17 +39,18 @@ def allowed_hosts(host: str) -> list[str]:
     return sorted(names)
 
 
-def make_server(sock: socket.socket, host: str):
-    """A uvicorn server for the playground on the listening socket ``sock``."""
+def make_server(sock: socket.socket, host: str, request_timeout: float | None = None):
+    """A uvicorn server for the playground on the listening socket ``sock``; a request
+    must arrive whole within ``request_timeout`` seconds (None: deadline.REQUEST_TIMEOUT)."""
     import uvicorn
 
     from .app import create_app
-    from .deadline import DeadlineProtocol
+    from .deadline import REQUEST_TIMEOUT, deadline_protocol
     from .settings import MAX_MESSAGE_BYTES
 
     config = uvicorn.Config(
         create_app(allowed_hosts(host)), log_level="warning", ws_max_size=MAX_MESSAGE_BYTES,
-        http=DeadlineProtocol,  # a request must arrive whole within deadline.REQUEST_TIMEOUT
+        http=deadline_protocol(REQUEST_TIMEOUT if request_timeout is None else request_timeout),
         ws="websockets-sansio", lifespan="off",
         ws_per_message_deflate=False,  # 1.5 MB/s of views: compressing costs more than it saves
     )  # fmt: skip
@@ -63,12 +64,20 @@ def url_of(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
-def run(host: str = "127.0.0.1", port: int = 0, *, browser: bool = True, on_ready=None) -> None:
+def run(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    browser: bool = True,
+    on_ready=None,
+    request_timeout: float | None = None,
+) -> None:
     """Serve until interrupted (Ctrl-C stops uvicorn cleanly); ``on_ready(url)`` is
-    called once the socket listens; ``browser``: open the page then."""
+    called once the socket listens; ``browser``: open the page then; ``request_timeout``:
+    as for :func:`make_server`."""
     sock = open_socket(host, port)
     url = url_of(sock, host)
-    server = make_server(sock, host)
+    server = make_server(sock, host, request_timeout)
     if on_ready is not None:
         on_ready(url)
     if browser:

@@ -22,7 +22,9 @@ _RECEIVED = (h11.DONE, h11.MUST_CLOSE, h11.CLOSED)
 
 class DeadlineProtocol(H11Protocol):
     """uvicorn's h11 protocol, dropping a connection whose request takes longer than
-    :data:`REQUEST_TIMEOUT` seconds to arrive."""
+    :attr:`timeout` seconds (:data:`REQUEST_TIMEOUT`) to arrive."""
+
+    timeout = REQUEST_TIMEOUT
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +49,7 @@ class DeadlineProtocol(H11Protocol):
 
     def _arm(self) -> None:
         self._disarm()
-        self.deadline = self.loop.call_later(REQUEST_TIMEOUT, self._expired)
+        self.deadline = self.loop.call_later(self.timeout, self._expired)
 
     def _disarm(self) -> None:
         if self.deadline is not None:
@@ -59,3 +61,13 @@ class DeadlineProtocol(H11Protocol):
         if self.conn.their_state in _RECEIVED or self.transport.is_closing():
             return  # received in full: the response is under way
         self.transport.close()
+
+
+def deadline_protocol(timeout: float = REQUEST_TIMEOUT) -> type[DeadlineProtocol]:
+    """:class:`DeadlineProtocol` with a deadline of ``timeout`` seconds (uvicorn takes a
+    protocol class, not an instance)."""
+    if not (isinstance(timeout, (int, float)) and 0 < timeout < float("inf")):
+        raise ValueError(f"the request timeout must be a positive number of seconds, got {timeout}")
+    if timeout == DeadlineProtocol.timeout:
+        return DeadlineProtocol
+    return type("DeadlineProtocol", (DeadlineProtocol,), {"timeout": float(timeout)})
