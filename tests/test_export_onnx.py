@@ -7,15 +7,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_iris, make_regression
 
-onnx = pytest.importorskip("onnx")
-ort = pytest.importorskip("onnxruntime")
+from backproplab import Network
+from backproplab.export import DEFAULT_OPSET, to_onnx
+from backproplab.sklearn import BackpropClassifier, BackpropRegressor
 
-from sklearn.datasets import load_iris, make_regression  # noqa: E402
+onnx = ort = None  # set by _onnx: only the process that runs these tests imports them
 
-from backproplab import Network  # noqa: E402
-from backproplab.export import DEFAULT_OPSET, to_onnx  # noqa: E402
-from backproplab.sklearn import BackpropClassifier, BackpropRegressor  # noqa: E402
+
+@pytest.fixture(autouse=True, scope="module")
+def _onnx():
+    global onnx, ort
+    onnx = pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 OUTPUT = [*HIDDEN, "softmax"]

@@ -10,12 +10,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-nn = torch.nn
+from backproplab import Network
+from backproplab.engine.activations import LEAKY_SLOPE
+from backproplab.export import to_torch
 
-from backproplab import Network  # noqa: E402
-from backproplab.engine.activations import LEAKY_SLOPE  # noqa: E402
-from backproplab.export import to_torch  # noqa: E402
+torch = nn = None  # set by _torch: only the process that runs these tests imports torch
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _torch():
+    global torch, nn
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 OUTPUT = [*HIDDEN, "softmax"]
@@ -97,8 +104,9 @@ def test_from_torch_round_trip_is_exact(hidden, output):
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_a_module_built_in_torch_predicts_the_same_in_backproplab(dtype, rng):
+    dtype = getattr(torch, dtype)
     torch.manual_seed(0)
     module = nn.Sequential(
         nn.Linear(3, 6), nn.Tanh(), nn.Linear(6, 6), nn.Tanh(), nn.Linear(6, 4), nn.Softmax(dim=1)
