@@ -13,8 +13,18 @@
 # npm: `npm ci` installs the pinned ESLint into node_modules when package-lock.json changes).
 #   make docs   - build the documentation site into docs/_build/html (executes its examples)
 PYTHON ?= python3
+# Python's bytecode caches (__pycache__, ignored by git) are written even where the
+# environment says PYTHONDONTWRITEBYTECODE: without them every Python process (each test
+# run, each command-line test's child) compiles NumPy, matplotlib and scikit-learn from
+# source again, which took a third of the test suite's CPU time.
+unexport PYTHONDONTWRITEBYTECODE
+# The test suite runs on JOBS processes (pytest-xdist; a test file stays on one of them,
+# so its module-wide browser and server are started once); `make test JOBS=0` runs it in
+# this process alone.
+JOBS   ?= 2
 VENV   := .venv
 BIN    := $(VENV)/bin
+PYTEST := $(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
 UV     := $(BIN)/uv
 INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 RUNTIME := $(VENV)/.installed-runtime
@@ -60,10 +70,10 @@ js-test: $(NODE_STAMP)
 	node --test tests/js/*.test.js
 
 test: $(STAMP) lint js-test
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 quick: $(STAMP) lint js-test
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PYTEST) -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.training
