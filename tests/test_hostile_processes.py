@@ -115,6 +115,32 @@ def test_ctrl_c_early_in_the_start_is_one_line_and_130(tmp_path, delay):
     assert not (tmp_path / "o").exists()
 
 
+def test_ctrl_c_inside_an_extensions_import_is_one_line_and_130(monkeypatch, capsys):
+    """NumPy's C import turns a KeyboardInterrupt raised inside it into an ImportError
+    (PyCapsule_Import could not import module "datetime"); the entry point notes a Ctrl-C
+    during the imports and acts on it once they are done, so nothing is turned."""
+    import builtins
+    import os
+
+    from backproplab_entry import main as entry
+
+    real = builtins.__import__
+
+    def importing(name, *args, **kwargs):
+        if name == "backproplab.cli":
+            try:
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, in the middle of the import
+                time.sleep(0.05)
+            except KeyboardInterrupt:  # what the extension does with it
+                raise ImportError('PyCapsule_Import could not import module "datetime"') from None
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", importing)
+    assert entry() == 130
+    assert capsys.readouterr().err.splitlines() == ["backproplab: interrupted"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_ctrl_c_while_the_parser_is_built_is_one_line(monkeypatch, capsys):
     import backproplab.cli as cli
 
