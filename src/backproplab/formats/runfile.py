@@ -107,6 +107,10 @@ class Run:
     # inputs (n_0, m); X then holds the raw inputs, and the panels are drawn over them.
     # None for a recorded run (X is what the network was fed). Not written to run files.
     lift: Callable[[np.ndarray], np.ndarray] | None = None
+    # The live playground's journal (:mod:`backproplab.serve.journal`): its entries, or the
+    # reason it cannot be replayed; the report's snippet replays it. None for a recorded
+    # run. Not written to run files.
+    journal: list[dict] | str | None = None
 
     @property
     def L(self) -> int:

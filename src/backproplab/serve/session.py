@@ -35,6 +35,7 @@ from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
 from . import lab
 from .curves import CurveBuckets
+from .journal import Journal
 from .settings import (
     FEATURES,
     ONE_D_FEATURES,
@@ -113,7 +114,11 @@ class Session:
         # shuffling generator, the optimizer and the curves (None until the first build)
         self.data: lab.Data | None = None
         self.phi = self.X_train = self.Y_train = None
+        # training's one generator (shuffles, dropout masks), and the checks' own: a
+        # gradient check or a nudge never changes what training draws
         self.rng: np.random.Generator | None = None
+        self.check_rng: np.random.Generator | None = None
+        self.journal: Journal | None = None  # what changed the network, for the exports
         self.optimizer = None
         self.step_curves: CurveBuckets | None = None
         self.epoch_curves: CurveBuckets | None = None
@@ -183,7 +188,9 @@ class Session:
         self.X_train = self.phi(data.X[:n].T).T  # (n_train, n_0)
         self.Y_train = lab.targets(s, data.y[:n], len(data.classes))
         self.rng = np.random.default_rng(s.seed)
+        self.check_rng = np.random.default_rng([s.seed, 1])
         self.optimizer = get_optimizer(s.optimizer)
+        self.journal = Journal(s.optimizer, n)
         self.steps = self.epochs = 0
         self.step_curves, self.epoch_curves = CurveBuckets(len(net.sizes)), CurveBuckets(3)
         self.running, self.pending_steps = False, 0
@@ -206,20 +213,27 @@ class Session:
         batch_size = min(s.batch_size, self.data.n_train)
         epochs = max(1, CHUNK_STEPS // math.ceil(self.data.n_train / batch_size))
         whole = False  # the call ran all its epochs: nothing to show that views don't
+        dropout = s.dropout if len(self.net.sizes) > 2 else 0.0
+        journal = self.journal
+        journal.begin(self.steps, batch_size=batch_size, eta=s.eta, l1=s.l1, l2=s.l2,
+                      dropout=dropout)  # fmt: skip
         try:  # under the loop's own error state, the callbacks cost less (see train._epoch)
             with np.errstate(over="ignore", invalid="ignore"):
                 self.net.train(
                     self.X_train, self.Y_train, epochs=epochs, batch_size=batch_size,
                     eta=s.eta, seed=self.rng, callbacks=[self], optimizer=self.optimizer,
-                    l1=s.l1, l2=s.l2, dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
+                    l1=s.l1, l2=s.l2, dropout=dropout,
                 )  # fmt: skip
             whole = not self.stop_training
         except TrainingDivergedError:
+            journal.diverged(self.steps + 1)
             self._diverged(
                 "nan", self.steps + 1, f"the loss became NaN or infinite at step {self.steps + 1}",
                 f"the network keeps the weights of step {self.steps}",
             )  # fmt: skip
         finally:
+            if journal is self.journal:  # (not when the network was rebuilt meanwhile)
+                journal.end(self.steps)
             self._flush()
             if not (whole or self.closed.is_set()):
                 self._offer(force=True)
@@ -410,7 +424,9 @@ class Session:
             self._rebuild(s, new_data=data_changed or self.net is None)
         else:
             if s.optimizer != old.optimizer:
+                self.journal.end(self.steps)  # the call under way ends (TRAINING_FIELDS)
                 self.optimizer = get_optimizer(s.optimizer)
+                self.journal.optimizer(s.optimizer)
             if (s.watch, s.show_test) != (old.watch, old.show_test):
                 self.version += 1
             if s.speed != old.speed:
@@ -458,7 +474,7 @@ class Session:
     def _batch(self):
         """A mini-batch of the training data (at most :data:`GRADCHECK_SAMPLES` rows)."""
         m = min(self.settings.batch_size, GRADCHECK_SAMPLES, self.data.n_train)
-        rows = self.rng.choice(self.data.n_train, size=m, replace=False)
+        rows = self.check_rng.choice(self.data.n_train, size=m, replace=False)
         return self.X_train[rows], self.Y_train[rows]
 
     def _on_gradcheck(self, message) -> None:
@@ -503,7 +519,12 @@ class Session:
                 not math.isfinite(value) or abs(value) > MAX_WEIGHT:  # fmt: skip
             raise ValueError(f"a weight must be a number between −{MAX_WEIGHT:g} and "
                              f"{MAX_WEIGHT:g}")  # fmt: skip
+        # the train call under way ends here, so that the edit falls between two calls
+        # (the exports replay it there); training goes on in a new call, a new epoch
+        self.journal.end(self.steps)
+        self._restart = True
         self.net.weights[ell - 1][j, k] = value  # in place: W is a view of θ
+        self.journal.edit(ell, j, k, value)
         self.network_id += 1  # results for the network before the edit no longer hold
         self.emit({"type": "info", "message": f"W{ell}[{j}, {k}] set to {value:g}"})
         self._offer(force=True)
