@@ -99,8 +99,11 @@ function onView(m) {
   const st = m.status;
   $("epoch").textContent = String(st.epochs);
   $("steps").textContent = String(st.steps);
-  $("train-loss").textContent = fixed(st.train_loss);
-  $("test-loss").textContent = fixed(st.test_loss);
+  for (const [id, loss] of [["train-loss", st.train_loss], ["test-loss", st.test_loss]]) {
+    $(id).textContent = fixed(loss); // rounded to read; the full value to check against
+    if (loss === null || loss === undefined) delete $(id).dataset.value;
+    else $(id).dataset.value = String(loss);
+  }
   $("play").setAttribute("aria-pressed", String(st.running));
   clearStale(st.network);
   views += 1;
