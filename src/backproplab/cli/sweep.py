@@ -24,8 +24,8 @@ import numpy as np
 
 from ..formats.text import quoted, shown
 from ..validation import check_positive_int
-from .commands import add_command, option, output_options
 from . import limits
+from .commands import add_command, option, output_options
 from .limits import parse_layers
 
 _FLOAT_KEYS = {"eta"}
