@@ -267,6 +267,12 @@ function wire() {
   }
   $("log-steps").addEventListener("change", () => view.emit("log-steps", $("log-steps").checked));
   $("discretize").addEventListener("change", () => view.emit("discretize", $("discretize").checked));
+  for (const f of ["nudge-layer", "nudge-j", "nudge-k"]) { // typed in: its wire is highlighted too
+    $(f).addEventListener("input", () => {
+      const m = weightMessage("mark");
+      view.emit("mark-weight", m.layer, m.j, m.k);
+    });
+  }
   $("nudge").addEventListener("click", () => send(weightMessage("nudge")));
   $("set-weight").addEventListener("click", () => send({ ...weightMessage("edit"), value: Number($("weight-value").value) }));
   for (const what of ["model", "report", "script"]) {
