@@ -11,7 +11,7 @@ import * as view from "./view.js";
 
 const SCALE = 8; // image pixels per grid cell: the regions smoothed, the boundary sharp
 const LAYOUT = { height: 460, margin: { l: 60, r: 10, t: 36, b: 50 } }; // t: room for the toolbar above the legend
-const BAR_MARGIN = 80; // a regression's right margin: room for its colour bar, so plotly.js keeps the margins
+const BAR_MARGIN = 110; // a regression's right margin: room for its colour bar, so plotly.js keeps the margins
 
 let el = null, meta = null;
 let cells = null, image = null, palette = null; // the grid's own canvas, the one shown
@@ -115,7 +115,7 @@ function valueTraces() {
     hovertemplate: `sample %{customdata}: target %{text}<extra>${test ? "test" : "training"}</extra>`,
     marker: { size: test ? 8 : 7, symbol: test ? "diamond" : "circle", color: idx.map((i) => y[i]),
       colorscale: valueColorscale(), cmin: lo, cmax: hi, showscale: !test,
-      line: { color: test ? "#000" : "#333", width: test ? 1.5 : 0.75 },
+      line: { color: test ? "#111" : "#444", width: test ? 1 : 0.75 },
       colorbar: test ? undefined : { title: { text: "output, target", side: "right" }, thickness: 12, len: 0.9, x: 1.02 } } });
   const train = all.filter((i) => i < nTrain), test = all.filter((i) => i >= nTrain);
   return [trace(train, false), ...(test.length ? [trace(test, true)] : [])];
