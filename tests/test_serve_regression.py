@@ -276,3 +276,27 @@ def test_the_page_trains_a_regression_on_a_value_scale(server, browser, tmp_path
 INPUT_TRACES = """() => Object.fromEntries(document.getElementById('input-space').data.map(t => [t.name,
   {symbol: t.marker.symbol, scale: Boolean(t.marker.showscale),
    colors: Array.isArray(t.marker.color) ? t.marker.color.length : 0}]))"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_exported_report_draws_a_regression(browser, tmp_path):
+    session = _session(_regression(data="gauss", hidden=[6], show_test=True))
+    session.net.train(session.X_train, session.Y_train, epochs=3, batch_size=10, eta=0.05,
+                      seed=session.rng)  # fmt: skip
+    _, _, raw = exports.export("report", session)
+    (tmp_path / "report.html").write_bytes(raw)
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto((tmp_path / "report.html").as_uri(), wait_until="load")
+    page.wait_for_function("document.body.dataset.ready !== undefined", timeout=30_000)
+    assert page.evaluate("document.body.dataset.ready") == "true", errors
+    traces = page.evaluate(INPUT_TRACES)
+    shown = len(session.data.X)  # (a report, like the classes', does not tell test points apart)
+    assert traces["samples"]["scale"] and traces["samples"]["colors"] == shown
+    colors = page.evaluate("document.getElementById('hidden-space').data[0].marker.color.length")
+    assert colors == shown  # the hidden space: every sample by its target
+    assert errors == []
+    page.close()

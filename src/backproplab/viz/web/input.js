@@ -2,7 +2,8 @@
 // regions; 1-D inputs: the input-to-output curve; more features: the data through one fixed
 // PCA of the inputs, each sample marked where the network misclassifies it at this moment.
 // A regression (meta.regression): the network's output over the plane and each sample's
-// target, on one diverging colour scale with its colour bar.
+// target, on one diverging colour scale with its colour bar (a report's samples are all
+// "samples": it does not tell training and test apart).
 
 import { gridPixels, regionPalette, valueColorscale } from "./colors.js";
 import { gridExtent, placement } from "./ranges.js";
@@ -109,10 +110,10 @@ function placeRegions() {
 function valueTraces() {
   const X = view.data.arr.Xin, y = view.data.arr.y, nTrain = meta.n_train ?? Infinity;
   const [lo, hi] = meta.regression.range, all = Array.from(y, (_, i) => i);
-  const trace = (idx, test) => ({ type: "scattergl", mode: "markers", customdata: idx,
-    name: test ? "test samples" : "training samples", x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]),
-    text: idx.map((i) => y[i].toPrecision(3)),
-    hovertemplate: `sample %{customdata}: target %{text}<extra>${test ? "test" : "training"}</extra>`,
+  const named = (test) => (test ? "test samples" : meta.n_train === undefined ? "samples" : "training samples");
+  const trace = (idx, test) => ({ type: "scattergl", mode: "markers", customdata: idx, name: named(test),
+    x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]), text: idx.map((i) => y[i].toPrecision(3)),
+    hovertemplate: `sample %{customdata}: target %{text}<extra>${named(test)}</extra>`,
     marker: { size: test ? 8 : 7, symbol: test ? "diamond" : "circle", color: idx.map((i) => y[i]),
       colorscale: valueColorscale(), cmin: lo, cmax: hi, showscale: !test,
       line: { color: test ? "#111" : "#444", width: test ? 1 : 0.75 },
