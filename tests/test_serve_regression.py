@@ -144,6 +144,19 @@ def test_a_csv_of_more_than_twenty_numeric_values_is_a_regression(n_values, prob
     else:
         assert "its label column holds 20 classes: a classification" in info
         assert len(session.data.classes) == 20 and session.net.sizes[-1] == 20
+    # the other problem, on the same CSV: its labels read anew, as classes or as values
+    other = "classification" if problem == "regression" else "regression"
+    session._handle(
+        {"type": "settings", "settings": dict(session.settings.to_dict(), problem=other)}
+    )
+    assert session.settings.problem == other and session.settings.data == "csv"
+    assert session.data.regression == (other == "regression")
+    assert session.net.sizes[-1] == (1 if other == "regression" else n_values)
+    Y = session.Y_train
+    if other == "regression":  # the labels' values themselves: -1, -0.75, …
+        assert Y.shape[1] == 1 and set(np.unique(Y)) <= set(np.arange(n_values) * 0.25 - 1)
+    else:  # one-hot rows
+        assert ((Y == 0) | (Y == 1)).all() and (Y.sum(axis=1) == 1).all()
 
 
 # -- training and what the page is sent --------------------------------------------------------

@@ -405,7 +405,7 @@ class Session:
     def _apply_settings(self, s: PlaygroundSettings, old: PlaygroundSettings) -> None:
         net_fields = ("features", "hidden", "activation", "output_activation", "cost", "init",
                       "seed")  # fmt: skip
-        data_changed = any(
+        data_changed = s.problem != old.problem or any(  # (the problem reads the labels anew)
             getattr(s, f) != getattr(old, f)
             for f in ("data", "n_samples", "noise", "train_percent", "data_seed", "points")
         )
