@@ -181,6 +181,7 @@ def test_a_session_trains_a_regression_and_shows_real_losses():
     lo, hi = meta["regression"]["range"]
     assert lo == -hi and hi == pytest.approx(np.abs(d.y[: d.n_train]).max())  # the samples shown
     assert "accuracy_epoch" not in views.curve_history(m)
+    assert "no accuracy (a regression has no classes to count)" in meta["notes"]["loss-curve"]
 
 
 def test_the_stepper_shows_the_real_valued_target():

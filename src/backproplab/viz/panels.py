@@ -318,8 +318,11 @@ PANELS = (
           lambda meta: meta["network_note"]),
     Panel("loss-curve", "Training", "loss.js", None,
           lambda run, meta, arrays, o: _curves(run, meta, arrays, o["curve_points"]),
-          lambda meta: "Loss per step and per epoch, accuracy, and each layer's gradient "
-          "norm; the dotted line is the moment shown, and a click on a curve goes there."),
+          lambda meta: "Loss per step and per epoch, "
+          + ("no accuracy (a regression has no classes to count), " if meta["regression"] else
+             "accuracy, ")
+          + "and each layer's gradient norm; the dotted line is the moment shown, and a click "
+          "on a curve goes there."),
 )  # fmt: skip
 
 

@@ -64,8 +64,7 @@ function figure() {
   const layout = { height: 460, margin: { l: 60, r: 10, t: 36, b: 40 }, hovermode: "closest",
     xaxis: { title: { text: logSteps ? "step (log scale)" : "step" }, anchor: "y3", type: logSteps ? "log" : "linear" },
     yaxis: { title: { text: "loss" }, domain: [0.58, 1] },
-    yaxis2: { title: { text: a.accuracy_epoch ? "accuracy" : "accuracy: none (no class labels)" },
-              domain: [0.33, 0.53], range: [0, 1.02] },
+    yaxis2: { title: { text: "accuracy" }, domain: [0.33, 0.53], range: [0, 1.02] },
     // powers of ten only, written 10⁻³ (plotly's default puts 2 and 5 between them, with SI
     // prefixes such as μ)
     yaxis3: { title: { text: "gradient norm" }, domain: [0, 0.28], type: "log", dtick: 1,
