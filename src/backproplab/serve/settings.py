@@ -11,6 +11,10 @@ is. Nothing a page sends becomes a file path: data sets are names looked up in a
 table, and an uploaded CSV is parsed from text in memory (:func:`parse_csv`). The names a
 choice accepts come from the registries (:func:`choices`).
 
+The problem (:data:`PROBLEMS`: classification or regression) decides the data sets the
+page offers and the output activation and cost a switch brings (:func:`with_problem`,
+before the settings are checked; :func:`paired` after).
+
 >>> s = parse_settings({"hidden": [4, 2], "eta": 0.5})
 >>> s.hidden, s.eta, s.data
 ([4, 2], 0.5, 'circles')
