@@ -381,7 +381,8 @@ def test_the_controls_are_the_schemas_fields(server, browser):
         assert control.get_attribute("data-testid") == f["testid"]
         if f["kind"] == "choice":
             options = control.locator("option").evaluate_all("os => os.map(o => o.value)")
-            assert options == f["choices"]
+            problem = s["defaults"]["problem"]  # (the data sets offered are the problem's)
+            assert options == (f["byProblem"][problem] if "byProblem" in f else f["choices"])
             assert control.input_value() == s["defaults"][f["name"]]
         elif f["kind"] in ("int", "float"):
             assert float(control.get_attribute("min")) == f["lo"]

@@ -102,6 +102,12 @@ def load_data(data: str, target: str | None, n_samples: int | None, noise: float
         raise ValueError("--target is only for --data FILE.csv")
     if noise is not None:
         limits.check_noise(noise)
+    if data in datasets.REGRESSION:
+        raise ValueError(
+            f"data set {data!r} is a regression (its targets are real numbers, not classes); "
+            "the command line trains classifiers: train it in the playground (backproplab "
+            "serve, problem: regression) or with backproplab.sklearn.BackpropRegressor"
+        )
     seeded = "seed" in datasets.options_of(data)
     X, y = datasets.load(data, n_samples=n_samples, noise=noise, seed=seed if seeded else None)
     return X, y, data

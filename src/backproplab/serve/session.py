@@ -24,12 +24,13 @@ import math
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..checking.gradcheck import gradcheck
 from ..checking.nudge import nudge
+from ..data.labels import MAX_CLASSES, target_kind
 from ..engine.init import auto_init
 from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
@@ -45,6 +46,7 @@ from .settings import (
     paired,
     parse_csv,
     parse_settings,
+    with_problem,
 )
 
 UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
@@ -404,8 +406,10 @@ class Session:
     def _on_settings(self, message) -> None:
         old = self.settings
         try:
-            s, change = paired(parse_settings(message.get("settings")), old)
+            given, switched = with_problem(message.get("settings"), old)
+            s, change = paired(parse_settings(given), old)
             self._apply_settings(s, old)
+            change = "; ".join(x for x in (switched, change) if x)
             if change:  # said after the settings that show it
                 self.emit({"type": "info", "message": change})
         except ValueError:  # the page's controls go back to the settings in force
@@ -415,7 +419,7 @@ class Session:
     def _apply_settings(self, s: PlaygroundSettings, old: PlaygroundSettings) -> None:
         net_fields = ("features", "hidden", "activation", "output_activation", "cost", "init",
                       "seed")  # fmt: skip
-        data_changed = any(
+        data_changed = s.problem != old.problem or any(  # (the problem reads the labels anew)
             getattr(s, f) != getattr(old, f)
             for f in ("data", "n_samples", "noise", "train_percent", "data_seed", "points")
         )
@@ -467,9 +471,22 @@ class Session:
         self._restart = True
 
     def _on_csv(self, message) -> None:
-        self.csv = parse_csv(message.get("text"))
-        self._rebuild(replace(self.settings, data="csv"), new_data=True)
+        """An uploaded CSV: numeric targets of more than MAX_CLASSES distinct values make
+        a regression, anything else a classification (the page is told which, and why)."""
+        csv = parse_csv(message.get("text"))
+        old = self.settings
+        kind = target_kind(csv[1])
+        given, switched = with_problem(dict(old.to_dict(), data="csv", problem=kind), old)
+        s = parse_settings(given)
+        self.csv = csv
+        self._rebuild(s, new_data=True)
         self._restart = True
+        distinct = len(set(csv[1].tolist()))
+        why = (f"its label column holds numbers of {distinct} distinct values (more than "
+               f"{MAX_CLASSES}): a regression" if kind == "regression" else
+               f"its label column holds {distinct} classes: a classification")  # fmt: skip
+        self.emit({"type": "info", "message": f"the CSV is loaded: {why}" +
+                   (f" ({switched})" if switched else "")})  # fmt: skip
 
     def _batch(self):
         """A mini-batch of the training data (at most :data:`GRADCHECK_SAMPLES` rows)."""

@@ -97,8 +97,14 @@ def _network(sizes, activation, output_activation, cost, init, seed) -> list[str
     ]  # fmt: skip
 
 
-def _encode(sizes, output_activation) -> str:
+def _encode(sizes, output_activation, problem: str = "classification") -> str:
+    """The line that turns ``labels`` into the targets Y: class labels as 0/1 (or low/1)
+    or one-hot rows; a regression's real numbers (a CSV's text too) as one column."""
     from ..data.labels import low_target
+
+    if problem == "regression":
+        _int(sizes[-1], "outputs of a regression", 1, 1)
+        return "Y = np.array(labels, dtype='float64')[:, None]  # the real-valued targets, (n, 1)"
 
     low = _float(low_target(output_activation), "low target", -1.0, 0.0)
     n_out = _int(sizes[-1], "outputs", 1, 100_000)
@@ -257,7 +263,8 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int,
         load = ["# the uploaded CSV (rows x1,x2,label), saved as data.csv beside this script",
                 "X, labels = parse_csv(Path('data.csv').read_text(encoding='utf-8'))"]  # fmt: skip
     elif s.data == "drawn":
-        load = ["# the points drawn on the page: x1, x2 and the class (0 or 1) of each",
+        what = "value" if s.problem == "regression" else "class (0 or 1)"
+        load = [f"# the points drawn on the page: x1, x2 and the {what} of each",
                 f"P = np.array({_matrix(np.array(s.points, dtype=float), 'the drawn points')})",
                 "X, labels = P[:, :2], P[:, 2]"]  # fmt: skip
     elif s.data == "toy":
@@ -294,7 +301,7 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int,
         *(["from backproplab.training.callbacks import StopAfter"] if replay else []),
         "",
         *load,
-        _encode(sizes, s.output_activation),
+        _encode(sizes, s.output_activation, s.problem),
         *split,
         "x1 = X[:, 0]",
         "x2 = X[:, 1]" if d == 2 else "x2 = np.zeros(len(X))",
