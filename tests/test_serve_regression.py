@@ -13,8 +13,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -211,28 +209,25 @@ def test_model_and_report_export_a_regression(tmp_path):
 
 @pytest.mark.parametrize("data", ["plane", "csv", "drawn"])
 def test_the_exported_script_reproduces_the_sessions_losses(data, tmp_path):
+    """Trained on its thread (play, pause mid-epoch, single steps, weights edited by hand),
+    a regression's script and report snippet print the page's losses (must hold 5)."""
+    from test_serve_reproduce import _drive, _losses, _session_losses
+
     settings = _regression(data="gauss" if data == "csv" else data, hidden=[4], eta=0.03,
                            points=[[round(math.cos(t), 3), round(math.sin(t), 3), round(t - 3, 2)]
                                    for t in np.linspace(0, 6, 25)])  # fmt: skip
-    session = _session(settings)
-    if data == "csv":
-        text = _csv(40)
+    text = _csv(40) if data == "csv" else None
+    if text is not None:
         (tmp_path / "data.csv").write_text(text)
-        session._handle({"type": "csv", "text": text})
-    session.net.train(session.X_train, session.Y_train, epochs=5, batch_size=10, eta=0.03,
-                      seed=session.rng)  # fmt: skip
-    script = exports.script(session)
-    (tmp_path / "playground.py").write_text(script)
-    out = subprocess.run([sys.executable, "playground.py"], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=120)  # fmt: skip
-    assert out.returncode == 0, out.stderr[-2000:]
-    got = dict(re.findall(r"^(training loss|test loss) (\S+)$", out.stdout, re.M))
+    session, script, snippet = _drive(settings, csv=text)
+    assert session.settings.problem == "regression" and session.steps >= 62
+    want = _session_losses(session)
     status = views.view_message(session.moment(), True)["status"]
-    assert math.isclose(float(got["training loss"]), status["train_loss"], rel_tol=1e-9)
-    if data == "drawn":  # all training points
-        assert "test loss" not in got and status["test_loss"] is None
-    else:
-        assert math.isclose(float(got["test loss"]), status["test_loss"], rel_tol=1e-9)
+    assert (status["train_loss"], status["test_loss"]) == want  # what the page shows
+    for got in _losses([script, snippet], tmp_path):
+        assert (got[1] is None) == (data == "drawn")  # drawn points: all training points
+        np.testing.assert_allclose([g for g in got if g is not None],
+                                   [w for w in want if w is not None], rtol=1e-9, atol=1e-12)  # fmt: skip
 
 
 # -- the page ----------------------------------------------------------------------------------
