@@ -28,13 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..checking.gradcheck import gradcheck
-from ..checking.nudge import nudge
 from ..data.labels import MAX_CLASSES, target_kind
 from ..engine.init import auto_init
 from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
-from . import lab
+from . import lab, probes
 from .curves import CurveBuckets
 from .journal import Journal
 from .settings import (
@@ -52,8 +50,6 @@ from .settings import (
 UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
 MAX_QUEUED = 64  # messages waiting for the training thread; more are refused
 MAX_KEPT_MOMENTS = 60  # moments kept for the exported report
-GRADCHECK_SAMPLES = 20
-GRADCHECK_EPSILON = 1e-5  # CS231n's h: a trained network's tiny gradients drown at 1e-7
 MAX_WEIGHT = 100.0
 CHUNK_STEPS = 20_000  # one ``train`` call's steps, at most: its History stays small
 EXPLODE_FACTOR = 1000.0  # a step's loss this many times the first's (at least 0.1) explodes
@@ -488,49 +484,14 @@ class Session:
         self.emit({"type": "info", "message": f"the CSV is loaded: {why}" +
                    (f" ({switched})" if switched else "")})  # fmt: skip
 
-    def _batch(self):
-        """A mini-batch of the training data (at most :data:`GRADCHECK_SAMPLES` rows)."""
-        m = min(self.settings.batch_size, GRADCHECK_SAMPLES, self.data.n_train)
-        rows = self.check_rng.choice(self.data.n_train, size=m, replace=False)
-        return self.X_train[rows], self.Y_train[rows]
-
     def _on_gradcheck(self, message) -> None:
-        X, Y = self._batch()
-        s = self.settings
-        report = gradcheck(
-            self.net, X, Y, epsilon=GRADCHECK_EPSILON, l2=s.l2, l1=s.l1, n=self.data.n_train
-        )
-        layers = [[_finite(w), _finite(b)] for w, b in report.layer_errors]
-        text = str(report)
-        if s.dropout:
-            text += "\n\n(checked without dropout: the cost a dropout step sees is random)"
-        self.emit({"type": "gradcheck", "passed": bool(report.passed),
-                   "verdict": report.verdict, "relative_error": _finite(report.relative_error),
-                   "threshold": report.threshold, "layers": layers, "text": text,
-                   "samples": len(X), "network": self.network_id,
-                   "network_text": self.network_text()})  # fmt: skip
-
-    def _weight_index(self, message) -> tuple[int, int, int]:
-        L = len(self.net.weights)
-        ell = _index(message.get("layer"), "layer", 1, L)
-        rows, cols = self.net.weights[ell - 1].shape
-        j = _index(message.get("j"), "row j", 0, rows - 1)
-        k = _index(message.get("k"), "column k", 0, cols - 1)
-        return ell, j, k
+        self.emit(probes.gradcheck_message(self))
 
     def _on_nudge(self, message) -> None:
-        ell, j, k = self._weight_index(message)
-        X, Y = self._batch()
-        amounts = np.linspace(-2.0, 2.0, 41)
-        r = nudge(self.net, X, Y, ell, (j, k), amounts)
-        self.emit({"type": "nudge", "name": r.name, "layer": ell, "j": j, "k": k,
-                   "value": r.value, "amounts": r.amounts.tolist(),
-                   "cost": [_finite(c) for c in r.cost], "slope": _finite(r.slope),
-                   "gradient": _finite(r.gradient), "samples": len(X),
-                   "network": self.network_id, "network_text": self.network_text()})  # fmt: skip
+        self.emit(probes.nudge_message(self, message))
 
     def _on_edit(self, message) -> None:
-        ell, j, k = self._weight_index(message)
+        ell, j, k = probes.weight_index(self.net, message)
         value = message.get("value")
         if isinstance(value, bool) or not isinstance(value, int | float) or \
                 not math.isfinite(value) or abs(value) > MAX_WEIGHT:  # fmt: skip
@@ -576,14 +537,3 @@ _HANDLERS = {
     "backprop": Session._on_backprop,
 }
 MESSAGE_TYPES = ("close", *_HANDLERS)
-
-
-def _index(value, name: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be a whole number from {lo} to {hi}; got {value!r:.40}")
-    return value
-
-
-def _finite(x) -> float | None:
-    x = float(x)
-    return x if math.isfinite(x) else None
