@@ -5,7 +5,8 @@ Where each wire is drawn is worked out here from the screen alone (the centres o
 neurons' circles as the browser placed them, each neuron named by the figure's public
 ``data``); the click goes to a point beside one wire near a crossing, and the page must
 pick that wire's weight (its name in the message line and the nudge tool's fields) and
-mark that wire, and only it, with its band (the screenshot's pixels). Screenshots go to
+mark that wire, and only it, with its band (the screenshot's pixels); hovering there
+names the same weight. Screenshots go to
 ``shots``; ``UPDATE_SCREENSHOTS=1`` also writes the small copy kept in
 ``tests/screenshots/wire-pick.png``.
 """
@@ -66,20 +67,10 @@ def wires_on_screen(centres) -> dict[tuple[int, int, int], tuple[np.ndarray, np.
     }
 
 
-def hover_markers(page) -> list[np.ndarray]:
-    """The centres of the invisible hover markers, one per wire (the trace before the
-    circles)."""
-    traces = page.locator("#network-diagram .scatterlayer .trace")
-    points = traces.nth(traces.count() - 2).locator("path.point")
-    boxes = [points.nth(i).bounding_box() for i in range(points.count())]
-    return [np.array([b["x"] + b["width"] / 2, b["y"] + b["height"] / 2]) for b in boxes]
-
-
-def beside_a_crossing(wires, centres, markers):
+def beside_a_crossing(wires, centres):
     """A wire between the hidden layers and a point 1.5 px beside it where another wire
-    passes within 8 px (a crossing), every other wire is at least 4.5 px away, no neuron
-    is near, and the hover marker nearest the point is another wire's (where a pick by
-    the markers would miss this weight)."""
+    passes within 8 px (a crossing), every other wire is at least 4.5 px away, and no
+    neuron is near."""
     names = list(wires)
     for name in (n for n in names if n[0] == 2):
         a, b = wires[name]
@@ -91,10 +82,7 @@ def beside_a_crossing(wires, centres, markers):
                 others = [distance(p, *wires[n]) for n in names if n != name]
                 if not (min(others) >= 4.5 and min(others) <= 8):
                     continue
-                if min(np.linalg.norm(p - c) for c in centres.values()) < 30:
-                    continue
-                nearest_marker = names[int(np.argmin([np.linalg.norm(p - m) for m in markers]))]
-                if nearest_marker != name:
+                if min(np.linalg.norm(p - c) for c in centres.values()) >= 30:
                     return name, p
     raise AssertionError("no point beside a crossing found")
 
@@ -143,8 +131,16 @@ def test_a_click_picks_the_wire_nearest_it_and_marks_it(server, browser, shots):
     wires = wires_on_screen(centres)
     assert amber_pixels(diagram.screenshot()).size == 0  # nothing picked yet
 
-    name, p = beside_a_crossing(wires, centres, hover_markers(page))
+    name, p = beside_a_crossing(wires, centres)
     ell, j, k = name
+    # hovering there names the weight a click picks, with its value
+    page.mouse.move(*p)
+    tip = page.get_by_test_id("wire-tip")
+    tab.wait(f"document.querySelector('[data-testid=wire-tip]')?.dataset.weight === "
+             f"'{ell},{j},{k}'", timeout=10_000)  # fmt: skip
+    assert tip.is_visible() and tip.inner_text().startswith(f"W{ell}{j + 1},{k + 1} = ")
+    box = diagram.bounding_box()
+    page.screenshot(path=str(shots / "wire-hover.png"), clip=box)
     click(page, p)
     tab.wait(f"{MESSAGE}.startsWith('picked W{ell}[{j}, {k}] = ')", timeout=10_000)
     fields = [page.get_by_test_id(f"nudge-{f}").input_value() for f in ("layer", "j", "k")]
@@ -165,10 +161,20 @@ def test_a_click_picks_the_wire_nearest_it_and_marks_it(server, browser, shots):
     far = np.array([area["x"] + 6, area["y"] + 6])
     assert min(distance(far, *w) for w in wires.values()) > 20
     said = page.evaluate(f"() => {MESSAGE}")
+    page.mouse.move(*far)
+    tab.wait("document.querySelector('[data-testid=wire-tip]').hidden", timeout=10_000)
     click(page, far)
     assert page.evaluate(f"() => {MESSAGE}") == said
     assert_marked(page, name)
 
+    # hovering a hidden neuron's circle shows its own label (its bias), not a wire's
+    page.mouse.move(*(centres[(1, 3)] + np.array([4, -3])))
+    page.wait_for_function(
+        "[...document.querySelectorAll('#network-diagram .hoverlayer .hovertext')]"
+        ".some(t => t.textContent.includes('layer 1, neuron 4') && t.textContent.includes('b = '))",
+        timeout=10_000,
+    )
+    assert page.get_by_test_id("wire-tip").is_hidden()
     # a click on a hidden neuron's circle, beside its wires' ends, enlarges its heatmap as
     # before and picks no weight
     click(page, centres[(1, 3)] + np.array([4, -3]))

@@ -1,5 +1,6 @@
 // The network with its weights at the current moment: wire colour is the sign (blue +,
-// red −), width the magnitude |w|; hovering a wire shows w, a neuron shows b; clicking a
+// red −), width the magnitude |w|; hovering a wire shows w (in a label of ours, for the
+// wire a click would pick), a neuron shows b (plotly.js's label); clicking a
 // hidden neuron enlarges its heatmap ("neuron"), clicking a wire picks its weight
 // ("weight") and, on a page with a use for it, highlights the wire until another is
 // picked or the network is built anew ("mark-weight" highlights one without a click).
@@ -28,9 +29,9 @@ export function wireGroups(w, biggest, bins = BINS) {
   return members;
 }
 
-// Hover texts are seen only with the pointer over the diagram: elsewhere they are left as
-// they were, so a moment that moves no wire to another group redraws nothing; the pointer
-// entering the diagram brings them up to date.
+// The neurons' hover texts are seen only with the pointer over the diagram: elsewhere they
+// are left as they were, so a moment that moves no wire to another group redraws nothing;
+// the pointer entering the diagram brings them up to date.
 export function draw(state) {
   const w = view.at("wires", state.t), members = wireGroups(w, net.biggest);
   const keys = Object.keys(members), last = drawn; // (init starts afresh: new wires)
@@ -48,13 +49,14 @@ export function draw(state) {
       line: { color: positive ? POSITIVE : NEGATIVE, width: 0.5 + 1.6 * bin }, opacity: 0.75 };
   });
   const band = last && last.picked === picked ? last.band : pickedBand();
-  const rest = last && !pointerOver ? last.rest : [weightMarkers(w), neuronMarkers(state)];
+  const rest = last && !pointerOver ? last.rest : [neuronMarkers(state)];
   const data = [band, ...groups, ...rest];
   drawn = { wires, groups, band, picked, rest };
   const layout = { uirevision: "network", height: 360, margin: { l: 10, r: 10, t: 10, b: 30 },
     xaxis: { visible: true, showgrid: false, zeroline: false, tickvals: net.columns.map((_, c) => c),
              ticktext: net.columns, range: [-0.5, net.columns.length - 0.5] },
-    yaxis: { visible: false, range: net.yrange }, hovermode: "closest", plot_bgcolor: "#fff" };
+    yaxis: { visible: false, range: net.yrange }, plot_bgcolor: "#fff",
+    hovermode: "closest", hoverdistance: 1 }; // a neuron's label with the pointer on its circle only
   plot(el, data, layout);
 }
 
@@ -69,19 +71,6 @@ function pickedBand() {
   }
   return { type: "scatter", mode: "lines", name: "picked wire", x, y, hoverinfo: "skip", showlegend: false,
     line: { color: PICKED, width: 12 } };
-}
-
-// Invisible markers a third of the way along each wire: hovering shows its weight (a click
-// picks the wire nearest the pointer, wherever along it: onClick).
-function weightMarkers(w) {
-  const x = [], y = [], text = [];
-  net.wires.forEach(([ell, j, k, x0, y0, x1, y1], i) => {
-    x.push(x0 + (x1 - x0) * 0.35);
-    y.push(y0 + (y1 - y0) * 0.35);
-    text.push(weightText(ell, j, k, w[i]));
-  });
-  return { type: "scatter", mode: "markers", name: "weights", x, y, text, showlegend: false,
-    hovertemplate: "%{text}<extra></extra>", marker: { size: 10, color: "rgba(0,0,0,0)" } };
 }
 
 function neuronMarkers(state) {
@@ -102,27 +91,59 @@ function mark(i) {
   draw(view.state);
 }
 
-// A click on the diagram: on a neuron's circle, that neuron; else the wire nearest it on
-// the screen, if one is within PICK_WITHIN pixels. Distances are measured in pixels, so
-// that the plot's aspect ratio favours no slope; where wires crowd, the one under the
-// pointer is the nearest.
-function onClick(ev) {
+// What is under the screen point p: {neuron: i} on a neuron's circle, else {wire: i}, the
+// wire nearest p if one is within PICK_WITHIN pixels; null for nothing. Distances are
+// measured in pixels, so that the plot's aspect ratio favours no slope; where wires
+// crowd, the one under the pointer is the nearest.
+function under(p) {
   const area = el.querySelector(".nsewdrag"); // the plot area plotly.js drew
-  if (!net || !area || !el.layout) return;
-  const rect = area.getBoundingClientRect(), { xaxis, yaxis } = el.layout, p = [ev.clientX, ev.clientY];
-  if (p[0] < rect.left || p[0] > rect.right || p[1] < rect.top || p[1] > rect.bottom) return;
+  if (!net || !area || !el.layout) return null;
+  const rect = area.getBoundingClientRect(), { xaxis, yaxis } = el.layout;
+  if (p[0] < rect.left || p[0] > rect.right || p[1] < rect.top || p[1] > rect.bottom) return null;
   const px = (x, y) => toPixels([x, y], rect, xaxis.range, yaxis.range);
   const neuron = nearestSegment(p, net.nodes.map(([x, y]) => [px(x, y), px(x, y)]), NEURON_RADIUS);
-  if (neuron) {
-    const [, , ell, j] = net.nodes[neuron.index];
+  if (neuron) return { neuron: neuron.index };
+  const wire = nearestSegment(p, net.wires.map(([, , , x0, y0, x1, y1]) => [px(x0, y0), px(x1, y1)]), PICK_WITHIN);
+  return wire && { wire: wire.index };
+}
+
+function onClick(ev) {
+  const hit = under([ev.clientX, ev.clientY]);
+  if (hit && hit.neuron !== undefined) {
+    const [, , ell, j] = net.nodes[hit.neuron];
     view.emit("neuron", ell, j);
+  } else if (hit) {
+    const [ell, j, k] = net.wires[hit.wire];
+    // a live page lets the user edit the weight; a report has no use for a pick
+    if (view.emit("weight", ell, j, k, view.at("wires")[hit.wire])) mark(hit.wire);
+  }
+}
+
+// The label by the pointer naming the weight of the wire a click would pick, and its
+// value now (one label for the page, made when first needed).
+function wireTip() {
+  let tip = document.querySelector("[data-testid=wire-tip]");
+  if (!tip) {
+    tip = document.createElement("div");
+    Object.assign(tip, { className: "wire-tip", hidden: true });
+    tip.setAttribute("role", "tooltip");
+    tip.dataset.testid = "wire-tip";
+    document.body.append(tip);
+  }
+  return tip;
+}
+
+function onHover(ev) {
+  const hit = net && under([ev.clientX, ev.clientY]), tip = wireTip();
+  if (!hit || hit.wire === undefined) {
+    tip.hidden = true;
     return;
   }
-  const wire = nearestSegment(p, net.wires.map(([, , , x0, y0, x1, y1]) => [px(x0, y0), px(x1, y1)]), PICK_WITHIN);
-  if (!wire) return;
-  const [ell, j, k] = net.wires[wire.index];
-  // a live page lets the user edit the weight; a report has no use for a pick
-  if (view.emit("weight", ell, j, k, view.at("wires")[wire.index])) mark(wire.index);
+  const [ell, j, k] = net.wires[hit.wire];
+  tip.innerHTML = weightText(ell, j, k, view.at("wires", view.state.t)[hit.wire]); // numbers only
+  tip.dataset.weight = `${ell},${j},${k}`;
+  Object.assign(tip.style, { left: `${ev.clientX + 14}px`, top: `${ev.clientY + 14}px` });
+  tip.hidden = false;
 }
 
 // W^ℓ[j, k] chosen elsewhere (its layer, row and column typed in): highlight its wire, or
@@ -144,8 +165,10 @@ function wirePointer() {
   };
   el.addEventListener("pointerenter", enter);
   el.addEventListener("pointermove", enter);
+  el.addEventListener("pointermove", onHover);
   el.addEventListener("pointerleave", () => {
     pointerOver = false;
+    wireTip().hidden = true;
   });
 }
 
