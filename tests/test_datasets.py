@@ -129,3 +129,47 @@ def test_circles_unshuffled_is_the_outer_ring_then_the_inner_one():
     np.testing.assert_array_equal(y, [0] * 50 + [1] * 50)
     with pytest.raises(TypeError, match="shuffle"):
         ds.circles(shuffle="no")
+
+
+# -- the regression data sets, against their closed forms written out here -----------------
+def _plane(X):
+    return (X[:, 0] + X[:, 1]) / 2
+
+
+def _gauss(X):
+    """Six bumps of width 0.2, signs alternating along each row (as in ``datasets.gauss``'s
+    docstring), summed; written point by point."""
+    bumps = [(-0.6, 0.4, 1), (0.0, 0.4, -1), (0.6, 0.4, 1),
+             (-0.6, -0.4, -1), (0.0, -0.4, 1), (0.6, -0.4, -1)]  # fmt: skip
+    return np.array([
+        sum(s * np.exp(-((x1 - c1) ** 2 + (x2 - c2) ** 2) / (2 * 0.2**2)) for c1, c2, s in bumps)
+        for x1, x2 in X
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "closed_form"), [("plane", _plane), ("gauss", _gauss)])
+def test_regression_sets_follow_their_closed_form(name, closed_form):
+    X, y = ds.load(name, n_samples=300, noise=0.0, seed=3)
+    assert X.shape == (300, 2) and y.shape == (300,) and y.dtype.kind == "f"
+    assert X.min() >= -1 and X.max() <= 1
+    np.testing.assert_allclose(y, closed_form(X), rtol=0, atol=1e-12)
+    assert name in ds.REGRESSION
+
+
+@pytest.mark.parametrize("name", ["plane", "gauss"])
+def test_regression_sets_repeat_for_a_seed_or_a_generator_and_vary(name):
+    a, b, c = ds.load(name, seed=1), ds.load(name, seed=1), ds.load(name, seed=2)
+    for u, v in zip(a, b, strict=True):
+        np.testing.assert_array_equal(u, v)
+    assert not np.array_equal(a[0], c[0])
+    g = ds.load(name, seed=np.random.default_rng(1))  # a Generator draws the same numbers
+    np.testing.assert_array_equal(g[1], a[1])
+
+
+@pytest.mark.parametrize(("name", "closed_form"), [("plane", _plane), ("gauss", _gauss)])
+def test_regression_noise_is_gaussian_on_the_target(name, closed_form):
+    X, y = ds.load(name, n_samples=20_000, noise=0.3, seed=0)
+    residual = y - closed_form(X)
+    assert abs(residual.mean()) < 0.01 and abs(residual.std() - 0.3) < 0.01
+    with pytest.raises(ValueError, match="noise must be"):
+        ds.load(name, noise=-0.1)

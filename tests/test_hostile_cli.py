@@ -321,3 +321,20 @@ def test_a_sweep_folder_with_an_oversized_manifest_is_refused_unread(tmp_path, c
     argv = ["sweep", "--layers", "2,2,1", "--epochs", "1", "--seeds", "0", "--out", out]
     one_line_error(argv, capsys, "sweep.json is not a sweep manifest (larger than 1,048,576")
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--eta", "1e308"], "--eta must be a number above 0 up to 1e+06, got 1e+308"),
+        (["train", "--eta", "nan"], "--eta must be a number above 0 up to 1e+06, got nan"),
+        (["demo", "--eta", "0"], "--eta must be a number above 0"),
+        (["train", "--noise", "1e308"], "--noise must be a number from 0 up to 1e+06"),
+        (["train", "--noise", "-0.5"], "--noise must be a number from 0 up to 1e+06, got -0.5"),
+        (["sweep", "--grid", "eta=1,1e9"], "--grid eta must be a number above 0 up to 1e+06"),
+    ],
+)
+def test_a_learning_rate_or_noise_out_of_range_is_named_before_any_work(tmp_path, capsys,
+                                                                         argv, message):  # fmt: skip
+    one_line_error([*argv, "--out", str(tmp_path / "o")], capsys, message)
+    assert os.listdir(tmp_path) == []  # nothing written

@@ -79,3 +79,15 @@ def test_running_accuracy_of_shuffled_one_hot_epochs():
         twin.train(X[rows], Y[rows], epochs=1, batch_size=16, eta=2.0, shuffle=False)
     np.testing.assert_array_equal(twin.theta, net.theta)  # the twin took the same steps
     assert h.accuracy_epoch[0] == hits / 50
+
+
+def test_numeric_targets_of_more_than_twenty_values_are_a_regression():
+    from backproplab.data.labels import MAX_CLASSES, target_kind
+
+    assert MAX_CLASSES == 20
+    twenty = [f"{v / 4:g}" for v in range(20)] * 3  # as a CSV's cells arrive: text
+    assert target_kind(np.array(twenty)) == "classification"
+    assert target_kind(np.array([*twenty, "99.5"])) == "regression"  # a 21st value
+    assert target_kind(np.arange(21.0)) == "regression"
+    assert target_kind(np.array(["a", *map(str, range(30))])) == "classification"  # text
+    assert target_kind(np.array([*map(str, range(30)), "nan"])) == "classification"

@@ -48,6 +48,7 @@ EXPECTED_CALLS = {
     "np.random.default_rng.permutation", "np.column_stack", "np.sin", "np.zeros", "len", "min",
     "max", "round", "net.train", "net.cost", "net.accuracy", "print",
     "np.array",  # (a drawn data set: its points as a literal)
+    "optim.get_optimizer", "StopAfter",  # (a playground session's training, replayed)
 }  # fmt: skip
 
 

@@ -219,3 +219,25 @@ def test_byte_flips_give_the_same_run_or_a_value_error(recorded, tmp_path):
             np.testing.assert_array_equal(back.layers[ell], run.layers[ell])
         outcomes["same"] += 1
     assert outcomes["refused"] > 0 and sum(outcomes.values()) == 150
+
+
+def test_a_check_with_no_finite_error_is_kept_and_said(recorded, tmp_path):
+    """A gradient check during training can have nothing to compare (its relative error
+    NaN): the run file keeps it, and the report counts it apart; its steps stay finite."""
+    from dataclasses import replace
+
+    from backproplab.viz.page import render_report
+
+    run = recorded[2]
+    checks = np.array([[5.0, 1e-9], [10.0, np.nan], [15.0, 3e-8]])
+    save_run(replace(run, history=run.history | {"gradcheck_history": checks}),
+             tmp_path / "run.npz")  # fmt: skip
+    back = load_run(tmp_path / "run.npz")
+    np.testing.assert_array_equal(back.history["gradcheck_history"], checks)
+    text = render_report(back)
+    assert "3 checks, relative error from 1.0e-09 to 3.0e-08; 1 with no finite error" in text
+    checks[1, 0] = np.inf
+    save_run(replace(run, history=run.history | {"gradcheck_history": checks}),
+             tmp_path / "bad.npz")  # fmt: skip
+    with pytest.raises(ValueError, match="gradcheck_history's steps must be finite"):
+        load_run(tmp_path / "bad.npz")

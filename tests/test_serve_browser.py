@@ -279,22 +279,26 @@ def test_check_gradients_shows_passing_errors(server, browser, shots):
     tab.close()
 
 
-def _marker_of_W3_0_4(page) -> tuple[float, float]:
-    """Where on the screen the diagram's hover marker of W³[0, 4] is drawn (scrolled into
-    view). Network [2, 8, 8, 1]: the wires are in order of ℓ, j, k, so W³[0, 4] is wire
-    2·8 + 8·8 + 4 of the "weights" trace, the one before the neurons' circles."""
+def _on_W3_0_4(page) -> tuple[float, float]:
+    """A point on the wire of W³[0, 4] (network [2, 8, 8, 1]) with no other wire within
+    4.5 px, where the screen shows it (scrolled into view)."""
+    from test_serve_wires import distance, neuron_centres, wires_on_screen
+
     page.get_by_test_id("network-diagram").scroll_into_view_if_needed()
-    traces = page.locator("#network-diagram .scatterlayer .trace")
-    marker = traces.nth(traces.count() - 2).locator("path.point").nth(2 * 8 + 8 * 8 + 4)
-    box = marker.bounding_box()
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    wires = wires_on_screen(neuron_centres(page))
+    a, b = wires[(3, 0, 4)]
+    for t in np.linspace(0.2, 0.8, 25):
+        p = a + t * (b - a)
+        if min(distance(p, *w) for n, w in wires.items() if n != (3, 0, 4)) >= 4.5:
+            return float(p[0]), float(p[1])
+    raise AssertionError("no point on W3[0, 4] apart from the other wires")
 
 
 def test_a_weight_edited_from_the_diagram(server, browser):
     tab = Tab(browser, server)
     page = tab.page
-    # click the marker of W³[0, 4] (a third of the way along its wire) where Plotly drew it
-    x, y = _marker_of_W3_0_4(page)
+    # click on the wire of W³[0, 4]
+    x, y = _on_W3_0_4(page)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
     page.wait_for_function(
@@ -309,18 +313,13 @@ def test_a_weight_edited_from_the_diagram(server, browser):
         "document.querySelector('[data-testid=message]').textContent.includes('W3[0, 4] set to 2.5')",
         timeout=30_000,
     )
-    x, y = _marker_of_W3_0_4(page)
-    page.mouse.move(x, y)  # back over the wire: its hover text is brought up to date
+    x, y = _on_W3_0_4(page)
+    page.mouse.move(x, y)  # back over the wire: its label shows the new value
+    page.mouse.move(x + 1, y)
     page.wait_for_function(
-        "document.getElementById('network-diagram').data.find(d => d.name === 'weights')"
-        ".text.includes('W<sup>3</sup><sub>1,5</sub> = 2.500')",  # W3[0, 4], shown from 1
+        "document.querySelector('[data-testid=wire-tip]').dataset.weight === '3,0,4' && "
+        "document.querySelector('[data-testid=wire-tip]').textContent.endsWith('= 2.500')",
         timeout=30_000,
-    )
-    page.mouse.move(x + 1, y)  # (a label already shown is redrawn when the pointer moves)
-    page.wait_for_function(  # the label the user sees
-        "[...document.querySelectorAll('#network-diagram .hoverlayer .hovertext')]"
-        ".some(t => t.textContent.includes('= 2.500'))",
-        timeout=10_000,
     )
     tab.close()
 
@@ -393,7 +392,8 @@ def test_the_controls_are_the_schemas_fields(server, browser):
         assert control.get_attribute("data-testid") == f["testid"]
         if f["kind"] == "choice":
             options = control.locator("option").evaluate_all("os => os.map(o => o.value)")
-            assert options == f["choices"]
+            problem = s["defaults"]["problem"]  # (the data sets offered are the problem's)
+            assert options == (f["byProblem"][problem] if "byProblem" in f else f["choices"])
             assert control.input_value() == s["defaults"][f["name"]]
         elif f["kind"] in ("int", "float"):
             assert float(control.get_attribute("min")) == f["lo"]

@@ -39,13 +39,20 @@ def _drive(settings: PlaygroundSettings, csv: str | None = None):
     session.submit({"type": "pause"})
     while session.running and time.monotonic() < deadline:
         time.sleep(0.005)
+    session.submit({"type": "gradcheck"})  # a check draws from its own generator
     for _ in range(3):  # single steps, mid-epoch
         steps = session.steps
         session.submit({"type": "step"})
         while session.steps == steps and time.monotonic() < deadline:
             time.sleep(0.005)
     k = 1 if session.net.sizes[0] > 1 else 0
-    for message in ({"type": "edit", "layer": 1, "j": 0, "k": k, "value": 2.5},
+    session.submit({"type": "edit", "layer": 1, "j": 0, "k": k, "value": 2.5})
+    for _ in range(2):  # training goes on after the edit
+        steps = session.steps
+        session.submit({"type": "step"})
+        while session.steps == steps and time.monotonic() < deadline:
+            time.sleep(0.005)
+    for message in ({"type": "edit", "layer": 1, "j": 0, "k": 0, "value": -1.25},
                     {"type": "export", "what": "script"},
                     {"type": "export", "what": "report"}):  # fmt: skip
         session.submit(message)
@@ -126,11 +133,14 @@ def _session_losses(session) -> tuple[float, float]:
 )
 def test_the_script_and_the_reports_snippet_reproduce_the_sessions_losses(settings, tmp_path):
     session, script, snippet = _drive(settings)
-    assert session.steps >= 60 and 2.5 in session.net.weights[0][0]  # the edit is kept
+    assert session.steps >= 62 and session.net.weights[0][0, 0] == -1.25  # the edit is kept
     want = _session_losses(session)
     for code in (script, snippet):
         only_literals(code)
         assert "epochs=None" not in code
+        # the training is replayed (not its outcome written out), the edits in their place
+        assert "net.weights[0][...]" not in code and "net.biases[0][...]" not in code
+        assert re.search(r"\] = 2\.5 .*\n(.*\n)*net\.train\(.*\n(.*\n)*.*\] = -1\.25", code)
     for got in _losses([script, snippet], tmp_path):
         assert (got[1] is None) == (want[1] is None)
         np.testing.assert_allclose([g for g in got if g is not None],

@@ -90,6 +90,12 @@ def test_the_stepper_shows_the_engines_values_for_the_exported_model(server, bro
     assert set(got) == set(expected)  # every z, a, δ of [2, 8, 8, 1], numbered from 1
     worst = max(abs(got[key] - expected[key]) for key in expected)
     assert worst <= 1e-12, worst
+    # the losses shown carry every digit too: the mean cost over each part of the split
+    F = lab.lift(extra["features"])(data.X.T).T  # (n, n_0)
+    Y_all, n = lab.targets(s, data.y, len(data.classes)), data.n_train
+    for testid, rows in (("train-loss", slice(0, n)), ("test-loss", slice(n, None))):
+        shown_loss = float(page.get_by_test_id(testid).get_attribute("data-value"))
+        assert shown_loss == pytest.approx(net.cost(F[rows], Y_all[rows]), rel=1e-12, abs=1e-15)
     tab.check_clean(server.rstrip("/"))
     tab.close()
 

@@ -1,7 +1,7 @@
 // Colour scales, against colours worked out by hand.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HIGH, LOW, WHITE, diverging, gridPixels, heatmapScale, hexRgb, mix, regionPalette }
+import { HIGH, LOW, WHITE, diverging, gridPixels, heatmapScale, hexRgb, mix, regionPalette, valueColorscale }
   from "../../src/backproplab/viz/web/colors.js";
 
 test("hexRgb reads #rrggbb and refuses anything else", () => {
@@ -57,4 +57,18 @@ test("regionPalette, discretized: class 0's colour below the middle code, class 
   assert.deepEqual(p[128], [0, 0, 255]);
   assert.deepEqual(p[255], [0, 0, 255]);
   assert.equal(new Set(p.map(String)).size, 2);
+});
+
+test("a regression's value scale: the same stops on the canvas and in plotly.js's colour bar", () => {
+  const p = regionPalette(["#ff0000", "#0000ff"], "regression");
+  assert.deepEqual([p[0], p[255]], [LOW, HIGH]); // the class colours play no part
+  const scale = valueColorscale();
+  assert.deepEqual(scale, [[0, "rgb(245,147,34)"], [0.5, "rgb(255,255,255)"], [1, "rgb(8,119,189)"]]);
+  // plotly.js interpolates linearly between the stops: every code's colour is the canvas's
+  const rgb = scale.map(([, c]) => c.match(/\d+/g).map(Number));
+  for (let v = 0; v < 256; v++) {
+    const f = v / 255, k = f < 0.5 ? 0 : 1, g = (f - scale[k][0]) / 0.5;
+    const want = rgb[k].map((x, c) => Math.round(x + (rgb[k + 1][c] - x) * g));
+    assert.deepEqual(p[v], want, `code ${v}`);
+  }
 });

@@ -1,7 +1,7 @@
 // Points drawn by hand: a click's input coordinates, adding, removing the nearest, the address.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { addPoint, removeNearest, toData, triples } from "../../src/backproplab/serve/web/points.js";
+import { addPoint, drawControl, removeNearest, toData, triples } from "../../src/backproplab/serve/web/points.js";
 
 const RECT = { left: 100, top: 50, width: 400, height: 200 };
 
@@ -30,4 +30,16 @@ test("the address's flat list becomes triples", () => {
   assert.deepEqual(triples([1, 2, 0, 3, 4, 1]), [[1, 2, 0], [3, 4, 1]]);
   assert.deepEqual(triples([1, 2, 0, 3]), [[1, 2, 0], [3]]);
   assert.deepEqual(triples([]), []);
+});
+
+test("a new point's control: a class to choose, or a value to type in a regression", () => {
+  const classes = drawControl("classification", ["0", "1"], -100, 100);
+  assert.equal(classes.tag, "select");
+  assert.deepEqual(classes.options, [["0", "class 0"], ["1", "class 1"]]);
+  const values = drawControl("regression", ["0", "1"], -100, 100);
+  assert.equal(values.tag, "input");
+  assert.deepEqual([values.attrs.type, values.attrs.min, values.attrs.max, values.attrs["data-testid"]],
+    ["number", "-100", "100", "draw-class"]);
+  assert.deepEqual(addPoint([], 0.5, -0.25, 0.75, 10), [[0.5, -0.25, 0.75]]);
+  assert.match(addPoint([], 0.5, -0.25, NaN, 10).error, /type the new point's value/);
 });

@@ -2,7 +2,7 @@
 // backproplab.serve.settings.schema() writes them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { controlSpec, editLayers, fromControl, fromQuery, layerOptions, parseLayers, toControl, toQuery }
+import { choiceOptions, controlSpec, editLayers, fromControl, fromQuery, layerOptions, parseLayers, toControl, toQuery }
   from "../../src/backproplab/serve/web/schema.js";
 
 const FIELDS = [
@@ -109,4 +109,14 @@ test("editLayers: a neuron more or less in any hidden layer", () => {
   assert.deepEqual(editLayers([1, 4], "remove-neuron", limits, 1), { hidden: [4] }); // emptied: gone
   assert.deepEqual(editLayers([32, 4], "add-neuron", limits, 1), { error: "at most 32 neurons per layer" });
   assert.deepEqual(editLayers([8, 4], "add-neuron", limits, 5), { hidden: [8, 4] }); // no such layer
+});
+
+test("the data sets offered follow the problem; other choices offer all", () => {
+  const data = { name: "data", kind: "choice", choices: ["circles", "plane", "csv"],
+    byProblem: { classification: ["circles", "csv"], regression: ["plane", "csv"] } };
+  assert.deepEqual(choiceOptions(data, { problem: "regression" }), [["plane", "plane"], ["csv", "csv"]]);
+  assert.deepEqual(choiceOptions(data, { problem: "classification" }), [["circles", "circles"], ["csv", "csv"]]);
+  assert.deepEqual(choiceOptions(data), [["circles", "circles"], ["plane", "plane"], ["csv", "csv"]]);
+  const speed = { name: "speed", kind: "choice", choices: ["1", "full"], labels: ["1 step/s", "full speed"] };
+  assert.deepEqual(choiceOptions(speed, { problem: "regression" }), [["1", "1 step/s"], ["full", "full speed"]]);
 });

@@ -1,7 +1,7 @@
 // The stepper's pure helpers: what each step reveals, and the texts around the numbers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { highlightLayer, holdsText, keepStep, newAt, positionText, revealed, short, symbol }
+import { highlightLayer, holdsText, keepStep, newAt, positionText, revealed, short, symbol, targetText }
   from "../../src/backproplab/serve/web/steps.js";
 
 // A [2, 1] network's result as Python sends it (the numbers are arbitrary).
@@ -54,4 +54,11 @@ test("keepStep: the same steps keep the place, another network starts again", ()
 test("highlightLayer: BP3 and the update concern every layer", () => {
   assert.equal(highlightLayer(result.steps[2]), 1);
   assert.equal(highlightLayer(result.steps[3]), null);
+});
+
+test("a regression's target is written as its value, with no class", () => {
+  const regression = { ...result, label: null, target: [-0.0380123] };
+  assert.equal(targetText(regression), "−0.038 (a real-valued target)");
+  assert.equal(targetText({ ...result, target: [1] }), "1 (class 1)");
+  assert.match(holdsText(regression), /sample 3 \(training set, target −0\.038\) at x/);
 });

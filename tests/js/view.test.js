@@ -19,6 +19,7 @@ view.start(root, meta, arr);
 
 test("classMembers: each class's samples", () => {
   assert.deepEqual(view.classMembers(["a", "b"], [1, 0, 1, 1]), [[1], [0, 2, 3]]);
+  assert.deepEqual(view.classMembers([], Float32Array.of(0.5, -1.25)), []); // a regression's values
   assert.deepEqual(view.data.byClass, [[1], [0, 2, 3]]);
 });
 

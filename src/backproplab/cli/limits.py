@@ -36,6 +36,8 @@ MAX_SEED = 2**32 - 1  # what scikit-learn's random_state takes
 MAX_LAYERS = 10_000  # as many as a model file holds (formats.modelfile.MAX_LAYERS)
 MAX_RUNS = 10_000  # runs of one sweep (settings × seeds)
 MAX_WORK = 10**13  # multiply-adds one command may ask for: about an hour of one core
+MAX_ETA = 1e6  # a learning rate: far beyond any that trains, short of overflowing the weights
+MAX_NOISE = 1e6  # generated data's noise: far beyond any that leaves a pattern to learn
 
 
 def parse_layers(text: str, option: str = "--layers") -> list[int]:
@@ -53,6 +55,23 @@ def check_seed(seed, option: str = "--seed") -> int:
     if isinstance(seed, bool) or not isinstance(seed, Integral) or not 0 <= seed <= MAX_SEED:
         raise ValueError(f"{option} must be an integer from 0 to {MAX_SEED}, got {seed}")
     return int(seed)
+
+
+def check_eta(eta, option: str = "--eta") -> float:
+    """A learning rate η with 0 < η ≤ :data:`MAX_ETA`."""
+    return _check_real(eta, option, 0.0, MAX_ETA, "a number above 0")
+
+
+def check_noise(noise, option: str = "--noise") -> float:
+    """Generated data's noise, from 0 to :data:`MAX_NOISE`."""
+    return _check_real(noise, option, 0.0, MAX_NOISE, "a number from 0", closed=True)
+
+
+def _check_real(value, option: str, lo: float, hi: float, what: str, closed=False) -> float:
+    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or not (lo <= value if closed else lo < value) or value > hi:
+        raise ValueError(f"{option} must be {what} up to {hi:g}, got {shown(str(value))}")
+    return float(value)
 
 
 def check_frames(frames) -> int:

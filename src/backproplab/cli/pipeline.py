@@ -100,6 +100,14 @@ def load_data(data: str, target: str | None, n_samples: int | None, noise: float
         return X, y, f"{Path(data).name} (target {target})"
     if target is not None:
         raise ValueError("--target is only for --data FILE.csv")
+    if noise is not None:
+        limits.check_noise(noise)
+    if data in datasets.REGRESSION:
+        raise ValueError(
+            f"data set {data!r} is a regression (its targets are real numbers, not classes); "
+            "the command line trains classifiers: train it in the playground (backproplab "
+            "serve, problem: regression) or with backproplab.sklearn.BackpropRegressor"
+        )
     seeded = "seed" in datasets.options_of(data)
     X, y = datasets.load(data, n_samples=n_samples, noise=noise, seed=seed if seeded else None)
     return X, y, data
@@ -114,11 +122,11 @@ def prepare(s: TrainingPlan, out: Path):
     from ..data.datasets import standardize
     from ..data.labels import encode_labels, low_target
     from ..network import Network
-    from ..validation import check_positive_float, check_positive_int
+    from ..validation import check_positive_int
 
     check_positive_int(s.epochs, "--epochs")
     check_positive_int(s.batch_size, "--batch-size")
-    check_positive_float(s.eta, "--eta")
+    limits.check_eta(s.eta)
     limits.check_frames(s.frames)
     limits.check_seed(s.seed)
     limits.check_layers(s.layers)
@@ -244,8 +252,13 @@ def build_run(s: TrainingPlan, net, recorder, trained, title, labels, shown, wat
         settings=settings,
         units=s.units,
     )
-    # the per-step records to float32: half the file, and digits no picture shows
-    run.history |= {name: run.history[name].astype(np.float32) for name in PER_STEP}
+    # the per-step records to float32: half the file, and digits no picture shows (kept in
+    # float64 when a value is beyond float32's range: a diverging run's norms stay finite)
+    for name in PER_STEP:
+        with np.errstate(over="ignore"):
+            small = run.history[name].astype(np.float32)
+        if np.array_equal(np.isfinite(small), np.isfinite(run.history[name])):
+            run.history[name] = small
     return run
 
 

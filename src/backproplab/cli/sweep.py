@@ -24,6 +24,7 @@ import numpy as np
 
 from ..formats.text import quoted, shown
 from ..validation import check_positive_int
+from . import limits
 from .commands import add_command, option, output_options
 from .limits import parse_layers
 
@@ -209,6 +210,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     grid = parse_grid(args.grid)
     seeds = parse_seeds(args.seeds)
     check_plan_size(grid, seeds)
+    limits.check_eta(args.eta)
+    for eta in grid.get("eta", []):
+        limits.check_eta(eta, "--grid eta")
     if args.validation is not None and not 0 < args.validation < 1:
         raise ValueError(f"--validation must be a fraction between 0 and 1, got {args.validation}")
     out = Path(args.out)

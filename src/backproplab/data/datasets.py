@@ -1,7 +1,9 @@
 """Data sets: the notebook's toy data, the usual 2-D pictures, and real ones that ship offline.
 
 Every loader returns ``(X, y)`` with X of shape (n_samples, n_features) — the NumPy and
-scikit-learn layout — and y of shape (n_samples,). Randomness comes only from ``seed``.
+scikit-learn layout — and y of shape (n_samples,): class labels, or for the regression data
+sets (:data:`REGRESSION`: ``plane``, ``gauss``) a real-valued target. Randomness comes only
+from ``seed`` (a whole number or a ``numpy.random.Generator``).
 
 >>> X, y = load("circles", n_samples=100)
 >>> X.shape, sorted(set(y.tolist()))
@@ -21,10 +23,12 @@ from .labels import one_hot
 
 __all__ = [
     "DATASETS",
+    "REGRESSION",
     "StandardScaler",
     "blobs",
     "circles",
     "digits",
+    "gauss",
     "iris",
     "load",
     "MAX_CSV_FIELD",
@@ -34,6 +38,7 @@ __all__ = [
     "read_idx",
     "moons",
     "one_hot",
+    "plane",
     "spirals",
     "standardize",
     "toy",
@@ -127,6 +132,47 @@ def blobs(n_samples=1000, noise=1.0, centers=3, n_features=2, seed=0, shuffle=Tr
     )
 
 
+def _uniform_square(n_samples, seed) -> tuple[np.ndarray, np.random.Generator]:
+    """X (n, 2) uniform on [−1, 1]², and the generator that drew it."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1, 1, (_check_n(n_samples), 2)), rng
+
+
+def plane(n_samples=1000, noise=0.1, seed=0):
+    """A regression: points uniform on [−1, 1]², target ``y = (x₁ + x₂) / 2`` (in [−1, 1])
+    plus Gaussian noise of standard deviation ``noise`` (TensorFlow Playground's
+    "plane", scaled to the square).
+
+    >>> X, y = plane(4, noise=0.0)
+    >>> bool(np.allclose(y, (X[:, 0] + X[:, 1]) / 2))
+    True
+    """
+    X, rng = _uniform_square(n_samples, seed)
+    y = (X[:, 0] + X[:, 1]) / 2
+    return X, y + _check_noise(noise) * rng.standard_normal(len(y))
+
+
+# The bumps of ``gauss``: centre (c₁, c₂) and sign s of each, and their common width w.
+GAUSS_BUMPS = ((-0.6, 0.4, 1), (0.0, 0.4, -1), (0.6, 0.4, 1),
+               (-0.6, -0.4, -1), (0.0, -0.4, 1), (0.6, -0.4, -1))  # fmt: skip
+GAUSS_WIDTH = 0.2
+
+
+def gauss(n_samples=1000, noise=0.1, seed=0):
+    """A regression: points uniform on [−1, 1]², target a sum of six Gaussian bumps of
+    alternating sign (:data:`GAUSS_BUMPS`, like TensorFlow Playground's "gauss"),
+
+        y = Σₖ sₖ exp(−‖x − cₖ‖² / (2 w²)),  w = :data:`GAUSS_WIDTH`,
+
+    plus Gaussian noise of standard deviation ``noise``. y lies in about [−1, 1]."""
+    X, rng = _uniform_square(n_samples, seed)
+    y = np.zeros(len(X))
+    for c1, c2, sign in GAUSS_BUMPS:
+        r2 = (X[:, 0] - c1) ** 2 + (X[:, 1] - c2) ** 2
+        y += sign * np.exp(-r2 / (2 * GAUSS_WIDTH**2))
+    return X, y + _check_noise(noise) * rng.standard_normal(len(y))
+
+
 def digits():
     """scikit-learn's bundled 8×8 handwritten digits, 1797 samples, pixels scaled to [0, 1]."""
     X, y = _sk.load_digits(return_X_y=True)
@@ -147,7 +193,10 @@ DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
     "blobs": blobs,
     "digits": digits,
     "iris": iris,
+    "plane": plane,
+    "gauss": gauss,
 }
+REGRESSION = ("plane", "gauss")  # the data sets whose targets are real numbers, not classes
 
 
 def options_of(name: str) -> tuple[str, ...]:

@@ -7,6 +7,9 @@
   :func:`low_target` reads it.
 - One output neuron per class: one-hot rows.
 
+Class labels or real numbers (:func:`target_kind`): a column of numbers with more than
+:data:`MAX_CLASSES` distinct values is a regression's target; anything else holds classes.
+
 Reading the targets back (:func:`label_kind`, :func:`label_classes`,
 :func:`predicted_classes`, :func:`label_hits`): a single output is
 thresholded at the midpoint of its two targets (0.5 for 0/1, 0 for ±1); several outputs
@@ -28,6 +31,32 @@ from ..engine.activations import get_activation
 from ..formats.text import quoted, shown
 
 Array = np.ndarray
+MAX_CLASSES = 20  # a numeric target with more distinct values than this is a regression's
+
+
+def target_kind(labels) -> str:
+    """``"regression"`` when every label is a finite number (text such as ``"2.5"``
+    included) and there are more than :data:`MAX_CLASSES` distinct values, else
+    ``"classification"``.
+
+    >>> target_kind([str(v) for v in range(21)]), target_kind(list(range(20)))
+    ('regression', 'classification')
+    >>> target_kind(["cat", "dog"] * 20)
+    'classification'
+    """
+    values = numeric_targets(labels)
+    if values is None or len(np.unique(values)) <= MAX_CLASSES:
+        return "classification"
+    return "regression"
+
+
+def numeric_targets(labels) -> Array | None:
+    """The labels as floats (n,), or None when one is not a finite number."""
+    try:
+        values = np.asarray(labels).astype(float)
+    except ValueError:
+        return None
+    return values if np.isfinite(values).all() else None
 
 
 def low_target(output_activation) -> float:

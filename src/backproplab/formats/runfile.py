@@ -16,8 +16,10 @@ Members (S snapshots of n recorded samples, T steps, E epochs, L layers):
   ``gradcheck`` (relative error, threshold, passed, report text) and ``settings`` (what
   the run was asked to do);
 - ``X.npy`` (n, n_0): the recorded samples' inputs; ``y.npy`` (n,): their class index into
-  ``classes``; ``indices.npy`` (n,): their rows in the data set (a fixed subset of at most
-  a thousand samples when the data set is larger);
+  ``classes`` (a playground's regression, drawn from a :class:`Run` and never written to
+  a file: ``classes`` empty and y the real-valued targets); ``indices.npy`` (n,): their
+  rows in the data set (a fixed subset of at most a thousand samples when the data set is
+  larger);
 - ``step.npy``, ``epoch.npy``, ``loss.npy`` (S,): when each snapshot was taken and the mean
   cost over the recorded samples then;
 - ``W{ℓ}.npy`` (S, n_ℓ, n_{ℓ−1}) and ``b{ℓ}.npy`` (S, n_ℓ) for ℓ = 1 … L when
@@ -107,6 +109,15 @@ class Run:
     # inputs (n_0, m); X then holds the raw inputs, and the panels are drawn over them.
     # None for a recorded run (X is what the network was fed). Not written to run files.
     lift: Callable[[np.ndarray], np.ndarray] | None = None
+    # The live playground's journal (:mod:`backproplab.serve.journal`): its entries, or the
+    # reason it cannot be replayed; the report's snippet replays it. None for a recorded
+    # run. Not written to run files.
+    journal: list[dict] | str | None = None
+
+    @property
+    def regression(self) -> bool:
+        """Whether the targets are real numbers (``classes`` empty, ``y`` the targets)."""
+        return not self.classes
 
     @property
     def L(self) -> int:
@@ -197,8 +208,13 @@ def _arrays(run: Run) -> dict[str, np.ndarray]:
 
 
 def save_run(run: Run, path) -> None:
-    """Write ``run`` to ``path``; nothing appears under ``path`` until it is complete."""
+    """Write ``run`` to ``path``; nothing appears under ``path`` until it is complete.
+    ValueError for a regression's run: the format holds class indices."""
     from .. import __version__
+
+    if run.regression:
+        raise ValueError("a regression's run cannot be written to a run file: its y holds "
+                         "class indices; export the report instead")  # fmt: skip
 
     meta = {
         "format": FORMAT,

@@ -210,8 +210,11 @@ def _read_arrays(r: _Reader, meta) -> Run:
         "grad_norm": r.read("grad_norm", (T, L), "f", finite=False),
         "weight_norm": r.read("weight_norm", (T, L), "f", finite=False),
         "loss_epoch": r.read("loss_epoch", (E,), "f", finite=False),
-        "gradcheck_history": r.read("gradcheck_history", (None, 2), "f"),
+        # (step, relative error): a check with nothing to compare has no error (NaN)
+        "gradcheck_history": r.read("gradcheck_history", (None, 2), "f", finite=False),
     }
+    if not np.isfinite(history["gradcheck_history"][:, 0]).all():
+        raise _bad(r.path, "gradcheck_history's steps must be finite numbers")
     if meta["has_accuracy"]:
         history["accuracy_epoch"] = r.read("accuracy_epoch", (E,), "f", finite=False)
     if meta["has_validation"]:

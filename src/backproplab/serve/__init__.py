@@ -4,6 +4,21 @@ The page only draws: each tab has a :class:`~.session.Session` whose thread trai
 :class:`~backproplab.network.Network` with ``Network.train`` and streams the panels of the
 interactive report (:mod:`backproplab.viz.page`) as they change, over a WebSocket
 (:mod:`.app`). Runs on Starlette, uvicorn and websockets, default dependencies.
+
+- :mod:`.settings`: the one schema of the page's settings (the page builds its controls
+  from it) and its checks; :mod:`.lab`: from settings to data, features, network and Run;
+- :mod:`.session`: one tab's training thread; :mod:`.journal`: what it did to its network,
+  for the exports to replay; :mod:`.curves`: its loss curves, in bounded memory;
+- :mod:`.views`: a moment as the message the page draws; :mod:`.outbox`: the newest view
+  waiting for a slow page; :mod:`.confusion`: the confusion matrices;
+- :mod:`.probes`: gradient check and nudge; :mod:`.stepper`: one sample's backward pass,
+  an equation at a time; :mod:`.exports`: model, report and script, made in memory;
+- :mod:`.app`: the Starlette app (assets from a fixed table, Host/Origin checks, message
+  limits); :mod:`.deadline`: slow clients cut off.
+
+It reads the engine, the checking tools, ``viz`` and ``formats``. Outside it, only the
+CLI's ``serve`` command and the script generator (:mod:`backproplab.viz.reproduce`, which
+reads the settings' checks and the data rules of :mod:`.lab`) import it.
 """
 
 from __future__ import annotations

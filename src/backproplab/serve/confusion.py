@@ -40,8 +40,10 @@ def _table(counts: np.ndarray) -> dict:
 
 def for_moment(m) -> dict | None:
     """Moment ``m``'s matrices, ``{"classes", "train", "test"}`` (``test`` None without a
-    test set); None when its outputs are not class labels."""
+    test set); None when its outputs are not class labels (a regression's never are)."""
     d, c = m.data, m.net_config
+    if d.regression:
+        return None
     L = len(c["sizes"]) - 1
     acts = [get_activation(c["activation"])] * (L - 1) + [get_activation(c["output_activation"])]
     Y = lab.targets(m.settings, d.y, len(d.classes)).T  # (n_L, n)

@@ -5,9 +5,9 @@ the page chose.
   into a temporary folder of the server's own and read back;
 - ``report``: the session's interactive report (:func:`backproplab.viz.page.render_report`)
   over the moments the session kept;
-- ``script``: Python that builds the same data, features and network with the library,
-  sets the session's parameters (so its losses are the page's) and trains on
-  (:mod:`backproplab.viz.reproduce`, the report's snippet's generator too).
+- ``script``: Python that builds the same data, features and network with the library
+  and replays the session's training (:mod:`.journal`), so its losses are the page's,
+  then trains on (:mod:`backproplab.viz.reproduce`, the report's snippet's generator too).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def export(what: str, session) -> tuple[str, str, bytes]:
 
         m = session.moment()  # the newest moment is kept too
         run = run_of(m, session.kept_moments())
+        run.journal = session.journal.export(session.steps)  # the snippet replays it
         return "report.html", "text/html", page.render_report(run).encode("utf-8")
     if what == "script":
         return "playground.py", "text/x-python", script(session).encode("utf-8")

@@ -17,22 +17,34 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import datasets
-from ..data.labels import low_target
+from ..data.labels import low_target, numeric_targets
 from ..engine import feedforward
 from ..formats.runfile import Run
 from ..network import Network
-from .settings import DRAWN_CLASSES, FEATURES, MAX_NEURONS, ONE_D_FEATURES, PlaygroundSettings
+from .settings import (
+    DRAWN_CLASSES,
+    FEATURES,
+    MAX_NEURONS,
+    ONE_D_FEATURES,
+    PlaygroundSettings,
+    check_problem,
+)
 
 
 @dataclass
 class Data:
-    """A data set split in two: raw inputs X (n, d), class index y (n,) into ``classes``,
-    and the first ``n_train`` rows for training (the rest for testing)."""
+    """A data set split in two: raw inputs X (n, d), class index y (n,) into ``classes``
+    (a regression: ``classes`` empty, y (n,) the real-valued targets), and the first
+    ``n_train`` rows for training (the rest for testing)."""
 
     X: np.ndarray
     y: np.ndarray
     classes: list[str]
     n_train: int
+
+    @property
+    def regression(self) -> bool:
+        return not self.classes
 
 
 def make_data(s: PlaygroundSettings, csv: tuple[np.ndarray, np.ndarray] | None = None) -> Data:
@@ -40,11 +52,17 @@ def make_data(s: PlaygroundSettings, csv: tuple[np.ndarray, np.ndarray] | None =
 
     ``csv``: the uploaded ``(X, labels)`` when ``s.data`` is ``"csv"``. Points drawn by
     hand (``"drawn"``, ``s.points``) are all training points, in the order drawn, of the
-    classes :data:`~.settings.DRAWN_CLASSES` (a class not drawn yet included)."""
+    classes :data:`~.settings.DRAWN_CLASSES` (a class not drawn yet included), or of the
+    values drawn in a regression. A regression's targets are real numbers (a CSV's labels
+    read as numbers), its ``classes`` empty."""
+    check_problem(s)
+    regression = s.problem == "regression"
     if s.data == "drawn":
         if not s.points:
             raise ValueError("no points drawn yet: press draw and click on the input space")
-        P = np.array(s.points, dtype=float)  # (n, 3): x1, x2, class
+        P = np.array(s.points, dtype=float)  # (n, 3): x1, x2, class or value
+        if regression:
+            return Data(P[:, :2], P[:, 2], [], len(P))
         return Data(P[:, :2], P[:, 2].astype(int), list(DRAWN_CLASSES), len(P))
     if s.data == "csv":
         if csv is None:
@@ -56,14 +74,20 @@ def make_data(s: PlaygroundSettings, csv: tuple[np.ndarray, np.ndarray] | None =
         noise = data_noise(s.data, s.noise)
         X, labels = datasets.load(s.data, n_samples=s.n_samples, noise=noise, seed=s.data_seed)
     X = np.asarray(X, dtype=float)
+    order = np.random.default_rng(s.data_seed).permutation(len(X))
+    n_train = min(len(X) - 1, max(1, round(len(X) * s.train_percent / 100)))
+    if regression:
+        y = numeric_targets(labels)
+        if y is None:
+            raise ValueError("the CSV's label column holds text, not numbers: a regression needs "
+                             "numeric targets; choose the problem classification")  # fmt: skip
+        return Data(X[order], y[order], [], n_train)
     classes, y = np.unique(np.asarray(labels), return_inverse=True)
     if len(classes) > MAX_NEURONS:  # one output neuron a class: the layer cap holds there too
         raise ValueError(
             f"the data has {len(classes)} classes; the playground takes at most {MAX_NEURONS} "
             "(one output neuron each): merge classes or use fewer labels"
         )
-    order = np.random.default_rng(s.data_seed).permutation(len(X))
-    n_train = min(len(X) - 1, max(1, round(len(X) * s.train_percent / 100)))
     return Data(X[order], y[order], [str(c) for c in classes], n_train)
 
 
@@ -93,13 +117,24 @@ def lift(features: list[str]):
 
 
 def n_outputs(s: PlaygroundSettings, n_classes: int) -> int:
-    """One output neuron for two classes (unless softmax, which needs one per class)."""
+    """One output neuron for two classes (unless softmax, which needs one per class) and
+    for a regression; one per class otherwise."""
+    if s.problem == "regression":
+        if s.output_activation == "softmax":
+            raise ValueError(
+                "a regression has one output neuron, and softmax needs one per "
+                "class: choose another output activation (linear fits any)"
+            )
+        return 1
     return 1 if n_classes == 2 and s.output_activation != "softmax" else n_classes
 
 
 def targets(s: PlaygroundSettings, y: np.ndarray, n_classes: int) -> np.ndarray:
-    """Y (n, n_L): 1 for class 1 and the output's low value (0, or −1 for tanh) for class
-    0 on one output neuron; one-hot rows otherwise."""
+    """Y (n, n_L): a regression's targets y as one column; for classes, 1 for class 1
+    and the output's low value (0, or −1 for tanh) for class 0 on one output neuron,
+    one-hot rows otherwise."""
+    if s.problem == "regression":
+        return np.asarray(y, dtype=float)[:, None]
     if n_outputs(s, n_classes) == 1:
         return np.where(y == 1, 1.0, low_target(s.output_activation))[:, None]
     return (y[:, None] == np.arange(n_classes)[None, :]).astype(float)

@@ -24,17 +24,17 @@ import math
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from ..checking.gradcheck import gradcheck
-from ..checking.nudge import nudge
+from ..data.labels import MAX_CLASSES, target_kind
 from ..engine.init import auto_init
 from ..engine.optim import get_optimizer
 from ..training.loop import TrainingDivergedError
-from . import lab
+from . import lab, probes
 from .curves import CurveBuckets
+from .journal import Journal
 from .settings import (
     FEATURES,
     ONE_D_FEATURES,
@@ -44,13 +44,12 @@ from .settings import (
     paired,
     parse_csv,
     parse_settings,
+    with_problem,
 )
 
 UPDATE_INTERVAL = 1 / 21  # seconds between two moments offered to the page, at least
 MAX_QUEUED = 64  # messages waiting for the training thread; more are refused
 MAX_KEPT_MOMENTS = 60  # moments kept for the exported report
-GRADCHECK_SAMPLES = 20
-GRADCHECK_EPSILON = 1e-5  # CS231n's h: a trained network's tiny gradients drown at 1e-7
 MAX_WEIGHT = 100.0
 CHUNK_STEPS = 20_000  # one ``train`` call's steps, at most: its History stays small
 EXPLODE_FACTOR = 1000.0  # a step's loss this many times the first's (at least 0.1) explodes
@@ -113,7 +112,11 @@ class Session:
         # shuffling generator, the optimizer and the curves (None until the first build)
         self.data: lab.Data | None = None
         self.phi = self.X_train = self.Y_train = None
+        # training's one generator (shuffles, dropout masks), and the checks' own: a
+        # gradient check or a nudge never changes what training draws
         self.rng: np.random.Generator | None = None
+        self.check_rng: np.random.Generator | None = None
+        self.journal: Journal | None = None  # what changed the network, for the exports
         self.optimizer = None
         self.step_curves: CurveBuckets | None = None
         self.epoch_curves: CurveBuckets | None = None
@@ -183,7 +186,9 @@ class Session:
         self.X_train = self.phi(data.X[:n].T).T  # (n_train, n_0)
         self.Y_train = lab.targets(s, data.y[:n], len(data.classes))
         self.rng = np.random.default_rng(s.seed)
+        self.check_rng = np.random.default_rng([s.seed, 1])
         self.optimizer = get_optimizer(s.optimizer)
+        self.journal = Journal(s.optimizer, n)
         self.steps = self.epochs = 0
         self.step_curves, self.epoch_curves = CurveBuckets(len(net.sizes)), CurveBuckets(3)
         self.running, self.pending_steps = False, 0
@@ -206,20 +211,27 @@ class Session:
         batch_size = min(s.batch_size, self.data.n_train)
         epochs = max(1, CHUNK_STEPS // math.ceil(self.data.n_train / batch_size))
         whole = False  # the call ran all its epochs: nothing to show that views don't
+        dropout = s.dropout if len(self.net.sizes) > 2 else 0.0
+        journal = self.journal
+        journal.begin(self.steps, batch_size=batch_size, eta=s.eta, l1=s.l1, l2=s.l2,
+                      dropout=dropout)  # fmt: skip
         try:  # under the loop's own error state, the callbacks cost less (see train._epoch)
             with np.errstate(over="ignore", invalid="ignore"):
                 self.net.train(
                     self.X_train, self.Y_train, epochs=epochs, batch_size=batch_size,
                     eta=s.eta, seed=self.rng, callbacks=[self], optimizer=self.optimizer,
-                    l1=s.l1, l2=s.l2, dropout=s.dropout if len(self.net.sizes) > 2 else 0.0,
+                    l1=s.l1, l2=s.l2, dropout=dropout,
                 )  # fmt: skip
             whole = not self.stop_training
         except TrainingDivergedError:
+            journal.diverged(self.steps + 1)
             self._diverged(
                 "nan", self.steps + 1, f"the loss became NaN or infinite at step {self.steps + 1}",
                 f"the network keeps the weights of step {self.steps}",
             )  # fmt: skip
         finally:
+            if journal is self.journal:  # (not when the network was rebuilt meanwhile)
+                journal.end(self.steps)
             self._flush()
             if not (whole or self.closed.is_set()):
                 self._offer(force=True)
@@ -390,8 +402,10 @@ class Session:
     def _on_settings(self, message) -> None:
         old = self.settings
         try:
-            s, change = paired(parse_settings(message.get("settings")), old)
+            given, switched = with_problem(message.get("settings"), old)
+            s, change = paired(parse_settings(given), old)
             self._apply_settings(s, old)
+            change = "; ".join(x for x in (switched, change) if x)
             if change:  # said after the settings that show it
                 self.emit({"type": "info", "message": change})
         except ValueError:  # the page's controls go back to the settings in force
@@ -401,7 +415,7 @@ class Session:
     def _apply_settings(self, s: PlaygroundSettings, old: PlaygroundSettings) -> None:
         net_fields = ("features", "hidden", "activation", "output_activation", "cost", "init",
                       "seed")  # fmt: skip
-        data_changed = any(
+        data_changed = s.problem != old.problem or any(  # (the problem reads the labels anew)
             getattr(s, f) != getattr(old, f)
             for f in ("data", "n_samples", "noise", "train_percent", "data_seed", "points")
         )
@@ -410,7 +424,9 @@ class Session:
             self._rebuild(s, new_data=data_changed or self.net is None)
         else:
             if s.optimizer != old.optimizer:
+                self.journal.end(self.steps)  # the call under way ends (TRAINING_FIELDS)
                 self.optimizer = get_optimizer(s.optimizer)
+                self.journal.optimizer(s.optimizer)
             if (s.watch, s.show_test) != (old.watch, old.show_test):
                 self.version += 1
             if s.speed != old.speed:
@@ -451,59 +467,42 @@ class Session:
         self._restart = True
 
     def _on_csv(self, message) -> None:
-        self.csv = parse_csv(message.get("text"))
-        self._rebuild(replace(self.settings, data="csv"), new_data=True)
+        """An uploaded CSV: numeric targets of more than MAX_CLASSES distinct values make
+        a regression, anything else a classification (the page is told which, and why)."""
+        csv = parse_csv(message.get("text"))
+        old = self.settings
+        kind = target_kind(csv[1])
+        given, switched = with_problem(dict(old.to_dict(), data="csv", problem=kind), old)
+        s = parse_settings(given)
+        self.csv = csv
+        self._rebuild(s, new_data=True)
         self._restart = True
-
-    def _batch(self):
-        """A mini-batch of the training data (at most :data:`GRADCHECK_SAMPLES` rows)."""
-        m = min(self.settings.batch_size, GRADCHECK_SAMPLES, self.data.n_train)
-        rows = self.rng.choice(self.data.n_train, size=m, replace=False)
-        return self.X_train[rows], self.Y_train[rows]
+        distinct = len(set(csv[1].tolist()))
+        why = (f"its label column holds numbers of {distinct} distinct values (more than "
+               f"{MAX_CLASSES}): a regression" if kind == "regression" else
+               f"its label column holds {distinct} classes: a classification")  # fmt: skip
+        self.emit({"type": "info", "message": f"the CSV is loaded: {why}" +
+                   (f" ({switched})" if switched else "")})  # fmt: skip
 
     def _on_gradcheck(self, message) -> None:
-        X, Y = self._batch()
-        s = self.settings
-        report = gradcheck(
-            self.net, X, Y, epsilon=GRADCHECK_EPSILON, l2=s.l2, l1=s.l1, n=self.data.n_train
-        )
-        layers = [[_finite(w), _finite(b)] for w, b in report.layer_errors]
-        text = str(report)
-        if s.dropout:
-            text += "\n\n(checked without dropout: the cost a dropout step sees is random)"
-        self.emit({"type": "gradcheck", "passed": bool(report.passed),
-                   "verdict": report.verdict, "relative_error": _finite(report.relative_error),
-                   "threshold": report.threshold, "layers": layers, "text": text,
-                   "samples": len(X), "network": self.network_id,
-                   "network_text": self.network_text()})  # fmt: skip
-
-    def _weight_index(self, message) -> tuple[int, int, int]:
-        L = len(self.net.weights)
-        ell = _index(message.get("layer"), "layer", 1, L)
-        rows, cols = self.net.weights[ell - 1].shape
-        j = _index(message.get("j"), "row j", 0, rows - 1)
-        k = _index(message.get("k"), "column k", 0, cols - 1)
-        return ell, j, k
+        self.emit(probes.gradcheck_message(self))
 
     def _on_nudge(self, message) -> None:
-        ell, j, k = self._weight_index(message)
-        X, Y = self._batch()
-        amounts = np.linspace(-2.0, 2.0, 41)
-        r = nudge(self.net, X, Y, ell, (j, k), amounts)
-        self.emit({"type": "nudge", "name": r.name, "layer": ell, "j": j, "k": k,
-                   "value": r.value, "amounts": r.amounts.tolist(),
-                   "cost": [_finite(c) for c in r.cost], "slope": _finite(r.slope),
-                   "gradient": _finite(r.gradient), "samples": len(X),
-                   "network": self.network_id, "network_text": self.network_text()})  # fmt: skip
+        self.emit(probes.nudge_message(self, message))
 
     def _on_edit(self, message) -> None:
-        ell, j, k = self._weight_index(message)
+        ell, j, k = probes.weight_index(self.net, message)
         value = message.get("value")
         if isinstance(value, bool) or not isinstance(value, int | float) or \
                 not math.isfinite(value) or abs(value) > MAX_WEIGHT:  # fmt: skip
             raise ValueError(f"a weight must be a number between −{MAX_WEIGHT:g} and "
                              f"{MAX_WEIGHT:g}")  # fmt: skip
+        # the train call under way ends here, so that the edit falls between two calls
+        # (the exports replay it there); training goes on in a new call, a new epoch
+        self.journal.end(self.steps)
+        self._restart = True
         self.net.weights[ell - 1][j, k] = value  # in place: W is a view of θ
+        self.journal.edit(ell, j, k, value)
         self.network_id += 1  # results for the network before the edit no longer hold
         self.emit({"type": "info", "message": f"W{ell}[{j}, {k}] set to {value:g}"})
         self._offer(force=True)
@@ -538,14 +537,3 @@ _HANDLERS = {
     "backprop": Session._on_backprop,
 }
 MESSAGE_TYPES = ("close", *_HANDLERS)
-
-
-def _index(value, name: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be a whole number from {lo} to {hi}; got {value!r:.40}")
-    return value
-
-
-def _finite(x) -> float | None:
-    x = float(x)
-    return x if math.isfinite(x) else None

@@ -11,6 +11,10 @@ is. Nothing a page sends becomes a file path: data sets are names looked up in a
 table, and an uploaded CSV is parsed from text in memory (:func:`parse_csv`). The names a
 choice accepts come from the registries (:func:`choices`).
 
+The problem (:data:`PROBLEMS`: classification or regression) decides the data sets the
+page offers and the output activation and cost a switch brings (:func:`with_problem`,
+before the settings are checked; :func:`paired` after).
+
 >>> s = parse_settings({"hidden": [4, 2], "eta": 0.5})
 >>> s.hidden, s.eta, s.data
 ([4, 2], 0.5, 'circles')
@@ -28,6 +32,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
+from ..data.datasets import REGRESSION
 from ..engine.activations import ACTIVATIONS, hidden_activations
 from ..engine.costs import COSTS
 from ..engine.init import INITIALISERS
@@ -40,10 +45,30 @@ MAX_CSV_BYTES = 1 << 20
 MAX_MESSAGE_BYTES = 2 * MAX_CSV_BYTES + (64 << 10)  # a CSV upload, its newlines escaped in JSON
 MAX_SEED = 2**31 - 1
 
-DATA_SETS = ("circles", "xor", "blobs", "spirals", "moons", "toy", "csv", "drawn")
 MAX_DRAWN = 500  # points drawn by hand
 DRAWN_CLASSES = ("0", "1")  # the classes a drawn point can have
-DRAWN_LIMIT = 100.0  # |x1|, |x2| of a drawn point, at most
+DRAWN_LIMIT = 100.0  # |x1|, |x2| of a drawn point (and its value, in a regression), at most
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A kind of problem the playground poses: the data sets it offers (an uploaded CSV
+    and drawn points are either), and the output activation and cost it starts with."""
+
+    data: tuple[str, ...]
+    output_activation: str
+    cost: str
+
+
+# Classification learns class labels; regression a real number, on one linear output
+# neuron under the quadratic cost. The first data set of each is its default.
+PROBLEMS = {
+    "classification": Problem(("circles", "xor", "blobs", "spirals", "moons", "toy", "csv",
+                               "drawn"), "sigmoid", "binary_cross_entropy"),
+    "regression": Problem((*REGRESSION, "csv", "drawn"), "linear", "quadratic"),
+}  # fmt: skip
+DATA_SETS = tuple(dict.fromkeys(name for p in PROBLEMS.values() for name in p.data))
+_CLASSIFY = PROBLEMS["classification"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +112,8 @@ TRAINING_FIELDS = ("eta", "batch_size", "optimizer", "l1", "l2", "dropout")
 class PlaygroundSettings:
     """One playground setup; the defaults are TensorFlow Playground's opening page."""
 
-    data: str = "circles"
+    problem: str = "classification"
+    data: str = _CLASSIFY.data[0]
     n_samples: int = 500
     noise: float = 0.1
     train_percent: int = 70
@@ -96,8 +122,8 @@ class PlaygroundSettings:
     features: list[str] = field(default_factory=lambda: ["x1", "x2"])
     hidden: list[int] = field(default_factory=lambda: [8, 8])
     activation: str = "tanh"
-    output_activation: str = "sigmoid"
-    cost: str = "binary_cross_entropy"
+    output_activation: str = _CLASSIFY.output_activation
+    cost: str = _CLASSIFY.cost
     init: str = "xavier"
     seed: int = 0
     eta: float = 0.1
@@ -108,16 +134,16 @@ class PlaygroundSettings:
     dropout: float = 0.0
     watch: int = 0  # the hidden layer shown in 3-D; 0: the last
     speed: str = "100"  # steps per second while playing (SPEEDS): slow enough to watch
-    points: list[list[float]] = field(default_factory=list)  # drawn: [x1, x2, class]
+    points: list[list[float]] = field(default_factory=list)  # drawn: [x1, x2, class or value]
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     def structure(self) -> tuple:
         """What the panels are built from: a change here rebuilds them."""
-        return (self.data, self.n_samples, self.noise, self.train_percent, self.data_seed,
-                self.show_test, tuple(self.features), tuple(self.hidden), self.activation,
-                self.output_activation, self.watch)  # fmt: skip
+        return (self.problem, self.data, self.n_samples, self.noise, self.train_percent,
+                self.data_seed, self.show_test, tuple(self.features), tuple(self.hidden),
+                self.activation, self.output_activation, self.watch)  # fmt: skip
 
 
 def choices() -> dict[str, tuple[str, ...]]:
@@ -140,10 +166,12 @@ class Field:
     ``kind``: ``"choice"`` (one of ``choices()``), ``"int"``, ``"float"`` (from ``lo`` to
     ``hi``; ``open_lo``: ``lo`` itself excluded), ``"bool"``, ``"features"`` (some of
     :data:`FEATURES`), ``"layers"`` (hidden layer widths), ``"layer"`` (a hidden layer,
-    0 the last) or ``"points"`` (points drawn by hand, ``[x1, x2, class]``); ``group``:
+    0 the last) or ``"points"`` (points drawn by hand, ``[x1, x2, class]``, or
+    ``[x1, x2, value]`` in a regression); ``group``:
     where the page puts its control (None: no control of its own); ``step``: the
     control's step (``"any"``: any number); ``testid``: the control's test id (by default
-    the name with ``-`` for ``_``); ``labels``: a choice's text on the page.
+    the name with ``-`` for ``_``); ``labels``: a choice's text on the page;
+    ``by_problem``: the choices the page offers for each problem (of ``choices()``).
     """
 
     name: str
@@ -157,6 +185,7 @@ class Field:
     open_lo: bool = False
     testid: str | None = None
     labels: Callable[[str], str] | None = None  # a choice's text on the page (its name)
+    by_problem: Callable[[str], tuple[str, ...]] | None = None
 
     def to_dict(self) -> dict:
         """The field as the page receives it, its choices as they are now."""
@@ -172,6 +201,8 @@ class Field:
             out["choices"] = list(self.choices())
             if self.labels is not None:
                 out["labels"] = [self.labels(c) for c in out["choices"]]
+        if self.by_problem is not None:
+            out["byProblem"] = {p: list(self.by_problem(p)) for p in PROBLEMS}
         if self.kind == "features":
             out["choices"] = list(FEATURES)
             out["labels"] = [f.label for f in FEATURES.values()]
@@ -181,7 +212,9 @@ class Field:
 
 
 FIELDS = (
-    Field("data", "choice", "data", "data", choices=lambda: DATA_SETS),
+    Field("problem", "choice", "problem", "data", choices=lambda: tuple(PROBLEMS)),
+    Field("data", "choice", "data", "data", choices=lambda: DATA_SETS,
+          by_problem=lambda p: PROBLEMS[p].data),
     Field("n_samples", "int", "samples", "data", 10, MAX_SAMPLES, 10, testid="samples"),
     Field("noise", "float", "noise", "data", 0.0, 3.0, 0.05),
     Field("train_percent", "int", "training share (%)", "data", 10, 90, 5),
@@ -219,6 +252,7 @@ def schema() -> dict:
             "neurons": MAX_NEURONS,
             "csv": MAX_CSV_BYTES,
             "drawn": MAX_DRAWN,
+            "classes": list(DRAWN_CLASSES),
         },
     }
 
@@ -271,15 +305,21 @@ def _layers(value, f: Field) -> list[int]:
     return [_int(n, f"hidden layer {ell}", f.lo, f.hi) for ell, n in enumerate(value, 1)]
 
 
-def _points(value, f: Field) -> list[list[float]]:
+def _points(value, f: Field, problem: str) -> list[list[float]]:
+    """Drawn points: ``[x1, x2, class]`` in a classification, ``[x1, x2, value]`` in a
+    regression. (A class is a value too: switching the problem keeps what was drawn.)"""
     if not isinstance(value, list) or len(value) > MAX_DRAWN:
         raise ValueError(f"{f.label}: at most {MAX_DRAWN} points; got {_short(value)}")
+    what = "value" if problem == "regression" else "class"
     out = []
     for i, p in enumerate(value, start=1):
         if not isinstance(p, list) or len(p) != 3:
-            raise ValueError(f"drawn point {i} must be [x1, x2, class]; got {_short(p)}")
+            raise ValueError(f"drawn point {i} must be [x1, x2, {what}]; got {_short(p)}")
         x1, x2 = (_float(v, f"drawn point {i}'s x", f.lo, f.hi) for v in p[:2])
-        c = _int(p[2], f"drawn point {i}'s class", 0, len(DRAWN_CLASSES) - 1)
+        if problem == "regression":
+            c = _float(p[2], f"drawn point {i}'s value", f.lo, f.hi)
+        else:
+            c = _int(p[2], f"drawn point {i}'s class", 0, len(DRAWN_CLASSES) - 1)
         out.append([x1, x2, c])
     return out
 
@@ -303,7 +343,7 @@ def _check(f: Field, value, s: PlaygroundSettings):
     if f.kind == "layer":
         return _int(value, f.label, 0, max(len(s.hidden), 0))
     if f.kind == "points":
-        return _points(value, f)
+        return _points(value, f, s.problem)
     raise AssertionError(f"unknown kind of setting {f.kind!r}")
 
 
@@ -325,6 +365,65 @@ def parse_settings(given) -> PlaygroundSettings:
     for f in FIELDS:  # (in order: "watch" is checked against "hidden")
         setattr(s, f.name, _check(f, g[f.name], s))
     return s
+
+
+def problem_of(data: str) -> str | None:
+    """The one problem data set ``data`` belongs to; None for those of either (a CSV,
+    drawn points) and for an unknown name."""
+    owners = [name for name, p in PROBLEMS.items() if data in p.data]
+    return owners[0] if len(owners) == 1 else None
+
+
+def check_problem(s: PlaygroundSettings) -> None:
+    """ValueError unless ``s.data`` is one of the data sets of ``s.problem``."""
+    offered = PROBLEMS[s.problem].data
+    if s.data not in offered:
+        raise ValueError(f"{s.data} is a {problem_of(s.data)} data set; a {s.problem} "
+                         f"offers {', '.join(offered)}")  # fmt: skip
+
+
+def with_problem(given, old: PlaygroundSettings) -> tuple[dict, str]:
+    """A page's settings (JSON, not yet checked) made to fit one problem, and what changed
+    ("": nothing), before :func:`parse_settings` checks them.
+
+    A data set of one problem brings that problem. A new problem brings its data set (if
+    the data is not one of its own), its output activation and its cost (each unless the
+    same message chose it too: the one the user just chose wins), and one output neuron;
+    drawn points whose values are not classes leave a classification.
+
+    >>> g, said = with_problem({"problem": "regression"}, PlaygroundSettings())
+    >>> g["data"], g["output_activation"], g["cost"]
+    ('plane', 'linear', 'quadratic')
+    >>> said
+    'regression: data set to plane, output activation set to linear, cost set to quadratic'
+    """
+    if not isinstance(given, dict):
+        return given, ""
+    g = dict(old.to_dict(), **given)
+    said = []
+    owner = problem_of(g["data"]) if isinstance(g["data"], str) else None
+    if g["data"] != old.data and owner is not None and g["problem"] == old.problem:
+        g["problem"] = owner
+        said.append(f"problem set to {owner}: {g['data']} is a {owner} data set")
+    if g["problem"] == old.problem or g["problem"] not in PROBLEMS:
+        return g, "; ".join(said)
+    new = PROBLEMS[g["problem"]]
+    changes = []
+    drawn_values = [p[2] for p in g["points"] if isinstance(p, list) and len(p) == 3] \
+        if isinstance(g["points"], list) else []  # fmt: skip
+    if g["data"] == "drawn" and g["problem"] == "classification" and \
+            any(v not in (0, 1) for v in drawn_values):  # fmt: skip
+        g["data"], g["points"] = new.data[0], []
+        changes.append(f"data set to {new.data[0]} (the drawn values are not classes 0 and 1)")
+    elif g["data"] not in new.data:
+        g["data"] = new.data[0]
+        changes.append(f"data set to {g['data']}")
+    for key, label in (("output_activation", "output activation"), ("cost", "cost")):
+        if g[key] == getattr(old, key) and g[key] != getattr(new, key):
+            g[key] = getattr(new, key)
+            changes.append(f"{label} set to {g[key]}")
+    said.append(f"{g['problem']}: {', '.join(changes)}" if changes else "")
+    return g, "; ".join(x for x in said if x)
 
 
 def paired(s: PlaygroundSettings, old: PlaygroundSettings) -> tuple[PlaygroundSettings, str]:

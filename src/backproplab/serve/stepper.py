@@ -291,7 +291,7 @@ def message_for(session, message: dict) -> dict:
         "set": "training" if i < data.n_train else "test",
         "x": data.X[i].tolist(),
         "features": list(session.features),
-        "label": data.classes[int(data.y[i])],
+        "label": None if data.regression else data.classes[int(data.y[i])],  # (None: a value)
         "sizes": list(net.sizes),
         "activation": net.activation,
         "output_activation": net.output_activation,

@@ -44,7 +44,8 @@ def curve_history(m) -> dict[str, np.ndarray]:
         "epochs_per_row": np.array(m.epoch_curves.k),
         "gradcheck_history": np.zeros((0, 2)),
     }
-    if np.isfinite(epochs[:, 2]).all():  # (a history without accuracy holds NaN)
+    if np.isfinite(epochs[:, 2]).all() and not m.data.regression:  # (a history without
+        # accuracy holds NaN; a regression's targets may look like labels, but are not)
         h["accuracy_epoch"] = epochs[:, 2]
     return h
 

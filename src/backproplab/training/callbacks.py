@@ -40,6 +40,29 @@ from ..engine.forward import feedforward
 from ..validation import check_positive_int, check_X, check_XY
 
 
+class StopAfter:
+    """Ends each ``train`` call it is given to after ``steps`` steps of that call (mid-epoch
+    if need be), through the ``stop_training`` flag.
+
+    >>> import numpy as np
+    >>> from backproplab import Network
+    >>> X, y = np.zeros((10, 2)), np.ones(10)
+    >>> Network([2, 1], seed=0).train(X, y, epochs=5, batch_size=4, eta=0.1,
+    ...                               callbacks=[StopAfter(7)]).n_steps
+    7
+    """
+
+    def __init__(self, steps: int):
+        self.steps = check_positive_int(steps, "steps")
+        self.stop_training = False
+
+    def on_train_begin(self, net, history) -> None:
+        self.stop_training = False
+
+    def on_step_end(self, net, history, step: int) -> None:
+        self.stop_training = history.n_steps >= self.steps
+
+
 @dataclass
 class Snapshot:
     """The network as it was after ``step`` steps (``epoch`` = step / steps per epoch).

@@ -255,6 +255,21 @@ def to_uint8(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.clip(np.rint((values - lo) / (hi - lo) * 255), 0, 255).astype(np.uint8)
 
 
+def value_scale(targets: np.ndarray) -> tuple[float, float]:
+    """The range [lo, hi] a regression's colour scale spans, its middle (white) the middle
+    of the diverging scale: symmetric about 0 when the targets have both signs (white is
+    0), else the targets' own range.
+
+    >>> value_scale(np.array([-0.5, 1.0])), value_scale(np.array([2.0, 4.0]))
+    ((-1.0, 1.0), (2.0, 4.0))
+    """
+    lo, hi = float(np.min(targets)), float(np.max(targets))
+    if lo < 0 < hi:
+        m = max(-lo, hi)
+        return -m, m
+    return (lo, hi) if hi > lo else (lo - 1.0, lo + 1.0)
+
+
 def predicted_class(run) -> np.ndarray:
     """(S, n) the class index each recorded sample is given at each moment, from a^L.
 
@@ -294,8 +309,12 @@ def regions(run, gx, gy) -> tuple[np.ndarray, str, np.ndarray | None]:
     Returns ``(codes, kind, values)``: for one output neuron (``kind = "output"``) ``codes``
     is a^L on 0 … 255 over the output's range and ``values`` the float a^L itself, both
     (S, G, G); for several (``"class"``) ``codes`` is the predicted class (the largest
-    output) and ``values`` is None."""
+    output) and ``values`` is None. A regression (``"regression"``): ``codes`` is a^L on
+    0 … 255 over the targets' colour scale (:func:`value_scale`), ``values`` None (no
+    boundary: no class changes anywhere)."""
     a = output_grid(run, gx, gy)
+    if run.regression:
+        return to_uint8(a[:, 0], *value_scale(run.y)), "regression", None
     if a.shape[1] > 1:
         return class_codes(np.argmax(a, axis=1), a.shape[1]), "class", None
     lo, hi = value_range(run.output_activation, a)

@@ -24,6 +24,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from ..formats.files import atomic_write_text
 from . import reproduce
 from .panels import PANELS, gz64, pack, page_data
@@ -209,11 +211,12 @@ def render_report(run, data=None) -> str:
     check = run.gradcheck.get("text", "no gradient check was run")
     during = run.history.get("gradcheck_history")
     if during is not None and len(during):
-        errors = during[:, 1]
-        check += (
-            f"\n\nduring training: {len(during)} checks, relative error from "
-            f"{errors.min():.1e} to {errors.max():.1e}"
-        )
+        errors = during[:, 1][np.isfinite(during[:, 1])]
+        check += f"\n\nduring training: {len(during)} checks"
+        if len(errors):
+            check += f", relative error from {errors.min():.1e} to {errors.max():.1e}"
+        if len(errors) < len(during):
+            check += f"; {len(during) - len(errors)} with no finite error (NaN or infinite)"
     if "[" in check:  # the worst parameters, named as the code indexes them
         check += (
             "\n\nParameters are named as in the code, counting from 0: W2[0, 1] is the "

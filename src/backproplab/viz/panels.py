@@ -94,10 +94,20 @@ def _hidden(run, meta: dict, arrays: dict, nice: bool = False) -> None:
             "changes)."
         )
     no_plane = ""
-    if plane:
+    at_zero = float(get_activation(run.output_activation).f(np.zeros((1, 1)))[0, 0])
+    if plane and run.regression:
+        note += (
+            " The grey grid is the output neuron's surface w·a + b = 0 at this moment: the "
+            f"network's output is {at_zero:g} there. The colour of a point is its target."
+        )
+        no_plane = (
+            "At this moment the output neuron's surface w·a + b = 0 lies outside the box: "
+            f"every sample's output is on one side of {at_zero:g}."
+        )
+    elif plane:
         note += (
             " The grey grid is the output neuron's decision surface w·a + b = 0 at this moment:"
-            " the network's output is ½ there."
+            f" the network's output is {at_zero:g} there."
         )
         no_plane = (
             "At this moment the output neuron's surface w·a + b = 0 lies outside the box: "
@@ -144,6 +154,9 @@ def _input(run, meta: dict, arrays: dict, grid: int = GRID) -> None:
     elif n0 == 2:
         Xin, labels, mode = run.X, ["x₁", "x₂"], "plane"
         note = "The data over the network's decision regions at this moment."
+        if run.regression:
+            note = ("The network's output over the input plane at this moment, and each "
+                    "sample coloured by its target, on the colour scale of the bar.")  # fmt: skip
         if run.weights is None:
             mode, note = "points", "The data (the network is too large to store its regions)."
     else:
@@ -206,7 +219,10 @@ def _range_text(run, lo, hi) -> list[str]:
 
 
 def _targets_1d(run) -> np.ndarray:
-    """The 1-D data's targets as the network was trained on: low/1 by class."""
+    """The 1-D data's targets as the network was trained on: low/1 by class (a
+    regression's are its y)."""
+    if run.regression:
+        return np.asarray(run.y, dtype=float)
     return np.where(run.y == 1, 1.0, low_target(run.output_activation))
 
 
@@ -302,8 +318,11 @@ PANELS = (
           lambda meta: meta["network_note"]),
     Panel("loss-curve", "Training", "loss.js", None,
           lambda run, meta, arrays, o: _curves(run, meta, arrays, o["curve_points"]),
-          lambda meta: "Loss per step and per epoch, accuracy, and each layer's gradient "
-          "norm; the dotted line is the moment shown, and a click on a curve goes there."),
+          lambda meta: "Loss per step and per epoch, "
+          + ("no accuracy (a regression has no classes to count), " if meta["regression"] else
+             "accuracy, ")
+          + "and each layer's gradient norm; the dotted line is the moment shown, and a click "
+          "on a curve goes there."),
 )  # fmt: skip
 
 
@@ -332,7 +351,10 @@ def page_data(
         "loss": [None if not np.isfinite(v) else float(v) for v in run.loss],
         "steps_per_epoch": run.steps_per_epoch,
     }
-    arrays = {"y": run.y.astype(np.int32)}
+    # y: the class index of each sample, or a regression's real-valued target
+    arrays = {"y": run.y.astype(np.float32 if run.regression else np.int32)}
+    # a regression: the range of the colour scale its values are drawn on (None: classes)
+    meta["regression"] = {"range": list(moments.value_scale(run.y))} if run.regression else None
     options = {"grid": grid, "nice_box": nice_box, "curve_points": curve_points}
     chosen = [p for p in PANELS if panels is None or p.id in panels]
     for panel in chosen:

@@ -14,9 +14,12 @@ Two recipes:
   bit;
 - a playground session (:func:`for_session`, and :func:`for_run` on a run the playground
   exported): the same data, shuffle, split and features, the network from its seed, then
-  the parameters the session had when the file was made (training, pauses mid-epoch and
-  weights edited by hand included), so the script's losses are the page's; it then trains
-  on from there.
+  the session's training replayed from its :mod:`journal <backproplab.serve.journal>` —
+  the same ``train`` calls on the same generator, stopped at the same step when a pause
+  and a change cut one mid-epoch, and the weights edited by hand set between them — so
+  the script reaches the page's parameters and losses. A session that cannot be replayed
+  (its loss became NaN, or it made too many changes) gets its parameters written out
+  instead, with a comment saying why.
 """
 
 from __future__ import annotations
@@ -94,8 +97,14 @@ def _network(sizes, activation, output_activation, cost, init, seed) -> list[str
     ]  # fmt: skip
 
 
-def _encode(sizes, output_activation) -> str:
+def _encode(sizes, output_activation, problem: str = "classification") -> str:
+    """The line that turns ``labels`` into the targets Y: class labels as 0/1 (or low/1)
+    or one-hot rows; a regression's real numbers (a CSV's text too) as one column."""
     from ..data.labels import low_target
+
+    if problem == "regression":
+        _int(sizes[-1], "outputs of a regression", 1, 1)
+        return "Y = np.array(labels, dtype='float64')[:, None]  # the real-valued targets, (n, 1)"
 
     low = _float(low_target(output_activation), "low target", -1.0, 0.0)
     n_out = _int(sizes[-1], "outputs", 1, 100_000)
@@ -190,19 +199,72 @@ def _cli_lines(run) -> list[str]:
 # -- a playground session ----------------------------------------------------------------
 
 
-def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[str]:
+def _replay_lines(journal, sizes: list[int], seed: int) -> list[str]:
+    """The session's training as calls and edits, each entry of ``journal`` (a list of
+    :mod:`backproplab.serve.journal` entries) checked to its type and range."""
+    from ..engine.optim import OPTIMIZERS
+    from ..serve.journal import MAX_ENTRIES
+
+    if not isinstance(journal, list) or len(journal) > MAX_ENTRIES:
+        raise ValueError(f"journal must be a list of at most {MAX_ENTRIES} entries")
+    lines = [
+        "# the session's training, call by call, on its one generator (shuffles and dropout",
+        "# masks); a call ends when a training setting changes or a weight is edited by hand",
+        f"rng = np.random.default_rng({_int(seed, 'seed', 0, 2**32 - 1)})",
+    ]
+    done = 0
+    for e in journal:
+        kind = e.get("kind") if isinstance(e, dict) else None
+        if kind == "optimizer":
+            name = _choice(e.get("name"), "optimizer", OPTIMIZERS)
+            lines.append(f"opt = optim.get_optimizer({name})")
+        elif kind == "train":
+            steps = int(_int(e.get("steps"), "steps", 1, 10**12))
+            stop = (f", callbacks=[StopAfter({steps})]"
+                    if _bool(e.get("partial"), "partial") == "True" else "")  # fmt: skip
+            lines += [
+                f"# steps {done + 1}–{done + steps}"
+                + (" (stopped mid-epoch: paused, then a change)" if stop else ""),
+                f"net.train(F[:n_train], Y[:n_train], "
+                f"epochs={_int(e.get('epochs'), 'epochs', 1, 10**12)}, "
+                f"batch_size={_int(e.get('batch_size'), 'batch_size', 1, 10**7)},",
+                f"          eta={_float(e.get('eta'), 'eta', 0.0, 1e6, open_lo=True)}, "
+                f"optimizer=opt, l1={_float(e.get('l1'), 'l1', 0.0, 1e6)}, "
+                f"l2={_float(e.get('l2'), 'l2', 0.0, 1e6)}, "
+                f"dropout={_float(e.get('dropout'), 'dropout', 0.0, 0.99)}, seed=rng{stop})",
+            ]
+            done += steps
+        elif kind == "edit":
+            layer = int(_int(e.get("layer"), "layer", 1, len(sizes) - 1))
+            j = _int(e.get("j"), "row j", 0, sizes[layer] - 1)
+            k = _int(e.get("k"), "column k", 0, sizes[layer - 1] - 1)
+            value = _float(e.get("value"), "an edited weight", -1e6, 1e6)
+            lines.append(f"net.weights[{layer - 1}][{j}, {k}] = {value}  "
+                         f"# W{layer}[{j}, {k}] edited by hand after step {done}")  # fmt: skip
+        else:
+            raise ValueError("journal entries must be optimizer, train or edit entries")
+    if journal and journal[0].get("kind") != "optimizer":
+        raise ValueError("a journal starts with its optimizer")
+    return lines
+
+
+def _playground_lines(given: dict, sizes, d: int, params, steps: int,
+                      journal=None) -> list[str]:  # fmt: skip
     """``given``: the playground's settings as a dict; ``d``: raw inputs (1 or 2);
-    ``params``: ``(weights, biases)`` now, biases (n_ℓ, 1), or None."""
+    ``params``: ``(weights, biases)`` now, biases (n_ℓ, 1), or None; ``journal``: the
+    session's journal entries to replay, or the reason it cannot be replayed (a text)."""
     from ..engine.optim import OPTIMIZERS
     from ..serve.lab import data_noise, features_for
     from ..serve.settings import DATA_SETS, FEATURES, parse_settings
 
+    replay = isinstance(journal, list) and bool(journal)
     s = parse_settings(given)  # the playground's own check of every setting
     if s.data == "csv":
         load = ["# the uploaded CSV (rows x1,x2,label), saved as data.csv beside this script",
                 "X, labels = parse_csv(Path('data.csv').read_text(encoding='utf-8'))"]  # fmt: skip
     elif s.data == "drawn":
-        load = ["# the points drawn on the page: x1, x2 and the class (0 or 1) of each",
+        what = "value" if s.problem == "regression" else "class (0 or 1)"
+        load = [f"# the points drawn on the page: x1, x2 and the {what} of each",
                 f"P = np.array({_matrix(np.array(s.points, dtype=float), 'the drawn points')})",
                 "X, labels = P[:, :2], P[:, 2]"]  # fmt: skip
     elif s.data == "toy":
@@ -233,12 +295,13 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
         *(["from pathlib import Path", ""] if csv else []),
         "import numpy as np",
         "",
-        "from backproplab import Network, datasets",
+        f"from backproplab import Network, datasets{', optim' if replay else ''}",
         "from backproplab.data.labels import encode_labels",
         *(["from backproplab.serve.settings import parse_csv"] if csv else []),
+        *(["from backproplab.training.callbacks import StopAfter"] if replay else []),
         "",
         *load,
-        _encode(sizes, s.output_activation),
+        _encode(sizes, s.output_activation, s.problem),
         *split,
         "x1 = X[:, 0]",
         "x2 = X[:, 1]" if d == 2 else "x2 = np.zeros(len(X))",
@@ -246,26 +309,39 @@ def _playground_lines(given: dict, sizes, d: int, params, steps: int) -> list[st
         "  # the input features",
         *_network(sizes, s.activation, s.output_activation, s.cost, s.init, s.seed),
     ]
-    if params is None:
+    if replay:
+        lines += _replay_lines(journal, _sizes(sizes), s.seed)
+    elif params is None:
         lines.append("# (the run file kept no parameters: this is the network as it started)")
     else:
         steps_text = _int(steps, "steps", 0, 10**12)
-        lines.append(f"# the parameters after {steps_text} steps (weights edited by hand included)")
+        why = "the session kept no journal of its training"
+        if journal is not None:
+            _text(journal, "journal")  # printable, one line: safe in a comment
+            why = f"the session's training cannot be replayed: {journal}"
+        lines += [f"# {why};", f"# so, the parameters after {steps_text} steps "
+                  "(weights edited by hand included)"]  # fmt: skip
         for i, (W, b) in enumerate(zip(*params, strict=True)):
             lines.append(f"net.weights[{i}][...] = {_matrix(W, 'a weight matrix')}")
             lines.append(f"net.biases[{i}][...] = {_matrix(b, 'a bias vector')}")
     lines += [
         'print("training loss", net.cost(F[:n_train], Y[:n_train]))',
         *([] if s.data == "drawn" else ['print("test loss", net.cost(F[n_train:], Y[n_train:]))']),
-        "# train on from here, as the playground does (one more epoch; the optimizer's",
-        "# state, e.g. Adam's moments, starts afresh)",
+        *(
+            ["# train on from here: one more epoch, on the same generator and optimizer"]
+            if replay
+            else [
+                "# train on from here: one more epoch (the optimizer's state, e.g.",
+                "# Adam's moments, starts afresh)",
+            ]
+        ),  # fmt: skip
         f"history = net.train(F[:n_train], Y[:n_train], epochs=1, "
         f"batch_size={_int(s.batch_size, 'batch_size', 1, 10**7)},",
-        f"                    eta={_float(s.eta, 'eta', 0.0, 1e6, open_lo=True)}, "
-        f"optimizer={_choice(s.optimizer, 'optimizer', OPTIMIZERS)}, "
+        f"                    eta={_float(s.eta, 'eta', 0.0, 1e6, open_lo=True)}, optimizer="
+        f"{'opt' if replay else _choice(s.optimizer, 'optimizer', OPTIMIZERS)}, "
         f"l1={_float(s.l1, 'l1', 0.0, 1e6)}, l2={_float(s.l2, 'l2', 0.0, 1e6)},",
         f"                    dropout={_float(dropout, 'dropout', 0.0, 0.99)}, "
-        f"seed={_int(s.seed, 'seed', 0, 2**32 - 1)})",
+        f"seed={'rng' if replay else _int(s.seed, 'seed', 0, 2**32 - 1)})",
         'print("training loss after one more epoch", net.cost(F[:n_train], Y[:n_train]))',
     ]
     return lines
@@ -286,7 +362,7 @@ def for_run(run) -> str:
         if run.weights is not None:
             params = ([W[-1] for W in run.weights], [b[-1][:, None] for b in run.biases])
         lines = _playground_lines(run.settings, run.sizes, run.X.shape[1], params,
-                                  int(run.step[-1]))  # fmt: skip
+                                  int(run.step[-1]), run.journal)  # fmt: skip
     else:
         lines = _cli_lines(run)
     return check_code("\n".join(lines) + "\n")
@@ -295,9 +371,9 @@ def for_run(run) -> str:
 def for_session(session) -> str:
     """The playground's exported script for ``session`` (on its thread)."""
     net = session.net
-    params = (net.weights, net.biases)
+    params, journal = (net.weights, net.biases), session.journal.export(session.steps)
     lines = _playground_lines(session.settings.to_dict(), net.sizes, session.data.X.shape[1],
-                              params, session.steps)  # fmt: skip
+                              params, session.steps, journal)  # fmt: skip
     return check_code("\n".join(lines) + "\n")
 
 
@@ -312,17 +388,19 @@ CALLS = {
     "encode_labels", "parse_csv", "Path", "Path().read_text", "np.random.default_rng",
     "np.random.default_rng().permutation", "np.column_stack", "np.sin", "np.zeros", "len",
     "min", "max", "round", "net.train", "net.cost", "net.accuracy", "print", "np.array",
+    "optim.get_optimizer", "StopAfter",
 }  # fmt: skip
 NAMES = {
     "Network", "datasets", "encode_labels", "parse_csv", "Path", "np", "len", "min", "max",
     "round", "print", "X", "labels", "Y", "classes", "order", "n_train", "x1", "x2", "F",
-    "net", "history", "b", "P",
+    "net", "history", "b", "P", "rng", "opt", "optim", "StopAfter",
 }  # fmt: skip
 ATTRIBUTES = {"weights", "biases", "loss_epoch", "random"}
 IMPORTS = {
     "pathlib": {"Path"},
     "numpy": set(),
-    "backproplab": {"Network", "datasets"},
+    "backproplab": {"Network", "datasets", "optim"},
+    "backproplab.training.callbacks": {"StopAfter"},
     "backproplab.data.labels": {"encode_labels"},
     "backproplab.serve.settings": {"parse_csv"},
 }

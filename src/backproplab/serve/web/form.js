@@ -3,7 +3,7 @@
 // the page wrote there (its buttons), or what says data-after="name" just after the
 // control of setting `name`.
 
-import { controlSpec, fromControl, layerOptions, toControl } from "./schema.js";
+import { choiceOptions, controlSpec, fromControl, layerOptions, toControl } from "./schema.js";
 
 function element(tag, attrs = {}, text = "") {
   const el = document.createElement(tag);
@@ -86,6 +86,12 @@ export function writeControls(root, fields, s) {
     }
     const el = root.getElementById(f.name);
     if (f.kind === "layer") el.replaceChildren(...optionsOf(layerOptions(layers ? s[layers.name].length : 0)));
+    if (f.byProblem) { // (the data sets of the problem in force)
+      const want = choiceOptions(f, s);
+      if ([...el.options].map((o) => o.value).join() !== want.map(([v]) => v).join()) {
+        el.replaceChildren(...optionsOf(want));
+      }
+    }
     if (f.kind === "bool") el.checked = s[f.name];
     else el.value = toControl(f, s[f.name]);
   }

@@ -8,7 +8,7 @@ import { Plotly, config, usePlotly } from "../../viz/web/plot.js";
 import { fixed, sci } from "../../viz/web/format.js";
 import * as view from "../../viz/web/view.js";
 import { buildControls, readControls, writeControls } from "./form.js";
-import { confirmed, wireDrawing } from "./draw.js";
+import { confirmed, showDrawControl, wireDrawing } from "./draw.js";
 import { editLayers, fromQuery, toQuery } from "./schema.js";
 import * as stepper from "./stepper.js";
 import * as confusion from "./confusion.js";
@@ -18,6 +18,7 @@ const $ = (id) => document.getElementById(id);
 const json = (id) => JSON.parse($(id).textContent);
 const SCHEMA = json("bpl-schema"), FIELDS = SCHEMA.fields, LIMITS = SCHEMA.limits;
 const PANELS = json("bpl-panels");
+const DATA = FIELDS.find((f) => f.name === "data"), POINTS = FIELDS.find((f) => f.kind === "points");
 const TEACHER = isTeacher(location.search); // ?view=teacher: the teacher's view
 let socket = null, defaults = SCHEMA.defaults, current = null, lastVersion = null, views = 0;
 const heldFor = { gradcheck: null, nudge: null }; // the network each shown result holds for
@@ -67,8 +68,21 @@ function layerButtons(n) {
   $("layer-neurons").replaceChildren(...parts);
 }
 
+// What a problem shows: a regression has no classes to discretize, and draws values.
+function showProblem(s) {
+  const regression = s.problem === "regression";
+  $("discretize-label").hidden = regression;
+  if (regression && $("discretize").checked) {
+    $("discretize").checked = false;
+    view.emit("discretize", false);
+  }
+  showDrawControl(document, s.problem, LIMITS.classes, POINTS.lo, POINTS.hi);
+  document.body.dataset.problem = s.problem;
+}
+
 function show(s) {
   writeControls(document, FIELDS, s);
+  showProblem(s);
   layerButtons(s.hidden.length);
   $("nudge-layer").max = String(s.hidden.length + 1);
 }
@@ -99,8 +113,11 @@ function onView(m) {
   const st = m.status;
   $("epoch").textContent = String(st.epochs);
   $("steps").textContent = String(st.steps);
-  $("train-loss").textContent = fixed(st.train_loss);
-  $("test-loss").textContent = fixed(st.test_loss);
+  for (const [id, loss] of [["train-loss", st.train_loss], ["test-loss", st.test_loss]]) {
+    $(id).textContent = fixed(loss); // rounded to read; the full value to check against
+    if (loss === null || loss === undefined) delete $(id).dataset.value;
+    else $(id).dataset.value = String(loss);
+  }
   $("play").setAttribute("aria-pressed", String(st.running));
   clearStale(st.network);
   views += 1;
@@ -264,13 +281,19 @@ function wire() {
   }
   $("log-steps").addEventListener("change", () => view.emit("log-steps", $("log-steps").checked));
   $("discretize").addEventListener("change", () => view.emit("discretize", $("discretize").checked));
+  for (const f of ["nudge-layer", "nudge-j", "nudge-k"]) { // typed in: its wire is highlighted too
+    $(f).addEventListener("input", () => {
+      const m = weightMessage("mark");
+      view.emit("mark-weight", m.layer, m.j, m.k);
+    });
+  }
   $("nudge").addEventListener("click", () => send(weightMessage("nudge")));
   $("set-weight").addEventListener("click", () => send({ ...weightMessage("edit"), value: Number($("weight-value").value) }));
   for (const what of ["model", "report", "script"]) {
     $(`export-${what}`).addEventListener("click", () => send({ type: "export", what }));
   }
   wireDrawing(document, { settings: () => readControls(document, FIELDS, current), say, most: LIMITS.drawn,
-    apply: (s) => send({ type: "settings", settings: s }) });
+    apply: (s) => send({ type: "settings", settings: s }), home: (s) => DATA.byProblem[s.problem][0] });
   $("csv").addEventListener("change", async () => {
     const file = $("csv").files[0];
     if (!file) return;

@@ -1,5 +1,6 @@
 // Points drawn by hand on the input space, as the "points" setting holds them: [x1, x2,
-// class] triples in input coordinates. Pure functions, no DOM.
+// class] triples in input coordinates ([x1, x2, value] in a regression). Pure functions,
+// no DOM.
 
 const DECIMALS = 1000; // a click is placed to 3 decimals: the address stays short
 
@@ -12,9 +13,25 @@ export function toData(px, py, rect, xrange, yrange) {
   return [round(xrange[0] + fx * (xrange[1] - xrange[0])), round(yrange[1] - fy * (yrange[1] - yrange[0]))];
 }
 
-/** `points` with [x1, x2, c] added, or `{error}` when `most` are there already. */
+/** The control that says what a new point is, for `problem`: a choice of `classes` in a
+ * classification, a number from `lo` to `hi` in a regression. `{tag, attrs, options,
+ * label, what}`: the element, its attributes, a select's [value, text] pairs, its label
+ * and how the draw note speaks of it. */
+export function drawControl(problem, classes, lo, hi) {
+  const attrs = { id: "draw-class", "data-testid": "draw-class" };
+  if (problem === "regression") {
+    return { tag: "input", attrs: { ...attrs, type: "number", step: "any", min: String(lo), max: String(hi), value: "1" },
+      options: [], label: "value of a new point", what: "with the value typed" };
+  }
+  return { tag: "select", attrs, options: classes.map((c) => [c, `class ${c}`]), label: "class of a new point",
+    what: "of the chosen class" };
+}
+
+/** `points` with [x1, x2, c] added, or `{error}` when `most` are there already or c is
+ * not a number (an empty value box). */
 export function addPoint(points, x1, x2, c, most) {
   if (points.length >= most) return { error: `at most ${most} drawn points: shift-click removes one` };
+  if (!Number.isFinite(c)) return { error: "type the new point's value first" };
   return [...points, [x1, x2, c]];
 }
 

@@ -10,6 +10,14 @@ export function layerOptions(n) {
   return options;
 }
 
+/** A choice's options as settings `s` allow them, [value, text] pairs: a field whose
+ * choices follow the problem (`byProblem`, the data sets) offers those of `s.problem`. */
+export function choiceOptions(field, s = {}) {
+  const text = (c) => (field.labels ? field.labels[field.choices.indexOf(c)] : c);
+  const offered = (field.byProblem && field.byProblem[s.problem]) || field.choices;
+  return offered.map((c) => [c, text(c)]);
+}
+
 /** How a field is shown: `{tag, attrs, options, items, labelAfter}`. `tag` is "select",
  * "input" or "checkboxes" (then `items`: one checkbox per choice); `attrs` the element's
  * attributes; `options`: a select's [value, text] pairs; `labelAfter`: the label follows
@@ -18,7 +26,7 @@ export function controlSpec(field, hidden = []) {
   const attrs = { id: field.name, "data-testid": field.testid };
   switch (field.kind) {
     case "choice":
-      return { tag: "select", attrs, options: field.choices.map((c, k) => [c, field.labels ? field.labels[k] : c]) };
+      return { tag: "select", attrs, options: choiceOptions(field) };
     case "layer":
       return { tag: "select", attrs, options: layerOptions(hidden.length) };
     case "int":

@@ -7,7 +7,8 @@
 
 import { Plotly } from "../../viz/web/plot.js";
 import * as view from "../../viz/web/view.js";
-import { highlightLayer, holdsText, keepStep, newAt, positionText, revealed, short, symbol } from "./steps.js";
+import { highlightLayer, holdsText, keepStep, newAt, positionText, revealed, short, symbol, targetText }
+  from "./steps.js";
 
 const $ = (id) => document.getElementById(id);
 const RETRY_MS = 2000; // a request unanswered this long (an error instead) may go again
@@ -89,7 +90,7 @@ function render() {
   $("bp-next").disabled = k === result.steps.length - 1;
   const target = $("bp-target");
   target.dataset.value = result.target.map(String).join(",");
-  target.textContent = `${result.target.map(short).join(", ")} (class ${result.label})`;
+  target.textContent = targetText(result);
   $("backprop-stepper").dataset.step = String(k);
   highlight(highlightLayer(step));
 }

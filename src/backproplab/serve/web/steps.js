@@ -24,6 +24,13 @@ export function newAt(result, k) {
   return new Set(result.steps[k].shows.map(([q, ell]) => `${q}:${ell}`));
 }
 
+/** The target y as the stepper writes it: its values, and the class they stand for
+ * (a regression's target is a real number: it has no class, `label` null). */
+export function targetText(result) {
+  const y = result.target.map(short).join(", ");
+  return result.label === null ? `${y} (a real-valued target)` : `${y} (class ${result.label})`;
+}
+
 /** A value as the cells write it: 3 significant digits, a true minus sign (the equations'
  * way); the full value stays in the cell's data-value. */
 export function short(v) {
@@ -55,7 +62,8 @@ export function holdsText(r) {
   const x = r.x.map(short).join(", ");
   const net = `[${r.sizes.join(", ")}], ${r.activation} hidden, ${r.output_activation} output, ${r.cost} cost`;
   return `For the network ${net}, at training step ${r.at_step}; sample ${r.sample} ` +
-    `(${r.set} set, class ${r.label}) at x = (${x}), features ${r.features.join(", ")}.`;
+    `(${r.set} set, ${r.label === null ? `target ${r.target.map(short).join(", ")}` : `class ${r.label}`}) ` +
+    `at x = (${x}), features ${r.features.join(", ")}.`;
 }
 
 /** The layer the diagram highlights at step s: its own, or none (BP3, the update). */

@@ -1,4 +1,5 @@
-// Colour scales: the heatmaps' orange · white · blue, and the decision regions' palette.
+// Colour scales: the heatmaps' orange · white · blue, the decision regions' palette, and a
+// regression's value scale (the same orange · white · blue: low values orange, high blue).
 
 export const WHITE = [255, 255, 255];
 export const LOW = [245, 147, 34]; // orange: a neuron's low activation
@@ -28,10 +29,19 @@ export function heatmapScale() {
   return diverging(LOW, HIGH);
 }
 
-/** The regions' 256 colours: for kind "class" code v is class v's colour; otherwise (one
- * output) codes 0 … 255 run from class 0's colour through white to class 1's, or, with
- * `discrete`, are class 0's below the middle (code 128: the boundary) and class 1's from it. */
+/** A regression's value scale as plotly.js takes it (a marker's or a colour bar's
+ * `colorscale`): the stops of `diverging(LOW, HIGH)`, which it interpolates exactly. */
+export function valueColorscale() {
+  const rgb = (c) => `rgb(${c.join(",")})`;
+  return [[0, rgb(LOW)], [0.5, rgb(WHITE)], [1, rgb(HIGH)]];
+}
+
+/** The regions' 256 colours: for kind "class" code v is class v's colour; for "regression"
+ * the value scale, orange · white · blue; otherwise (one output) codes 0 … 255
+ * run from class 0's colour through white to class 1's, or, with `discrete`, are class
+ * 0's below the middle (code 128: the boundary) and class 1's from it. */
 export function regionPalette(hexColors, kind, discrete = false) {
+  if (kind === "regression") return diverging(LOW, HIGH);
   const c = hexColors.map(hexRgb);
   if (kind === "class") return Array.from({ length: 256 }, (_, v) => c[v % c.length]);
   if (discrete) return Array.from({ length: 256 }, (_, v) => (v < 128 ? c[0] : c[1]));

@@ -1,7 +1,8 @@
 // Hidden space: the watched layer's activation of every recorded sample at the current
-// moment, coloured by class, with the output neuron's decision plane w·a + b = 0 of that
-// moment. The camera is the user's alone (uirevision keeps it across redraws).
+// moment, coloured by class (a regression: by target, on the input space's colour scale),
+// with the output neuron's decision plane w·a + b = 0 of that moment. The camera is the user's alone (uirevision keeps it across redraws).
 
+import { valueColorscale } from "./colors.js";
 import { plot, forget } from "./plot.js";
 import { boxRanges, cornerAnchors, rangeUpdate } from "./ranges.js";
 import * as view from "./view.js";
@@ -31,13 +32,26 @@ function plane(t) {
   if (d === 2) {
     return { type: "scatter", x: col(0), y: col(1), line: { color: "#222", dash: "dash", width: 2 }, ...style };
   }
-  return { type: "scatter", x: [V[0], V[0]], y: [-0.5, meta.classes.length - 0.5],
+  const [y0, y1] = meta.regression ? meta.regression.range : [-0.5, meta.classes.length - 0.5];
+  return { type: "scatter", x: [V[0], V[0]], y: [y0, y1],
            line: { color: "#222", dash: "dash", width: 2 }, ...style };
+}
+
+// A regression's samples: one trace, each point its target's colour.
+function valueTrace(t, type) {
+  const y = view.data.arr.y, all = Array.from(y, (_, i) => i), cols = coords(t, all);
+  const [lo, hi] = meta.regression.range;
+  const trace = { type, mode: "markers", name: "samples (colour: target)", x: cols[0], y: cols[1], customdata: all,
+    text: all.map((i) => y[i].toPrecision(3)), hovertemplate: "sample %{customdata}: target %{text}<extra></extra>",
+    marker: { size: type === "scatter3d" ? 3 : 6, color: Array.from(y), colorscale: valueColorscale(), cmin: lo, cmax: hi,
+      line: { color: "#333", width: type === "scatter3d" ? 0 : 0.5 } } };
+  if (type === "scatter3d") trace.z = cols[2];
+  return trace;
 }
 
 function draw(state) {
   const t = state.t, d = meta.hidden.dim, type = d === 3 ? "scatter3d" : "scatter";
-  const data = meta.classes.map((name, c) => {
+  const data = meta.regression ? [valueTrace(t, type)] : meta.classes.map((name, c) => {
     const members = view.data.byClass[c], cols = coords(t, members);
     const trace = { type, mode: "markers", name: `class ${name}`, x: cols[0], y: cols[1],
       customdata: members, hovertemplate: `sample %{customdata}<extra>class ${name}</extra>`,
@@ -78,8 +92,9 @@ function draw(state) {
   } else {
     layout.margin = { l: 60, r: 10, t: 10, b: 50 };
     layout.xaxis = axis(0);
-    layout.yaxis = d === 2 ? axis(1) : { tickvals: meta.classes.map((_, c) => c),
-      ticktext: meta.classes.map((c) => `class ${c}`), range: [-0.5, meta.classes.length - 0.5] };
+    layout.yaxis = d === 2 ? axis(1) : meta.regression ? { title: { text: "target y" } } : {
+      tickvals: meta.classes.map((_, c) => c), ticktext: meta.classes.map((c) => `class ${c}`),
+      range: [-0.5, meta.classes.length - 0.5] };
   }
   // A live page's "fixed" axes are this moment's too (widened to round steps in Python):
   // there is no whole run to span.

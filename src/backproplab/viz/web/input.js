@@ -1,14 +1,18 @@
 // Input space at the current moment. 2-D inputs: the data over the network's decision
 // regions; 1-D inputs: the input-to-output curve; more features: the data through one fixed
 // PCA of the inputs, each sample marked where the network misclassifies it at this moment.
+// A regression (meta.regression): the network's output over the plane and each sample's
+// target, on one diverging colour scale with its colour bar (a report's samples are all
+// "samples": it does not tell training and test apart).
 
-import { gridPixels, regionPalette } from "./colors.js";
+import { gridPixels, regionPalette, valueColorscale } from "./colors.js";
 import { gridExtent, placement } from "./ranges.js";
 import { plot, forget } from "./plot.js";
 import * as view from "./view.js";
 
 const SCALE = 8; // image pixels per grid cell: the regions smoothed, the boundary sharp
 const LAYOUT = { height: 460, margin: { l: 60, r: 10, t: 36, b: 50 } }; // t: room for the toolbar above the legend
+const BAR_MARGIN = 110; // a regression's right margin: room for its colour bar, so plotly.js keeps the margins
 
 let el = null, meta = null;
 let cells = null, image = null, palette = null; // the grid's own canvas, the one shown
@@ -30,6 +34,7 @@ function drawRegions(t) {
   const inp = meta.input, G = inp.gx.length;
   cells = cells || document.createElement("canvas");
   image = image || regionCanvas();
+  placeBox(image.parentElement);
   if (cells.width !== G) cells.width = cells.height = G;
   if (image.width !== G * SCALE) image.width = image.height = G * SCALE;
   palette = palette || regionPalette(meta.colors, inp.regionKind, discrete);
@@ -70,12 +75,21 @@ function drawRegions(t) {
   placeRegions();
 }
 
-// The regions' canvas, in a box over the plot area (the layout's margins) that clips it.
-function regionCanvas() {
-  const m = LAYOUT.margin, box = document.createElement("div");
-  box.className = "regions";
+function margin() {
+  return meta.regression ? { ...LAYOUT.margin, r: BAR_MARGIN } : LAYOUT.margin;
+}
+
+// The box over the plot area (the layout's margins) that clips the regions' canvas.
+function placeBox(box) {
+  const m = margin();
   Object.assign(box.style, { left: `${m.l}px`, top: `${m.t}px`, width: `calc(100% - ${m.l + m.r}px)`,
                              height: `${LAYOUT.height - m.t - m.b}px` });
+}
+
+// The regions' canvas, in its box.
+function regionCanvas() {
+  const box = document.createElement("div");
+  box.className = "regions";
   const c = document.createElement("canvas");
   c.setAttribute("role", "img");
   c.setAttribute("aria-label", "the network's decision regions and boundary");
@@ -91,7 +105,28 @@ function placeRegions() {
   Object.assign(image.style, { left: `${p.left}%`, width: `${p.width}%`, top: `${p.top}%`, height: `${p.height}%` });
 }
 
+// A regression's samples, coloured by their targets on the value scale (whose bar the
+// training points carry): training points as dots, test points as diamonds.
+function valueTraces() {
+  const X = view.data.arr.Xin, y = view.data.arr.y, nTrain = meta.n_train ?? Infinity;
+  const [lo, hi] = meta.regression.range, all = Array.from(y, (_, i) => i);
+  const named = (test) => (test ? "test samples" : meta.n_train === undefined ? "samples" : "training samples");
+  const trace = (idx, test) => ({ type: "scattergl", mode: "markers", customdata: idx, name: named(test),
+    x: idx.map((i) => X[2 * i]), y: idx.map((i) => X[2 * i + 1]), text: idx.map((i) => y[i].toPrecision(3)),
+    hovertemplate: `sample %{customdata}: target %{text}<extra>${named(test)}</extra>`,
+    marker: { size: test ? 8 : 7, symbol: test ? "diamond" : "circle", color: idx.map((i) => y[i]),
+      colorscale: valueColorscale(), cmin: lo, cmax: hi, showscale: !test,
+      line: { color: test ? "#111" : "#444", width: test ? 1 : 0.75 },
+      colorbar: test ? undefined : { title: { text: "output, target", side: "right" }, thickness: 12, len: 0.9, x: 1.02 } } });
+  const train = all.filter((i) => i < nTrain), test = all.filter((i) => i >= nTrain);
+  return [trace(train, false), ...(test.length ? [trace(test, true)] : [])];
+}
+
 function pointTraces(t) {
+  if (meta.regression) {
+    classTraces = classTraces || valueTraces();
+    return [...classTraces];
+  }
   const X = view.data.arr.Xin, c = meta.colors;
   // a live page showing its test points (meta.n_train: the training points come first)
   // draws them apart: open rings of the class's colour, with legend entries of their own
@@ -150,7 +185,7 @@ export function draw(state) {
   const data = inp.mode === "curve" ? curveTraces(t) : pointTraces(t);
   data.push(...markedTrace(t));
   const clear = "rgba(0,0,0,0)", plane = inp.mode === "plane"; // (the regions show through)
-  const layout = { ...LAYOUT, uirevision: "input",
+  const layout = { ...LAYOUT, margin: margin(), uirevision: "input",
     xaxis: { title: { text: inp.labels[0] }, range: inp.xrange, autorange: false },
     yaxis: { title: { text: inp.labels[1] }, range: inp.yrange, autorange: false },
     legend: { x: 1, xanchor: "right", y: 1, bgcolor: "rgba(255,255,255,0.7)" }, hovermode: "closest",

@@ -30,9 +30,10 @@ export function addPanel(id, spec) {
   panels.push({ id, el: null, active: false, started: false, ...spec });
 }
 
-/** The sample indices of each class. */
+/** The sample indices of each class (none for a regression: no classes, y its values). */
 export function classMembers(classes, y) {
   const members = classes.map(() => []);
+  if (!classes.length) return members;
   y.forEach((c, i) => members[c].push(i));
   return members;
 }
