@@ -207,6 +207,7 @@ def test_model_and_report_export_a_regression(tmp_path):
     assert "Y = np.array(labels, dtype='float64')[:, None]" in text  # the snippet's targets
 
 
+@pytest.mark.slow  # three child processes; the quick suite replays a session in-process
 @pytest.mark.parametrize("data", ["plane", "csv", "drawn"])
 def test_the_exported_script_reproduces_the_sessions_losses(data, tmp_path):
     """Trained on its thread (play, pause mid-epoch, single steps, weights edited by hand),
