@@ -239,3 +239,26 @@ def one_line_error(argv, capsys, *fragments):
     for fragment in fragments:
         assert fragment in err[0], err
     return err[0]
+
+
+def small_run_file(path, settings: dict | None = None):
+    """Write a small real run file to ``path`` (circles, [2, 3, 1], two epochs recorded
+    every 4 steps, no gradient check during training: its history of checks is an empty
+    (0, 2) array) and return ``path``."""
+    import numpy as np
+
+    from backproplab import Network, datasets
+    from backproplab.formats.runfile import from_recording, save_run
+    from backproplab.training.callbacks import Recorder
+
+    X, y = datasets.circles(n_samples=40, seed=2)
+    net = Network([2, 3, 1], seed=1)
+    rec = Recorder(X, layers=[1, 2], every=4, Y=y)
+    history = net.train(X, y, epochs=2, batch_size=10, eta=3.0, callbacks=[rec])
+    run = from_recording(
+        rec, history, sizes=net.sizes, activation="sigmoid", output_activation="sigmoid",
+        cost="quadratic", watch=1, labels=y, indices=np.arange(40), n_total=40,
+        settings=settings,
+    )  # fmt: skip
+    save_run(run, path)
+    return path

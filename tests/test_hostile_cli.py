@@ -16,7 +16,7 @@ from backproplab.cli import main
 from backproplab.cli.limits import MAX_LAYERS, MAX_RUNS
 from backproplab.cli.output import MARKER
 from backproplab.formats.text import LIMIT, shown_path
-from hostile import cli_in_child, one_line_error, run_cli, snapshot
+from hostile import cli_in_child, one_line_error, run_cli, small_run_file, snapshot
 
 pytestmark = pytest.mark.end_to_end  # the command line, from arguments to files
 
@@ -99,21 +99,8 @@ def _a_train_folder(folder, named=True):
 @pytest.fixture(scope="module")
 def run_npz(tmp_path_factory):
     """A small run file (from a recording, without the command line's training)."""
-    from backproplab.formats.runfile import from_recording, save_run
-    from backproplab.training.callbacks import Recorder
-
-    X, y = datasets.circles(n_samples=40, seed=2)
-    net = Network([2, 3, 1], seed=1)
-    rec = Recorder(X, layers=[1, 2], every=4, Y=y)
-    history = net.train(X, y, epochs=2, batch_size=10, eta=3.0, callbacks=[rec])
-    run = from_recording(
-        rec, history, sizes=net.sizes, activation="sigmoid", output_activation="sigmoid",
-        cost="quadratic", watch=1, labels=y, indices=np.arange(40), n_total=40,
-        settings={"data": "circles", "epochs": 2, "batch_size": 10, "eta": 3.0},
-    )  # fmt: skip
-    path = tmp_path_factory.mktemp("view") / "run.npz"
-    save_run(run, path)
-    return path
+    settings = {"data": "circles", "epochs": 2, "batch_size": 10, "eta": 3.0}
+    return small_run_file(tmp_path_factory.mktemp("view") / "run.npz", settings)
 
 
 @pytest.mark.parametrize("named", [True, False], ids=["marker", "older marker"])

@@ -10,12 +10,11 @@ import zlib
 import numpy as np
 import pytest
 
-from backproplab import Network, datasets
-from backproplab.formats.runfile import MAX_RUN_BYTES, from_recording, save_run
+from backproplab import Network
+from backproplab.formats.runfile import MAX_RUN_BYTES, save_run
 from backproplab.formats.runfile_read import load_run
 from backproplab.formats.text import shown_path
-from backproplab.training.callbacks import Recorder
-from hostile import Member, deflate_zeros, load_in_child, npy_header, write_zip
+from hostile import Member, deflate_zeros, load_in_child, npy_header, small_run_file, write_zip
 
 pytestmark = pytest.mark.end_to_end  # loads run in a child process under a memory limit
 
@@ -24,16 +23,7 @@ pytestmark = pytest.mark.end_to_end  # loads run in a child process under a memo
 def run_file(tmp_path_factory):
     """A real run file (a small training run, no gradient check during it: the history
     of checks is an empty (0, 2) array) and its members."""
-    X, y = datasets.circles(n_samples=40, seed=2)
-    net = Network([2, 3, 1], seed=1)
-    rec = Recorder(X, layers=[1, 2], every=4, Y=y)
-    history = net.train(X, y, epochs=2, batch_size=10, eta=3.0, callbacks=[rec])
-    run = from_recording(
-        rec, history, sizes=net.sizes, activation="sigmoid", output_activation="sigmoid",
-        cost="quadratic", watch=1, labels=y, indices=np.arange(40), n_total=40,
-    )  # fmt: skip
-    path = tmp_path_factory.mktemp("run") / "run.npz"
-    save_run(run, path)
+    path = small_run_file(tmp_path_factory.mktemp("run") / "run.npz")
     with zipfile.ZipFile(path) as zf:
         members = {name: zf.read(name) for name in zf.namelist()}
     return path, members

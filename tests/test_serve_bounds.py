@@ -20,6 +20,7 @@ import pytest
 
 from backproplab.serve import lab
 from backproplab.serve.settings import FEATURES, MAX_NEURONS, PlaygroundSettings, parse_csv
+from test_serve import _until
 
 ORIGIN = {"origin": "http://testserver"}
 
@@ -31,16 +32,6 @@ def _client(**kwargs):
     from backproplab.serve.app import LOCAL_HOSTS, create_app
 
     return TestClient(create_app([*LOCAL_HOSTS, "testserver"], **kwargs))
-
-
-def _until(ws, want: str, limit: int = 400) -> dict:
-    for _ in range(limit):
-        m = ws.receive_json()
-        if m["type"] == "view":
-            ws.send_text(json.dumps({"type": "drawn"}))
-        if m["type"] == want:
-            return m
-    raise AssertionError(f"no {want!r} message in {limit}")
 
 
 def _csv(n_classes: int, rows: int = 400) -> str:
