@@ -141,6 +141,42 @@ def test_ctrl_c_inside_an_extensions_import_is_one_line_and_130(monkeypatch, cap
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+@pytest.mark.parametrize("made", [RuntimeError, ImportError, ValueError])
+def test_ctrl_c_a_library_turns_into_another_error_is_still_an_interrupt(monkeypatch, capsys,
+                                                                         made):  # fmt: skip
+    """A Ctrl-C landing in a library that catches the KeyboardInterrupt and raises
+    something else (an extension's import, a C callback) ends as an interrupt, not as a
+    traceback or a user's mistake; an error without a Ctrl-C stays what it is."""
+    import os
+
+    from backproplab.cli import demo
+
+    def run(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, in the middle of the library
+            time.sleep(0.05)
+        except KeyboardInterrupt:
+            raise made("what the library made of it") from None
+        raise AssertionError("the Ctrl-C was not raised")
+
+    monkeypatch.setattr(demo, "cmd_demo", run)
+    assert main(["demo"]) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["backproplab demo: interrupted; no file was left half-written"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+    def fails(args):
+        raise made("a real error")
+
+    monkeypatch.setattr(demo, "cmd_demo", fails)
+    if made is ValueError:
+        assert main(["demo"]) == 2
+        assert "error: a real error" in capsys.readouterr().err
+    else:
+        with pytest.raises(made, match="a real error"):
+            main(["demo"])
+
+
 def test_ctrl_c_while_the_parser_is_built_is_one_line(monkeypatch, capsys):
     import backproplab.cli as cli
 

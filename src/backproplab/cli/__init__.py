@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import warnings
 from collections.abc import Iterator
@@ -62,22 +63,56 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command. A Ctrl-C at any moment, even while the parser's modules are
     still being imported, ends with one line and exit code 130 (see also
-    :mod:`backproplab_entry`, the command's entry point)."""
+    :mod:`backproplab_entry`, the command's entry point) — also when a library it lands
+    in turns its ``KeyboardInterrupt`` into another error (an extension's import, say)."""
     name = "backproplab"
-    try:
-        args = build_parser().parse_args(argv)
-        name = f"backproplab {args.command}"
-        with _silenced(getattr(args, "quiet", False)):
-            return args.func(args)
-    except (ValueError, TypeError, OSError) as exc:
+    with _noting_interrupts() as interrupted:
+        try:
+            args = build_parser().parse_args(argv)
+            name = f"backproplab {args.command}"
+            with _silenced(getattr(args, "quiet", False)):
+                return args.func(args)
+        except Exception as exc:
+            if not interrupted:
+                return _error(name, exc)
+        except KeyboardInterrupt:
+            pass
+    print(f"{name}: interrupted; no file was left half-written", file=sys.stderr)
+    return 130
+
+
+def _error(name: str, exc: Exception) -> int:
+    """A user's mistake or a request too large: one line, exit code 2; anything else is
+    a bug, raised as it is."""
+    if isinstance(exc, ValueError | TypeError | OSError):
         print(one_line(f"{name}: error: {exc}"), file=sys.stderr)
         return 2
-    except MemoryError:
+    if isinstance(exc, MemoryError):
         print(f"{name}: error: not enough memory for this request", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"{name}: interrupted; no file was left half-written", file=sys.stderr)
-        return 130
+    raise exc
+
+
+@contextmanager
+def _noting_interrupts() -> Iterator[list]:
+    """A Ctrl-C raises ``KeyboardInterrupt`` as usual, and is noted in the list yielded,
+    so that an error a library made of it is still known for an interrupt. (Off the main
+    thread, where signals cannot be handled, the list stays empty.)"""
+    noted: list = []
+
+    def on_sigint(signum, frame):
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        yield noted
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
